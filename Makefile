@@ -1,0 +1,46 @@
+# The two commands: `make run` (demo server) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := tutoring
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install translations run test test-pg lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile -d tutoring/translations
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+# Demo server on http://127.0.0.1:$(PORT): plain HTTP, so no Secure cookie, and the
+# demo turns two-factor sign-in off (it says so when it starts).
+run: install translations instance/secret_key
+	@export SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= ; \
+	$(BIN)/flask db upgrade && \
+	$(BIN)/flask demo load && \
+	echo "Serving on http://127.0.0.1:$(PORT)" && \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check tutoring exercises tests
+
+bench: install translations
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

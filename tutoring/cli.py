@@ -1,0 +1,227 @@
+"""Command-line groups: accounts, demo data and translations."""
+
+from __future__ import annotations
+
+import subprocess  # noqa: S404 - runs pybabel, a fixed local tool
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from babel.messages.pofile import read_po, write_po
+from flask import Flask, current_app, url_for
+from sqlalchemy import func, select
+
+from tutoring import PROJECT_ROOT
+from tutoring.extensions import db
+from tutoring.models import (
+    AgeBand,
+    FrenchGoal,
+    Partner,
+    PublicCategory,
+    Role,
+    Sex,
+    Structure,
+    TutorProfile,
+    TutorStatus,
+    User,
+)
+from tutoring.models.base import utcnow
+from tutoring.services import accounts as account_service
+from tutoring.services.learners import LearnerData, enrol_learner, issue_login_card, purge_inactive
+from tutoring.services.mail import send_mail
+from tutoring.services.passwords import hash_password
+
+DEMO_PASSWORD = "apprendre-ensemble-2026"  # noqa: S105 - published demo password
+DEMO_USERNAMES = ["demo-apprenant", "demo-tuteur", "demo-referent", "demo-coordination",
+                  "demo-admin"]
+DEMO_PARTNERS = ["CCAS de Millau", "France Travail Millau", "CADA de Millau", "13e DBLE",
+                 "Association Myriade (accueil direct)", "OFII"]
+
+
+accounts_cli = click.Group("accounts", help="Manage accounts.")
+demo_cli = click.Group("demo", help="Demonstration data (never for production).")
+translate_cli = click.Group("translate", help="Extract, update and compile translations.")
+
+
+@accounts_cli.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--email", default=None)
+@click.option("--first-name", default="Admin")
+def create_admin(username: str, email: str | None, first_name: str) -> None:
+    """Create an administrator and print a link to choose the password."""
+    if account_service.username_taken(username):
+        raise click.ClickException(f"username {username!r} is already taken")
+    user = User(username=username.lower(), email=email, first_name=first_name)
+    user.add_role(Role.ADMIN)
+    db.session.add(user)
+    db.session.flush()
+    from tutoring.services import audit
+
+    audit.record("account_created", None, user, roles="admin")
+    db.session.commit()
+    with current_app.test_request_context():
+        link = url_for(
+            "auth.choose_password",
+            token=account_service.password_link_token(user),
+            _external=True,
+        )
+    click.echo(f"Administrator {username} created. Choose the password (valid 3 days):\n{link}")
+
+
+@accounts_cli.command("purge-inactive")
+def purge_inactive_command() -> None:
+    """Warn referents of learners unused for 24 months; erase them 30 days later."""
+    config = current_app.config
+    flagged, erased = purge_inactive(
+        months=config["INACTIVE_MONTHS"], notice_days=config["ERASURE_NOTICE_DAYS"]
+    )
+    for learner in flagged:
+        referents = db.session.scalars(
+            select(User).where(User.structure_id == learner.structure_id, User.email.is_not(None))
+        ).all()
+        for referent in referents:
+            if Role.REFERENT in referent.roles and referent.email:
+                send_mail(
+                    referent.email,
+                    "Compte inactif bientôt effacé",
+                    f"Le compte {learner.username} n'a pas servi depuis "
+                    f"{config['INACTIVE_MONTHS']} mois. Il sera effacé dans "
+                    f"{config['ERASURE_NOTICE_DAYS']} jours, sauf nouvelle connexion.",
+                )
+    db.session.commit()
+    click.echo(f"{len(flagged)} learner(s) flagged, {erased} erased.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demo accounts once; refuse if the database holds any other account."""
+    existing = db.session.scalar(select(func.count()).select_from(User)) or 0
+    demo_count = (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.username.in_(DEMO_USERNAMES))
+        )
+        or 0
+    )
+    if demo_count:
+        click.echo("Demo data already loaded.")
+        _print_demo_accounts()
+        return
+    if existing:
+        raise click.ClickException("The database already holds accounts: demo data not loaded.")
+    structure = Structure(name="Association Myriade")
+    db.session.add(structure)
+    db.session.flush()
+    for name in DEMO_PARTNERS:
+        db.session.add(Partner(structure_id=structure.id, name=name))
+    db.session.flush()
+
+    def staff(username: str, first: str, roles: list[Role]) -> User:
+        user = User(
+            username=username, first_name=first, structure_id=structure.id,
+            password_hash=hash_password(DEMO_PASSWORD),
+            email=f"{username}@demo.invalid",
+        )
+        for role in roles:
+            user.add_role(role)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    referent = staff("demo-referent", "Claire", [Role.REFERENT])
+    staff("demo-coordination", "Julien", [Role.COORDINATOR])
+    staff("demo-admin", "Sam", [Role.ADMIN])
+    tutor = staff("demo-tuteur", "Marc", [Role.TUTOR])
+    db.session.add(
+        TutorProfile(
+            user_id=tutor.id, charter_version=account_service.CHARTER_VERSION,
+            status=TutorStatus.APPROVED, approved_at=utcnow(), decided_by_id=referent.id,
+            structure_id=structure.id,
+        )
+    )
+    partner = db.session.scalar(select(Partner).where(Partner.name == "CADA de Millau"))
+    learner = enrol_learner(
+        referent,
+        LearnerData(
+            first_name="Amina", public_category=PublicCategory.BPI,
+            arrival_year=date.today().year - 1, goal=FrenchGoal.A2, locale="fr",
+            consent_on=date.today() - timedelta(days=3), languages=["ar", "en"],
+            partner_id=partner.id if partner else None, sex=Sex.FEMALE,
+            age_band=AgeBand.AGE_26_35,
+        ),
+    )
+    learner.username = "demo-apprenant"
+    learner.password_hash = hash_password(DEMO_PASSWORD)
+    code = issue_login_card(learner, referent)
+    db.session.commit()
+    _print_demo_accounts(code)
+
+
+def _print_demo_accounts(card_code: str | None = None) -> None:
+    click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
+    for username in DEMO_USERNAMES:
+        click.echo(f"  - {username}")
+    if card_code:
+        click.echo(f"Login card code of demo-apprenant: {card_code}")
+    if not current_app.config["REQUIRE_2FA_ROLES"]:
+        click.echo("Two-factor sign-in is NOT required in this demo (REQUIRE_2FA_ROLES is empty).")
+
+
+def _pybabel(*args: str) -> None:
+    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT)  # noqa: S603
+
+
+POT = "tutoring/translations/messages.pot"
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Extract messages from code and templates into messages.pot."""
+    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
+             "-o", POT, ".")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, merge new messages into every catalog, and fill the French one."""
+    translate_extract.callback()  # type: ignore[misc]
+    _pybabel("update", "-i", POT, "-d", "tutoring/translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")
+    fill_reference_catalog(PROJECT_ROOT / "tutoring/translations/fr/LC_MESSAGES/messages.po")
+
+
+@translate_cli.command("init")
+@click.argument("locale")
+def translate_init(locale: str) -> None:
+    """Start the catalog of a new language (then add it to SUPPORTED_LOCALES)."""
+    _pybabel("init", "-i", POT, "-d", "tutoring/translations", "-l", locale)
+
+
+def fill_reference_catalog(path: Path) -> None:
+    """French is the source language: its catalog repeats each message as written."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            message.string = (singular, plural, plural)
+        else:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=88, omit_header=False, no_location=True)
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs into .mo files."""
+    _pybabel("compile", "-d", "tutoring/translations", "--statistics")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)

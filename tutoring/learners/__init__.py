@@ -1,0 +1,7 @@
+"""Referents' pages: enrolling learners, login cards, data rights, partner list."""
+
+from flask import Blueprint
+
+bp = Blueprint("learners", __name__, url_prefix="/apprenants")
+
+from tutoring.learners import views  # noqa: E402,F401

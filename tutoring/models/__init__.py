@@ -1,0 +1,43 @@
+"""Typed SQLAlchemy models, one module per area."""
+
+from tutoring.models.accounts import (
+    ApiToken,
+    AuditEvent,
+    LoginCard,
+    Partner,
+    RecoveryCode,
+    Role,
+    Structure,
+    User,
+    UserRole,
+    UserSession,
+)
+from tutoring.models.profiles import (
+    AgeBand,
+    FrenchGoal,
+    LearnerProfile,
+    PublicCategory,
+    Sex,
+    TutorProfile,
+    TutorStatus,
+)
+
+__all__ = [
+    "AgeBand",
+    "ApiToken",
+    "AuditEvent",
+    "FrenchGoal",
+    "LearnerProfile",
+    "LoginCard",
+    "Partner",
+    "PublicCategory",
+    "RecoveryCode",
+    "Role",
+    "Sex",
+    "Structure",
+    "TutorProfile",
+    "TutorStatus",
+    "User",
+    "UserRole",
+    "UserSession",
+]

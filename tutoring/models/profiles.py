@@ -1,0 +1,122 @@
+"""What the association needs to know about a learner or a tutor, and no more."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tutoring.extensions import db
+from tutoring.models.accounts import Partner, Structure, User, enum_column
+from tutoring.models.base import UTCDateTime, utcnow
+
+
+class PublicCategory(enum.StrEnum):
+    BPI = "bpi"
+    BPT = "bpt"
+    CIR = "cir"
+    LEGION_FAMILY = "legion_family"
+    OTHER = "other"
+
+
+class FrenchGoal(enum.StrEnum):
+    A2 = "a2"
+    B1 = "b1"
+    B2 = "b2"
+    UNDECIDED = "undecided"
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class AgeBand(enum.StrEnum):
+    UNDER_18 = "under_18"
+    AGE_18_25 = "18_25"
+    AGE_26_35 = "26_35"
+    AGE_36_45 = "36_45"
+    AGE_46_55 = "46_55"
+    AGE_56_65 = "56_65"
+    OVER_65 = "over_65"
+
+
+class TutorStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class LearnerProfile(db.Model):
+    """A learner's enrolment. Survives erasure without any personal field, so that
+    past indicators do not change (the pseudonym links anonymous activity)."""
+
+    __tablename__ = "learner_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL")
+    )
+    public_category: Mapped[PublicCategory] = mapped_column(
+        enum_column(PublicCategory, "public_category")
+    )
+    arrival_year: Mapped[int] = mapped_column(Integer)
+    cir_signed_on: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))
+    age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand, "age_band"))
+    goal: Mapped[FrenchGoal] = mapped_column(enum_column(FrenchGoal, "french_goal"))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    consent_notice_version: Mapped[str | None] = mapped_column(String(16))
+    consent_collected_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    enrolled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship(
+        back_populates="learner_profile", foreign_keys=[user_id]
+    )
+    structure: Mapped[Structure] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+    consent_collected_by: Mapped[User | None] = relationship(
+        foreign_keys=[consent_collected_by_id]
+    )
+
+
+class TutorProfile(db.Model):
+    """A volunteer's charter acceptance and approval by a referent."""
+
+    __tablename__ = "tutor_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[TutorStatus] = mapped_column(
+        enum_column(TutorStatus, "tutor_status"), default=TutorStatus.PENDING
+    )
+    charter_version: Mapped[str] = mapped_column(String(16))
+    charter_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("structures.id"), index=True
+    )
+
+    user: Mapped[User] = relationship(
+        back_populates="tutor_profile", foreign_keys=[user_id]
+    )
+    structure: Mapped[Structure | None] = relationship()

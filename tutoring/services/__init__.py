@@ -1,0 +1,1 @@
+"""Verbs of the domain. Services flush but never commit, and never touch the request."""
