@@ -29,7 +29,8 @@ def _wait_minutes() -> int | None:
     current = limiter.current_limit
     if current is None:
         return None
-    return max(1, math.ceil((current.reset_at - time.time()) / 60))
+    # reset_at is rounded up by one second by Flask-Limiter.
+    return max(1, math.ceil((current.reset_at - 1 - time.time()) / 60))
 
 
 def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]

@@ -72,25 +72,32 @@ def enforce_access() -> Response | None:
     rule = access_rule(request.endpoint)
     if rule is None:
         abort(403)
-    if rule in (PUBLIC, API_TOKEN):
+    if rule == API_TOKEN:
+        return None
+    if current_user.is_authenticated and _second_factor_missing():
+        return redirect(url_for("account.two_factor_setup"))  # type: ignore[return-value]
+    if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
-    session_row = getattr(g, "user_session", None)
-    view = current_app.view_functions[request.endpoint]
-    if (
-        session_row is not None
-        and not session_row.second_factor_done
-        and needs_second_factor(current_user)
-        and not getattr(view, NO_2FA_ATTR, False)
-    ):
-        return redirect(url_for("account.two_factor_setup"))  # type: ignore[return-value]
     if rule == SIGNED_IN:
         return None
     assert isinstance(rule, frozenset)
     if not current_user.has_role(*rule):
         abort(403)
     return None
+
+
+def _second_factor_missing() -> bool:
+    """Whether this signed-in session still owes a second factor for this view."""
+    session_row = getattr(g, "user_session", None)
+    view = current_app.view_functions[request.endpoint]  # type: ignore[index]
+    return (
+        session_row is not None
+        and not session_row.second_factor_done
+        and needs_second_factor(current_user)
+        and not getattr(view, NO_2FA_ATTR, False)
+    )
 
 
 def is_safe_next(target: str | None) -> bool:

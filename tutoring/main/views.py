@@ -73,24 +73,28 @@ def set_language() -> BaseResponse:
 
 @bp.get("/accessibilite")
 @public
+@allowed_before_2fa
 def accessibility() -> str:
     return render_template("main/accessibility.html")
 
 
 @bp.get("/confidentialite")
 @public
+@allowed_before_2fa
 def privacy() -> str:
     return render_template("main/privacy.html", version=PRIVACY_NOTICE_VERSION)
 
 
 @bp.get("/charte-du-benevole")
 @public
+@allowed_before_2fa
 def charter() -> str:
     return render_template("main/charter.html", version=CHARTER_VERSION)
 
 
 @bp.get("/sante")
 @public
+@allowed_before_2fa
 @csrf.exempt
 def health() -> tuple[BaseResponse, int]:
     """For the reverse proxy and monitoring: is the database reachable?"""

@@ -27,6 +27,7 @@ from tutoring.models.base import utcnow
 from tutoring.services import audit
 from tutoring.services.accounts import AccountError, email_taken, new_username
 from tutoring.services.codes import digest, new_card_code, normalise_card_code
+from tutoring.services.sessions import revoke_all_sessions
 
 PRIVACY_NOTICE_VERSION = "2026-11"
 
@@ -175,6 +176,8 @@ def revoke_login_cards(learner: User, referent: User, reason: str = "revoked") -
     )
     count = int(getattr(result, "rowcount", 0) or 0)
     if count:
+        # Whoever found a lost card may be signed in with it: close every session.
+        revoke_all_sessions(learner)
         audit.record("login_card_revoked", referent, learner, reason=reason)
     return count
 

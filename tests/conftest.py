@@ -1,0 +1,236 @@
+"""Fixtures: one app and schema per run, empty tables per test, factories, auth helpers.
+
+Tests make requests without holding an application context (Flask would share `g`
+and the logged-in user between requests); factories open their own context and
+return plain values.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from tutoring import create_app
+from tutoring.extensions import db, limiter
+from tutoring.models import (
+    FrenchGoal,
+    PublicCategory,
+    Role,
+    Structure,
+    TutorProfile,
+    TutorStatus,
+    User,
+)
+from tutoring.models.base import utcnow
+from tutoring.services.accounts import CHARTER_VERSION
+from tutoring.services.learners import LearnerData, enrol_learner, issue_login_card
+from tutoring.services.passwords import hash_password
+
+PASSWORD = "une phrase assez longue"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "REQUIRE_2FA_ROLES": ["coordinator", "admin"],
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    application = create_app(base_config(database_url))
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app: Flask) -> Iterator[None]:
+    """Give every test empty tables, default settings and fresh rate limits."""
+    saved = dict(app.config)
+    limiter.reset()
+    yield
+    app.config.clear()
+    app.config.update(saved)
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Create rows in their own application context; return ids and codes."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def structure(self, name: str = "Association Myriade") -> int:
+        with self.app.app_context():
+            existing = db.session.scalar(db.select(Structure).where(Structure.name == name))
+            if existing:
+                return existing.id
+            row = Structure(name=name)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    def user(
+        self,
+        username: str,
+        *roles: Role,
+        password: str | None = PASSWORD,
+        structure: str | None = "Association Myriade",
+        email: str | None = None,
+        approved: bool = True,
+        totp_secret: str | None = None,
+    ) -> int:
+        structure_id = self.structure(structure) if structure else None
+        with self.app.app_context():
+            user = User(
+                username=username,
+                first_name=username.split("-")[0].capitalize(),
+                email=email,
+                password_hash=hash_password(password) if password else None,
+                structure_id=structure_id,
+            )
+            for role in roles:
+                user.add_role(role)
+            if totp_secret:
+                user.totp_secret = totp_secret
+                user.totp_enabled_at = utcnow()
+            db.session.add(user)
+            db.session.flush()
+            if Role.TUTOR in roles:
+                db.session.add(
+                    TutorProfile(
+                        user_id=user.id,
+                        charter_version=CHARTER_VERSION,
+                        status=TutorStatus.APPROVED if approved else TutorStatus.PENDING,
+                        approved_at=utcnow() if approved else None,
+                        structure_id=structure_id if approved else None,
+                    )
+                )
+            db.session.commit()
+            return user.id
+
+    def learner(
+        self, referent_id: int | None = None, first_name: str = "Amina", **overrides: Any
+    ) -> tuple[int, int]:
+        """Enrol a learner through the service; return (profile id, user id)."""
+        if referent_id is None:
+            referent_id = self.user(f"ref-{first_name.lower()}", Role.REFERENT)
+        with self.app.app_context():
+            referent = db.session.get(User, referent_id)
+            data = LearnerData(
+                first_name=first_name,
+                public_category=overrides.pop("public_category", PublicCategory.BPI),
+                arrival_year=overrides.pop("arrival_year", 2025),
+                goal=overrides.pop("goal", FrenchGoal.A2),
+                locale=overrides.pop("locale", "fr"),
+                consent_on=overrides.pop("consent_on", date(2026, 11, 20)),
+                **overrides,
+            )
+            user = enrol_learner(referent, data)
+            db.session.commit()
+            assert user.learner_profile is not None
+            return user.learner_profile.id, user.id
+
+    def card(self, user_id: int, referent_id: int) -> str:
+        with self.app.app_context():
+            code = issue_login_card(db.session.get(User, user_id), db.session.get(User, referent_id))
+            db.session.commit()
+            return code
+
+    def run(self, fn: Callable[[], Any]) -> Any:
+        """Run `fn` inside an application context (for reading the database)."""
+        with self.app.app_context():
+            result = fn()
+            db.session.commit()
+            return result
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory(app)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD, **extra: Any) -> Any:
+    data = {"login": username, "password": password, **extra}
+    return client.post("/connexion", data=data)
+
+
+def card_login(client: FlaskClient, code: str, **extra: Any) -> Any:
+    return client.post("/carte", data={"code": code, **extra})
+
+
+def logout(client: FlaskClient) -> Any:
+    return client.post("/deconnexion")
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, make: Factory) -> Callable[..., int]:
+    """Create an account with these roles and sign the client in; return its id."""
+
+    def sign_in(*roles: Role, username: str | None = None, **kwargs: Any) -> int:
+        name = username or "-".join(r.value for r in roles) or "nobody"
+        user_id = make.user(name, *roles, **kwargs)
+        response = login(client, name)
+        assert response.status_code == 302, response.data[:500]
+        return user_id
+
+    return sign_in
+
+

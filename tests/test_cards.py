@@ -1,0 +1,111 @@
+"""Login cards: printed by a referent, used by a learner, revoked at once."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import card_login, login
+from tutoring.extensions import db
+from tutoring.models import AuditEvent, LoginCard, Role
+from tutoring.services.codes import (
+    CARD_ALPHABET,
+    CARD_ENTROPY_BITS,
+    new_card_code,
+    normalise_card_code,
+)
+
+
+def test_card_code_has_enough_entropy_and_no_lookalikes():
+    assert CARD_ENTROPY_BITS >= 50
+    assert not set("01ILOU") & set(CARD_ALPHABET)
+    code = new_card_code()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert len({new_card_code() for _ in range(200)}) == 200
+
+
+def test_typed_code_forgives_case_spaces_and_lookalikes():
+    assert normalise_card_code(" k7m2 9qxd-f4tb ") == "K7M2-9QXD-F4TB"
+    assert normalise_card_code("K7M2-9QXD-F4TO") == normalise_card_code("K7M2-9QXD-F4T0")
+    assert normalise_card_code("trop court") is None
+    assert normalise_card_code("") is None
+
+
+def _referent_prints_card(client, make, signed_in):
+    referent_id = signed_in(Role.REFERENT, username="claire")
+    profile_id, user_id = make.learner(referent_id, first_name="Amina", locale="ar")
+    response = client.post(f"/apprenants/{profile_id}/carte")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    code = re.search(r'<p class="code"[^>]*>([A-Z0-9-]{14})</p>', page).group(1)
+    return profile_id, user_id, code, page
+
+
+def test_referent_prints_a_bilingual_card_with_qr_code(client, make, signed_in):
+    profile_id, _user_id, code, page = _referent_prints_card(client, make, signed_in)
+    assert page.count(code) >= 2  # two cards on the A4 sheet
+    assert "<svg" in page  # the QR code, drawn inline
+    assert "Ma carte de connexion" in page
+    assert 'lang="ar" dir="rtl"' in page
+    stored = make.run(lambda: db.session.scalars(select(LoginCard.code_hash)).all())
+    assert code not in stored  # only a hash is kept
+    assert make.run(
+        lambda: db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_card_issued"))
+    )
+
+
+def test_learner_signs_in_by_typing_the_code(app, make, signed_in, client):
+    _profile_id, _user_id, code, _ = _referent_prints_card(client, make, signed_in)
+    learner = app.test_client()
+    response = card_login(learner, code.lower().replace("-", " "))
+    assert response.status_code == 302
+    assert "Mon objectif" in learner.get("/").get_data(as_text=True)
+
+
+def test_qr_link_fills_the_code_and_does_not_leak_it(app, make, signed_in, client):
+    _profile_id, _user_id, code, _ = _referent_prints_card(client, make, signed_in)
+    learner = app.test_client()
+    response = learner.get(f"/c/{code}")
+    assert response.status_code == 200
+    assert f'value="{code}"' in response.get_data(as_text=True)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert card_login(learner, code).status_code == 302
+
+
+def test_revoked_card_stops_working_at_once(app, make, signed_in, client):
+    profile_id, _user_id, code, _ = _referent_prints_card(client, make, signed_in)
+    learner = app.test_client()
+    card_login(learner, code)
+    assert learner.get("/compte/").status_code == 200
+    assert client.post(f"/apprenants/{profile_id}/carte/revoquer").status_code == 302
+    assert learner.get("/compte/").status_code == 302  # the open session ended too
+    response = card_login(app.test_client(), code)
+    assert response.status_code == 401
+    assert "Ce code ne fonctionne pas" in response.get_data(as_text=True)
+
+
+def test_reprinting_replaces_the_old_code(app, make, signed_in, client):
+    profile_id, _user_id, old_code, _ = _referent_prints_card(client, make, signed_in)
+    response = client.post(f"/apprenants/{profile_id}/carte")
+    new_code = re.search(r'<p class="code"[^>]*>([A-Z0-9-]{14})</p>', response.get_data(as_text=True)).group(1)
+    assert new_code != old_code
+    assert card_login(app.test_client(), old_code).status_code == 401
+    assert card_login(app.test_client(), new_code).status_code == 302
+
+
+def test_wrong_codes_are_throttled_per_address(app, client):
+    app.config["LOGIN_FAILURES_PER_IP"] = "3 per 15 minutes"
+    for _ in range(3):
+        assert card_login(client, "AAAA-BBBB-CCCC").status_code == 401
+    assert card_login(client, "AAAA-BBBB-CCCC").status_code == 429
+
+
+def test_learner_may_also_choose_a_password(app, make, signed_in, client):
+    _profile_id, user_id, code, _ = _referent_prints_card(client, make, signed_in)
+    learner = app.test_client()
+    card_login(learner, code)
+    response = learner.post("/compte/mot-de-passe", data={"password": "mon jardin à Millau"})
+    assert response.status_code == 302
+    username = make.run(lambda: db.session.get(__import__("tutoring.models", fromlist=["User"]).User, user_id).username)
+    assert login(app.test_client(), username, "mon jardin à Millau").status_code == 302

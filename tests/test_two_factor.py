@@ -1,0 +1,113 @@
+"""Two-factor sign-in: required for coordinators and admins, offered to others."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+from sqlalchemy import select
+
+from tests.conftest import login
+from tutoring.extensions import db
+from tutoring.models import RecoveryCode, Role, User
+
+
+def test_coordinator_without_2fa_must_set_it_up_first(client, make):
+    make.user("julien", Role.COORDINATOR)
+    response = login(client, "julien")
+    assert response.status_code == 302
+    for page in ("/", "/coordination/", "/compte/"):
+        blocked = client.get(page)
+        assert blocked.status_code == 302
+        assert blocked.headers["Location"] == "/compte/double-authentification"
+    setup = client.get("/compte/double-authentification")
+    assert setup.status_code == 200
+    assert "Votre rôle exige la double authentification" in setup.get_data(as_text=True)
+
+
+def _enable(client):
+    page = client.get("/compte/double-authentification").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    response = client.post(
+        "/compte/double-authentification", data={"code": pyotp.TOTP(secret).now()}
+    )
+    assert response.status_code == 200
+    codes = re.findall(r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>", response.get_data(as_text=True))
+    assert len(codes) == 10
+    return secret, codes
+
+
+def test_setup_then_sign_in_asks_for_the_code(app, client, make):
+    make.user("julien", Role.COORDINATOR)
+    login(client, "julien")
+    secret, _codes = _enable(client)
+    assert client.get("/coordination/").status_code == 200
+
+    other = app.test_client()
+    response = login(other, "julien")
+    assert response.headers["Location"] == "/connexion/code"
+    assert other.get("/coordination/").status_code == 302  # not signed in yet
+    wrong = other.post("/connexion/code", data={"code": "000000"})
+    assert wrong.status_code == 401
+    right = other.post("/connexion/code", data={"code": pyotp.TOTP(secret).now()})
+    assert right.status_code == 302
+    assert other.get("/coordination/").status_code == 200
+
+
+def test_wrong_setup_code_is_refused(client, make):
+    make.user("julien", Role.COORDINATOR)
+    login(client, "julien")
+    client.get("/compte/double-authentification")
+    response = client.post("/compte/double-authentification", data={"code": "123456"})
+    assert response.status_code == 400
+    assert "Ce code ne correspond pas" in response.get_data(as_text=True)
+
+
+def test_recovery_code_works_once(app, client, make):
+    user_id = make.user("julien", Role.COORDINATOR)
+    login(client, "julien")
+    _secret, codes = _enable(client)
+    first = app.test_client()
+    login(first, "julien")
+    assert first.post("/connexion/code", data={"code": codes[0].upper()}).status_code == 302
+    again = app.test_client()
+    login(again, "julien")
+    assert again.post("/connexion/code", data={"code": codes[0]}).status_code == 401
+    used = make.run(
+        lambda: len(db.session.scalars(
+            select(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_not(None))
+        ).all())
+    )
+    assert used == 1
+
+
+def test_second_factor_attempts_are_throttled(app, client, make):
+    make.user("julien", Role.COORDINATOR, totp_secret=pyotp.random_base32())
+    login(client, "julien")
+    for _ in range(10):
+        assert client.post("/connexion/code", data={"code": "000000"}).status_code == 401
+    assert client.post("/connexion/code", data={"code": "000000"}).status_code == 429
+
+
+def test_referent_may_choose_2fa_and_turn_it_off(client, make):
+    user_id = make.user("claire", Role.REFERENT)
+    login(client, "claire")
+    assert client.get("/").status_code == 200  # not required for referents
+    _enable(client)
+    assert client.post("/compte/double-authentification/desactiver").status_code == 302
+    assert make.run(lambda: db.session.get(User, user_id).totp_enabled_at) is None
+
+
+def test_required_2fa_cannot_be_turned_off(client, make):
+    user_id = make.user("julien", Role.COORDINATOR)
+    login(client, "julien")
+    _enable(client)
+    client.post("/compte/double-authentification/desactiver")
+    assert make.run(lambda: db.session.get(User, user_id).totp_enabled_at) is not None
+
+
+def test_configuration_decides_which_roles_need_2fa(app, client, make):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    make.user("julien", Role.COORDINATOR)
+    login(client, "julien")
+    assert client.get("/coordination/").status_code == 200
