@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from tutoring.services.passwords import MAX_LENGTH, MIN_LENGTH, PasswordRejected, check_policy
@@ -44,3 +45,8 @@ def strip_filter(value: Any) -> Any:
 
 class ConfirmForm(FlaskForm):
     """A button that only needs its CSRF token."""
+
+
+def options(pairs: Any) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

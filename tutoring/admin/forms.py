@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from tutoring.forms import strip_filter
+from tutoring.forms import options, strip_filter
 from tutoring.learners.forms import MultiCheckboxField
 from tutoring.models import Role
 
@@ -49,7 +49,7 @@ class StaffForm(FlaskForm):
     structure_id = SelectField(_l("Structure"), coerce=int)
     roles = MultiCheckboxField(
         _l("Rôles"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in STAFF_ROLES],
+        choices=options([(r.value, ROLE_LABELS[r]) for r in STAFF_ROLES]),
         validators=[DataRequired(message=_l("Choisissez au moins un rôle."))],
     )
 
@@ -58,7 +58,7 @@ class RolesForm(FlaskForm):
     structure_id = SelectField(_l("Structure"), coerce=int)
     roles = MultiCheckboxField(
         _l("Rôles"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=options([(r.value, ROLE_LABELS[r]) for r in Role]),
         validators=[DataRequired(message=_l("Choisissez au moins un rôle."))],
     )
 

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from tutoring.admin import bp
 from tutoring.admin.forms import ROLE_LABELS, ApiTokenForm, RolesForm, StaffForm, StructureForm
 from tutoring.extensions import db
-from tutoring.forms import ConfirmForm
+from tutoring.forms import ConfirmForm, options
 from tutoring.models import ApiToken, AuditEvent, Role, Structure, User
 from tutoring.models.base import utcnow
 from tutoring.security import roles_required
@@ -37,9 +38,9 @@ ACCOUNT_ERRORS = {
 }
 
 
-def _structures() -> list[tuple[int, str]]:
+def _structures() -> list[SelectChoice]:
     rows = db.session.scalars(select(Structure).order_by(Structure.name)).all()
-    return [(0, _("Aucune"))] + [(s.id, s.name) for s in rows]
+    return options([(0, _("Aucune"))] + [(s.id, s.name) for s in rows])
 
 
 def _page() -> int:

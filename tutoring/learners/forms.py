@@ -28,7 +28,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from tutoring.forms import strip_filter
+from tutoring.forms import options, strip_filter
 from tutoring.models import AgeBand, FrenchGoal, PublicCategory, Sex
 
 PUBLIC_CATEGORY_LABELS = {
@@ -100,7 +100,7 @@ class LearnerForm(FlaskForm):
     )
     public_category = RadioField(
         _l("Situation"),
-        choices=[(k.value, v) for k, v in PUBLIC_CATEGORY_LABELS.items()],
+        choices=options([(k.value, v) for k, v in PUBLIC_CATEGORY_LABELS.items()]),
         validators=[InputRequired(message=_l("Choisissez une situation."))],
         description=_l("Demandé par l’État pour le bilan du CTAI, en chiffres anonymes. "
                        "Aucun numéro de document n’est demandé."),
@@ -124,20 +124,20 @@ class LearnerForm(FlaskForm):
     )
     goal = RadioField(
         _l("Objectif de français"),
-        choices=[(k.value, v) for k, v in GOAL_LABELS.items()],
+        choices=options([(k.value, v) for k, v in GOAL_LABELS.items()]),
         validators=[InputRequired(message=_l("Choisissez un objectif."))],
         description=_l("Le niveau exigé pour le titre de séjour visé (dans les 4 compétences)."),
     )
     sex = RadioField(
         _l("Sexe (facultatif)"),
-        choices=[("", _l("Non renseigné"))] + [(k.value, v) for k, v in SEX_LABELS.items()],
+        choices=options([("", _l("Non renseigné"))] + [(k.value, v) for k, v in SEX_LABELS.items()]),
         default="",
         validators=[Optional()],
         description=_l("Facultatif, pour les indicateurs de l’État (chiffres anonymes)."),
     )
     age_band = SelectField(
         _l("Tranche d’âge (facultatif)"),
-        choices=[("", _l("Non renseignée"))] + [(k.value, v) for k, v in AGE_BAND_LABELS.items()],
+        choices=options([("", _l("Non renseignée"))] + [(k.value, v) for k, v in AGE_BAND_LABELS.items()]),
         default="",
         validators=[Optional()],
         description=_l("Une tranche suffit : la date de naissance n’est jamais demandée."),

@@ -33,7 +33,7 @@ from tutoring.models import (
     Role,
     Sex,
 )
-from tutoring.forms import ConfirmForm
+from tutoring.forms import ConfirmForm, options
 from tutoring.security import roles_required
 from tutoring.services import audit
 from tutoring.services.accounts import AccountError
@@ -68,16 +68,16 @@ def _profile_or_404(profile_id: int) -> LearnerProfile:
 
 
 def _fill_choices(form: LearnerForm) -> None:
-    form.locale.choices = [(code, native_name(code)) for code in supported_locales()]
-    form.languages.choices = sorted(
-        ((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1]
+    form.locale.choices = options((code, native_name(code)) for code in supported_locales())
+    form.languages.choices = options(
+        sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])
     )
     partners = db.session.scalars(
         select(Partner)
         .where(Partner.structure_id == current_user.structure_id, Partner.active)
         .order_by(Partner.name)
     ).all()
-    form.partner_id.choices = [(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners]
+    form.partner_id.choices = options([(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners])
 
 
 def _data_from(form: LearnerForm) -> LearnerData:

@@ -1,0 +1,252 @@
+"""Who may open what: a role x route matrix generated from app.url_map, and IDOR.
+
+A new route without an entry here fails the suite, and so does a route whose
+declared rule differs from the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.conftest import PASSWORD, login
+from tutoring import create_app
+from tutoring.extensions import db
+from tutoring.models import ApiToken, Partner, Role, Structure
+from tutoring.security import ACCESS_ATTR, API_TOKEN, PUBLIC, SIGNED_IN
+
+L, T, R, C, A = Role.LEARNER, Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN
+
+MATRIX: dict[str, object] = {
+    "main.home": PUBLIC,
+    "main.set_language": PUBLIC,
+    "main.accessibility": PUBLIC,
+    "main.privacy": PUBLIC,
+    "main.charter": PUBLIC,
+    "main.health": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.second_factor": PUBLIC,
+    "auth.card_login": PUBLIC,
+    "auth.card_link": PUBLIC,
+    "auth.tutor_signup": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.choose_password": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "account.overview": SIGNED_IN,
+    "account.change_password": SIGNED_IN,
+    "account.two_factor_setup": SIGNED_IN,
+    "account.two_factor_disable": SIGNED_IN,
+    "account.recovery_codes": SIGNED_IN,
+    "account.my_data": SIGNED_IN,
+    "account.my_data_json": SIGNED_IN,
+    "account.erasure": {L},
+    "learners.index": {R},
+    "learners.enrol": {R},
+    "learners.show": {R},
+    "learners.edit": {R},
+    "learners.print_card": {R},
+    "learners.revoke_card": {R},
+    "learners.data": {R},
+    "learners.data_json": {R},
+    "learners.erase": {R},
+    "learners.partners": {R},
+    "learners.toggle_partner": {R},
+    "tutors.index": {R},
+    "tutors.approve": {R},
+    "tutors.decline": {R},
+    "coordination.dashboard": {C},
+    "admin.index": {A},
+    "admin.accounts": {A},
+    "admin.new_account": {A},
+    "admin.account": {A},
+    "admin.toggle_active": {A},
+    "admin.password_link": {A},
+    "admin.structures": {A},
+    "admin.api_tokens": {A},
+    "admin.revoke_api_token": {A},
+    "admin.audit_log": {A},
+    "api.enrolments": API_TOKEN,
+}
+ROLES = [L, T, R, C, A]
+SKIP_BEHAVIOUR = {"auth.logout"}  # signs the client out; covered in test_auth
+
+
+def _declared(app: Flask, endpoint: str) -> object:
+    rule = getattr(app.view_functions[endpoint], ACCESS_ATTR, None)
+    return set(rule) if isinstance(rule, frozenset) else rule
+
+
+def test_every_route_has_a_matrix_entry(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - MATRIX.keys() == set(), "add the new routes to MATRIX"
+    assert MATRIX.keys() - endpoints == set(), "MATRIX names routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_each_view_declares_the_rule_of_the_matrix(app, endpoint):
+    assert _declared(app, endpoint) == MATRIX[endpoint]
+
+
+def test_a_route_that_names_no_role_answers_403(database_url):
+    from tests.conftest import base_config
+
+    app = create_app(base_config(database_url))
+    app.add_url_rule("/oubli", "forgotten", lambda: "secret")
+    assert app.test_client().get("/oubli").status_code == 403
+
+
+@pytest.fixture
+def world(make, app):
+    """Objects every route can be called with, all in the referent's structure."""
+    app.config["REQUIRE_2FA_ROLES"] = []
+    referent_id = make.user("role-referent", R)
+    profile_id, learner_id = make.learner(referent_id)
+    pending_tutor = make.user("tutor-pending", T, approved=False, structure=None)
+    spare = make.user("spare-account", T)
+
+    def setup():
+        structure = db.session.scalar(db.select(Structure))
+        partner = Partner(structure_id=structure.id, name="CCAS de Millau")
+        token = ApiToken(name="ctai", prefix="ctai_xxxx", token_hash="0" * 64)
+        db.session.add_all([partner, token])
+        db.session.flush()
+        return partner.id, token.id
+
+    partner_id, token_id = make.run(setup)
+    ids = {
+        "profile_id": profile_id,
+        "partner_id": partner_id,
+        "user_id": spare,
+        "token_id": token_id,
+        "code": "AAAA-BBBB-CCCC",
+        "token": "invalid",
+    }
+    accounts = {
+        L: ("learner", learner_id),
+        R: ("role-referent", referent_id),
+    }
+    for role in (T, C, A):
+        username = f"role-{role.value}"
+        accounts[role] = (username, make.user(username, role))
+    # the learner needs a password to sign in like the others
+    from tutoring.models import User
+    from tutoring.services.passwords import hash_password
+
+    def learner_password():
+        user = db.session.get(User, learner_id)
+        user.username = "learner"
+        user.password_hash = hash_password(PASSWORD)
+
+    make.run(learner_password)
+    ids["tutor_pending"] = pending_tutor
+    return ids, accounts
+
+
+def _url(app: Flask, endpoint: str, ids: dict) -> tuple[str, list[str]]:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {arg: ids[arg] for arg in rule.arguments}
+    if endpoint.startswith("tutors.") and "user_id" in values:
+        values["user_id"] = ids["tutor_pending"]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values), sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def _call(client, url: str, methods: list[str]):
+    return client.get(url) if "GET" in methods else client.post(url, data={})
+
+
+@pytest.mark.parametrize("role", [None, *ROLES], ids=lambda r: r.value if r else "anonymous")
+def test_role_route_matrix(app, world, role):
+    ids, accounts = world
+    client = app.test_client()
+    if role is not None:
+        assert login(client, accounts[role][0]).status_code == 302
+    failures = []
+    for endpoint, rule in sorted(MATRIX.items()):
+        if endpoint in SKIP_BEHAVIOUR:
+            continue
+        url, methods = _url(app, endpoint, ids)
+        response = _call(client, url, methods)
+        status = response.status_code
+        if rule == API_TOKEN:
+            allowed = False
+        elif rule == PUBLIC:
+            allowed = True
+        elif rule == SIGNED_IN:
+            allowed = role is not None
+        else:
+            allowed = role in rule
+        if allowed and status in (401, 403):
+            failures.append(f"{endpoint}: {status}, expected access")
+        if not allowed:
+            if role is None or rule == API_TOKEN:
+                ok = status == 401 or (status == 302 and "/connexion" in response.headers["Location"])
+            else:
+                ok = status == 403
+            if not ok:
+                failures.append(f"{endpoint}: {status}, expected refusal")
+        assert status != 500, endpoint
+    assert failures == []
+
+
+def test_unapproved_tutor_sees_no_learner(client, make, signed_in):
+    make.learner()
+    signed_in(T, approved=False, structure=None)
+    assert client.get("/apprenants/").status_code == 403
+    assert "attend la validation" in client.get("/").get_data(as_text=True)
+
+
+class TestOtherStructureIsInvisible:
+    """A referent of another structure cannot reach a learner by changing an id."""
+
+    @pytest.fixture
+    def setup(self, make, client):
+        ref_a = make.user("ref-a", R, structure="Association Myriade")
+        profile_id, _ = make.learner(ref_a)
+        partner_id = make.run(lambda: _add_partner("Association Myriade"))
+        make.user("ref-b", R, structure="CCAS de Millau")
+        login(client, "ref-b")
+        return profile_id, partner_id
+
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [
+            ("get", "/apprenants/{p}"),
+            ("get", "/apprenants/{p}/modifier"),
+            ("post", "/apprenants/{p}/modifier"),
+            ("post", "/apprenants/{p}/carte"),
+            ("post", "/apprenants/{p}/carte/revoquer"),
+            ("get", "/apprenants/{p}/donnees"),
+            ("get", "/apprenants/{p}/donnees.json"),
+            ("get", "/apprenants/{p}/effacer"),
+            ("post", "/apprenants/{p}/effacer"),
+            ("post", "/apprenants/partenaires/{q}/basculer"),
+        ],
+    )
+    def test_answers_404(self, client, setup, method, path):
+        profile_id, partner_id = setup
+        url = path.format(p=profile_id, q=partner_id)
+        response = getattr(client, method)(url, data={"confirm": "y"})
+        assert response.status_code == 404
+
+    def test_list_shows_only_own_structure(self, client, setup):
+        assert "Amina" not in client.get("/apprenants/").get_data(as_text=True)
+
+
+def _add_partner(structure_name: str) -> int:
+    structure = db.session.scalar(db.select(Structure).where(Structure.name == structure_name))
+    partner = Partner(structure_id=structure.id, name="France Travail")
+    db.session.add(partner)
+    db.session.flush()
+    return partner.id
+
+
+def test_approved_tutor_of_another_structure_cannot_be_decided(client, make):
+    ref_a = make.user("ref-a", R, structure="Association Myriade")
+    tutor = make.user("marc", T, structure="Association Myriade")
+    make.user("ref-b", R, structure="CCAS de Millau")
+    login(client, "ref-b")
+    assert client.post(f"/benevoles/{tutor}/refuser").status_code == 404
+    assert ref_a
