@@ -190,6 +190,9 @@ class Factory:
         with self.app.app_context():
             result = fn()
             db.session.commit()
+            if isinstance(result, db.Model):  # keep its columns readable afterwards
+                db.session.refresh(result)
+                db.session.expunge(result)
             return result
 
 

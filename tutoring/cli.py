@@ -10,6 +10,9 @@ from pathlib import Path
 import click
 from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tutoring import PROJECT_ROOT
@@ -39,9 +42,9 @@ DEMO_PARTNERS = ["CCAS de Millau", "France Travail Millau", "CADA de Millau", "1
                  "Association Myriade (accueil direct)", "OFII"]
 
 
-accounts_cli = click.Group("accounts", help="Manage accounts.")
-demo_cli = click.Group("demo", help="Demonstration data (never for production).")
-translate_cli = click.Group("translate", help="Extract, update and compile translations.")
+accounts_cli = AppGroup("accounts", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data (never for production).")
+translate_cli = AppGroup("translate", help="Extract, update and compile translations.")
 
 
 @accounts_cli.command("create-admin")
@@ -82,13 +85,15 @@ def purge_inactive_command() -> None:
         ).all()
         for referent in referents:
             if Role.REFERENT in referent.roles and referent.email:
-                send_mail(
-                    referent.email,
-                    "Compte inactif bientôt effacé",
-                    f"Le compte {learner.username} n'a pas servi depuis "
-                    f"{config['INACTIVE_MONTHS']} mois. Il sera effacé dans "
-                    f"{config['ERASURE_NOTICE_DAYS']} jours, sauf nouvelle connexion.",
-                )
+                with current_app.test_request_context(), force_locale(referent.locale):
+                    send_mail(
+                        referent.email,
+                        _("Compte inactif bientôt effacé"),
+                        _("Le compte %(username)s n’a pas servi depuis %(months)s mois. "
+                          "Il sera effacé dans %(days)s jours, sauf nouvelle connexion.",
+                          username=learner.username, months=config["INACTIVE_MONTHS"],
+                          days=config["ERASURE_NOTICE_DAYS"]),
+                    )
     db.session.commit()
     click.echo(f"{len(flagged)} learner(s) flagged, {erased} erased.")
 

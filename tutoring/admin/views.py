@@ -119,7 +119,8 @@ def account(user_id: int) -> BaseResponse | tuple[str, int]:
             set_roles(user, [Role(r) for r in form.roles.data], current_user)
         except AccountError as exc:
             db.session.rollback()
-            form.roles.errors = [ACCOUNT_ERRORS[exc.code]()]
+            field = getattr(form, exc.field or "roles", form.roles)
+            field.errors = [ACCOUNT_ERRORS[exc.code]()]
             return render_template("admin/account.html", user=user, form=form,
                                    confirm=ConfirmForm()), 400
         db.session.commit()

@@ -145,7 +145,7 @@ def create_staff(
     if email and email_taken(email):
         raise AccountError("email_taken", "email")
     if Role.REFERENT in roles and structure is None:
-        raise AccountError("structure_required", "structure")
+        raise AccountError("structure_required", "structure_id")
     user = User(
         username=username.lower(),
         email=email.strip().lower() if email else None,
@@ -178,7 +178,7 @@ def set_roles(user: User, roles: Iterable[Role], actor: User) -> None:
     if user.id == actor.id and Role.ADMIN not in wanted:
         raise AccountError("cannot_drop_own_admin", "roles")
     if Role.REFERENT in wanted and user.structure_id is None:
-        raise AccountError("structure_required", "structure")
+        raise AccountError("structure_required", "structure_id")
     before = user.roles
     for role in before - wanted:
         user.remove_role(role)
