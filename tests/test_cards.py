@@ -60,7 +60,9 @@ def test_learner_signs_in_by_typing_the_code(app, make, signed_in, client):
     learner = app.test_client()
     response = card_login(learner, code.lower().replace("-", " "))
     assert response.status_code == 302
-    assert "Mon objectif" in learner.get("/").get_data(as_text=True)
+    home = learner.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in home  # the learner's own language
+    assert 'id="objectif"' in home
 
 
 def test_qr_link_fills_the_code_and_does_not_leak_it(app, make, signed_in, client):

@@ -1,0 +1,59 @@
+"""Every schema change is a migration: upgrading an empty database matches the models."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import base_config
+from tutoring import PROJECT_ROOT, create_app
+from tutoring.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A brand-new empty database on the same server as the suite's."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    name = f"migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_build_exactly_the_models(empty_database_url):
+    app = create_app(base_config(empty_database_url))
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        downgrade(directory=str(PROJECT_ROOT / "migrations"), revision="base")
+        with db.engine.connect() as conn:
+            tables = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
+        assert tables == set()
+        db.engine.dispose()
+
+
+def test_migration_files_are_dated_and_named():
+    files = sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
+    assert files
+    for path in files:
+        date, _rev, *slug = path.stem.split("_")
+        assert len(date) == 8 and date.isdigit(), path.name
+        assert slug, path.name
