@@ -93,6 +93,22 @@ def _clean(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def app_with(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the test database with other settings; close it after."""
+    built: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        application = create_app(base_config(database_url, **overrides))
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 
 from tests.conftest import PASSWORD, login
-from tutoring import create_app
 from tutoring.extensions import db
 from tutoring.models import ApiToken, Partner, Role, Structure
 from tutoring.security import ACCESS_ATTR, API_TOKEN, PUBLIC, SIGNED_IN
@@ -87,10 +86,8 @@ def test_each_view_declares_the_rule_of_the_matrix(app, endpoint):
     assert _declared(app, endpoint) == MATRIX[endpoint]
 
 
-def test_a_route_that_names_no_role_answers_403(database_url):
-    from tests.conftest import base_config
-
-    app = create_app(base_config(database_url))
+def test_a_route_that_names_no_role_answers_403(app_with):
+    app = app_with()
     app.add_url_rule("/oubli", "forgotten", lambda: "secret")
     assert app.test_client().get("/oubli").status_code == 403
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD, base_config, csrf_from
+from tests.conftest import PASSWORD, csrf_from
 from tutoring import create_app
 from tutoring.models import Role
 
@@ -53,8 +53,8 @@ def test_every_page_carries_the_security_headers(client):
         assert "Strict-Transport-Security" not in headers  # plain HTTP in tests
 
 
-def test_https_deployment_gets_hsts_and_host_prefixed_secure_cookie(database_url, make):
-    app = create_app(base_config(database_url, SESSION_COOKIE_SECURE=True))
+def test_https_deployment_gets_hsts_and_host_prefixed_secure_cookie(app_with, make):
+    app = app_with(SESSION_COOKIE_SECURE=True)
     make.user("claire", Role.REFERENT)
     client = app.test_client()
     response = client.post(

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import contains_eager
 
 from tutoring.extensions import db
 from tutoring.models import (
@@ -140,6 +141,7 @@ def learners_of(referent: User) -> list[LearnerProfile]:
         db.session.scalars(
             select(LearnerProfile)
             .join(User, LearnerProfile.user_id == User.id)
+            .options(contains_eager(LearnerProfile.user))
             .where(LearnerProfile.structure_id == referent.structure_id)
             .order_by(User.first_name, User.id)
         )

@@ -1,0 +1,105 @@
+"""`make bench`: rerunnable measurements for the speed and weight goals.
+
+Prints: argon2id hashing time, server time per page (in-process WSGI, SQLite,
+200 learners enrolled) and the gzip weight of each page with its CSS.
+Run: .venv/bin/python -m tests.bench
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from tutoring import create_app
+from tutoring.extensions import db
+from tutoring.models import FrenchGoal, PublicCategory, Role, Structure, User
+from tutoring.services.learners import LearnerData, enrol_learner
+from tutoring.services.passwords import hash_password, verify_password
+
+PASSWORD = "une phrase assez longue"
+PUBLIC_PAGES = ["/", "/connexion", "/carte"]
+REFERENT_PAGES = ["/", "/apprenants/", "/apprenants/inscrire", "/compte/"]
+
+
+def bench_hash(rounds: int = 20) -> None:
+    started = time.perf_counter()
+    stored = ""
+    for _ in range(rounds):
+        stored = hash_password(PASSWORD)
+    per_hash = (time.perf_counter() - started) / rounds * 1000
+    started = time.perf_counter()
+    for _ in range(rounds):
+        verify_password(stored, PASSWORD)
+    per_verify = (time.perf_counter() - started) / rounds * 1000
+    print(f"argon2id (m=19456 KiB, t=2, p=1): hash {per_hash:.1f} ms, verify {per_verify:.1f} ms")
+
+
+def build_app(folder: Path):
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+    })
+    with app.app_context():
+        db.create_all()
+        structure = Structure(name="Association Myriade")
+        db.session.add(structure)
+        db.session.flush()
+        referent = User(username="claire", first_name="Claire", structure_id=structure.id,
+                        password_hash=hash_password(PASSWORD))
+        referent.add_role(Role.REFERENT)
+        db.session.add(referent)
+        db.session.flush()
+        for i in range(200):
+            enrol_learner(referent, LearnerData(
+                first_name=f"Personne{i}", public_category=list(PublicCategory)[i % 5],
+                arrival_year=2020 + i % 6, goal=FrenchGoal.A2, locale="fr",
+                consent_on=date(2026, 11, 1)))
+        db.session.commit()
+    return app
+
+
+def bench_pages(app, requests: int = 200) -> None:
+    print(f"{'page':<30}{'p50 ms':>8}{'p95 ms':>8}{'gzip KB':>9}")
+    client = app.test_client()
+    for path in PUBLIC_PAGES:
+        _bench_page(client, path, requests, "anonymous")
+    client.post("/connexion", data={"login": "claire", "password": PASSWORD})
+    for path in REFERENT_PAGES:
+        _bench_page(client, path, requests, "referent")
+
+
+def _bench_page(client, path: str, requests: int, who: str) -> None:
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    html = response.get_data(as_text=True)
+    weight = len(gzip.compress(html.encode()))
+    for ref in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        asset = client.get(ref)
+        weight += len(gzip.compress(asset.data))
+        asset.close()
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    label = f"{path} ({who})"
+    print(f"{label:<30}{statistics.median(timings):>8.1f}{p95:>8.1f}{weight / 1024:>9.1f}")
+
+
+def main() -> None:
+    bench_hash()
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(Path(folder))
+        bench_pages(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
