@@ -34,6 +34,7 @@ run: install translations instance/secret_key
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
+	$(BIN)/ruff check tutoring exercises tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

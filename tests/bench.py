@@ -36,30 +36,48 @@ def bench_hash(rounds: int = 20) -> None:
     for _ in range(rounds):
         verify_password(stored, PASSWORD)
     per_verify = (time.perf_counter() - started) / rounds * 1000
-    print(f"argon2id (m=19456 KiB, t=2, p=1): hash {per_hash:.1f} ms, verify {per_verify:.1f} ms")
+    print(
+        f"argon2id (m=19456 KiB, t=2, p=1): hash {per_hash:.1f} ms, verify {per_verify:.1f} ms"
+    )
 
 
 def build_app(folder: Path):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+        }
+    )
     with app.app_context():
         db.create_all()
         structure = Structure(name="Association Myriade")
         db.session.add(structure)
         db.session.flush()
-        referent = User(username="claire", first_name="Claire", structure_id=structure.id,
-                        password_hash=hash_password(PASSWORD))
+        referent = User(
+            username="claire",
+            first_name="Claire",
+            structure_id=structure.id,
+            password_hash=hash_password(PASSWORD),
+        )
         referent.add_role(Role.REFERENT)
         db.session.add(referent)
         db.session.flush()
         for i in range(200):
-            enrol_learner(referent, LearnerData(
-                first_name=f"Personne{i}", public_category=list(PublicCategory)[i % 5],
-                arrival_year=2020 + i % 6, goal=FrenchGoal.A2, locale="fr",
-                consent_on=date(2026, 11, 1)))
+            enrol_learner(
+                referent,
+                LearnerData(
+                    first_name=f"Personne{i}",
+                    public_category=list(PublicCategory)[i % 5],
+                    arrival_year=2020 + i % 6,
+                    goal=FrenchGoal.A2,
+                    locale="fr",
+                    consent_on=date(2026, 11, 1),
+                ),
+            )
         db.session.commit()
     return app
 
@@ -89,7 +107,9 @@ def _bench_page(client, path: str, requests: int, who: str) -> None:
         asset.close()
     p95 = statistics.quantiles(timings, n=20)[-1]
     label = f"{path} ({who})"
-    print(f"{label:<30}{statistics.median(timings):>8.1f}{p95:>8.1f}{weight / 1024:>9.1f}")
+    print(
+        f"{label:<30}{statistics.median(timings):>8.1f}{p95:>8.1f}{weight / 1024:>9.1f}"
+    )
 
 
 def main() -> None:

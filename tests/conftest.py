@@ -126,7 +126,9 @@ class Factory:
 
     def structure(self, name: str = "Association Myriade") -> int:
         with self.app.app_context():
-            existing = db.session.scalar(db.select(Structure).where(Structure.name == name))
+            existing = db.session.scalar(
+                db.select(Structure).where(Structure.name == name)
+            )
             if existing:
                 return existing.id
             row = Structure(name=name)
@@ -165,7 +167,9 @@ class Factory:
                     TutorProfile(
                         user_id=user.id,
                         charter_version=CHARTER_VERSION,
-                        status=TutorStatus.APPROVED if approved else TutorStatus.PENDING,
+                        status=TutorStatus.APPROVED
+                        if approved
+                        else TutorStatus.PENDING,
                         approved_at=utcnow() if approved else None,
                         structure_id=structure_id if approved else None,
                     )
@@ -174,7 +178,10 @@ class Factory:
             return user.id
 
     def learner(
-        self, referent_id: int | None = None, first_name: str = "Amina", **overrides: Any
+        self,
+        referent_id: int | None = None,
+        first_name: str = "Amina",
+        **overrides: Any,
     ) -> tuple[int, int]:
         """Enrol a learner through the service; return (profile id, user id)."""
         if referent_id is None:
@@ -197,7 +204,9 @@ class Factory:
 
     def card(self, user_id: int, referent_id: int) -> str:
         with self.app.app_context():
-            code = issue_login_card(db.session.get(User, user_id), db.session.get(User, referent_id))
+            code = issue_login_card(
+                db.session.get(User, user_id), db.session.get(User, referent_id)
+            )
             db.session.commit()
             return code
 
@@ -217,7 +226,9 @@ def make(app: Flask) -> Factory:
     return Factory(app)
 
 
-def login(client: FlaskClient, username: str, password: str = PASSWORD, **extra: Any) -> Any:
+def login(
+    client: FlaskClient, username: str, password: str = PASSWORD, **extra: Any
+) -> Any:
     data = {"login": username, "password": password, **extra}
     return client.post("/connexion", data=data)
 
@@ -230,7 +241,9 @@ def logout(client: FlaskClient) -> Any:
     return client.post("/deconnexion")
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_from(html: str) -> str:
@@ -251,5 +264,3 @@ def signed_in(client: FlaskClient, make: Factory) -> Callable[..., int]:
         return user_id
 
     return sign_in
-
-

@@ -78,7 +78,9 @@ def _declared(app: Flask, endpoint: str) -> object:
 def test_every_route_has_a_matrix_entry(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
     assert endpoints - MATRIX.keys() == set(), "add the new routes to MATRIX"
-    assert MATRIX.keys() - endpoints == set(), "MATRIX names routes that no longer exist"
+    assert MATRIX.keys() - endpoints == set(), (
+        "MATRIX names routes that no longer exist"
+    )
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
@@ -154,7 +156,9 @@ def _call(client, url: str, methods: list[str]):
     return client.get(url) if "GET" in methods else client.post(url, data={})
 
 
-@pytest.mark.parametrize("role", [None, *ROLES], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize(
+    "role", [None, *ROLES], ids=lambda r: r.value if r else "anonymous"
+)
 def test_role_route_matrix(app, world, role):
     ids, accounts = world
     client = app.test_client()
@@ -179,7 +183,9 @@ def test_role_route_matrix(app, world, role):
             failures.append(f"{endpoint}: {status}, expected access")
         if not allowed:
             if role is None or rule == API_TOKEN:
-                ok = status == 401 or (status == 302 and "/connexion" in response.headers["Location"])
+                ok = status == 401 or (
+                    status == 302 and "/connexion" in response.headers["Location"]
+                )
             else:
                 ok = status == 403
             if not ok:
@@ -233,7 +239,9 @@ class TestOtherStructureIsInvisible:
 
 
 def _add_partner(structure_name: str) -> int:
-    structure = db.session.scalar(db.select(Structure).where(Structure.name == structure_name))
+    structure = db.session.scalar(
+        db.select(Structure).where(Structure.name == structure_name)
+    )
     partner = Partner(structure_id=structure.id, name="France Travail")
     db.session.add(partner)
     db.session.flush()

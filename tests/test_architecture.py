@@ -33,8 +33,17 @@ def test_exercises_never_imports_flask_or_tutoring():
 
 def test_top_level_holds_only_what_the_design_card_allows():
     allowed = {
-        "tutoring", "exercises", "migrations", "templates", "static", "tests",
-        "pyproject.toml", "README.md", "Makefile", "LICENSE", "instance",
+        "tutoring",
+        "exercises",
+        "migrations",
+        "templates",
+        "static",
+        "tests",
+        "pyproject.toml",
+        "README.md",
+        "Makefile",
+        "LICENSE",
+        "instance",
     }
     names = {p.name for p in PROJECT_ROOT.iterdir() if not p.name.startswith(".")}
     assert names - allowed - {"myriade_tutoring.egg-info"} == set()

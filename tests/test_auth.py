@@ -41,14 +41,24 @@ def test_unknown_account_gets_the_same_answer(client):
 
 def test_disabled_account_cannot_sign_in(client, make):
     user_id = make.user("claire", Role.REFERENT)
-    make.run(lambda: setattr(db.session.get(__import__("tutoring.models", fromlist=["User"]).User, user_id), "active", False))
+    make.run(
+        lambda: setattr(
+            db.session.get(
+                __import__("tutoring.models", fromlist=["User"]).User, user_id
+            ),
+            "active",
+            False,
+        )
+    )
     assert login(client, "claire").status_code == 401
 
 
 def test_empty_form_answers_400_with_field_errors(client):
     response = client.post("/connexion", data={})
     assert response.status_code == 400
-    assert "Indiquez votre identifiant ou votre e-mail." in response.get_data(as_text=True)
+    assert "Indiquez votre identifiant ou votre e-mail." in response.get_data(
+        as_text=True
+    )
 
 
 def test_sign_out_invalidates_a_copied_cookie(app, make):
@@ -116,14 +126,24 @@ def test_session_has_an_absolute_limit_of_12_hours(client, make):
     make.user("claire", Role.REFERENT)
     login(client, "claire")
     _age_sessions(make, 12 * 60 + 1, created=True)
-    make.run(lambda: db.session.execute(update(UserSession).values(last_seen_at=utcnow())))
+    make.run(
+        lambda: db.session.execute(update(UserSession).values(last_seen_at=utcnow()))
+    )
     assert client.get("/compte/").status_code == 302
 
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "////evil.example", "/\\evil.example", "https://evil.example",
-     "http:/evil.example", "javascript:alert(1)", "/\t/evil.example", "evil.example"],
+    [
+        "//evil.example",
+        "////evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/\t/evil.example",
+        "evil.example",
+    ],
 )
 def test_next_never_leaves_the_site(client, make, target):
     make.user("claire", Role.REFERENT)

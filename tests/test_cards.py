@@ -27,7 +27,9 @@ def test_card_code_has_enough_entropy_and_no_lookalikes():
 
 def test_typed_code_forgives_case_spaces_and_lookalikes():
     assert normalise_card_code(" k7m2 9qxd-f4tb ") == "K7M2-9QXD-F4TB"
-    assert normalise_card_code("K7M2-9QXD-F4TO") == normalise_card_code("K7M2-9QXD-F4T0")
+    assert normalise_card_code("K7M2-9QXD-F4TO") == normalise_card_code(
+        "K7M2-9QXD-F4T0"
+    )
     assert normalise_card_code("trop court") is None
     assert normalise_card_code("") is None
 
@@ -51,7 +53,9 @@ def test_referent_prints_a_bilingual_card_with_qr_code(client, make, signed_in):
     stored = make.run(lambda: db.session.scalars(select(LoginCard.code_hash)).all())
     assert code not in stored  # only a hash is kept
     assert make.run(
-        lambda: db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_card_issued"))
+        lambda: db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "login_card_issued")
+        )
     )
 
 
@@ -90,7 +94,9 @@ def test_revoked_card_stops_working_at_once(app, make, signed_in, client):
 def test_reprinting_replaces_the_old_code(app, make, signed_in, client):
     profile_id, _user_id, old_code, _ = _referent_prints_card(client, make, signed_in)
     response = client.post(f"/apprenants/{profile_id}/carte")
-    new_code = re.search(r'<p class="code"[^>]*>([A-Z0-9-]{14})</p>', response.get_data(as_text=True)).group(1)
+    new_code = re.search(
+        r'<p class="code"[^>]*>([A-Z0-9-]{14})</p>', response.get_data(as_text=True)
+    ).group(1)
     assert new_code != old_code
     assert card_login(app.test_client(), old_code).status_code == 401
     assert card_login(app.test_client(), new_code).status_code == 302
@@ -107,7 +113,15 @@ def test_learner_may_also_choose_a_password(app, make, signed_in, client):
     _profile_id, user_id, code, _ = _referent_prints_card(client, make, signed_in)
     learner = app.test_client()
     card_login(learner, code)
-    response = learner.post("/compte/mot-de-passe", data={"password": "mon jardin à Millau"})
+    response = learner.post(
+        "/compte/mot-de-passe", data={"password": "mon jardin à Millau"}
+    )
     assert response.status_code == 302
-    username = make.run(lambda: db.session.get(__import__("tutoring.models", fromlist=["User"]).User, user_id).username)
+    username = make.run(
+        lambda: (
+            db.session.get(
+                __import__("tutoring.models", fromlist=["User"]).User, user_id
+            ).username
+        )
+    )
     assert login(app.test_client(), username, "mon jardin à Millau").status_code == 302

@@ -26,12 +26,28 @@ def fresh_template(tmp_path_factory) -> set[str]:
     """Extract messages from the code now, as `flask translate extract` does."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml",
-         "-k", "_l", "--no-location", "-o", str(out), "."],
-        check=True, cwd=PROJECT_ROOT, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "pyproject.toml",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(out),
+            ".",
+        ],
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
     )
     with out.open("rb") as handle:
-        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+        return {
+            m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id
+        }
 
 
 def test_supported_locales_have_a_catalog(app):
@@ -51,13 +67,17 @@ def test_catalog_is_complete_and_up_to_date(locale, fresh_template):
         key = message.id if isinstance(message.id, str) else message.id[0]
         ids.add(key)
         assert not message.fuzzy, f"{locale}: fuzzy entry {key!r}"
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
         assert all(strings), f"{locale}: missing translation for {key!r}"
         wanted = set(PLACEHOLDER.findall(key))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) <= wanted | {"num"}, (locale, key)
     missing = fresh_template - ids
-    assert not missing, f"{locale}: run `flask translate update`; missing {sorted(missing)[:5]}"
+    assert not missing, (
+        f"{locale}: run `flask translate update`; missing {sorted(missing)[:5]}"
+    )
 
 
 class _TextFinder(HTMLParser):
@@ -86,12 +106,17 @@ class _TextFinder(HTMLParser):
             self.found.append(data.strip())
 
 
-JINJA = re.compile(r"\{\{.*?\}\}|\{%-?\s*trans.*?endtrans\s*-?%\}|\{%.*?%\}|\{#.*?#\}", re.S)
+JINJA = re.compile(
+    r"\{\{.*?\}\}|\{%-?\s*trans.*?endtrans\s*-?%\}|\{%.*?%\}|\{#.*?#\}", re.S
+)
 
 
 @pytest.mark.parametrize(
-    "template", sorted(p.relative_to(PROJECT_ROOT / "templates").as_posix()
-                       for p in (PROJECT_ROOT / "templates").rglob("*.html"))
+    "template",
+    sorted(
+        p.relative_to(PROJECT_ROOT / "templates").as_posix()
+        for p in (PROJECT_ROOT / "templates").rglob("*.html")
+    ),
 )
 def test_templates_hold_no_text_outside_gettext(template):
     source = (PROJECT_ROOT / "templates" / template).read_text(encoding="utf-8")
@@ -102,8 +127,17 @@ def test_templates_hold_no_text_outside_gettext(template):
 
 USER_FACING_CALLS = {"flash", "abort", "ValidationError", "AccountError"}
 FIELD_TYPES = {
-    "StringField", "PasswordField", "BooleanField", "EmailField", "TelField", "DateField",
-    "IntegerField", "RadioField", "SelectField", "SelectMultipleField", "HiddenField",
+    "StringField",
+    "PasswordField",
+    "BooleanField",
+    "EmailField",
+    "TelField",
+    "DateField",
+    "IntegerField",
+    "RadioField",
+    "SelectField",
+    "SelectMultipleField",
+    "HiddenField",
     "MultiCheckboxField",
 }
 
@@ -112,7 +146,9 @@ def _python_files() -> list[Path]:
     return sorted(p for p in (PROJECT_ROOT / "tutoring").rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _python_files(), ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
+@pytest.mark.parametrize(
+    "path", _python_files(), ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix()
+)
 def test_python_messages_go_through_gettext(path):
     """flash() messages and form labels are gettext calls, never bare strings."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -131,7 +167,9 @@ def test_python_messages_go_through_gettext(path):
                 keyword.value, (ast.Constant, ast.JoinedStr)
             ):
                 bad.append(f"line {node.lineno}: {keyword.arg}= is a bare string")
-        if name in ("_", "_l", "gettext", "lazy_gettext") and isinstance(first, ast.JoinedStr):
+        if name in ("_", "_l", "gettext", "lazy_gettext") and isinstance(
+            first, ast.JoinedStr
+        ):
             bad.append(f"line {node.lineno}: f-string inside gettext")
     assert bad == []
 
@@ -149,7 +187,9 @@ def test_french_is_the_default(client):
 
 
 def test_accept_language_is_the_first_guess(client):
-    page = client.get("/", headers={"Accept-Language": "ar,fr;q=0.5"}).get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "ar,fr;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="ar" dir="rtl">' in page
 
 
@@ -187,6 +227,8 @@ def test_french_plural_forms(client, make, signed_in):
 
 
 def test_error_pages_speak_the_user_language(client):
-    page = client.get("/nulle-part", headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    page = client.get("/nulle-part", headers={"Accept-Language": "uk"}).get_data(
+        as_text=True
+    )
     assert "Page introuvable" not in page
     assert '<html lang="uk"' in page

@@ -57,15 +57,21 @@ def test_referent_enrols_a_learner_with_minimal_data(client, make, signed_in):
     assert profile.languages == ["uk", "ru"]
     assert profile.sex is None
     assert profile.consent_notice_version
-    user = make.run(lambda: db.session.scalar(select(User).where(User.first_name == "Oksana")))
+    user = make.run(
+        lambda: db.session.scalar(select(User).where(User.first_name == "Oksana"))
+    )
     assert user.username.startswith("oksana-")
     assert user.locale == "uk"
     assert user.password_hash is None
 
 
-def test_bad_enrolment_is_refused_at_the_field_and_nothing_is_saved(client, make, signed_in):
+def test_bad_enrolment_is_refused_at_the_field_and_nothing_is_saved(
+    client, make, signed_in
+):
     signed_in(Role.REFERENT)
-    bad = dict(VALID, first_name="", arrival_year="1850", public_category="martian", consent="")
+    bad = dict(
+        VALID, first_name="", arrival_year="1850", public_category="martian", consent=""
+    )
     response = client.post("/apprenants/inscrire", data=bad)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
@@ -78,9 +84,13 @@ def test_bad_enrolment_is_refused_at_the_field_and_nothing_is_saved(client, make
 
 def test_future_arrival_year_is_refused(client, make, signed_in):
     signed_in(Role.REFERENT)
-    response = client.post("/apprenants/inscrire", data=dict(VALID, arrival_year="2099"))
+    response = client.post(
+        "/apprenants/inscrire", data=dict(VALID, arrival_year="2099")
+    )
     assert response.status_code == 400
-    assert "L’année doit être comprise entre 1950 et cette année." in response.get_data(as_text=True)
+    assert "L’année doit être comprise entre 1950 et cette année." in response.get_data(
+        as_text=True
+    )
     assert make.run(_count(User)) == 1
 
 
@@ -88,7 +98,9 @@ def test_partner_of_another_structure_cannot_be_chosen(client, make, signed_in):
     signed_in(Role.REFERENT)
     other = make.structure("CCAS de Millau")
     partner_id = make.run(lambda: _partner(other, "Secours populaire"))
-    response = client.post("/apprenants/inscrire", data=dict(VALID, partner_id=str(partner_id)))
+    response = client.post(
+        "/apprenants/inscrire", data=dict(VALID, partner_id=str(partner_id))
+    )
     assert response.status_code == 400
     assert make.run(_count(LearnerProfile)) == 0
 
@@ -102,13 +114,20 @@ def _partner(structure_id: int, name: str) -> int:
 
 def test_referent_manages_the_partner_list(client, make, signed_in):
     signed_in(Role.REFERENT)
-    assert client.post("/apprenants/partenaires", data={"name": "CADA de Millau"}).status_code == 302
+    assert (
+        client.post(
+            "/apprenants/partenaires", data={"name": "CADA de Millau"}
+        ).status_code
+        == 302
+    )
     duplicate = client.post("/apprenants/partenaires", data={"name": "cada de millau"})
     assert duplicate.status_code == 400
     partner_id = make.run(lambda: db.session.scalar(select(Partner.id)))
     client.post(f"/apprenants/partenaires/{partner_id}/basculer")
     assert make.run(lambda: db.session.get(Partner, partner_id).active) is False
-    assert "CADA de Millau" not in client.get("/apprenants/inscrire").get_data(as_text=True)
+    assert "CADA de Millau" not in client.get("/apprenants/inscrire").get_data(
+        as_text=True
+    )
 
 
 def test_referent_corrects_an_enrolment(client, make, signed_in):
@@ -117,10 +136,13 @@ def test_referent_corrects_an_enrolment(client, make, signed_in):
     page = client.get(f"/apprenants/{profile_id}/modifier").get_data(as_text=True)
     assert 'value="Amina"' in page
     response = client.post(
-        f"/apprenants/{profile_id}/modifier", data=dict(VALID, first_name="Amina", goal="b1")
+        f"/apprenants/{profile_id}/modifier",
+        data=dict(VALID, first_name="Amina", goal="b1"),
     )
     assert response.status_code == 302
-    assert make.run(lambda: db.session.get(LearnerProfile, profile_id).goal.value) == "b1"
+    assert (
+        make.run(lambda: db.session.get(LearnerProfile, profile_id).goal.value) == "b1"
+    )
 
 
 def test_learner_downloads_own_data(app, make):
@@ -149,31 +171,51 @@ def test_learner_asks_for_erasure_and_referent_sees_it(app, make, signed_in, cli
     card_login(learner, code)
     assert learner.post("/compte/effacement", data={}).status_code == 400
     assert learner.post("/compte/effacement", data={"confirm": "y"}).status_code == 302
-    assert make.run(lambda: db.session.get(LearnerProfile, profile_id).erasure_requested_at)
+    assert make.run(
+        lambda: db.session.get(LearnerProfile, profile_id).erasure_requested_at
+    )
     home = client.get("/").get_data(as_text=True)
     assert "Demandes d’effacement" in home
     assert f"/apprenants/{profile_id}/effacer" in home
 
 
-def test_erasure_removes_personal_data_and_keeps_anonymous_figures(app, make, signed_in, client):
+def test_erasure_removes_personal_data_and_keeps_anonymous_figures(
+    app, make, signed_in, client
+):
     referent = signed_in(Role.REFERENT)
     profile_id, user_id = make.learner(referent, first_name="Leila", phone="0600000000")
     code = make.card(user_id, referent)
     card_login(app.test_client(), code)
     assert client.post(f"/apprenants/{profile_id}/effacer", data={}).status_code == 400
-    assert client.post(f"/apprenants/{profile_id}/effacer", data={"confirm": "y"}).status_code == 302
+    assert (
+        client.post(
+            f"/apprenants/{profile_id}/effacer", data={"confirm": "y"}
+        ).status_code
+        == 302
+    )
     assert make.run(lambda: db.session.get(User, user_id)) is None
     profile = make.run(lambda: db.session.get(LearnerProfile, profile_id))
     assert profile.user_id is None
     assert profile.erased_at is not None
     assert profile.public_category.value == "bpi"  # the anonymous row stays
     assert make.run(_count(LoginCard)) == 0
-    assert make.run(
-        lambda: db.session.scalar(select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id))
-    ) == 0
+    assert (
+        make.run(
+            lambda: db.session.scalar(
+                select(func.count())
+                .select_from(UserSession)
+                .where(UserSession.user_id == user_id)
+            )
+        )
+        == 0
+    )
     assert card_login(app.test_client(), code).status_code == 401
     assert "Leila" not in client.get("/apprenants/").get_data(as_text=True)
-    event = make.run(lambda: db.session.scalar(select(AuditEvent).where(AuditEvent.action == "learner_erased")))
+    event = make.run(
+        lambda: db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "learner_erased")
+        )
+    )
     assert "Leila" not in json.dumps(event.detail)
 
 
@@ -191,8 +233,13 @@ def test_inactive_learners_are_flagged_then_erased_after_notice(make, runner):
     result = runner.invoke(args=["accounts", "purge-inactive"])
     assert result.exit_code == 0, result.output
     assert "1 learner(s) flagged, 0 erased" in result.output
-    assert make.run(lambda: db.session.get(User, old_user).inactivity_notice_at) is not None
-    assert make.run(lambda: db.session.get(User, recent_user).inactivity_notice_at) is None
+    assert (
+        make.run(lambda: db.session.get(User, old_user).inactivity_notice_at)
+        is not None
+    )
+    assert (
+        make.run(lambda: db.session.get(User, recent_user).inactivity_notice_at) is None
+    )
 
     def later():
         flagged, erased = purge_inactive(now=utcnow() + timedelta(days=31))
@@ -200,7 +247,10 @@ def test_inactive_learners_are_flagged_then_erased_after_notice(make, runner):
 
     assert make.run(later) == (0, 1)
     assert make.run(lambda: db.session.get(User, old_user)) is None
-    assert make.run(lambda: db.session.get(LearnerProfile, old_profile).erased_at) is not None
+    assert (
+        make.run(lambda: db.session.get(LearnerProfile, old_profile).erased_at)
+        is not None
+    )
     assert make.run(lambda: db.session.get(User, recent_user)) is not None
 
 

@@ -55,5 +55,6 @@ def test_migration_files_are_dated_and_named():
     assert files
     for path in files:
         date, _rev, *slug = path.stem.split("_")
-        assert len(date) == 8 and date.isdigit(), path.name
+        assert len(date) == 8, path.name
+        assert date.isdigit(), path.name
         assert slug, path.name

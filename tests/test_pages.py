@@ -24,7 +24,9 @@ def _asset_sizes(client, html: str) -> int:
     return total
 
 
-@pytest.mark.parametrize("path", ["/", "/connexion", "/carte", "/devenir-benevole", "/accessibilite"])
+@pytest.mark.parametrize(
+    "path", ["/", "/connexion", "/carte", "/devenir-benevole", "/accessibilite"]
+)
 def test_public_pages_fit_the_weight_budget(client, path):
     html = client.get(path).get_data(as_text=True)
     assert _asset_sizes(client, html) <= BUDGET
@@ -39,9 +41,19 @@ def test_signed_in_pages_fit_the_weight_budget(client, make, signed_in):
 
 def test_page_titles_are_unique_per_page(client):
     titles = set()
-    for path in ("/", "/connexion", "/carte", "/devenir-benevole", "/accessibilite",
-                 "/confidentialite", "/charte-du-benevole", "/mot-de-passe-oublie"):
-        title = re.search(r"<title>(.*?)</title>", client.get(path).get_data(as_text=True)).group(1)
+    for path in (
+        "/",
+        "/connexion",
+        "/carte",
+        "/devenir-benevole",
+        "/accessibilite",
+        "/confidentialite",
+        "/charte-du-benevole",
+        "/mot-de-passe-oublie",
+    ):
+        title = re.search(
+            r"<title>(.*?)</title>", client.get(path).get_data(as_text=True)
+        ).group(1)
         titles.add(title)
     assert len(titles) == 8
 
@@ -108,13 +120,22 @@ def test_each_role_lands_on_what_to_do_next(app, client, signed_in, role, expect
 def test_demo_data_loads_once_and_never_over_real_data(runner, make, app):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    for name in ("demo-apprenant", "demo-tuteur", "demo-referent", "demo-coordination", "demo-admin"):
+    for name in (
+        "demo-apprenant",
+        "demo-tuteur",
+        "demo-referent",
+        "demo-coordination",
+        "demo-admin",
+    ):
         assert name in result.output
     assert "apprendre-ensemble-2026" in result.output
     count = make.run(lambda: db.session.scalar(select(func.count()).select_from(User)))
     again = runner.invoke(args=["demo", "load"])
     assert "already loaded" in again.output
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(User))) == count
+    assert (
+        make.run(lambda: db.session.scalar(select(func.count()).select_from(User)))
+        == count
+    )
     client = app.test_client()
     app.config["REQUIRE_2FA_ROLES"] = []
     assert login(client, "demo-referent", "apprendre-ensemble-2026").status_code == 302
@@ -131,5 +152,7 @@ def test_create_admin_prints_a_password_link(runner, make):
     result = runner.invoke(args=["accounts", "create-admin", "--username", "sam"])
     assert result.exit_code == 0, result.output
     assert "/mot-de-passe/" in result.output
-    user = make.run(lambda: db.session.scalar(select(User).where(User.username == "sam")))
+    user = make.run(
+        lambda: db.session.scalar(select(User).where(User.username == "sam"))
+    )
     assert user.password_hash is None

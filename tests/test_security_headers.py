@@ -16,7 +16,8 @@ def test_csrf_is_enforced_on_sign_in_and_sign_out(app, client, make):
 
     token = csrf_from(client.get("/connexion").get_data(as_text=True))
     accepted = client.post(
-        "/connexion", data={"login": "claire", "password": PASSWORD, "csrf_token": token}
+        "/connexion",
+        data={"login": "claire", "password": PASSWORD, "csrf_token": token},
     )
     assert accepted.status_code == 302
 
@@ -27,7 +28,9 @@ def test_csrf_is_enforced_on_sign_in_and_sign_out(app, client, make):
     assert client.get("/compte/").status_code == 302
 
 
-def test_csrf_is_enforced_on_language_choice_and_referent_actions(app, client, make, signed_in):
+def test_csrf_is_enforced_on_language_choice_and_referent_actions(
+    app, client, make, signed_in
+):
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post("/langue", data={"lang": "ar"}).status_code == 400
     app.config["WTF_CSRF_ENABLED"] = False
@@ -35,7 +38,10 @@ def test_csrf_is_enforced_on_language_choice_and_referent_actions(app, client, m
     profile_id, _ = make.learner(referent)
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/apprenants/{profile_id}/carte").status_code == 400
-    assert client.post("/apprenants/inscrire", data={"first_name": "Ali"}).status_code == 400
+    assert (
+        client.post("/apprenants/inscrire", data={"first_name": "Ali"}).status_code
+        == 400
+    )
 
 
 def test_every_page_carries_the_security_headers(client):
@@ -58,7 +64,8 @@ def test_https_deployment_gets_hsts_and_host_prefixed_secure_cookie(app_with, ma
     make.user("claire", Role.REFERENT)
     client = app.test_client()
     response = client.post(
-        "/connexion", data={"login": "claire", "password": PASSWORD},
+        "/connexion",
+        data={"login": "claire", "password": PASSWORD},
         base_url="https://localhost",
     )
     assert response.status_code == 302
@@ -72,7 +79,9 @@ def test_https_deployment_gets_hsts_and_host_prefixed_secure_cookie(app_with, ma
 
 def test_session_cookie_is_http_only_and_lax(client, make):
     make.user("claire", Role.REFERENT)
-    cookie = client.post("/connexion", data={"login": "claire", "password": PASSWORD}).headers["Set-Cookie"]
+    cookie = client.post(
+        "/connexion", data={"login": "claire", "password": PASSWORD}
+    ).headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 

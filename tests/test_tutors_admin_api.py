@@ -21,7 +21,11 @@ SIGNUP = {
 
 
 def _actions(make) -> list[str]:
-    return make.run(lambda: db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all())
+    return make.run(
+        lambda: db.session.scalars(
+            select(AuditEvent.action).order_by(AuditEvent.id)
+        ).all()
+    )
 
 
 def test_volunteer_signs_up_and_waits_for_approval(client, make):
@@ -40,7 +44,9 @@ def test_signup_without_charter_or_with_weak_password_is_refused(client, make):
     no_charter = client.post("/devenir-benevole", data=dict(SIGNUP, charter=""))
     assert no_charter.status_code == 400
     assert "Vous devez accepter la charte" in no_charter.get_data(as_text=True)
-    common = client.post("/devenir-benevole", data=dict(SIGNUP, password="azertyuiop123"))
+    common = client.post(
+        "/devenir-benevole", data=dict(SIGNUP, password="azertyuiop123")
+    )
     assert common.status_code == 400
     assert "trop courant" in common.get_data(as_text=True)
     short = client.post("/devenir-benevole", data=dict(SIGNUP, password="court"))
@@ -68,7 +74,8 @@ def test_referent_approves_a_volunteer(app, client, make, signed_in):
     tutor_id = make.user("marc", Role.TUTOR, approved=False, structure=None)
     signed_in(Role.REFERENT)
     page = client.get("/benevoles/").get_data(as_text=True)
-    assert "Inscriptions à valider" in page and "Marc" in page
+    assert "Inscriptions à valider" in page
+    assert "Marc" in page
     assert client.post(f"/benevoles/{tutor_id}/valider").status_code == 302
     profile = make.run(lambda: db.session.get(TutorProfile, tutor_id))
     assert profile.status.value == "approved"
@@ -76,14 +83,19 @@ def test_referent_approves_a_volunteer(app, client, make, signed_in):
     assert "tutor_approved" in _actions(make)
     tutor = app.test_client()
     login(tutor, "marc")
-    assert "Votre compte de bénévole est validé" in tutor.get("/").get_data(as_text=True)
+    assert "Votre compte de bénévole est validé" in tutor.get("/").get_data(
+        as_text=True
+    )
 
 
 def test_referent_declines_a_volunteer(client, make, signed_in):
     tutor_id = make.user("marc", Role.TUTOR, approved=False, structure=None)
     signed_in(Role.REFERENT)
     client.post(f"/benevoles/{tutor_id}/refuser")
-    assert make.run(lambda: db.session.get(TutorProfile, tutor_id).status.value) == "declined"
+    assert (
+        make.run(lambda: db.session.get(TutorProfile, tutor_id).status.value)
+        == "declined"
+    )
 
 
 def test_admin_creates_a_referent_who_chooses_a_password(app, client, make, signed_in):
@@ -93,13 +105,23 @@ def test_admin_creates_a_referent_who_chooses_a_password(app, client, make, sign
     structure_id = make.structure("Association Myriade")
     response = client.post(
         "/admin/comptes/nouveau",
-        data={"first_name": "Claire", "username": "claire", "email": "claire@myriade.example",
-              "structure_id": str(structure_id), "roles": ["referent"]},
+        data={
+            "first_name": "Claire",
+            "username": "claire",
+            "email": "claire@myriade.example",
+            "structure_id": str(structure_id),
+            "roles": ["referent"],
+        },
     )
     assert response.status_code == 201
-    link = re.search(r"http://localhost(/mot-de-passe/[^<\s]+)", response.get_data(as_text=True)).group(1)
+    link = re.search(
+        r"http://localhost(/mot-de-passe/[^<\s]+)", response.get_data(as_text=True)
+    ).group(1)
     newcomer = app.test_client()
-    assert newcomer.post(link, data={"password": "un mot de passe solide"}).status_code == 302
+    assert (
+        newcomer.post(link, data={"password": "un mot de passe solide"}).status_code
+        == 302
+    )
     assert newcomer.get(link).status_code == 404  # used once
     assert login(newcomer, "claire", "un mot de passe solide").status_code == 302
     assert "account_created" in _actions(make)
@@ -110,8 +132,12 @@ def test_referent_needs_a_structure(app, client, make, signed_in):
     signed_in(Role.ADMIN)
     response = client.post(
         "/admin/comptes/nouveau",
-        data={"first_name": "Claire", "username": "claire", "structure_id": "0",
-              "roles": ["referent"]},
+        data={
+            "first_name": "Claire",
+            "username": "claire",
+            "structure_id": "0",
+            "roles": ["referent"],
+        },
     )
     assert response.status_code == 400
     assert "doit être rattaché·e à une structure" in response.get_data(as_text=True)
@@ -125,24 +151,32 @@ def test_admin_changes_roles_and_disables_an_account(app, client, make, signed_i
     other = app.test_client()
     login(other, "marc")
     response = client.post(
-        f"/admin/comptes/{target}", data={"roles": ["tutor", "referent"], "structure_id": str(structure_id)}
+        f"/admin/comptes/{target}",
+        data={"roles": ["tutor", "referent"], "structure_id": str(structure_id)},
     )
     assert response.status_code == 302
-    assert make.run(lambda: db.session.get(User, target).roles) == {Role.TUTOR, Role.REFERENT}
+    assert make.run(lambda: db.session.get(User, target).roles) == {
+        Role.TUTOR,
+        Role.REFERENT,
+    }
     client.post(f"/admin/comptes/{target}/activation")
     assert make.run(lambda: db.session.get(User, target).active) is False
     assert other.get("/compte/").status_code == 302  # its session ended
     assert login(app.test_client(), "marc").status_code == 401
     actions = _actions(make)
-    assert "roles_changed" in actions and "account_disabled" in actions
+    assert "roles_changed" in actions
+    assert "account_disabled" in actions
     log = client.get("/admin/journal").get_data(as_text=True)
-    assert "compte désactivé" in log and "rôles modifiés" in log
+    assert "compte désactivé" in log
+    assert "rôles modifiés" in log
 
 
 def test_admin_cannot_lock_themselves_out(app, client, make, signed_in):
     app.config["REQUIRE_2FA_ROLES"] = []
     me = signed_in(Role.ADMIN)
-    response = client.post(f"/admin/comptes/{me}", data={"roles": ["tutor"], "structure_id": "0"})
+    response = client.post(
+        f"/admin/comptes/{me}", data={"roles": ["tutor"], "structure_id": "0"}
+    )
     assert response.status_code == 400
     client.post(f"/admin/comptes/{me}/activation")
     assert make.run(lambda: db.session.get(User, me).active) is True
@@ -151,17 +185,32 @@ def test_admin_cannot_lock_themselves_out(app, client, make, signed_in):
 def test_api_needs_a_valid_token_and_never_lists_people(app, client, make, signed_in):
     app.config["REQUIRE_2FA_ROLES"] = []
     signed_in(Role.ADMIN)
-    page = client.post("/admin/jetons", data={"name": "Module CTAI"}).get_data(as_text=True)
+    page = client.post("/admin/jetons", data={"name": "Module CTAI"}).get_data(
+        as_text=True
+    )
     token = re.search(r"(ctai_[A-Za-z0-9_-]+)", page).group(1)
     assert make.run(lambda: db.session.scalar(select(ApiToken.token_hash))) != token
     api = app.test_client()
     assert api.get("/api/v1/indicators/enrolments").status_code == 401
-    assert api.get("/api/v1/indicators/enrolments", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert (
+        api.get(
+            "/api/v1/indicators/enrolments", headers={"Authorization": "Bearer nope"}
+        ).status_code
+        == 401
+    )
     referent = make.user("claire", Role.REFERENT)
     for i in range(12):
         make.learner(referent, first_name=f"Prenom{i}")
-    make.learner(referent, first_name="Seule", public_category=__import__("tutoring.models", fromlist=["PublicCategory"]).PublicCategory.BPT)
-    response = api.get("/api/v1/indicators/enrolments", headers={"Authorization": f"Bearer {token}"})
+    make.learner(
+        referent,
+        first_name="Seule",
+        public_category=__import__(
+            "tutoring.models", fromlist=["PublicCategory"]
+        ).PublicCategory.BPT,
+    )
+    response = api.get(
+        "/api/v1/indicators/enrolments", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200
     data = response.get_json()
     by_category = data["learners_enrolled"]["by_public_category"]
@@ -171,10 +220,18 @@ def test_api_needs_a_valid_token_and_never_lists_people(app, client, make, signe
     assert "Prenom" not in response.get_data(as_text=True)
     token_id = make.run(lambda: db.session.scalar(select(ApiToken.id)))
     client.post(f"/admin/jetons/{token_id}/revoquer")
-    assert api.get("/api/v1/indicators/enrolments", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        api.get(
+            "/api/v1/indicators/enrolments",
+            headers={"Authorization": f"Bearer {token}"},
+        ).status_code
+        == 401
+    )
 
 
-def test_coordinator_dashboard_shows_protected_aggregates_only(app, client, make, signed_in):
+def test_coordinator_dashboard_shows_protected_aggregates_only(
+    app, client, make, signed_in
+):
     app.config["REQUIRE_2FA_ROLES"] = []
     referent = make.user("claire", Role.REFERENT)
     for i in range(3):
@@ -191,10 +248,12 @@ def test_small_cell_protection_rules():
     shown = {c.key: c.value for c in cells}
     assert shown["b"] is None
     assert shown["c"] is None  # second smallest hidden so b cannot be derived
-    assert shown["a"] == 40 and shown["d"] == 0
+    assert shown["a"] == 40
+    assert shown["d"] == 0
     assert total == 68
     cells, total = protect({"a": 4, "b": 2}, 11)
-    assert total is None and all(c.value is None for c in cells)
+    assert total is None
+    assert all(c.value is None for c in cells)
     cells, total = protect({"a": 2, "b": 3, "c": 30}, 11)
     assert {c.key: c.value for c in cells} == {"a": None, "b": None, "c": 30}
 
@@ -205,7 +264,11 @@ def test_disabling_revokes_sessions_in_the_database(app, client, make, signed_in
     login(app.test_client(), "marc")
     signed_in(Role.ADMIN)
     client.post(f"/admin/comptes/{target}/activation")
-    open_sessions = make.run(lambda: db.session.scalars(
-        select(UserSession).where(UserSession.user_id == target, UserSession.revoked_at.is_(None))
-    ).all())
+    open_sessions = make.run(
+        lambda: db.session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == target, UserSession.revoked_at.is_(None)
+            )
+        ).all()
+    )
     assert open_sessions == []

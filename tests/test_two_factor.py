@@ -32,7 +32,10 @@ def _enable(client):
         "/compte/double-authentification", data={"code": pyotp.TOTP(secret).now()}
     )
     assert response.status_code == 200
-    codes = re.findall(r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>", response.get_data(as_text=True))
+    codes = re.findall(
+        r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>",
+        response.get_data(as_text=True),
+    )
     assert len(codes) == 10
     return secret, codes
 
@@ -69,14 +72,21 @@ def test_recovery_code_works_once(app, client, make):
     _secret, codes = _enable(client)
     first = app.test_client()
     login(first, "julien")
-    assert first.post("/connexion/code", data={"code": codes[0].upper()}).status_code == 302
+    assert (
+        first.post("/connexion/code", data={"code": codes[0].upper()}).status_code
+        == 302
+    )
     again = app.test_client()
     login(again, "julien")
     assert again.post("/connexion/code", data={"code": codes[0]}).status_code == 401
     used = make.run(
-        lambda: len(db.session.scalars(
-            select(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_not(None))
-        ).all())
+        lambda: len(
+            db.session.scalars(
+                select(RecoveryCode).where(
+                    RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_not(None)
+                )
+            ).all()
+        )
     )
     assert used == 1
 
@@ -85,7 +95,9 @@ def test_second_factor_attempts_are_throttled(app, client, make):
     make.user("julien", Role.COORDINATOR, totp_secret=pyotp.random_base32())
     login(client, "julien")
     for _ in range(10):
-        assert client.post("/connexion/code", data={"code": "000000"}).status_code == 401
+        assert (
+            client.post("/connexion/code", data={"code": "000000"}).status_code == 401
+        )
     assert client.post("/connexion/code", data={"code": "000000"}).status_code == 429
 
 

@@ -31,15 +31,31 @@ from tutoring.models import (
 )
 from tutoring.models.base import utcnow
 from tutoring.services import accounts as account_service
-from tutoring.services.learners import LearnerData, enrol_learner, issue_login_card, purge_inactive
+from tutoring.services.learners import (
+    LearnerData,
+    enrol_learner,
+    issue_login_card,
+    purge_inactive,
+)
 from tutoring.services.mail import send_mail
 from tutoring.services.passwords import hash_password
 
 DEMO_PASSWORD = "apprendre-ensemble-2026"  # noqa: S105 - published demo password
-DEMO_USERNAMES = ["demo-apprenant", "demo-tuteur", "demo-referent", "demo-coordination",
-                  "demo-admin"]
-DEMO_PARTNERS = ["CCAS de Millau", "France Travail Millau", "CADA de Millau", "13e DBLE",
-                 "Association Myriade (accueil direct)", "OFII"]
+DEMO_USERNAMES = [
+    "demo-apprenant",
+    "demo-tuteur",
+    "demo-referent",
+    "demo-coordination",
+    "demo-admin",
+]
+DEMO_PARTNERS = [
+    "CCAS de Millau",
+    "France Travail Millau",
+    "CADA de Millau",
+    "13e DBLE",
+    "Association Myriade (accueil direct)",
+    "OFII",
+]
 
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
@@ -69,7 +85,9 @@ def create_admin(username: str, email: str | None, first_name: str) -> None:
             token=account_service.password_link_token(user),
             _external=True,
         )
-    click.echo(f"Administrator {username} created. Choose the password (valid 3 days):\n{link}")
+    click.echo(
+        f"Administrator {username} created. Choose the password (valid 3 days):\n{link}"
+    )
 
 
 @accounts_cli.command("purge-inactive")
@@ -81,7 +99,9 @@ def purge_inactive_command() -> None:
     )
     for learner in flagged:
         referents = db.session.scalars(
-            select(User).where(User.structure_id == learner.structure_id, User.email.is_not(None))
+            select(User).where(
+                User.structure_id == learner.structure_id, User.email.is_not(None)
+            )
         ).all()
         for referent in referents:
             if Role.REFERENT in referent.roles and referent.email:
@@ -89,10 +109,13 @@ def purge_inactive_command() -> None:
                     send_mail(
                         referent.email,
                         _("Compte inactif bientôt effacé"),
-                        _("Le compte %(username)s n’a pas servi depuis %(months)s mois. "
-                          "Il sera effacé dans %(days)s jours, sauf nouvelle connexion.",
-                          username=learner.username, months=config["INACTIVE_MONTHS"],
-                          days=config["ERASURE_NOTICE_DAYS"]),
+                        _(
+                            "Le compte %(username)s n’a pas servi depuis %(months)s mois. "
+                            "Il sera effacé dans %(days)s jours, sauf nouvelle connexion.",
+                            username=learner.username,
+                            months=config["INACTIVE_MONTHS"],
+                            days=config["ERASURE_NOTICE_DAYS"],
+                        ),
                     )
     db.session.commit()
     click.echo(f"{len(flagged)} learner(s) flagged, {erased} erased.")
@@ -104,7 +127,9 @@ def demo_load() -> None:
     existing = db.session.scalar(select(func.count()).select_from(User)) or 0
     demo_count = (
         db.session.scalar(
-            select(func.count()).select_from(User).where(User.username.in_(DEMO_USERNAMES))
+            select(func.count())
+            .select_from(User)
+            .where(User.username.in_(DEMO_USERNAMES))
         )
         or 0
     )
@@ -113,7 +138,9 @@ def demo_load() -> None:
         _print_demo_accounts()
         return
     if existing:
-        raise click.ClickException("The database already holds accounts: demo data not loaded.")
+        raise click.ClickException(
+            "The database already holds accounts: demo data not loaded."
+        )
     structure = Structure(name="Association Myriade")
     db.session.add(structure)
     db.session.flush()
@@ -123,7 +150,9 @@ def demo_load() -> None:
 
     def staff(username: str, first: str, roles: list[Role]) -> User:
         user = User(
-            username=username, first_name=first, structure_id=structure.id,
+            username=username,
+            first_name=first,
+            structure_id=structure.id,
             password_hash=hash_password(DEMO_PASSWORD),
             email=f"{username}@demo.invalid",
         )
@@ -139,8 +168,11 @@ def demo_load() -> None:
     tutor = staff("demo-tuteur", "Marc", [Role.TUTOR])
     db.session.add(
         TutorProfile(
-            user_id=tutor.id, charter_version=account_service.CHARTER_VERSION,
-            status=TutorStatus.APPROVED, approved_at=utcnow(), decided_by_id=referent.id,
+            user_id=tutor.id,
+            charter_version=account_service.CHARTER_VERSION,
+            status=TutorStatus.APPROVED,
+            approved_at=utcnow(),
+            decided_by_id=referent.id,
             structure_id=structure.id,
         )
     )
@@ -148,10 +180,15 @@ def demo_load() -> None:
     learner = enrol_learner(
         referent,
         LearnerData(
-            first_name="Amina", public_category=PublicCategory.BPI,
-            arrival_year=date.today().year - 1, goal=FrenchGoal.A2, locale="fr",
-            consent_on=date.today() - timedelta(days=3), languages=["ar", "en"],
-            partner_id=partner.id if partner else None, sex=Sex.FEMALE,
+            first_name="Amina",
+            public_category=PublicCategory.BPI,
+            arrival_year=date.today().year - 1,
+            goal=FrenchGoal.A2,
+            locale="fr",
+            consent_on=date.today() - timedelta(days=3),
+            languages=["ar", "en"],
+            partner_id=partner.id if partner else None,
+            sex=Sex.FEMALE,
             age_band=AgeBand.AGE_26_35,
         ),
     )
@@ -163,13 +200,15 @@ def demo_load() -> None:
 
 
 def _print_demo_accounts(card_code: str | None = None) -> None:
-    click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for username in DEMO_USERNAMES:
         click.echo(f"  - {username}")
     if card_code:
         click.echo(f"Login card code of demo-apprenant: {card_code}")
     if not current_app.config["REQUIRE_2FA_ROLES"]:
-        click.echo("Two-factor sign-in is NOT required in this demo (REQUIRE_2FA_ROLES is empty).")
+        click.echo(
+            "Two-factor sign-in is NOT required in this demo (REQUIRE_2FA_ROLES is empty)."
+        )
 
 
 def _pybabel(*args: str) -> None:
@@ -183,17 +222,36 @@ POT = "tutoring/translations/messages.pot"
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract messages from code and templates into messages.pot."""
-    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
-             "-o", POT, ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "pyproject.toml",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        POT,
+        ".",
+    )
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, merge new messages into every catalog, and fill the French one."""
     translate_extract.callback()  # type: ignore[misc]
-    _pybabel("update", "-i", POT, "-d", "tutoring/translations", "--no-fuzzy-matching",
-             "--ignore-obsolete")
-    fill_reference_catalog(PROJECT_ROOT / "tutoring/translations/fr/LC_MESSAGES/messages.po")
+    _pybabel(
+        "update",
+        "-i",
+        POT,
+        "-d",
+        "tutoring/translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+    fill_reference_catalog(
+        PROJECT_ROOT / "tutoring/translations/fr/LC_MESSAGES/messages.po"
+    )
 
 
 @translate_cli.command("init")

@@ -62,9 +62,13 @@ def defaults(app: Flask) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_IDLE_MINUTES_SHARED": _int("SESSION_IDLE_MINUTES_SHARED", 10),
-        "SESSION_IDLE_MINUTES_COORDINATOR": _int("SESSION_IDLE_MINUTES_COORDINATOR", 15),
+        "SESSION_IDLE_MINUTES_COORDINATOR": _int(
+            "SESSION_IDLE_MINUTES_COORDINATOR", 15
+        ),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_ABSOLUTE_HOURS", 12)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=_int("SESSION_ABSOLUTE_HOURS", 12)
+        ),
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -85,7 +89,10 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.update(defaults(app))
     if overrides:
         app.config.update(overrides)
-        if "SESSION_COOKIE_SECURE" in overrides and "SESSION_COOKIE_NAME" not in overrides:
+        if (
+            "SESSION_COOKIE_SECURE" in overrides
+            and "SESSION_COOKIE_NAME" not in overrides
+        ):
             app.config["SESSION_COOKIE_NAME"] = (
                 "__Host-session" if overrides["SESSION_COOKIE_SECURE"] else "session"
             )
@@ -98,4 +105,6 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
                 "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
             )
     if "fr" not in app.config["SUPPORTED_LOCALES"]:
-        raise ConfigError("SUPPORTED_LOCALES must contain 'fr', the reference language.")
+        raise ConfigError(
+            "SUPPORTED_LOCALES must contain 'fr', the reference language."
+        )

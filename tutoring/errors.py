@@ -14,14 +14,31 @@ from werkzeug.exceptions import HTTPException
 from tutoring.extensions import db, limiter
 
 MESSAGES = {
-    400: (_l("Demande incorrecte"), _l("La demande n’a pas pu être comprise. Revenez en arrière et réessayez.")),
+    400: (
+        _l("Demande incorrecte"),
+        _l("La demande n’a pas pu être comprise. Revenez en arrière et réessayez."),
+    ),
     401: (_l("Connexion nécessaire"), _l("Connectez-vous pour continuer.")),
     403: (_l("Accès refusé"), _l("Votre compte ne donne pas accès à cette page.")),
-    404: (_l("Page introuvable"), _l("Cette page n’existe pas ou plus. Vérifiez l’adresse ou revenez à l’accueil.")),
-    405: (_l("Action impossible"), _l("Cette action n’est pas possible sur cette page.")),
-    413: (_l("Fichier trop lourd"), _l("Le fichier envoyé dépasse la taille autorisée.")),
+    404: (
+        _l("Page introuvable"),
+        _l(
+            "Cette page n’existe pas ou plus. Vérifiez l’adresse ou revenez à l’accueil."
+        ),
+    ),
+    405: (
+        _l("Action impossible"),
+        _l("Cette action n’est pas possible sur cette page."),
+    ),
+    413: (
+        _l("Fichier trop lourd"),
+        _l("Le fichier envoyé dépasse la taille autorisée."),
+    ),
     429: (_l("Trop de tentatives"), _l("Trop de tentatives en peu de temps.")),
-    500: (_l("Erreur du serveur"), _l("Un problème est survenu de notre côté. Réessayez dans quelques minutes.")),
+    500: (
+        _l("Erreur du serveur"),
+        _l("Un problème est survenu de notre côté. Réessayez dans quelques minutes."),
+    ),
 }
 
 
@@ -43,7 +60,11 @@ def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyp
         return jsonify(body), code
     return (
         render_template(
-            "errors/error.html", code=code, title=title, message=detail or message, wait=wait
+            "errors/error.html",
+            code=code,
+            title=title,
+            message=detail or message,
+            wait=wait,
         ),
         code,
     )
@@ -54,8 +75,10 @@ def register(app: Flask) -> None:
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_error(
             400,
-            _("Le formulaire a expiré ou n’a pas été envoyé depuis ce site. "
-              "Rechargez la page et recommencez."),
+            _(
+                "Le formulaire a expiré ou n’a pas été envoyé depuis ce site. "
+                "Rechargez la page et recommencez."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -9,7 +9,6 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 

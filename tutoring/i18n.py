@@ -25,7 +25,11 @@ def supported_locales() -> list[str]:
 def select_locale() -> str:
     """Pick the locale: the account's, then the browser's cookie, then Accept-Language."""
     supported = supported_locales()
-    if current_user and current_user.is_authenticated and current_user.locale in supported:
+    if (
+        current_user
+        and current_user.is_authenticated
+        and current_user.locale in supported
+    ):
         return str(current_user.locale)
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in supported:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, session
-from flask_babel import format_date, format_datetime, lazy_gettext as _l
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,7 +106,15 @@ def register_blueprints(app: Flask) -> None:
     from tutoring.main import bp as main_bp
     from tutoring.tutors import bp as tutors_bp
 
-    for bp in (main_bp, auth_bp, account_bp, learners_bp, tutors_bp, admin_bp, coordination_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        learners_bp,
+        tutors_bp,
+        admin_bp,
+        coordination_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -17,8 +17,16 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(__file__).parent / "screenshots"
 PHONE = {
     "viewport": {"width": 360, "height": 780},
@@ -26,7 +34,7 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
     "user_agent": "Mozilla/5.0 (Linux; Android 12; SM-A125F) AppleWebKit/537.36 "
-                  "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+    "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
 }
 
 
@@ -66,7 +74,9 @@ def phone(browser) -> Iterator[Any]:
 
 @pytest.fixture
 def desk(browser) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     yield context
     context.close()
 
@@ -84,10 +94,17 @@ class Journey:
 
     def check(self, page: Any, label: str) -> None:
         self.step += 1
-        page.screenshot(path=str(SHOTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True)
+        page.screenshot(
+            path=str(SHOTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True
+        )
         result = self.axe.run(
             page,
-            options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+                }
+            },
         )
         serious = [
             f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
@@ -95,7 +112,9 @@ class Journey:
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], f"{label}: {serious}"
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
         assert overflow <= 0, f"{label}: the page is {overflow}px wider than the screen"
 
 

@@ -17,14 +17,18 @@ def _sign_in(page, base, username, password=PASSWORD, shared=False):
     page.get_by_role("button", name="Se connecter").first.click()
 
 
-def test_referent_enrols_and_learner_enters_with_the_card(live_server, desk, phone, make, journey):
+def test_referent_enrols_and_learner_enters_with_the_card(
+    live_server, desk, phone, make, journey
+):
     make.user("claire", Role.REFERENT)
     page = desk.new_page()
     page.goto(live_server)
     journey.check(page, "landing")
     _sign_in(page, live_server, "claire")
     journey.check(page, "referent-home")
-    page.get_by_role("link", name="Inscrire un apprenant ou une apprenante").first.click()
+    page.get_by_role(
+        "link", name="Inscrire un apprenant ou une apprenante"
+    ).first.click()
     journey.check(page, "enrol-form")
     page.get_by_label("Prénom", exact=True).fill("Amina")
     page.locator("#public_category-0").check()
@@ -68,7 +72,9 @@ def test_learner_journey_in_arabic(live_server, phone, make, journey):
     journey.check(page, "card-sign-in-ar")
     with page.expect_navigation():
         page.locator("form.stack button[type=submit]").tap()
-    assert page.locator("html").get_attribute("lang") == "fr"  # the account's language wins
+    assert (
+        page.locator("html").get_attribute("lang") == "fr"
+    )  # the account's language wins
     _choose_arabic(page)
     assert page.locator("html").get_attribute("dir") == "rtl"
     journey.check(page, "learner-home-ar")
@@ -78,7 +84,9 @@ def test_learner_journey_in_arabic(live_server, phone, make, journey):
 
 def test_shared_computer_leaves_nothing_behind(live_server, desk, make, journey):
     make.user("claire", Role.REFERENT)
-    _profile, _learner = make.learner(make.user("ref2", Role.REFERENT), first_name="Yasmine")
+    _profile, _learner = make.learner(
+        make.user("ref2", Role.REFERENT), first_name="Yasmine"
+    )
     page = desk.new_page()
     _sign_in(page, live_server, "claire", shared=True)
     assert "Ordinateur partagé" in page.content()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 
 import segno
-from flask import Response, current_app, flash, g, redirect, render_template, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -17,9 +26,14 @@ from tutoring.account.forms import (
     ErasureRequestForm,
 )
 from tutoring.extensions import db
-from tutoring.models import Role
 from tutoring.forms import ConfirmForm
-from tutoring.security import allowed_before_2fa, needs_second_factor, roles_required, signed_in
+from tutoring.models import Role
+from tutoring.security import (
+    allowed_before_2fa,
+    needs_second_factor,
+    roles_required,
+    signed_in,
+)
 from tutoring.services import audit, twofactor
 from tutoring.services.accounts import set_password
 from tutoring.services.learners import export_user_data, request_erasure
@@ -39,7 +53,8 @@ def overview() -> str:
         if current_user.has_2fa
         else 0,
         two_factor_required=bool(
-            {r.value for r in current_user.roles} & set(current_app.config["REQUIRE_2FA_ROLES"])
+            {r.value for r in current_user.roles}
+            & set(current_app.config["REQUIRE_2FA_ROLES"])
         ),
     )
 
@@ -61,13 +76,21 @@ def change_password() -> BaseResponse | tuple[str, int]:
             send_mail(
                 current_user.email,
                 _("Votre mot de passe a été modifié"),
-                _("Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié. "
-                  "Si ce n’est pas vous, prévenez tout de suite l’association."),
+                _(
+                    "Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié. "
+                    "Si ce n’est pas vous, prévenez tout de suite l’association."
+                ),
             )
-        flash(_("Votre mot de passe est enregistré. Vos autres connexions ont été fermées."),
-              "success")
+        flash(
+            _(
+                "Votre mot de passe est enregistré. Vos autres connexions ont été fermées."
+            ),
+            "success",
+        )
         return redirect(url_for("account.overview"))
-    return render_template("account/password.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "account/password.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/double-authentification", methods=["GET", "POST"])
@@ -81,8 +104,12 @@ def two_factor_setup() -> BaseResponse | tuple[str, int]:
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
         if not twofactor.check_totp(secret, form.code.data):
-            form.code.errors = [_("Ce code ne correspond pas. Vérifiez l’heure de votre téléphone "
-                                  "et tapez le code affiché maintenant.")]
+            form.code.errors = [
+                _(
+                    "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone "
+                    "et tapez le code affiché maintenant."
+                )
+            ]
         else:
             codes = twofactor.enable(current_user, secret)
             g.user_session.second_factor_done = True
@@ -118,7 +145,10 @@ def two_factor_disable() -> BaseResponse:
         db.session.commit()
         flash(_("La double authentification est désactivée."), "success")
     elif required:
-        flash(_("Votre rôle exige la double authentification : elle reste active."), "error")
+        flash(
+            _("Votre rôle exige la double authentification : elle reste active."),
+            "error",
+        )
     return redirect(url_for("account.overview"))
 
 
@@ -162,8 +192,13 @@ def erasure() -> BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         request_erasure(profile, current_user)
         db.session.commit()
-        flash(_("Votre demande est enregistrée. Votre référent ou référente effacera vos "
-                "données dans un délai d’un mois au plus."), "success")
+        flash(
+            _(
+                "Votre demande est enregistrée. Votre référent ou référente effacera vos "
+                "données dans un délai d’un mois au plus."
+            ),
+            "success",
+        )
         return redirect(url_for("account.overview"))
     return render_template("account/erasure.html", form=form, profile=profile), (
         400 if form.errors else 200

@@ -28,22 +28,29 @@ class StaffForm(FlaskForm):
         filters=[strip_filter],
     )
     last_name = StringField(
-        _l("Nom (facultatif)"), validators=[Optional(), Length(max=80)], filters=[strip_filter]
+        _l("Nom (facultatif)"),
+        validators=[Optional(), Length(max=80)],
+        filters=[strip_filter],
     )
     username = StringField(
         _l("Identifiant"),
         validators=[
             DataRequired(message=_l("Choisissez un identifiant.")),
             Length(min=3, max=32, message=_l("Entre 3 et 32 caractères.")),
-            Regexp(r"^[a-zA-Z0-9._-]+$",
-                   message=_l("Lettres sans accent, chiffres, point, tiret ou tiret bas.")),
+            Regexp(
+                r"^[a-zA-Z0-9._-]+$",
+                message=_l("Lettres sans accent, chiffres, point, tiret ou tiret bas."),
+            ),
         ],
         filters=[strip_filter],
     )
     email = EmailField(
         _l("Adresse e-mail (facultatif)"),
-        validators=[Optional(), Email(message=_l("Cette adresse e-mail n’est pas valide.")),
-                    Length(max=254)],
+        validators=[
+            Optional(),
+            Email(message=_l("Cette adresse e-mail n’est pas valide.")),
+            Length(max=254),
+        ],
         filters=[strip_filter],
     )
     structure_id = SelectField(_l("Structure"), coerce=int)
@@ -78,6 +85,7 @@ class ApiTokenForm(FlaskForm):
         filters=[strip_filter],
         description=_l("Par exemple : module de coordination CTAI."),
     )
+
 
 AUDIT_LABELS = {
     "account_created": _l("compte créé"),

@@ -10,7 +10,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from tutoring.admin import bp
-from tutoring.admin.forms import ROLE_LABELS, ApiTokenForm, RolesForm, StaffForm, StructureForm
+from tutoring.admin.forms import (
+    ROLE_LABELS,
+    ApiTokenForm,
+    RolesForm,
+    StaffForm,
+    StructureForm,
+)
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm, options
 from tutoring.models import ApiToken, AuditEvent, Role, Structure, User
@@ -31,10 +37,15 @@ PAGE_SIZE = 50
 ACCOUNT_ERRORS = {
     "username_taken": lambda: _("Cet identifiant est déjà pris."),
     "email_taken": lambda: _("Un compte existe déjà avec cette adresse e-mail."),
-    "structure_required": lambda: _("Un·e référent·e doit être rattaché·e à une structure."),
-    "cannot_drop_own_admin": lambda: _("Vous ne pouvez pas retirer votre propre rôle "
-                                       "d’administration."),
-    "cannot_disable_self": lambda: _("Vous ne pouvez pas désactiver votre propre compte."),
+    "structure_required": lambda: _(
+        "Un·e référent·e doit être rattaché·e à une structure."
+    ),
+    "cannot_drop_own_admin": lambda: _(
+        "Vous ne pouvez pas retirer votre propre rôle d’administration."
+    ),
+    "cannot_disable_self": lambda: _(
+        "Vous ne pouvez pas désactiver votre propre compte."
+    ),
 }
 
 
@@ -60,9 +71,13 @@ def accounts() -> str:
     stmt = select(User).order_by(User.username)
     if query:
         like = f"%{query}%"
-        stmt = stmt.where(or_(User.username.like(like), func.lower(User.email).like(like)))
+        stmt = stmt.where(
+            or_(User.username.like(like), func.lower(User.email).like(like))
+        )
     page = _page()
-    users = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    users = db.session.scalars(
+        stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
     return render_template(
         "admin/accounts.html",
         users=users[:PAGE_SIZE],
@@ -79,7 +94,11 @@ def new_account() -> BaseResponse | tuple[str, int]:
     form = StaffForm()
     form.structure_id.choices = _structures()
     if form.validate_on_submit():
-        structure = db.session.get(Structure, form.structure_id.data) if form.structure_id.data else None
+        structure = (
+            db.session.get(Structure, form.structure_id.data)
+            if form.structure_id.data
+            else None
+        )
         try:
             user = create_staff(
                 actor=current_user,
@@ -96,9 +115,13 @@ def new_account() -> BaseResponse | tuple[str, int]:
             field.errors = [ACCOUNT_ERRORS[exc.code]()]
             return render_template("admin/new_account.html", form=form), 400
         db.session.commit()
-        link = url_for("auth.choose_password", token=password_link_token(user), _external=True)
+        link = url_for(
+            "auth.choose_password", token=password_link_token(user), _external=True
+        )
         return render_template("admin/password_link.html", user=user, link=link), 201
-    return render_template("admin/new_account.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "admin/new_account.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
@@ -114,21 +137,24 @@ def account(user_id: int) -> BaseResponse | tuple[str, int]:
         new_structure = form.structure_id.data or None
         if new_structure != user.structure_id:
             user.structure_id = new_structure
-            audit.record("structure_changed", current_user, user, structure=str(new_structure))
+            audit.record(
+                "structure_changed", current_user, user, structure=str(new_structure)
+            )
         try:
             set_roles(user, [Role(r) for r in form.roles.data], current_user)
         except AccountError as exc:
             db.session.rollback()
             field = getattr(form, exc.field or "roles", form.roles)
             field.errors = [ACCOUNT_ERRORS[exc.code]()]
-            return render_template("admin/account.html", user=user, form=form,
-                                   confirm=ConfirmForm()), 400
+            return render_template(
+                "admin/account.html", user=user, form=form, confirm=ConfirmForm()
+            ), 400
         db.session.commit()
         flash(_("Les rôles sont enregistrés."), "success")
         return redirect(url_for("admin.account", user_id=user.id))
-    return render_template("admin/account.html", user=user, form=form, confirm=ConfirmForm()), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "admin/account.html", user=user, form=form, confirm=ConfirmForm()
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/comptes/<int:user_id>/activation")
@@ -143,8 +169,10 @@ def toggle_active(user_id: int) -> BaseResponse:
         flash(ACCOUNT_ERRORS[exc.code](), "error")
         return redirect(url_for("admin.account", user_id=user.id))
     db.session.commit()
-    flash(_("Le compte est réactivé.") if user.active else _("Le compte est désactivé."),
-          "success")
+    flash(
+        _("Le compte est réactivé.") if user.active else _("Le compte est désactivé."),
+        "success",
+    )
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -156,7 +184,9 @@ def password_link(user_id: int) -> tuple[str, int]:
         abort(400)
     audit.record("password_link_created", current_user, user)
     db.session.commit()
-    link = url_for("auth.choose_password", token=password_link_token(user), _external=True)
+    link = url_for(
+        "auth.choose_password", token=password_link_token(user), _external=True
+    )
     return render_template("admin/password_link.html", user=user, link=link), 200
 
 
@@ -196,9 +226,14 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
         audit.record("api_token_created", current_user, None, name=form.name.data)
         db.session.commit()
         form = ApiTokenForm(formdata=None)
-    tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
+    tokens = db.session.scalars(
+        select(ApiToken).order_by(ApiToken.created_at.desc())
+    ).all()
     return render_template(
-        "admin/api_tokens.html", form=form, tokens=tokens, new_token=new_token,
+        "admin/api_tokens.html",
+        form=form,
+        tokens=tokens,
+        new_token=new_token,
         confirm=ConfirmForm(),
     ), (400 if form.errors else 200)
 
@@ -226,5 +261,8 @@ def audit_log() -> str:
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     return render_template(
-        "admin/audit.html", events=events[:PAGE_SIZE], has_next=len(events) > PAGE_SIZE, page=page
+        "admin/audit.html",
+        events=events[:PAGE_SIZE],
+        has_next=len(events) > PAGE_SIZE,
+        page=page,
     )

@@ -16,7 +16,11 @@ from tutoring.models import ApiToken
 from tutoring.models.base import utcnow
 from tutoring.security import ACCESS_ATTR, API_TOKEN
 from tutoring.services.codes import digest
-from tutoring.services.indicators import approved_tutors, enrolments_by_category, protect
+from tutoring.services.indicators import (
+    approved_tutors,
+    enrolments_by_category,
+    protect,
+)
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,7 +32,9 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             abort(401)
-        row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token.strip())))
+        row = db.session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == digest(token.strip()))
+        )
         if row is None or row.revoked_at is not None:
             abort(401)
         row.last_used_at = utcnow()

@@ -16,14 +16,23 @@ SHARED_HELP = _l("Déconnexion automatique après 10 minutes sans activité.")
 class LoginForm(FlaskForm):
     login = StringField(
         _l("Identifiant ou adresse e-mail"),
-        validators=[DataRequired(message=_l("Indiquez votre identifiant ou votre e-mail.")),
-                    Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Indiquez votre identifiant ou votre e-mail.")),
+            Length(max=254),
+        ],
         filters=[strip_filter],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+        render_kw={
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
     )
     password = PasswordField(
         _l("Mot de passe"),
-        validators=[DataRequired(message=_l("Indiquez votre mot de passe.")), Length(max=1024)],
+        validators=[
+            DataRequired(message=_l("Indiquez votre mot de passe.")),
+            Length(max=1024),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
@@ -33,10 +42,16 @@ class LoginForm(FlaskForm):
 class CardLoginForm(FlaskForm):
     code = StringField(
         _l("Code de ma carte"),
-        validators=[DataRequired(message=_l("Tapez le code écrit sur votre carte.")),
-                    Length(max=40)],
+        validators=[
+            DataRequired(message=_l("Tapez le code écrit sur votre carte.")),
+            Length(max=40),
+        ],
         description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
     )
     shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
 
@@ -58,9 +73,11 @@ class TutorSignupForm(FlaskForm):
     )
     email = EmailField(
         _l("Adresse e-mail"),
-        validators=[DataRequired(message=_l("Indiquez votre adresse e-mail.")),
-                    Email(message=_l("Cette adresse e-mail n’est pas valide.")),
-                    Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Indiquez votre adresse e-mail.")),
+            Email(message=_l("Cette adresse e-mail n’est pas valide.")),
+            Length(max=254),
+        ],
         filters=[strip_filter],
         render_kw={"autocomplete": "email"},
     )
@@ -69,8 +86,10 @@ class TutorSignupForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Choisissez un identifiant.")),
             Length(min=3, max=32, message=_l("Entre 3 et 32 caractères.")),
-            Regexp(r"^[a-zA-Z0-9._-]+$",
-                   message=_l("Lettres sans accent, chiffres, point, tiret ou tiret bas.")),
+            Regexp(
+                r"^[a-zA-Z0-9._-]+$",
+                message=_l("Lettres sans accent, chiffres, point, tiret ou tiret bas."),
+            ),
         ],
         filters=[strip_filter],
         description=_l("Lettres sans accent, chiffres, point ou tiret."),
@@ -79,16 +98,22 @@ class TutorSignupForm(FlaskForm):
     password = new_password_field(_l("Mot de passe"))
     charter = BooleanField(
         _l("J’ai lu la charte du bénévole et je m’engage à la respecter"),
-        validators=[DataRequired(message=_l("Vous devez accepter la charte pour devenir bénévole."))],
+        validators=[
+            DataRequired(
+                message=_l("Vous devez accepter la charte pour devenir bénévole.")
+            )
+        ],
     )
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("Adresse e-mail"),
-        validators=[DataRequired(message=_l("Indiquez votre adresse e-mail.")),
-                    Email(message=_l("Cette adresse e-mail n’est pas valide.")),
-                    Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Indiquez votre adresse e-mail.")),
+            Email(message=_l("Cette adresse e-mail n’est pas valide.")),
+            Length(max=254),
+        ],
         filters=[strip_filter],
         render_kw={"autocomplete": "email"},
     )

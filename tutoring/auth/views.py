@@ -15,8 +15,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -65,7 +65,9 @@ def _per_ip() -> str:
 def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> None:
     """Open a fresh server-side session: a new cookie and a new CSRF token."""
     session.clear()
-    token = start_session(user, shared_device=shared, second_factor_done=second_factor_done)
+    token = start_session(
+        user, shared_device=shared, second_factor_done=second_factor_done
+    )
     user.session_token = token
     login_user(user, remember=False)
     session.permanent = not shared  # a shared computer forgets the cookie on closing
@@ -74,7 +76,9 @@ def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> Non
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
-@limiter.limit(_per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed
+)
 @limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
 def login() -> BaseResponse | tuple[str, int]:
     if current_user.is_authenticated:
@@ -99,14 +103,18 @@ def login() -> BaseResponse | tuple[str, int]:
                 "at": int(time.time()),
             }
             return redirect(url_for("auth.second_factor"))
-        complete_login(user, shared=bool(form.shared_device.data), second_factor_done=False)
+        complete_login(
+            user, shared=bool(form.shared_device.data), second_factor_done=False
+        )
         return redirect(target)
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @public
-@limiter.limit(_per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed
+)
 def second_factor() -> BaseResponse | tuple[str, int]:
     pending = session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
@@ -121,11 +129,15 @@ def second_factor() -> BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         if not twofactor.verify_second_factor(user, form.code.data):
             db.session.rollback()
-            form.code.errors = [_("Ce code n’est pas valable. Vérifiez l’heure de votre téléphone.")]
+            form.code.errors = [
+                _("Ce code n’est pas valable. Vérifiez l’heure de votre téléphone.")
+            ]
             return render_template("auth/second_factor.html", form=form), 401
         complete_login(user, shared=pending["shared"], second_factor_done=True)
         return redirect(safe_next(pending.get("next"), url_for("main.home")))
-    return render_template("auth/second_factor.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "auth/second_factor.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/carte", methods=["GET", "POST"])
@@ -138,13 +150,19 @@ def card_login() -> BaseResponse | tuple[str, int]:
         if user is None:
             db.session.rollback()
             form.code.errors = [
-                _("Ce code ne fonctionne pas. Vérifiez-le, ou demandez une nouvelle "
-                  "carte à votre référent ou référente.")
+                _(
+                    "Ce code ne fonctionne pas. Vérifiez-le, ou demandez une nouvelle "
+                    "carte à votre référent ou référente."
+                )
             ]
             return render_template("auth/card_login.html", form=form), 401
-        complete_login(user, shared=bool(form.shared_device.data), second_factor_done=False)
+        complete_login(
+            user, shared=bool(form.shared_device.data), second_factor_done=False
+        )
         return redirect(url_for("main.home"))
-    return render_template("auth/card_login.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "auth/card_login.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.get("/c/<code>")
@@ -152,7 +170,9 @@ def card_login() -> BaseResponse | tuple[str, int]:
 def card_link(code: str) -> Response:
     """The QR code's address: the code is filled in, one tap signs in."""
     form = CardLoginForm(code=code[:40])
-    response = Response(render_template("auth/card_login.html", form=form, from_qr=True))
+    response = Response(
+        render_template("auth/card_login.html", form=form, from_qr=True)
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -200,7 +220,9 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
         complete_login(user, shared=False, second_factor_done=False)
         flash(_("Merci ! Votre inscription est enregistrée."), "success")
         return redirect(url_for("main.home"))
-    return render_template("auth/tutor_signup.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "auth/tutor_signup.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -212,19 +234,31 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
         user = accounts.find_by_login(form.email.data)
         if user is not None and user.is_active and user.email:
             link = url_for(
-                "auth.choose_password", token=accounts.password_link_token(user), _external=True
+                "auth.choose_password",
+                token=accounts.password_link_token(user),
+                _external=True,
             )
             send_mail(
                 user.email,
                 _("Choisir un nouveau mot de passe"),
-                _("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
-                  "(valable 3 jours) :\n%(link)s\n\nSi vous n’avez rien demandé, "
-                  "ignorez ce message.", link=link),
+                _(
+                    "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+                    "(valable 3 jours) :\n%(link)s\n\nSi vous n’avez rien demandé, "
+                    "ignorez ce message.",
+                    link=link,
+                ),
             )
-        flash(_("Si un compte correspond à cette adresse, un e-mail vient de lui être "
-                "envoyé avec un lien pour choisir un nouveau mot de passe."), "info")
+        flash(
+            _(
+                "Si un compte correspond à cette adresse, un e-mail vient de lui être "
+                "envoyé avec un lien pour choisir un nouveau mot de passe."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "auth/forgot_password.html", form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
@@ -240,7 +274,10 @@ def choose_password(token: str) -> BaseResponse | tuple[str, int]:
         db.session.commit()
         logout_user()
         session.clear()
-        flash(_("Votre mot de passe est enregistré. Vous pouvez vous connecter."), "success")
+        flash(
+            _("Votre mot de passe est enregistré. Vous pouvez vous connecter."),
+            "success",
+        )
         return redirect(url_for("auth.login"))
     response = render_template("auth/choose_password.html", form=form, user=user)
     return response, 400 if form.errors else 200

@@ -8,7 +8,11 @@ from tutoring.coordination import bp
 from tutoring.learners.forms import PUBLIC_CATEGORY_LABELS
 from tutoring.models import PublicCategory, Role
 from tutoring.security import roles_required
-from tutoring.services.indicators import approved_tutors, enrolments_by_category, protect
+from tutoring.services.indicators import (
+    approved_tutors,
+    enrolments_by_category,
+    protect,
+)
 
 
 @bp.get("/")

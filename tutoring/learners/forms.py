@@ -32,8 +32,10 @@ from tutoring.forms import options, strip_filter
 from tutoring.models import AgeBand, FrenchGoal, PublicCategory, Sex
 
 PUBLIC_CATEGORY_LABELS = {
-    PublicCategory.BPI: _l("Bénéficiaire de la protection internationale (réfugié·e, "
-                           "protection subsidiaire, apatride)"),
+    PublicCategory.BPI: _l(
+        "Bénéficiaire de la protection internationale (réfugié·e, "
+        "protection subsidiaire, apatride)"
+    ),
     PublicCategory.BPT: _l("Bénéficiaire de la protection temporaire (Ukraine)"),
     PublicCategory.CIR: _l("Signataire du contrat d’intégration républicaine (CIR)"),
     PublicCategory.LEGION_FAMILY: _l("Famille de légionnaire (13e DBLE)"),
@@ -77,38 +79,54 @@ class LearnerForm(FlaskForm):
     )
     phone = TelField(
         _l("Téléphone (facultatif)"),
-        validators=[Optional(), Length(max=32),
-                    Regexp(r"^[0-9 +().-]{6,32}$",
-                           message=_l("Chiffres, espaces et « + » seulement."))],
+        validators=[
+            Optional(),
+            Length(max=32),
+            Regexp(
+                r"^[0-9 +().-]{6,32}$",
+                message=_l("Chiffres, espaces et « + » seulement."),
+            ),
+        ],
         filters=[strip_filter],
         description=_l("Pour prévenir la personne d’un rendez-vous de tutorat."),
     )
     email = EmailField(
         _l("Adresse e-mail (facultatif)"),
-        validators=[Optional(), Email(message=_l("Cette adresse e-mail n’est pas valide.")),
-                    Length(max=254)],
+        validators=[
+            Optional(),
+            Email(message=_l("Cette adresse e-mail n’est pas valide.")),
+            Length(max=254),
+        ],
         filters=[strip_filter],
         description=_l("Pour pouvoir retrouver un mot de passe oublié."),
     )
     locale = SelectField(
         _l("Langue de l’interface"),
-        description=_l("La langue dans laquelle la personne verra le site et sa carte."),
+        description=_l(
+            "La langue dans laquelle la personne verra le site et sa carte."
+        ),
     )
     languages = MultiCheckboxField(
         _l("Langues parlées"),
-        description=_l("Pour proposer un tuteur ou une tutrice qui parle une langue commune."),
+        description=_l(
+            "Pour proposer un tuteur ou une tutrice qui parle une langue commune."
+        ),
     )
     public_category = RadioField(
         _l("Situation"),
         choices=options([(k.value, v) for k, v in PUBLIC_CATEGORY_LABELS.items()]),
         validators=[InputRequired(message=_l("Choisissez une situation."))],
-        description=_l("Demandé par l’État pour le bilan du CTAI, en chiffres anonymes. "
-                       "Aucun numéro de document n’est demandé."),
+        description=_l(
+            "Demandé par l’État pour le bilan du CTAI, en chiffres anonymes. "
+            "Aucun numéro de document n’est demandé."
+        ),
     )
     arrival_year = IntegerField(
         _l("Année d’arrivée en France"),
-        validators=[InputRequired(message=_l("Indiquez l’année d’arrivée.")),
-                    NumberRange(min=1950, max=2100, message=_l("Année invalide."))],
+        validators=[
+            InputRequired(message=_l("Indiquez l’année d’arrivée.")),
+            NumberRange(min=1950, max=2100, message=_l("Année invalide.")),
+        ],
         description=_l("Pour le bilan : ancienneté en France, en années."),
         render_kw={"inputmode": "numeric"},
     )
@@ -120,33 +138,53 @@ class LearnerForm(FlaskForm):
     partner_id = SelectField(
         _l("Orienté·e par"),
         coerce=int,
-        description=_l("La structure qui a orienté la personne, pour le bilan du CTAI."),
+        description=_l(
+            "La structure qui a orienté la personne, pour le bilan du CTAI."
+        ),
     )
     goal = RadioField(
         _l("Objectif de français"),
         choices=options([(k.value, v) for k, v in GOAL_LABELS.items()]),
         validators=[InputRequired(message=_l("Choisissez un objectif."))],
-        description=_l("Le niveau exigé pour le titre de séjour visé (dans les 4 compétences)."),
+        description=_l(
+            "Le niveau exigé pour le titre de séjour visé (dans les 4 compétences)."
+        ),
     )
     sex = RadioField(
         _l("Sexe (facultatif)"),
-        choices=options([("", _l("Non renseigné"))] + [(k.value, v) for k, v in SEX_LABELS.items()]),
+        choices=options(
+            [("", _l("Non renseigné"))] + [(k.value, v) for k, v in SEX_LABELS.items()]
+        ),
         default="",
         validators=[Optional()],
-        description=_l("Facultatif, pour les indicateurs de l’État (chiffres anonymes)."),
+        description=_l(
+            "Facultatif, pour les indicateurs de l’État (chiffres anonymes)."
+        ),
     )
     age_band = SelectField(
         _l("Tranche d’âge (facultatif)"),
-        choices=options([("", _l("Non renseignée"))] + [(k.value, v) for k, v in AGE_BAND_LABELS.items()]),
+        choices=options(
+            [("", _l("Non renseignée"))]
+            + [(k.value, v) for k, v in AGE_BAND_LABELS.items()]
+        ),
         default="",
         validators=[Optional()],
-        description=_l("Une tranche suffit : la date de naissance n’est jamais demandée."),
+        description=_l(
+            "Une tranche suffit : la date de naissance n’est jamais demandée."
+        ),
     )
     consent = BooleanField(
-        _l("La personne a été informée de l’usage de ses données (notice remise) et "
-           "l’accepte"),
-        validators=[DataRequired(message=_l("L’inscription n’est possible qu’après "
-                                            "information de la personne."))],
+        _l(
+            "La personne a été informée de l’usage de ses données (notice remise) et "
+            "l’accepte"
+        ),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "L’inscription n’est possible qu’après information de la personne."
+                )
+            )
+        ],
     )
     consent_on = DateField(
         _l("Date de l’information"),

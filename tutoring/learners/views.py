@@ -13,7 +13,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.extensions import db
-from tutoring.i18n import SPOKEN_LANGUAGES, language_name, native_name, supported_locales
+from tutoring.forms import ConfirmForm, options
+from tutoring.i18n import (
+    SPOKEN_LANGUAGES,
+    language_name,
+    native_name,
+    supported_locales,
+)
 from tutoring.learners import bp
 from tutoring.learners.forms import (
     AGE_BAND_LABELS,
@@ -33,7 +39,6 @@ from tutoring.models import (
     Role,
     Sex,
 )
-from tutoring.forms import ConfirmForm, options
 from tutoring.security import roles_required
 from tutoring.services import audit
 from tutoring.services.accounts import AccountError
@@ -53,10 +58,14 @@ from tutoring.services.learners import (
 ERROR_MESSAGES = {
     "email_taken": lambda: _("Un compte existe déjà avec cette adresse e-mail."),
     "unknown_partner": lambda: _("Choisissez une structure de la liste."),
-    "arrival_year_range": lambda: _("L’année doit être comprise entre 1950 et cette année."),
+    "arrival_year_range": lambda: _(
+        "L’année doit être comprise entre 1950 et cette année."
+    ),
     "date_range": lambda: _("Cette date n’est pas plausible."),
-    "structure_required": lambda: _("Votre compte n’est rattaché à aucune structure : "
-                                    "demandez-le à l’administrateur."),
+    "structure_required": lambda: _(
+        "Votre compte n’est rattaché à aucune structure : "
+        "demandez-le à l’administrateur."
+    ),
 }
 
 
@@ -68,16 +77,23 @@ def _profile_or_404(profile_id: int) -> LearnerProfile:
 
 
 def _fill_choices(form: LearnerForm) -> None:
-    form.locale.choices = options((code, native_name(code)) for code in supported_locales())
+    form.locale.choices = options(
+        (code, native_name(code)) for code in supported_locales()
+    )
     form.languages.choices = options(
-        sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])
+        sorted(
+            ((code, language_name(code)) for code in SPOKEN_LANGUAGES),
+            key=lambda c: c[1],
+        )
     )
     partners = db.session.scalars(
         select(Partner)
         .where(Partner.structure_id == current_user.structure_id, Partner.active)
         .order_by(Partner.name)
     ).all()
-    form.partner_id.choices = options([(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners])
+    form.partner_id.choices = options(
+        [(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners]
+    )
 
 
 def _data_from(form: LearnerForm) -> LearnerData:
@@ -115,8 +131,10 @@ def index() -> str:
     profiles = learners_of(current_user)
     if query:
         profiles = [
-            p for p in profiles
-            if p.user and (query in p.user.display_name.lower() or query in p.user.username)
+            p
+            for p in profiles
+            if p.user
+            and (query in p.user.display_name.lower() or query in p.user.username)
         ]
     return render_template("learners/index.html", profiles=profiles, query=query)
 
@@ -137,8 +155,13 @@ def enrol() -> BaseResponse | tuple[str, int]:
             return render_template("learners/form.html", form=form, profile=None), 400
         db.session.commit()
         assert user.learner_profile is not None
-        flash(_("%(name)s est inscrit·e. Imprimez maintenant sa carte de connexion.",
-                name=user.first_name), "success")
+        flash(
+            _(
+                "%(name)s est inscrit·e. Imprimez maintenant sa carte de connexion.",
+                name=user.first_name,
+            ),
+            "success",
+        )
         return redirect(url_for("learners.show", profile_id=user.learner_profile.id))
     return render_template("learners/form.html", form=form, profile=None), (
         400 if form.errors else 200
@@ -194,7 +217,9 @@ def edit(profile_id: int) -> BaseResponse | tuple[str, int]:
         except AccountError as exc:
             db.session.rollback()
             _show_error(form, exc)
-            return render_template("learners/form.html", form=form, profile=profile), 400
+            return render_template(
+                "learners/form.html", form=form, profile=profile
+            ), 400
         db.session.commit()
         flash(_("Les informations sont enregistrées."), "success")
         return redirect(url_for("learners.show", profile_id=profile.id))
@@ -208,10 +233,14 @@ def _card_texts(locale: str) -> dict[str, str]:
         return {
             "title": _("Ma carte de connexion"),
             "scan": _("Scannez le code QR avec l’appareil photo de votre téléphone."),
-            "type": _("Sur un ordinateur, ouvrez %(url)s et tapez ce code :",
-                      url=url_for("auth.card_login", _external=True)),
-            "keep": _("Ne montrez pas cette carte : elle ouvre votre compte. "
-                      "Si vous la perdez, prévenez votre référent ou référente."),
+            "type": _(
+                "Sur un ordinateur, ouvrez %(url)s et tapez ce code :",
+                url=url_for("auth.card_login", _external=True),
+            ),
+            "keep": _(
+                "Ne montrez pas cette carte : elle ouvre votre compte. "
+                "Si vous la perdez, prévenez votre référent ou référente."
+            ),
         }
 
 
@@ -231,7 +260,12 @@ def print_card(profile_id: int) -> Response:
     locales = ["fr"] + ([user.locale] if user.locale != "fr" else [])
     texts = [(loc, _card_texts(loc)) for loc in locales]
     html = render_template(
-        "learners/card.html", user=user, code=code, qr_svg=qr_svg, texts=texts, profile=profile
+        "learners/card.html",
+        user=user,
+        code=code,
+        qr_svg=qr_svg,
+        texts=texts,
+        profile=profile,
     )
     response = Response(html)
     response.headers["Cache-Control"] = "no-store"
@@ -243,7 +277,9 @@ def print_card(profile_id: int) -> Response:
 def revoke_card(profile_id: int) -> BaseResponse:
     profile = _profile_or_404(profile_id)
     assert profile.user is not None
-    if ConfirmForm().validate_on_submit() and revoke_login_cards(profile.user, current_user):
+    if ConfirmForm().validate_on_submit() and revoke_login_cards(
+        profile.user, current_user
+    ):
         db.session.commit()
         flash(_("La carte est désactivée : son code ne fonctionne plus."), "success")
     return redirect(url_for("learners.show", profile_id=profile.id))
@@ -267,8 +303,9 @@ def data_json(profile_id: int) -> Response:
     payload = export_user_data(profile.user)
     audit.record("data_exported", current_user, profile.user)
     db.session.commit()
-    response = Response(json.dumps(payload, ensure_ascii=False, indent=2),
-                        mimetype="application/json")
+    response = Response(
+        json.dumps(payload, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="donnees-{profile.user.username}.json"'
     )
@@ -295,14 +332,17 @@ def erase(profile_id: int) -> BaseResponse | tuple[str, int]:
 def partners() -> BaseResponse | tuple[str, int]:
     form = PartnerForm()
     rows = db.session.scalars(
-        select(Partner).where(Partner.structure_id == current_user.structure_id)
+        select(Partner)
+        .where(Partner.structure_id == current_user.structure_id)
         .order_by(Partner.name)
     ).all()
     if form.validate_on_submit():
         if any(p.name.lower() == form.name.data.lower() for p in rows):
             form.name.errors = [_("Cette structure est déjà dans la liste.")]
         else:
-            db.session.add(Partner(structure_id=current_user.structure_id, name=form.name.data))
+            db.session.add(
+                Partner(structure_id=current_user.structure_id, name=form.name.data)
+            )
             db.session.commit()
             flash(_("Structure ajoutée."), "success")
             return redirect(url_for("learners.partners"))

@@ -25,9 +25,9 @@ def home() -> str:
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id
         context["pending_tutors"] = db.session.scalar(
-            select(db.func.count()).select_from(TutorProfile).where(
-                TutorProfile.status == TutorStatus.PENDING
-            )
+            select(db.func.count())
+            .select_from(TutorProfile)
+            .where(TutorProfile.status == TutorStatus.PENDING)
         )
         context["erasure_requests"] = db.session.scalars(
             select(LearnerProfile).where(

@@ -137,7 +137,9 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.username
+        return (
+            " ".join(p for p in (self.first_name, self.last_name) if p) or self.username
+        )
 
     @property
     def has_2fa(self) -> bool:

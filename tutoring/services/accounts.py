@@ -57,7 +57,9 @@ def username_taken(username: str) -> bool:
 
 def email_taken(email: str) -> bool:
     return (
-        db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
+        db.session.scalar(
+            select(User.id).where(func.lower(User.email) == email.lower())
+        )
         is not None
     )
 
@@ -105,7 +107,9 @@ def register_tutor(
     db.session.add(user)
     db.session.flush()
     db.session.add(
-        TutorProfile(user_id=user.id, charter_version=CHARTER_VERSION, status=TutorStatus.PENDING)
+        TutorProfile(
+            user_id=user.id, charter_version=CHARTER_VERSION, status=TutorStatus.PENDING
+        )
     )
     audit.record("account_created", user, user, role=Role.TUTOR.value)
     return user
@@ -168,7 +172,9 @@ def create_staff(
                 structure_id=user.structure_id,
             )
         )
-    audit.record("account_created", actor, user, roles=",".join(sorted(r.value for r in roles)))
+    audit.record(
+        "account_created", actor, user, roles=",".join(sorted(r.value for r in roles))
+    )
     return user
 
 
@@ -223,7 +229,9 @@ def set_password(user: User, password: str) -> None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-link")
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="password-link"
+    )
 
 
 def password_link_token(user: User) -> str:

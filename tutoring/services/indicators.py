@@ -55,9 +55,9 @@ def enrolments_by_category() -> dict[str, int]:
 def approved_tutors() -> int:
     return int(
         db.session.scalar(
-            select(func.count()).select_from(TutorProfile).where(
-                TutorProfile.status == TutorStatus.APPROVED
-            )
+            select(func.count())
+            .select_from(TutorProfile)
+            .where(TutorProfile.status == TutorStatus.APPROVED)
         )
         or 0
     )

@@ -102,14 +102,21 @@ def enrol_learner(referent: User, data: LearnerData, today: date | None = None) 
 
 
 def update_learner(
-    referent: User, profile: LearnerProfile, data: LearnerData, today: date | None = None
+    referent: User,
+    profile: LearnerProfile,
+    data: LearnerData,
+    today: date | None = None,
 ) -> None:
     """Correct a learner's enrolment data."""
     user = profile.user
     assert user is not None
     _check_dates(data, today or date.today())
     _check_partner(referent, data.partner_id)
-    if data.email and (data.email.lower() != (user.email or "")) and email_taken(data.email):
+    if (
+        data.email
+        and (data.email.lower() != (user.email or ""))
+        and email_taken(data.email)
+    ):
         raise AccountError("email_taken", "email")
     _apply_personal(user, data)
     _apply_profile(profile, data)
@@ -164,7 +171,9 @@ def issue_login_card(learner: User, referent: User) -> str:
     """Revoke the learner's cards and return the code of a new one (shown once)."""
     revoke_login_cards(learner, referent, reason="reissued")
     code = new_card_code()
-    db.session.add(LoginCard(user_id=learner.id, code_hash=digest(code), issued_by_id=referent.id))
+    db.session.add(
+        LoginCard(user_id=learner.id, code_hash=digest(code), issued_by_id=referent.id)
+    )
     audit.record("login_card_issued", referent, learner)
     return code
 
@@ -186,7 +195,9 @@ def revoke_login_cards(learner: User, referent: User, reason: str = "revoked") -
 
 def active_card(learner: User) -> LoginCard | None:
     return db.session.scalar(
-        select(LoginCard).where(LoginCard.user_id == learner.id, LoginCard.revoked_at.is_(None))
+        select(LoginCard).where(
+            LoginCard.user_id == learner.id, LoginCard.revoked_at.is_(None)
+        )
     )
 
 
@@ -195,7 +206,9 @@ def user_for_card(typed_code: str) -> User | None:
     code = normalise_card_code(typed_code)
     if code is None:
         return None
-    card = db.session.scalar(select(LoginCard).where(LoginCard.code_hash == digest(code)))
+    card = db.session.scalar(
+        select(LoginCard).where(LoginCard.code_hash == digest(code))
+    )
     if card is None or card.revoked_at is not None or not card.user.is_active:
         return None
     card.last_used_at = utcnow()
@@ -205,9 +218,13 @@ def user_for_card(typed_code: str) -> User | None:
 def export_user_data(user: User) -> dict[str, Any]:
     """Return everything the platform holds about this person, for that person."""
     profile = user.learner_profile
-    cards = db.session.scalars(select(LoginCard).where(LoginCard.user_id == user.id)).all()
+    cards = db.session.scalars(
+        select(LoginCard).where(LoginCard.user_id == user.id)
+    ).all()
     sessions = db.session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
+        select(UserSession)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.id)
     ).all()
 
     def iso(value: date | datetime | None) -> str | None:

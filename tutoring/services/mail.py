@@ -12,7 +12,9 @@ def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text message, or log it when no mail server is configured."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        current_app.logger.info("Mail (not sent, no MAIL_SERVER) to=%s subject=%s", to, subject)
+        current_app.logger.info(
+            "Mail (not sent, no MAIL_SERVER) to=%s subject=%s", to, subject
+        )
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]

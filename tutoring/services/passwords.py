@@ -14,17 +14,21 @@ MAX_LENGTH = 256
 # OWASP minimum for argon2id: m = 19 MiB, t = 2, p = 1.
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS_FILE = (
+    Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+)
 
 
 @cache
 def common_passwords() -> frozenset[str]:
     """Return the shipped list of common passwords, lower-cased."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+    return frozenset(
+        x.strip().lower() for x in lines if x.strip() and not x.startswith("#")
+    )
 
 
-class PasswordRejected(ValueError):
+class PasswordRejectedError(ValueError):
     """The password breaks the policy; `reason` is one of 'short', 'long', 'common'."""
 
     def __init__(self, reason: str) -> None:
@@ -33,14 +37,14 @@ class PasswordRejected(ValueError):
 
 
 def check_policy(password: str) -> None:
-    """Raise PasswordRejected unless the password is long enough and not common."""
+    """Raise PasswordRejectedError unless the password is long enough and not common."""
     length = len(password)
     if length < MIN_LENGTH:
-        raise PasswordRejected("short")
+        raise PasswordRejectedError("short")
     if length > MAX_LENGTH:
-        raise PasswordRejected("long")
+        raise PasswordRejectedError("long")
     if password.strip().lower() in common_passwords():
-        raise PasswordRejected("common")
+        raise PasswordRejectedError("common")
 
 
 def hash_password(password: str) -> str:

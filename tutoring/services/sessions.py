@@ -49,14 +49,18 @@ def idle_limit(row: UserSession, user: User) -> timedelta:
 def load_session(token: str, now: datetime | None = None) -> UserSession | None:
     """Return the live session behind `token`, or None if unknown, ended or expired."""
     now = now or utcnow()
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == digest(token))
+    )
     if row is None or row.revoked_at is not None:
         return None
     user = row.user
     if not user.is_active:
         return None
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    if now - row.created_at > absolute or now - row.last_seen_at > idle_limit(row, user):
+    if now - row.created_at > absolute or now - row.last_seen_at > idle_limit(
+        row, user
+    ):
         row.revoked_at = now
         return None
     if now - row.last_seen_at > TOUCH_EVERY:

@@ -43,7 +43,9 @@ def disable(user: User) -> None:
 def replace_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=digest(c)) for c in codes)
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=digest(c)) for c in codes
+    )
     return codes
 
 

@@ -19,7 +19,8 @@ from tutoring.tutors import bp
 
 def _visible(profile: TutorProfile) -> bool:
     return profile.status == TutorStatus.PENDING or (
-        profile.structure_id is not None and profile.structure_id == current_user.structure_id
+        profile.structure_id is not None
+        and profile.structure_id == current_user.structure_id
     )
 
 
@@ -40,7 +41,9 @@ def index() -> str:
     ).all()
     pending = [p for p in profiles if p.status == TutorStatus.PENDING]
     decided = [p for p in profiles if p.status != TutorStatus.PENDING]
-    return render_template("tutors/index.html", pending=pending, decided=decided, form=ConfirmForm())
+    return render_template(
+        "tutors/index.html", pending=pending, decided=decided, form=ConfirmForm()
+    )
 
 
 def _decide(user_id: int, approve: bool) -> BaseResponse:
@@ -52,9 +55,15 @@ def _decide(user_id: int, approve: bool) -> BaseResponse:
     decide_tutor(profile.user, current_user, approve=approve)
     db.session.commit()
     if approve:
-        flash(_("%(name)s est validé·e comme bénévole.", name=profile.user.display_name), "success")
+        flash(
+            _("%(name)s est validé·e comme bénévole.", name=profile.user.display_name),
+            "success",
+        )
     else:
-        flash(_("L’inscription de %(name)s est refusée.", name=profile.user.display_name), "info")
+        flash(
+            _("L’inscription de %(name)s est refusée.", name=profile.user.display_name),
+            "info",
+        )
     return redirect(url_for("tutors.index"))
 
 
