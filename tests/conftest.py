@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -215,15 +216,35 @@ class Factory:
         with self.app.app_context():
             result = fn()
             db.session.commit()
-            if isinstance(result, db.Model):  # keep its columns readable afterwards
-                db.session.refresh(result)
-                db.session.expunge(result)
+            rows = result if isinstance(result, (list, tuple)) else [result]
+            for row in rows:
+                if isinstance(row, db.Model):  # keep its columns readable afterwards
+                    db.session.refresh(row)
+                    db.session.expunge(row)
             return result
 
 
 @pytest.fixture
 def make(app: Flask) -> Factory:
     return Factory(app)
+
+
+FIXTURE_BANK = Path(__file__).parent / "data" / "bank"
+
+
+@pytest.fixture
+def bank(app: Flask) -> dict[str, int]:
+    """Load the small test bank (one item of each type); return item id -> version id."""
+    from exercises.loading import load_bank
+    from tutoring.models import ItemVersion
+    from tutoring.services.practice import sync_bank
+
+    items, problems = load_bank(FIXTURE_BANK, check_audio=False)
+    assert problems == []
+    with app.app_context():
+        sync_bank(items)
+        db.session.commit()
+        return {v.item_id: v.id for v in db.session.scalars(db.select(ItemVersion))}
 
 
 def login(

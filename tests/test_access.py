@@ -53,6 +53,16 @@ MATRIX: dict[str, object] = {
     "tutors.index": {R},
     "tutors.approve": {R},
     "tutors.decline": {R},
+    "practice.index": {L},
+    "practice.set_level": {L},
+    "practice.new_set": {L},
+    "practice.homework": {L},
+    "practice.play": {L},
+    "practice.feedback": {L},
+    "practice.summary": {L},
+    "bank.index": {R, T},
+    "bank.preview": {R, T},
+    "bank.assign": {R},
     "coordination.dashboard": {C},
     "admin.index": {A},
     "admin.accounts": {A},
@@ -95,7 +105,7 @@ def test_a_route_that_names_no_role_answers_403(app_with):
 
 
 @pytest.fixture
-def world(make, app):
+def world(make, app, bank):
     """Objects every route can be called with, all in the referent's structure."""
     app.config["REQUIRE_2FA_ROLES"] = []
     referent_id = make.user("role-referent", R)
@@ -112,7 +122,12 @@ def world(make, app):
         return partner.id, token.id
 
     partner_id, token_id = make.run(setup)
+    set_id, assignment_id = make.run(lambda: _practice(profile_id, referent_id, bank))
     ids = {
+        "set_id": set_id,
+        "assignment_id": assignment_id,
+        "position": 0,
+        "version_id": bank["a2-sante-test-01"],
         "profile_id": profile_id,
         "partner_id": partner_id,
         "user_id": spare,
@@ -139,6 +154,28 @@ def world(make, app):
     make.run(learner_password)
     ids["tutor_pending"] = pending_tutor
     return ids, accounts
+
+
+def _practice(profile_id: int, referent_id: int, bank: dict) -> tuple[int, int]:
+    """A finished one-item set and an open homework for the learner of the world."""
+    import uuid
+    from datetime import date, timedelta
+
+    from tutoring.models import LearnerProfile, User
+    from tutoring.services import practice
+
+    profile = db.session.get(LearnerProfile, profile_id)
+    done = practice.start_set(profile, level="A2")
+    done.item_version_ids = [bank["a2-sante-test-01"]]
+    practice.record_answer(
+        profile, done, position=0, client_id=str(uuid.uuid4()), response={"choice": "0"},
+        time_ms=1000,
+    )  # fmt: skip
+    homework = practice.assign_homework(
+        db.session.get(User, referent_id), profile, title="Devoir",
+        item_version_ids=[bank["a2-sante-test-01"]], due_on=date.today() + timedelta(days=3),
+    )  # fmt: skip
+    return done.id, homework.id
 
 
 def _url(app: Flask, endpoint: str, ids: dict) -> tuple[str, list[str]]:

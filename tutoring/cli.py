@@ -60,6 +60,7 @@ DEMO_PARTNERS = [
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data (never for production).")
+exercises_cli = AppGroup("exercises", help="Check, load and count the exercise bank.")
 translate_cli = AppGroup("translate", help="Extract, update and compile translations.")
 
 
@@ -284,7 +285,78 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", "tutoring/translations", "--statistics")
 
 
+def _bank() -> tuple[list, list]:
+    from exercises.loading import BANK, load_bank
+
+    return load_bank(BANK, PROJECT_ROOT / "static")
+
+
+@exercises_cli.command("check")
+def exercises_check() -> None:
+    """Validate every bank file; exit 1 with file, item and field for each problem."""
+    items, problems = _bank()
+    for problem in problems:
+        click.echo(f"{problem.file}:{problem.item or '-'}:{problem.field or '-'}: {problem.message}")
+    click.echo(f"{len(items)} item(s) valid, {len(problems)} problem(s).")
+    if problems:
+        raise SystemExit(1)
+
+
+@exercises_cli.command("load")
+def exercises_load() -> None:
+    """Sync the bank into the database (idempotent; edited items need a new version)."""
+    from tutoring.services.practice import PracticeError, sync_bank
+
+    items, problems = _bank()
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s): run `flask exercises check`.")
+    try:
+        report = sync_bank(items)
+    except PracticeError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"items changed without a new version (bump `version`): {exc.detail}"
+        ) from exc
+    db.session.commit()
+    click.echo(
+        f"{report.added} added, {report.unchanged} unchanged, "
+        f"{report.retired} retired, {report.reactivated} reactivated."
+    )
+
+
+@exercises_cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def exercises_stats(as_json: bool) -> None:
+    """Print the counts of items by level, skill, theme and type."""
+    import json
+
+    from exercises.__main__ import stats
+
+    items, _problems = _bank()
+    counts = stats(items)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    for key, values in counts.items():
+        click.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+
+
+@exercises_cli.command("audio")
+@click.option("--force", is_flag=True, help="Regenerate every file.")
+def exercises_audio(force: bool) -> None:
+    """Synthesise the missing audio (espeak-ng, Opus) and remove stale files."""
+    from exercises.loading import BANK, load_bank
+    from tutoring.services.audio import generate
+
+    items, problems = load_bank(BANK, PROJECT_ROOT / "static", check_audio=False)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s): run `flask exercises check`.")
+    created, removed = generate(items, force=force)
+    click.echo(f"{created} audio file(s) created, {removed} removed.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(exercises_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)

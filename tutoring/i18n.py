@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -25,6 +25,8 @@ def supported_locales() -> list[str]:
 def select_locale() -> str:
     """Pick the locale: the account's, then the browser's cookie, then Accept-Language."""
     supported = supported_locales()
+    if not has_request_context():
+        return "fr"  # command-line tools speak the reference language
     if (
         current_user
         and current_user.is_authenticated

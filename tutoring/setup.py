@@ -101,15 +101,19 @@ def register_blueprints(app: Flask) -> None:
     from tutoring.admin import bp as admin_bp
     from tutoring.api import bp as api_bp
     from tutoring.auth import bp as auth_bp
+    from tutoring.bank import bp as bank_bp
     from tutoring.coordination import bp as coordination_bp
     from tutoring.learners import bp as learners_bp
     from tutoring.main import bp as main_bp
+    from tutoring.practice import bp as practice_bp
     from tutoring.tutors import bp as tutors_bp
 
     for bp in (
         main_bp,
         auth_bp,
         account_bp,
+        practice_bp,
+        bank_bp,
         learners_bp,
         tutors_bp,
         admin_bp,

@@ -14,6 +14,7 @@ from tutoring.models import LearnerProfile, Role, TutorProfile, TutorStatus, Use
 from tutoring.security import allowed_before_2fa, is_safe_next, public
 from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
+from tutoring.services.practice import open_homework
 
 
 @bp.get("/")
@@ -22,6 +23,8 @@ def home() -> str:
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     context: dict[str, object] = {}
+    if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
+        context["homework"] = open_homework(current_user.learner_profile)
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id
         context["pending_tutors"] = db.session.scalar(

@@ -12,6 +12,15 @@ from tutoring.models.accounts import (
     UserRole,
     UserSession,
 )
+from tutoring.models.practice import (
+    Assignment,
+    Attempt,
+    ItemVersion,
+    PracticeSet,
+    SetMode,
+    Submission,
+    SubmissionStatus,
+)
 from tutoring.models.profiles import (
     AgeBand,
     FrenchGoal,
@@ -25,6 +34,13 @@ from tutoring.models.profiles import (
 __all__ = [
     "AgeBand",
     "ApiToken",
+    "Assignment",
+    "Attempt",
+    "ItemVersion",
+    "PracticeSet",
+    "SetMode",
+    "Submission",
+    "SubmissionStatus",
     "AuditEvent",
     "FrenchGoal",
     "LearnerProfile",

@@ -72,6 +72,9 @@ class LearnerProfile(db.Model):
     sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))
     age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand, "age_band"))
     goal: Mapped[FrenchGoal] = mapped_column(enum_column(FrenchGoal, "french_goal"))
+    # The level a learner practises at, chosen by them or their referent (the
+    # learner model of the progress issue will estimate it).
+    practice_level: Mapped[str | None] = mapped_column(String(8))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_notice_version: Mapped[str | None] = mapped_column(String(16))

@@ -1,0 +1,63 @@
+"""Choose the items of a practice set. Deterministic given its random generator."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+
+from exercises.model import REVIEWED_TYPES, SKILLS, Item
+
+SET_SIZE = 10
+MAX_REVIEWED = 2  # productions a tutor must mark, per set
+
+
+def select_set(
+    items: Sequence[Item],
+    rng: random.Random,
+    *,
+    level: str,
+    theme: str | None = None,
+    recent: frozenset[str] = frozenset(),
+    size: int = SET_SIZE,
+) -> list[Item]:
+    """Return up to `size` items of `level` (and `theme`), mixing the four skills.
+
+    Items answered recently are used only when nothing else is left. At most
+    MAX_REVIEWED items need a tutor's marking, so feedback stays mostly immediate.
+    """
+    pool = [i for i in items if i.level == level and (theme is None or i.theme == theme)]
+    fresh = [i for i in pool if i.id not in recent]
+    stale = [i for i in pool if i.id in recent]
+    rng.shuffle(fresh)
+    rng.shuffle(stale)
+    skills = list(SKILLS)
+    rng.shuffle(skills)
+    chosen: list[Item] = []
+    reviewed = [0]
+    for group in (fresh, stale):  # recent items only when nothing else is left
+        _round_robin(group, skills, chosen, reviewed, size)
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _round_robin(
+    group: list[Item], skills: list[str], chosen: list[Item], reviewed: list[int], size: int
+) -> None:
+    """Take items from `group` one skill at a time until `chosen` holds `size`."""
+    by_skill: dict[str, list[Item]] = defaultdict(list)
+    for item in group:
+        by_skill[item.skill].append(item)
+    while len(chosen) < size and any(by_skill.values()):
+        for skill in skills:
+            queue = by_skill[skill]
+            while queue:
+                item = queue.pop(0)
+                if item.type in REVIEWED_TYPES:
+                    if reviewed[0] >= MAX_REVIEWED:
+                        continue
+                    reviewed[0] += 1
+                chosen.append(item)
+                break
+            if len(chosen) >= size:
+                return

@@ -1,0 +1,328 @@
+"""A learner practises: sets, every item type through the page, feedback, resume,
+harmless resubmits, clear 4xx on bad input, homework from a referent."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import card_login, login
+from tutoring.extensions import db
+from tutoring.models import (
+    Assignment,
+    Attempt,
+    LearnerProfile,
+    PracticeSet,
+    Role,
+    Submission,
+    User,
+)
+
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 200
+
+
+@pytest.fixture
+def learner(app, make, bank):
+    """A signed-in learner practising at A2, with their profile id."""
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    make.run(lambda: setattr(db.session.get(LearnerProfile, profile_id), "practice_level", "A2"))
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    client.profile_id = profile_id
+    client.referent_id = referent
+    return client
+
+
+def _set(make) -> PracticeSet:
+    return make.run(lambda: db.session.scalar(select(PracticeSet).order_by(PracticeSet.id.desc())))
+
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def _current_type(make, practice) -> str:
+    from tutoring.models import ItemVersion
+
+    return make.run(lambda: db.session.get(ItemVersion, practice.item_version_ids[practice.position]).type)
+
+
+ANSWERS = {
+    "single_choice": {"choice": "1"},
+    "multiple_choice": {"choices": ["0", "1", "3"]},
+    "true_false": {"answer": "false"},
+    "gap_typed": {"gaps": "suis"},
+    "gap_list": {"gaps": "0"},
+    "matching": {"pairs": ["0", "1", "2"]},
+    "ordering": {"order": ["0", "1", "2"]},
+    "image_choice": {"choice": "pharmacie"},
+    "dictation": {"text": "Le cabinet est fermé le samedi."},
+    "form_filling": {"fields": ["Haddad", "Millau"]},
+    "short_writing": {"text": "Bonjour docteur, je dois annuler mon rendez-vous. Merci beaucoup."},
+    "oral_production": {"seconds": "8.5"},
+}
+
+
+def _answer(client, make, practice_id: int, **extra):
+    page = client.get(f"/pratique/serie/{practice_id}").get_data(as_text=True)
+    practice = make.run(lambda: db.session.get(PracticeSet, practice_id))
+    kind = _current_type(make, practice)
+    data = {
+        "position": _hidden(page, "position"),
+        "client_id": _hidden(page, "client_id"),
+        "shown_at": _hidden(page, "shown_at"),
+        **ANSWERS[kind],
+        **extra,
+    }
+    if kind == "oral_production":
+        data["audio"] = (__import__("io").BytesIO(WEBM), "reponse.webm", "audio/webm")
+    return kind, client.post(f"/pratique/serie/{practice_id}", data=data, content_type="multipart/form-data"), data
+
+
+def test_learner_practises_a_full_set_of_every_type(learner, make):
+    page = learner.get("/pratique/").get_data(as_text=True)
+    assert "Pratiquer mon niveau" in page
+    response = learner.post("/pratique/nouvelle")
+    assert response.status_code == 302
+    practice = _set(make)
+    assert len(practice.item_version_ids) == 10
+    seen = set()
+    for _ in range(10):
+        kind, response, _data = _answer(learner, make, practice.id)
+        seen.add(kind)
+        assert response.status_code == 302, (kind, response.data[:300])
+        feedback = learner.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Explication" in feedback
+    assert len(seen) == 10
+    summary = learner.get(f"/pratique/serie/{practice.id}/bilan").get_data(as_text=True)
+    assert "Bilan de la série" in summary
+    attempts = make.run(lambda: db.session.scalars(select(Attempt)).all())
+    assert len(attempts) == 10
+    assert all(a.score in (None, 1.0) for a in attempts), [(a.score, a.response) for a in attempts]
+
+
+def test_item_page_never_contains_the_answer_key(learner, make, bank):
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    for _ in range(10):
+        page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+        for secret in ("Le cabinet est fermé le samedi", "Le passé composé avec être", "La table est un meuble", "Il arrive à dix heures", "right-answer"):
+            assert secret not in page
+        kind, response, _ = _answer(learner, make, practice.id)
+
+
+def test_instruction_is_translated_and_has_audio_in_the_learner_language(learner, make):
+    learner.post("/langue", data={"lang": "ar"})
+    learner.post("/pratique/nouvelle")
+    page = learner.get(f"/pratique/serie/{_set(make).id}").get_data(as_text=True)
+    assert '<h1 class="instruction" lang="fr" dir="ltr">' in page
+    assert 'class="translation"' in page
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_same_answer_sent_twice_is_stored_once(learner, make):
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    kind, first, data = _answer(learner, make, practice.id)
+    if kind == "oral_production":
+        data["audio"] = (__import__("io").BytesIO(WEBM), "reponse.webm", "audio/webm")
+    again = learner.post(f"/pratique/serie/{practice.id}", data=data, content_type="multipart/form-data")
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt))) == 1
+
+
+def test_a_set_left_half_way_is_resumed(learner, make):
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    for _ in range(4):
+        _answer(learner, make, practice.id)
+    page = learner.get("/pratique/").get_data(as_text=True)
+    assert "Reprendre ma série en cours (exercice 5 sur 10)" in page
+    assert "Exercice 5 sur 10" in learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+
+
+def _set_of(make, learner, bank, numbers) -> PracticeSet:
+    """A set made of chosen items of the test bank, in this order."""
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+
+    def pin():
+        row = db.session.get(PracticeSet, practice.id)
+        row.item_version_ids = [bank[f"a2-sante-test-{n:02d}"] for n in numbers]
+        return row
+
+    return make.run(pin)
+
+
+@pytest.mark.parametrize(
+    ("number", "bad"),
+    [
+        (1, {"choice": "99"}),
+        (1, {"choice": ""}),
+        (2, {"choices": "abc"}),
+        (3, {"answer": "<script>alert(1)</script>"}),
+        (4, {"gaps": ["x" * 6000]}),
+        (6, {"pairs": ["0"]}),
+        (8, {"choice": "../../etc/passwd"}),
+        (1, {"client_id": "pas-un-uuid"}),
+        (1, {"position": "7"}),
+    ],
+)
+def test_bad_answers_get_a_clear_4xx_and_store_nothing(learner, make, bank, number, bad):
+    practice = _set_of(make, learner, bank, [number, 1])
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    data = {
+        "position": _hidden(page, "position"),
+        "client_id": _hidden(page, "client_id"),
+        "shown_at": _hidden(page, "shown_at"),
+        **ANSWERS[_current_type(make, practice)],
+    }
+    data.update(bad)
+    response = learner.post(f"/pratique/serie/{practice.id}", data=data)
+    assert 400 <= response.status_code < 500
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt))) == 0
+
+
+def test_recording_must_be_real_audio(learner, make, app, bank):
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+    practice = _set_of(make, learner, bank, [12])
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    base = {k: _hidden(page, k) for k in ("position", "client_id", "shown_at")}
+    fake = learner.post(
+        f"/pratique/serie/{practice.id}",
+        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(b"<html>"), "x.webm", "audio/webm")},
+        content_type="multipart/form-data",
+    )
+    assert fake.status_code == 400
+    assert "pas un enregistrement audio accepté" in fake.get_data(as_text=True)
+    missing = learner.post(f"/pratique/serie/{practice.id}", data={**base, "seconds": "3"})
+    assert missing.status_code == 400
+    app.config["MAX_CONTENT_LENGTH"] = 2048  # the web server's limit on any request
+    big = learner.post(
+        f"/pratique/serie/{practice.id}",
+        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(WEBM * 20), "x.webm", "audio/webm")},
+        content_type="multipart/form-data",
+    )
+    assert big.status_code == 413
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+    ok = learner.post(
+        f"/pratique/serie/{practice.id}",
+        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(WEBM), "x.webm", "audio/webm")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    submission = make.run(lambda: db.session.scalar(select(Submission)))
+    assert submission.audio_file.endswith(".webm")
+    assert submission.status.value == "pending"
+
+
+def test_recordings_over_five_megabytes_are_refused(app):
+    from tutoring.services.practice import PracticeError, store_audio
+
+    with app.app_context(), pytest.raises(PracticeError) as error:
+        store_audio(WEBM + b"\x00" * (5 * 1024 * 1024), "audio/webm")
+    assert error.value.code == "audio_size"
+
+
+def test_another_learner_cannot_open_my_set(learner, make, app):
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    referent = make.user("ref2", Role.REFERENT, structure="Autre")
+    _profile, other_id = make.learner(referent, first_name="Oksana")
+    other = app.test_client()
+    card_login(other, make.card(other_id, referent))
+    assert other.get(f"/pratique/serie/{practice.id}").status_code == 404
+    assert other.post(f"/pratique/serie/{practice.id}", data={"position": "0"}).status_code == 404
+    assert other.get(f"/pratique/serie/{practice.id}/correction/0").status_code == 404
+
+
+def test_referent_assigns_homework_the_learner_sees_first(learner, make, app, bank):
+    referent = app.test_client()
+    login(referent, "claire")
+    page = referent.get("/banque/?level=A2&skill=CE").get_data(as_text=True)
+    assert "Chez le médecin (test)" in page
+    preview = referent.get(f"/banque/exercice/{bank['a2-sante-test-01']}").get_data(as_text=True)
+    assert "Réponse attendue" in preview and "mardi" in preview
+    due = (date.today() + timedelta(days=7)).isoformat()
+    response = referent.post(
+        "/banque/devoir",
+        data={"learner_id": str(learner.profile_id), "title": "Lire un SMS", "due_on": due,
+              "items": [str(bank["a2-sante-test-01"]), str(bank["a2-sante-test-05"])]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    home = learner.get("/").get_data(as_text=True)
+    assert "Lire un SMS" in home
+    assignment_id = make.run(lambda: db.session.scalar(select(Assignment.id)))
+    start = learner.post(f"/pratique/devoir/{assignment_id}")
+    practice = _set(make)
+    assert practice.item_version_ids == [bank["a2-sante-test-01"], bank["a2-sante-test-05"]]
+    for _ in range(2):
+        _answer(learner, make, practice.id)
+    assert make.run(lambda: db.session.get(Assignment, assignment_id).completed_at) is not None
+    assert "Lire un SMS" not in learner.get("/").get_data(as_text=True)
+    assert start.status_code == 302
+
+
+def test_homework_needs_items_a_future_date_and_own_learner(learner, make, app, bank):
+    referent = app.test_client()
+    login(referent, "claire")
+    past = (date.today() - timedelta(days=1)).isoformat()
+    referent.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": past, "items": [str(bank["a2-sante-test-01"])]})
+    referent.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": date.today().isoformat()})
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 0
+    make.user("ref-b", Role.REFERENT, structure="Autre")
+    other = app.test_client()
+    login(other, "ref-b")
+    response = other.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": date.today().isoformat(), "items": [str(bank["a2-sante-test-01"])]})
+    assert response.status_code == 302
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 0
+
+
+def test_erasure_deletes_productions_but_keeps_scores(learner, make, app):
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    for _ in range(10):
+        _answer(learner, make, practice.id)
+    referent = app.test_client()
+    login(referent, "claire")
+    referent.post(f"/apprenants/{learner.profile_id}/effacer", data={"confirm": "y"})
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Submission))) == 0
+    attempts = make.run(lambda: db.session.scalars(select(Attempt)).all())
+    assert len(attempts) == 10
+    assert all("text" not in a.response for a in attempts)
+    assert make.run(lambda: db.session.scalar(select(User).where(User.first_name == "Amina"))) is None
+
+
+def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
+    from exercises.loading import load_bank
+    from tests.conftest import FIXTURE_BANK
+    from tutoring.models import ItemVersion
+    from tutoring.services.practice import PracticeError, sync_bank
+
+    items, _ = load_bank(FIXTURE_BANK, check_audio=False)
+    with app.app_context():
+        report = sync_bank(items)
+        assert (report.added, report.unchanged) == (0, 12)
+        edited = [i for i in items]
+        from dataclasses import replace
+
+        edited[0] = replace(items[0], explanation="Autre explication.")
+        with pytest.raises(PracticeError):
+            sync_bank(edited)
+        db.session.rollback()
+        edited[0] = replace(edited[0], version=2)
+        report = sync_bank(edited)
+        assert (report.added, report.retired) == (1, 1)
+        versions = db.session.scalars(select(ItemVersion).where(ItemVersion.item_id == items[0].id)).all()
+        assert sorted((v.version, v.active) for v in versions) == [(1, False), (2, True)]
+        report = sync_bank(items[1:])
+        assert report.retired == 1
+        db.session.rollback()
+    assert uuid

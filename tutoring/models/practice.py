@@ -1,0 +1,136 @@
+"""Practice: item versions from the bank, sets, attempts, productions, homework."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tutoring.extensions import db
+from tutoring.models.accounts import User, enum_column
+from tutoring.models.base import UTCDateTime, utcnow
+from tutoring.models.profiles import LearnerProfile
+
+
+class ItemVersion(db.Model):
+    """One version of a bank item. Attempts point at the version they answered."""
+
+    __tablename__ = "item_versions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(80))
+    level: Mapped[str] = mapped_column(String(8), index=True)
+    skill: Mapped[str] = mapped_column(String(4))
+    theme: Mapped[str] = mapped_column(String(32))
+    type: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SetMode(enum.StrEnum):
+    LEVEL = "level"
+    THEME = "theme"
+    HOMEWORK = "homework"
+
+
+class Assignment(db.Model):
+    """Homework: items a tutor or referent asks a learner to do by a date."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(120))
+    item_version_ids: Mapped[list[int]] = mapped_column(JSON)
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    learner: Mapped[LearnerProfile] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class PracticeSet(db.Model):
+    """A series of items answered one per screen; it can be left and resumed."""
+
+    __tablename__ = "practice_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[SetMode] = mapped_column(enum_column(SetMode, "set_mode"))
+    level: Mapped[str] = mapped_column(String(8))
+    theme: Mapped[str | None] = mapped_column(String(32))
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
+    item_version_ids: Mapped[list[int]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assignment: Mapped[Assignment | None] = relationship()
+
+
+class Attempt(db.Model):
+    """One answer to one item version. Append-only; `client_id` makes resubmits harmless."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_sets.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int | None] = mapped_column(Integer)
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"), index=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    time_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    item_version: Mapped[ItemVersion] = relationship()
+    submission: Mapped[Submission | None] = relationship(
+        back_populates="attempt", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class SubmissionStatus(enum.StrEnum):
+    PENDING = "pending"
+    REVIEWED = "reviewed"
+
+
+class Submission(db.Model):
+    """A written text or a recording waiting for a tutor's review."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    audio_file: Mapped[str | None] = mapped_column(String(80))
+    audio_mime: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        enum_column(SubmissionStatus, "submission_status"), default=SubmissionStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="submission")

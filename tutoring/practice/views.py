@@ -1,0 +1,277 @@
+"""Practice pages. A learner only ever reaches their own sets and homework."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from exercises.model import INSTRUCTIONS, LEVELS, THEMES, Item
+from exercises.scoring import gap_segments
+from tutoring.extensions import db
+from tutoring.forms import ConfirmForm
+from tutoring.models import Assignment, LearnerProfile, PracticeSet, Role
+from tutoring.practice import bp
+from tutoring.practice.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS
+from tutoring.security import roles_required
+from tutoring.services import practice as service
+from tutoring.services.audio import audio_url, instruction_audio_url
+
+ERRORS = {
+    "no_items": lambda: _("Aucun exercice n’est encore disponible pour ce choix."),
+    "invalid_response": lambda: _("Votre réponse est incomplète : répondez à chaque partie."),
+    "stale_position": lambda: _("Cet exercice a déjà reçu une réponse."),
+    "client_id": lambda: _("Le formulaire n’est pas valable. Rechargez la page."),
+    "audio_missing": lambda: _("Enregistrez votre réponse avant de l’envoyer."),
+    "audio_type": lambda: _("Ce fichier n’est pas un enregistrement audio accepté."),
+    "audio_empty": lambda: _("L’enregistrement est vide."),
+    "audio_size": lambda: _("L’enregistrement est trop long (5 Mo au plus)."),
+}
+
+
+def _profile() -> LearnerProfile:
+    profile = current_user.learner_profile
+    if profile is None:
+        abort(403)
+    return profile
+
+
+def _own_set(set_id: int) -> PracticeSet:
+    practice = db.session.get(PracticeSet, set_id)
+    if practice is None or practice.learner_id != _profile().id:
+        abort(404)
+    return practice
+
+
+@bp.get("/")
+@roles_required(Role.LEARNER)
+def index() -> str:
+    profile = _profile()
+    return render_template(
+        "practice/index.html",
+        level=service.practice_level(profile),
+        levels=LEVELS,
+        level_labels=LEVEL_LABELS,
+        themes=[(t, THEME_LABELS[t]) for t in THEMES],
+        unfinished=service.unfinished_set(profile),
+        homework=service.open_homework(profile),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/niveau")
+@roles_required(Role.LEARNER)
+def set_level() -> BaseResponse:
+    level = request.form.get("level", "")
+    if not ConfirmForm().validate_on_submit() or level not in LEVELS:
+        abort(400)
+    _profile().practice_level = level
+    db.session.commit()
+    return redirect(url_for("practice.index"))
+
+
+@bp.post("/nouvelle")
+@roles_required(Role.LEARNER)
+def new_set() -> BaseResponse:
+    profile = _profile()
+    theme = request.form.get("theme") or None
+    if not ConfirmForm().validate_on_submit() or (theme is not None and theme not in THEMES):
+        abort(400)
+    try:
+        practice = service.start_set(profile, level=service.practice_level(profile), theme=theme)
+    except service.PracticeError as exc:
+        flash(ERRORS[exc.code](), "error")
+        return redirect(url_for("practice.index"))
+    db.session.commit()
+    return redirect(url_for("practice.play", set_id=practice.id))
+
+
+@bp.post("/devoir/<int:assignment_id>")
+@roles_required(Role.LEARNER)
+def homework(assignment_id: int) -> BaseResponse:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.learner_id != _profile().id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    practice = service.start_homework(_profile(), assignment)
+    db.session.commit()
+    return redirect(url_for("practice.play", set_id=practice.id))
+
+
+def _shuffled(count: int, seed: str) -> list[int]:
+    order = list(range(count))
+    random.Random(seed).shuffle(order)  # noqa: S311 - display order only
+    return order
+
+
+def item_view(item: Item, seed: str) -> dict[str, Any]:
+    """What a template needs to show an item, in a stable shuffled order, without keys."""
+    data = item.data
+    view: dict[str, Any] = {"item": item}
+    if item.type in ("single_choice", "multiple_choice"):
+        view["choices"] = [(i, data["choices"][i]) for i in _shuffled(len(data["choices"]), seed)]
+    elif item.type == "image_choice":
+        view["images"] = [data["choices"][i] for i in _shuffled(len(data["choices"]), seed)]
+    elif item.type in ("gap_typed", "gap_list"):
+        view["segments"] = gap_segments(data["text"])
+        if item.type == "gap_list":
+            view["options"] = [(i, data["options"][i]) for i in _shuffled(len(data["options"]), seed)]
+    elif item.type == "matching":
+        pairs = data["pairs"]
+        view["lefts"] = [p[0] for p in pairs]
+        view["rights"] = [(i, pairs[i][1]) for i in _shuffled(len(pairs), seed)]
+    elif item.type == "ordering":
+        tokens = data["sequence"]
+        view["tokens"] = [(i, tokens[i]) for i in _shuffled(len(tokens), seed)]
+    elif item.type == "form_filling":
+        view["fields"] = [f["label"] for f in data["fields"]]
+    return view
+
+
+def instruction_texts(item: Item) -> dict[str, str]:
+    key = INSTRUCTIONS[item.instruction]
+    with force_locale("fr"):
+        french = _(key)
+    return {"fr": french, "translated": _(key)}
+
+
+def _response_from_form(item: Item) -> dict[str, Any]:
+    form = request.form
+    kind = item.type
+    if kind in ("single_choice", "image_choice"):
+        return {"choice": form.get("choice", "")}
+    if kind == "multiple_choice":
+        return {"choices": form.getlist("choices")}
+    if kind == "true_false":
+        return {"answer": form.get("answer", "")}
+    if kind in ("gap_typed", "gap_list"):
+        return {"gaps": form.getlist("gaps")}
+    if kind == "matching":
+        return {"pairs": form.getlist("pairs")}
+    if kind == "ordering":
+        return {"order": form.getlist("order")}
+    if kind == "form_filling":
+        return {"fields": form.getlist("fields")}
+    if kind in ("dictation", "short_writing"):
+        return {"text": form.get("text", "")}
+    if kind == "oral_production":
+        try:
+            seconds = float(form.get("seconds") or 0)
+        except ValueError:
+            seconds = 0.0
+        return {"seconds": seconds if 0 <= seconds < 3600 else 0.0}
+    return {}
+
+
+@bp.route("/serie/<int:set_id>", methods=["GET", "POST"])
+@roles_required(Role.LEARNER)
+def play(set_id: int) -> BaseResponse | tuple[str, int]:
+    practice = _own_set(set_id)
+    if request.method == "POST":
+        return _answer(practice)
+    version = service.current_version(practice)
+    if version is None:
+        return redirect(url_for("practice.summary", set_id=practice.id))
+    return _render_item(practice, version), 200
+
+
+def _render_item(practice: PracticeSet, version: Any, error: str | None = None) -> str:
+    item = service.item_of(version)
+    seed = f"{practice.id}-{practice.position}"
+    return render_template(
+        "practice/item.html",
+        practice=practice,
+        view=item_view(item, seed),
+        instruction=instruction_texts(item),
+        instruction_audio=instruction_audio_url(item.instruction),
+        audio=audio_url(item) if item.audio and item.type != "oral_production" else None,
+        client_id=str(uuid.uuid4()),
+        shown_at=int(time.time() * 1000),
+        error=error,
+        form=ConfirmForm(),
+        skill_labels=SKILL_LABELS,
+    )
+
+
+def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    position = request.form.get("position", type=int)
+    version = service.current_version(practice)
+    if position is None or version is None or position != practice.position:
+        # an answer sent twice: show the stored correction rather than an error
+        if position is not None and 0 <= position < practice.position:
+            return redirect(url_for("practice.feedback", set_id=practice.id, position=position))
+        abort(409)
+    item = service.item_of(version)
+    audio = None
+    upload = request.files.get("audio")
+    if upload is not None and upload.filename:
+        audio = (upload.read(service.MAX_AUDIO_BYTES + 1), upload.mimetype or "")
+    if upload is not None:
+        upload.close()
+    shown_at = request.form.get("shown_at", type=int)
+    time_ms = int(time.time() * 1000) - shown_at if shown_at else None
+    try:
+        service.record_answer(
+            _profile(),
+            practice,
+            position=position,
+            client_id=request.form.get("client_id", ""),
+            response=_response_from_form(item),
+            time_ms=time_ms,
+            audio=audio,
+        )
+    except service.PracticeError as exc:
+        db.session.rollback()
+        status = 413 if exc.code == "audio_size" else 400
+        return _render_item(practice, version, error=ERRORS[exc.code]()), status
+    db.session.commit()
+    return redirect(url_for("practice.feedback", set_id=practice.id, position=position))
+
+
+@bp.get("/serie/<int:set_id>/correction/<int:position>")
+@roles_required(Role.LEARNER)
+def feedback(set_id: int, position: int) -> str:
+    practice = _own_set(set_id)
+    attempt = next((a for a in service.set_attempts(practice) if a.position == position), None)
+    if attempt is None:
+        abort(404)
+    item = service.item_of(attempt.item_version)
+    return render_template(
+        "practice/feedback.html",
+        practice=practice,
+        attempt=attempt,
+        view=item_view(item, f"{practice.id}-{position}"),
+        audio=audio_url(item) if item.audio and item.type != "oral_production" else None,
+        finished=practice.finished_at is not None,
+    )
+
+
+@bp.get("/serie/<int:set_id>/bilan")
+@roles_required(Role.LEARNER)
+def summary(set_id: int) -> BaseResponse | str:
+    practice = _own_set(set_id)
+    if practice.finished_at is None:
+        return redirect(url_for("practice.play", set_id=practice.id))
+    attempts = service.set_attempts(practice)
+    graded = [a for a in attempts if a.score is not None]
+    score = sum(a.score or 0 for a in graded)
+    return render_template(
+        "practice/summary.html",
+        practice=practice,
+        attempts=[(a, service.item_of(a.item_version)) for a in attempts],
+        score=round(score, 1),
+        graded=len(graded),
+        pending=len(attempts) - len(graded),
+        form=ConfirmForm(),
+        theme_labels=THEME_LABELS,
+    )

@@ -1,0 +1,78 @@
+"""Audio of items and instructions: synthesised offline, replaceable by recordings."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess  # noqa: S404 - runs espeak-ng and opusenc, fixed local tools
+from pathlib import Path
+
+from flask import url_for
+
+from exercises.loading import audio_name
+from exercises.model import INSTRUCTIONS, Item
+from tutoring import PROJECT_ROOT
+
+AUDIO = PROJECT_ROOT / "static" / "audio"
+VOICE = ["-v", "fr-fr", "-s", "135", "-g", "4"]  # French voice, a little slow, clear gaps
+
+
+def recorded_path(item_id: str) -> Path:
+    """A human recording that replaces the synthesised audio of an item when present."""
+    return AUDIO / "recorded" / f"{item_id}.opus"
+
+
+def audio_url(item: Item) -> str:
+    recorded = recorded_path(item.id)
+    if recorded.exists():
+        return url_for("static", filename=f"audio/recorded/{recorded.name}")
+    return url_for("static", filename=f"audio/items/{audio_name(item.id, item.audio or '')}")
+
+
+def instruction_audio_url(key: str) -> str | None:
+    path = AUDIO / "instructions" / f"{key}.opus"
+    return url_for("static", filename=f"audio/instructions/{key}.opus") if path.exists() else None
+
+
+def synthesise(text: str, target: Path) -> None:
+    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial)."""
+    espeak = shutil.which("espeak-ng")
+    opusenc = shutil.which("opusenc")
+    if not espeak or not opusenc:
+        raise RuntimeError("espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wav = subprocess.run(  # noqa: S603
+        [espeak, *VOICE, "--stdout", text], check=True, capture_output=True
+    ).stdout
+    subprocess.run(  # noqa: S603
+        [opusenc, "--quiet", "--bitrate", "16", "--speech", "--serial", "1",
+         "--comment", "source=espeak-ng", "-", str(target)],
+        input=wav, check=True,
+    )  # fmt: skip
+
+
+def generate(items: list[Item], *, force: bool = False, prune: bool = True) -> tuple[int, int]:
+    """Create missing audio for items and instructions; return (created, removed)."""
+    created = 0
+    wanted: set[Path] = set()
+    for item in items:
+        if not item.audio:
+            continue
+        target = AUDIO / "items" / audio_name(item.id, item.audio)
+        wanted.add(target)
+        if force or not target.exists():
+            synthesise(item.audio, target)
+            created += 1
+    for key, text in INSTRUCTIONS.items():
+        target = AUDIO / "instructions" / f"{key}.opus"
+        wanted.add(target)
+        if force or not target.exists():
+            synthesise(text, target)
+            created += 1
+    removed = 0
+    if prune:
+        for folder in (AUDIO / "items", AUDIO / "instructions"):
+            for path in folder.glob("*.opus") if folder.exists() else []:
+                if path not in wanted:
+                    path.unlink()
+                    removed += 1
+    return created, removed

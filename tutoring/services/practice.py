@@ -1,0 +1,350 @@
+"""Practice: sync the bank, build sets, record answers, assign homework."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from exercises.model import Item
+from exercises.scoring import InvalidResponse, Result, grade
+from exercises.selection import select_set
+from tutoring.extensions import db
+from tutoring.models import (
+    Assignment,
+    Attempt,
+    ItemVersion,
+    LearnerProfile,
+    PracticeSet,
+    SetMode,
+    Submission,
+    User,
+)
+from tutoring.models.base import utcnow
+
+DEFAULT_LEVEL = "A1"
+AUDIO_TYPES = {  # accepted recordings: MIME type -> (extension, magic bytes at offset)
+    "audio/webm": ("webm", [(0, b"\x1a\x45\xdf\xa3")]),
+    "video/webm": ("webm", [(0, b"\x1a\x45\xdf\xa3")]),
+    "audio/ogg": ("ogg", [(0, b"OggS")]),
+    "audio/mp4": ("m4a", [(4, b"ftyp")]),
+    "audio/x-m4a": ("m4a", [(4, b"ftyp")]),
+    "audio/aac": ("aac", [(0, b"\xff\xf1"), (0, b"\xff\xf9")]),
+    "audio/mpeg": ("mp3", [(0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3")]),
+    "audio/wav": ("wav", [(0, b"RIFF")]),
+    "audio/x-wav": ("wav", [(0, b"RIFF")]),
+    "audio/3gpp": ("3gp", [(4, b"ftyp")]),
+    "audio/amr": ("amr", [(0, b"#!AMR")]),
+}
+MAX_AUDIO_BYTES = 5 * 1024 * 1024
+
+
+class PracticeError(ValueError):
+    """A request that breaks a practice rule; `code` says which."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+def content_hash(item: Item) -> str:
+    payload = item.payload()
+    payload.pop("version")
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    reactivated: int = 0
+
+
+def sync_bank(items: Iterable[Item]) -> SyncReport:
+    """Make the database hold exactly the bank's items, idempotently.
+
+    A new (id, version) is added; an edited item must carry a new version, else
+    PracticeError("version_not_bumped") lists it and nothing changes. Items no
+    longer in the bank are retired (kept for the attempts that point at them).
+    """
+    report = SyncReport()
+    existing = {(v.item_id, v.version): v for v in db.session.scalars(select(ItemVersion))}
+    in_bank: set[tuple[str, int]] = set()
+    not_bumped = []
+    new_rows = []
+    for item in items:
+        key = (item.id, item.version)
+        in_bank.add(key)
+        digest = content_hash(item)
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(
+                ItemVersion(
+                    item_id=item.id, version=item.version, unit=item.unit, level=item.level,
+                    skill=item.skill, theme=item.theme, type=item.type, content_hash=digest,
+                    payload=item.payload(), active=True,
+                )
+            )  # fmt: skip
+        elif row.content_hash != digest:
+            not_bumped.append(item.id)
+        elif not row.active:
+            row.active = True
+            report.reactivated += 1
+        else:
+            report.unchanged += 1
+    if not_bumped:
+        raise PracticeError("version_not_bumped", ", ".join(sorted(not_bumped)))
+    for key, row in existing.items():
+        # an item gone from the bank, or the older version of an edited one
+        if row.active and key not in in_bank:
+            row.active = False
+            report.retired += 1
+    db.session.add_all(new_rows)
+    report.added = len(new_rows)
+    db.session.flush()
+    return report
+
+
+def item_of(version: ItemVersion) -> Item:
+    return Item.from_payload(version.payload)
+
+
+def active_versions(level: str | None = None, theme: str | None = None) -> list[ItemVersion]:
+    stmt = select(ItemVersion).where(ItemVersion.active)
+    if level:
+        stmt = stmt.where(ItemVersion.level == level)
+    if theme:
+        stmt = stmt.where(ItemVersion.theme == theme)
+    return list(db.session.scalars(stmt.order_by(ItemVersion.item_id)))
+
+
+def practice_level(profile: LearnerProfile) -> str:
+    return profile.practice_level or DEFAULT_LEVEL
+
+
+def recent_item_ids(profile: LearnerProfile, limit: int = 60) -> frozenset[str]:
+    rows = db.session.execute(
+        select(ItemVersion.item_id)
+        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+        .where(Attempt.learner_id == profile.id)
+        .order_by(Attempt.id.desc())
+        .limit(limit)
+    )
+    return frozenset(r[0] for r in rows)
+
+
+def start_set(
+    profile: LearnerProfile,
+    *,
+    level: str,
+    theme: str | None = None,
+    rng: random.Random | None = None,
+) -> PracticeSet:
+    """Create a set of up to ten items at `level` (and `theme`) for the learner."""
+    versions = {v.item_id: v for v in active_versions(level, theme)}
+    chosen = select_set(
+        [item_of(v) for v in versions.values()],
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        level=level,
+        theme=theme,
+        recent=recent_item_ids(profile),
+    )
+    if not chosen:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.THEME if theme else SetMode.LEVEL,
+        level=level,
+        theme=theme,
+        item_version_ids=[versions[i.id].id for i in chosen],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def start_homework(profile: LearnerProfile, assignment: Assignment) -> PracticeSet:
+    """Open (or reopen) the practice set of a homework."""
+    existing = db.session.scalar(
+        select(PracticeSet)
+        .where(PracticeSet.assignment_id == assignment.id, PracticeSet.learner_id == profile.id)
+        .order_by(PracticeSet.id.desc())
+    )
+    if existing is not None and existing.finished_at is None:
+        return existing
+    first = db.session.get(ItemVersion, assignment.item_version_ids[0])
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.HOMEWORK,
+        level=first.level if first else DEFAULT_LEVEL,
+        assignment_id=assignment.id,
+        item_version_ids=list(assignment.item_version_ids),
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def unfinished_set(profile: LearnerProfile) -> PracticeSet | None:
+    return db.session.scalar(
+        select(PracticeSet)
+        .where(
+            PracticeSet.learner_id == profile.id,
+            PracticeSet.finished_at.is_(None),
+            PracticeSet.mode != SetMode.HOMEWORK,
+        )
+        .order_by(PracticeSet.id.desc())
+    )
+
+
+def current_version(practice: PracticeSet) -> ItemVersion | None:
+    if practice.position >= len(practice.item_version_ids):
+        return None
+    return db.session.get(ItemVersion, practice.item_version_ids[practice.position])
+
+
+def store_audio(data: bytes, mime: str) -> str:
+    """Check a recording (type, size, magic bytes) and store it; return its file name."""
+    mime = mime.split(";")[0].strip().lower()
+    if mime not in AUDIO_TYPES:
+        raise PracticeError("audio_type")
+    if not data:
+        raise PracticeError("audio_empty")
+    if len(data) > MAX_AUDIO_BYTES:
+        raise PracticeError("audio_size")
+    extension, signatures = AUDIO_TYPES[mime]
+    if not any(data[offset : offset + len(magic)] == magic for offset, magic in signatures):
+        raise PracticeError("audio_type")
+    folder = Path(current_app.instance_path) / "uploads" / "audio"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{extension}"
+    (folder / name).write_bytes(data)
+    return name
+
+
+def audio_path(name: str) -> Path:
+    return Path(current_app.instance_path) / "uploads" / "audio" / name
+
+
+def record_answer(
+    profile: LearnerProfile,
+    practice: PracticeSet,
+    *,
+    position: int,
+    client_id: str,
+    response: dict[str, Any],
+    time_ms: int | None,
+    audio: tuple[bytes, str] | None = None,
+) -> Attempt:
+    """Grade and store the answer to the set's current item; a resubmit is harmless.
+
+    The same `client_id` sent again returns the stored attempt without a new row.
+    """
+    try:
+        uuid.UUID(client_id)
+    except ValueError as exc:
+        raise PracticeError("client_id") from exc
+    existing = db.session.scalar(select(Attempt).where(Attempt.client_id == client_id))
+    if existing is not None:
+        if existing.learner_id != profile.id:
+            raise PracticeError("client_id")
+        return existing
+    if practice.finished_at is not None or position != practice.position:
+        raise PracticeError("stale_position")
+    version = current_version(practice)
+    if version is None:
+        raise PracticeError("stale_position")
+    item = item_of(version)
+    if item.type == "oral_production":
+        if audio is None:
+            raise PracticeError("audio_missing")
+    try:
+        result: Result = grade(item, response)
+    except InvalidResponse as exc:
+        raise PracticeError("invalid_response", str(exc)) from exc
+    attempt = Attempt(
+        client_id=client_id,
+        learner_id=profile.id,
+        set_id=practice.id,
+        position=position,
+        item_version_id=version.id,
+        response=response,
+        score=result.score,
+        result={"parts": result.parts, "accents": result.accents, "checks": result.checks},
+        time_ms=time_ms if time_ms is not None and 0 <= time_ms < 86_400_000 else None,
+    )
+    if item.reviewed:
+        submission = Submission(text=response.get("text"))
+        if audio is not None:
+            submission.audio_file = store_audio(*audio)
+            submission.audio_mime = audio[1].split(";")[0]
+        attempt.submission = submission
+    db.session.add(attempt)
+    practice.position += 1
+    if practice.position >= len(practice.item_version_ids):
+        practice.finished_at = utcnow()
+        if practice.assignment is not None and practice.assignment.completed_at is None:
+            practice.assignment.completed_at = utcnow()
+    db.session.flush()
+    return attempt
+
+
+def set_attempts(practice: PracticeSet) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.set_id == practice.id).order_by(Attempt.position)
+        )
+    )
+
+
+def assign_homework(
+    creator: User,
+    profile: LearnerProfile,
+    *,
+    title: str,
+    item_version_ids: list[int],
+    due_on: date,
+    today: date | None = None,
+) -> Assignment:
+    """Ask a learner to do these items by `due_on`."""
+    if not item_version_ids or len(item_version_ids) > 20:
+        raise PracticeError("homework_size")
+    if due_on < (today or date.today()):
+        raise PracticeError("due_in_past")
+    found = db.session.scalars(
+        select(ItemVersion.id).where(ItemVersion.id.in_(item_version_ids), ItemVersion.active)
+    ).all()
+    if len(set(found)) != len(set(item_version_ids)):
+        raise PracticeError("unknown_item")
+    assignment = Assignment(
+        learner_id=profile.id,
+        created_by_id=creator.id,
+        title=title,
+        item_version_ids=list(dict.fromkeys(item_version_ids)),
+        due_on=due_on,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def open_homework(profile: LearnerProfile) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.learner_id == profile.id, Assignment.completed_at.is_(None))
+            .order_by(Assignment.due_on)
+        )
+    )
