@@ -79,7 +79,9 @@ class _Reader:
         self.units: set[str] = set()
         self.ids: set[str] = set()
 
-    def problem(self, file: str, item: str | None, field: str | None, message: str) -> None:
+    def problem(
+        self, file: str, item: str | None, field: str | None, message: str
+    ) -> None:
         self.problems.append(Problem(file, item, field, message))
 
     def read(self) -> None:
@@ -146,7 +148,9 @@ class _Reader:
             return
         required, optional = TYPE_KEYS[kind]
         allowed = COMMON_KEYS | required | optional
-        for key in sorted({"id", "version", "skill", "type", "instruction", "explanation"} | required):
+        for key in sorted(
+            {"id", "version", "skill", "type", "instruction", "explanation"} | required
+        ):
             if key not in raw:
                 bad(key, "clé manquante")
         for key in sorted(set(raw) - allowed):
@@ -160,13 +164,19 @@ class _Reader:
             bad("subskill", "sous-compétence inconnue")
         if raw.get("instruction") not in INSTRUCTIONS:
             bad("instruction", "consigne inconnue")
-        if raw.get("document_kind") is not None and raw.get("document_kind") not in DOCUMENT_KINDS:
+        if (
+            raw.get("document_kind") is not None
+            and raw.get("document_kind") not in DOCUMENT_KINDS
+        ):
             bad("document_kind", "type de document inconnu")
         for key in ("explanation", "document", "audio", "prompt"):
             if key in raw and not _text(raw[key]):
                 bad(key, "texte vide")
         if raw.get("skill") == "CO" and not _text(raw.get("audio")):
-            bad("audio", "un exercice de compréhension orale a besoin d’un enregistrement")
+            bad(
+                "audio",
+                "un exercice de compréhension orale a besoin d’un enregistrement",
+            )
         self.check_type(kind, raw, bad)
         if _text(raw.get("audio")) and self.static is not None and self.check_audio:
             audio = self.static / "audio" / "items" / audio_name(item_id, raw["audio"])
@@ -181,7 +191,11 @@ class _Reader:
 
     def check_single_choice(self, raw: dict[str, Any], bad: Any) -> None:
         choices = _strings(raw.get("choices"))
-        if choices is None or not 2 <= len(choices) <= 5 or len(set(choices)) != len(choices):
+        if (
+            choices is None
+            or not 2 <= len(choices) <= 5
+            or len(set(choices)) != len(choices)
+        ):
             bad("choices", "de 2 à 5 choix, tous différents")
         elif raw.get("answer") not in choices:
             bad("answer", "la réponse n’est pas parmi les choix")
@@ -189,7 +203,11 @@ class _Reader:
     def check_multiple_choice(self, raw: dict[str, Any], bad: Any) -> None:
         choices = _strings(raw.get("choices"))
         answers = _strings(raw.get("answers"))
-        if choices is None or not 3 <= len(choices) <= 6 or len(set(choices)) != len(choices):
+        if (
+            choices is None
+            or not 3 <= len(choices) <= 6
+            or len(set(choices)) != len(choices)
+        ):
             bad("choices", "de 3 à 6 choix, tous différents")
         elif not answers or not set(answers) <= set(choices):
             bad("answers", "les réponses doivent être parmi les choix")
@@ -223,7 +241,9 @@ class _Reader:
         answers = _strings(raw.get("answers"))
         if options is None or len(options) < 2 or len(set(options)) != len(options):
             bad("options", "au moins 2 mots, tous différents")
-        elif gaps and (answers is None or len(answers) != gaps or not set(answers) <= set(options)):
+        elif gaps and (
+            answers is None or len(answers) != gaps or not set(answers) <= set(options)
+        ):
             bad("answers", "une réponse par trou, prise dans la liste")
 
     def check_matching(self, raw: dict[str, Any], bad: Any) -> None:
@@ -234,12 +254,18 @@ class _Reader:
             or not all(_strings(p) and len(p) == 2 for p in pairs)
         ):
             bad("pairs", "de 3 à 6 paires [gauche, droite]")
-        elif len({p[1] for p in pairs}) != len(pairs) or len({p[0] for p in pairs}) != len(pairs):
+        elif len({p[1] for p in pairs}) != len(pairs) or len(
+            {p[0] for p in pairs}
+        ) != len(pairs):
             bad("pairs", "les éléments doivent être tous différents")
 
     def check_ordering(self, raw: dict[str, Any], bad: Any) -> None:
         sequence = _strings(raw.get("sequence"))
-        if sequence is None or not 3 <= len(sequence) <= 8 or len(set(sequence)) != len(sequence):
+        if (
+            sequence is None
+            or not 3 <= len(sequence) <= 8
+            or len(set(sequence)) != len(sequence)
+        ):
             bad("sequence", "de 3 à 8 éléments, tous différents")
 
     def check_image_choice(self, raw: dict[str, Any], bad: Any) -> None:
@@ -256,9 +282,10 @@ class _Reader:
             keys.append(key)
             if not IMAGE_KEY.match(key):
                 bad("choices", "nom d’image invalide")
-            elif self.static is not None and not (
-                self.static / "exercises" / "img" / f"{key}.svg"
-            ).exists():
+            elif (
+                self.static is not None
+                and not (self.static / "exercises" / "img" / f"{key}.svg").exists()
+            ):
                 bad("choices", "image absente :" + f" {key}.svg")
         if len(set(keys)) != len(keys):
             bad("choices", "les images doivent être toutes différentes")
@@ -286,7 +313,11 @@ class _Reader:
 
     def check_short_writing(self, raw: dict[str, Any], bad: Any) -> None:
         low, high = raw.get("min_words"), raw.get("max_words")
-        if not isinstance(low, int) or not isinstance(high, int) or not 1 <= low <= high <= 400:
+        if (
+            not isinstance(low, int)
+            or not isinstance(high, int)
+            or not 1 <= low <= high <= 400
+        ):
             bad("min_words", "nombres de mots invalides")
         for element in raw.get("required") or []:
             if (
@@ -294,12 +325,19 @@ class _Reader:
                 or set(element) != {"label", "any"}
                 or not _strings(element["any"])
             ):
-                bad("required", "chaque élément attendu a un libellé et une liste « any »")
+                bad(
+                    "required",
+                    "chaque élément attendu a un libellé et une liste « any »",
+                )
                 return
 
     def check_oral_production(self, raw: dict[str, Any], bad: Any) -> None:
         low, high = raw.get("min_seconds", 10), raw.get("max_seconds", 120)
-        if not isinstance(low, int) or not isinstance(high, int) or not 1 <= low <= high <= 300:
+        if (
+            not isinstance(low, int)
+            or not isinstance(high, int)
+            or not 1 <= low <= high <= 300
+        ):
             bad("min_seconds", "durées invalides")
 
 

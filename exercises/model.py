@@ -60,7 +60,9 @@ INSTRUCTIONS: dict[str, str] = {
     "choose_answers": N_("Choisissez toutes les bonnes réponses."),
     "true_false": N_("Vrai ou faux ?"),
     "read_choose": N_("Lisez le document, puis choisissez la bonne réponse."),
-    "read_choose_many": N_("Lisez le document, puis choisissez toutes les bonnes réponses."),
+    "read_choose_many": N_(
+        "Lisez le document, puis choisissez toutes les bonnes réponses."
+    ),
     "read_true_false": N_("Lisez le document. Cette phrase est-elle vraie ou fausse ?"),
     "read_gap": N_("Lisez le document, puis complétez."),
     "read_match": N_("Lisez le document, puis associez."),

@@ -67,7 +67,9 @@ def _typed(given: str, accepted: list[str]) -> bool | str:
 def _share(parts: list[bool | str]) -> float:
     if not parts:
         return 0.0
-    value = sum(1.0 if p is True else 0.5 if p in ("accents", "case") else 0.0 for p in parts)
+    value = sum(
+        1.0 if p is True else 0.5 if p in ("accents", "case") else 0.0 for p in parts
+    )
     return round(value / len(parts), 4)
 
 

@@ -26,7 +26,9 @@ def select_set(
     Items answered recently are used only when nothing else is left. At most
     MAX_REVIEWED items need a tutor's marking, so feedback stays mostly immediate.
     """
-    pool = [i for i in items if i.level == level and (theme is None or i.theme == theme)]
+    pool = [
+        i for i in items if i.level == level and (theme is None or i.theme == theme)
+    ]
     fresh = [i for i in pool if i.id not in recent]
     stale = [i for i in pool if i.id in recent]
     rng.shuffle(fresh)
@@ -42,7 +44,11 @@ def select_set(
 
 
 def _round_robin(
-    group: list[Item], skills: list[str], chosen: list[Item], reviewed: list[int], size: int
+    group: list[Item],
+    skills: list[str],
+    chosen: list[Item],
+    reviewed: list[int],
+    size: int,
 ) -> None:
     """Take items from `group` one skill at a time until `chosen` holds `size`."""
     by_skill: dict[str, list[Item]] = defaultdict(list)

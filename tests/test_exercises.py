@@ -36,7 +36,10 @@ items:
 
 
 def test_problems_name_file_item_and_field(tmp_path):
-    problems = _write(tmp_path, HEAD + """  - id: a2-sante-x-01
+    problems = _write(
+        tmp_path,
+        HEAD
+        + """  - id: a2-sante-x-01
     version: 1
     skill: CE
     type: single_choice
@@ -66,10 +69,17 @@ def test_problems_name_file_item_and_field(tmp_path):
     type: teleport
     instruction: match
     explanation: E.
-""")
-    assert "a2/sante-x.yaml:a2-sante-x-01:answer: la réponse n’est pas parmi les choix" in problems
+""",
+    )
+    assert (
+        "a2/sante-x.yaml:a2-sante-x-01:answer: la réponse n’est pas parmi les choix"
+        in problems
+    )
     assert "a2/sante-x.yaml:a2-sante-x-01:id: identifiant en double" in problems
-    assert "a2/sante-x.yaml:a2-sante-x-01:version: la version doit être un entier positif" in problems
+    assert (
+        "a2/sante-x.yaml:a2-sante-x-01:version: la version doit être un entier positif"
+        in problems
+    )
     assert "a2/sante-x.yaml:a2-sante-x-01:skill: compétence inconnue" in problems
     assert "a2/sante-x.yaml:a2-sante-x-01:instruction: consigne inconnue" in problems
     assert "a2/sante-x.yaml:a2-sante-x-01:colour: clé inconnue" in problems
@@ -82,13 +92,18 @@ def test_broken_yaml_and_wrong_folder_are_reported(tmp_path):
     assert any("YAML illisible" in p for p in _write(tmp_path, "unit: [unclosed"))
     folder = tmp_path / "b1"
     folder.mkdir()
-    (folder / "sante-y.yaml").write_text(HEAD.replace("a2-sante-x", "a2-sante-y"), encoding="utf-8")
+    (folder / "sante-y.yaml").write_text(
+        HEAD.replace("a2-sante-x", "a2-sante-y"), encoding="utf-8"
+    )
     problems = [str(p) for p in load_bank(tmp_path, check_audio=False)[1]]
     assert "b1/sante-y.yaml:level: le niveau ne correspond pas au dossier" in problems
 
 
 def test_missing_image_and_audio_are_reported(tmp_path):
-    problems = _write(tmp_path, HEAD + """  - id: a2-sante-x-01
+    problems = _write(
+        tmp_path,
+        HEAD
+        + """  - id: a2-sante-x-01
     version: 1
     skill: CO
     type: image_choice
@@ -97,7 +112,8 @@ def test_missing_image_and_audio_are_reported(tmp_path):
     choices: [{image: pain, label: le pain}, {image: licorne-rose, label: une licorne}]
     answer: pain
     explanation: E.
-""")
+""",
+    )
     assert any("image absente" in p and "licorne-rose.svg" in p for p in problems)
     with_audio = [str(p) for p in load_bank(tmp_path, Path("static"))[1]]
     assert any("fichier audio absent" in p for p in with_audio)
@@ -146,10 +162,16 @@ def test_wrong_accents_get_half_and_a_note():
 
 
 def test_productions_wait_for_a_tutor_with_honest_checks():
-    result = grade(item(11), {"text": "Bonjour docteur, je dois annuler mon rendez-vous de mardi. Merci."})
+    result = grade(
+        item(11),
+        {"text": "Bonjour docteur, je dois annuler mon rendez-vous de mardi. Merci."},
+    )
     assert result.score is None
     assert result.checks["words"] == 10  # « rendez-vous » is one word
-    assert result.checks["elements"] == {"une salutation": True, "le mot « annuler »": True}
+    assert result.checks["elements"] == {
+        "une salutation": True,
+        "le mot « annuler »": True,
+    }
     assert grade(item(12), {"seconds": 12.5}).checks == {"seconds": 12.5}
 
 

@@ -30,7 +30,11 @@ def learner(app, make, bank):
     """A signed-in learner practising at A2, with their profile id."""
     referent = make.user("claire", Role.REFERENT)
     profile_id, user_id = make.learner(referent, first_name="Amina")
-    make.run(lambda: setattr(db.session.get(LearnerProfile, profile_id), "practice_level", "A2"))
+    make.run(
+        lambda: setattr(
+            db.session.get(LearnerProfile, profile_id), "practice_level", "A2"
+        )
+    )
     client = app.test_client()
     card_login(client, make.card(user_id, referent))
     client.profile_id = profile_id
@@ -39,7 +43,9 @@ def learner(app, make, bank):
 
 
 def _set(make) -> PracticeSet:
-    return make.run(lambda: db.session.scalar(select(PracticeSet).order_by(PracticeSet.id.desc())))
+    return make.run(
+        lambda: db.session.scalar(select(PracticeSet).order_by(PracticeSet.id.desc()))
+    )
 
 
 def _hidden(page: str, name: str) -> str:
@@ -49,7 +55,13 @@ def _hidden(page: str, name: str) -> str:
 def _current_type(make, practice) -> str:
     from tutoring.models import ItemVersion
 
-    return make.run(lambda: db.session.get(ItemVersion, practice.item_version_ids[practice.position]).type)
+    return make.run(
+        lambda: (
+            db.session.get(
+                ItemVersion, practice.item_version_ids[practice.position]
+            ).type
+        )
+    )
 
 
 ANSWERS = {
@@ -63,7 +75,9 @@ ANSWERS = {
     "image_choice": {"choice": "pharmacie"},
     "dictation": {"text": "Le cabinet est fermé le samedi."},
     "form_filling": {"fields": ["Haddad", "Millau"]},
-    "short_writing": {"text": "Bonjour docteur, je dois annuler mon rendez-vous. Merci beaucoup."},
+    "short_writing": {
+        "text": "Bonjour docteur, je dois annuler mon rendez-vous. Merci beaucoup."
+    },
     "oral_production": {"seconds": "8.5"},
 }
 
@@ -81,7 +95,15 @@ def _answer(client, make, practice_id: int, **extra):
     }
     if kind == "oral_production":
         data["audio"] = (__import__("io").BytesIO(WEBM), "reponse.webm", "audio/webm")
-    return kind, client.post(f"/pratique/serie/{practice_id}", data=data, content_type="multipart/form-data"), data
+    return (
+        kind,
+        client.post(
+            f"/pratique/serie/{practice_id}",
+            data=data,
+            content_type="multipart/form-data",
+        ),
+        data,
+    )
 
 
 def test_learner_practises_a_full_set_of_every_type(learner, make):
@@ -103,7 +125,9 @@ def test_learner_practises_a_full_set_of_every_type(learner, make):
     assert "Bilan de la série" in summary
     attempts = make.run(lambda: db.session.scalars(select(Attempt)).all())
     assert len(attempts) == 10
-    assert all(a.score in (None, 1.0) for a in attempts), [(a.score, a.response) for a in attempts]
+    assert all(a.score in (None, 1.0) for a in attempts), [
+        (a.score, a.response) for a in attempts
+    ]
 
 
 def test_item_page_never_contains_the_answer_key(learner, make, bank):
@@ -111,7 +135,13 @@ def test_item_page_never_contains_the_answer_key(learner, make, bank):
     practice = _set(make)
     for _ in range(10):
         page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
-        for secret in ("Le cabinet est fermé le samedi", "Le passé composé avec être", "La table est un meuble", "Il arrive à dix heures", "right-answer"):
+        for secret in (
+            "Le cabinet est fermé le samedi",
+            "Le passé composé avec être",
+            "La table est un meuble",
+            "Il arrive à dix heures",
+            "right-answer",
+        ):
             assert secret not in page
         kind, response, _ = _answer(learner, make, practice.id)
 
@@ -131,10 +161,15 @@ def test_same_answer_sent_twice_is_stored_once(learner, make):
     kind, first, data = _answer(learner, make, practice.id)
     if kind == "oral_production":
         data["audio"] = (__import__("io").BytesIO(WEBM), "reponse.webm", "audio/webm")
-    again = learner.post(f"/pratique/serie/{practice.id}", data=data, content_type="multipart/form-data")
+    again = learner.post(
+        f"/pratique/serie/{practice.id}", data=data, content_type="multipart/form-data"
+    )
     assert again.status_code == 302
     assert again.headers["Location"] == first.headers["Location"]
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt))) == 1
+    assert (
+        make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt)))
+        == 1
+    )
 
 
 def test_a_set_left_half_way_is_resumed(learner, make):
@@ -144,7 +179,9 @@ def test_a_set_left_half_way_is_resumed(learner, make):
         _answer(learner, make, practice.id)
     page = learner.get("/pratique/").get_data(as_text=True)
     assert "Reprendre ma série en cours (exercice 5 sur 10)" in page
-    assert "Exercice 5 sur 10" in learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    assert "Exercice 5 sur 10" in learner.get(
+        f"/pratique/serie/{practice.id}"
+    ).get_data(as_text=True)
 
 
 def _set_of(make, learner, bank, numbers) -> PracticeSet:
@@ -174,7 +211,9 @@ def _set_of(make, learner, bank, numbers) -> PracticeSet:
         (1, {"position": "7"}),
     ],
 )
-def test_bad_answers_get_a_clear_4xx_and_store_nothing(learner, make, bank, number, bad):
+def test_bad_answers_get_a_clear_4xx_and_store_nothing(
+    learner, make, bank, number, bad
+):
     practice = _set_of(make, learner, bank, [number, 1])
     page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
     data = {
@@ -187,7 +226,10 @@ def test_bad_answers_get_a_clear_4xx_and_store_nothing(learner, make, bank, numb
     response = learner.post(f"/pratique/serie/{practice.id}", data=data)
     assert 400 <= response.status_code < 500
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt))) == 0
+    assert (
+        make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt)))
+        == 0
+    )
 
 
 def test_recording_must_be_real_audio(learner, make, app, bank):
@@ -197,24 +239,38 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
     base = {k: _hidden(page, k) for k in ("position", "client_id", "shown_at")}
     fake = learner.post(
         f"/pratique/serie/{practice.id}",
-        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(b"<html>"), "x.webm", "audio/webm")},
+        data={
+            **base,
+            "seconds": "3",
+            "audio": (__import__("io").BytesIO(b"<html>"), "x.webm", "audio/webm"),
+        },
         content_type="multipart/form-data",
     )
     assert fake.status_code == 400
     assert "pas un enregistrement audio accepté" in fake.get_data(as_text=True)
-    missing = learner.post(f"/pratique/serie/{practice.id}", data={**base, "seconds": "3"})
+    missing = learner.post(
+        f"/pratique/serie/{practice.id}", data={**base, "seconds": "3"}
+    )
     assert missing.status_code == 400
     app.config["MAX_CONTENT_LENGTH"] = 2048  # the web server's limit on any request
     big = learner.post(
         f"/pratique/serie/{practice.id}",
-        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(WEBM * 20), "x.webm", "audio/webm")},
+        data={
+            **base,
+            "seconds": "3",
+            "audio": (__import__("io").BytesIO(WEBM * 20), "x.webm", "audio/webm"),
+        },
         content_type="multipart/form-data",
     )
     assert big.status_code == 413
     app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
     ok = learner.post(
         f"/pratique/serie/{practice.id}",
-        data={**base, "seconds": "3", "audio": (__import__("io").BytesIO(WEBM), "x.webm", "audio/webm")},
+        data={
+            **base,
+            "seconds": "3",
+            "audio": (__import__("io").BytesIO(WEBM), "x.webm", "audio/webm"),
+        },
         content_type="multipart/form-data",
     )
     assert ok.status_code == 302
@@ -239,7 +295,10 @@ def test_another_learner_cannot_open_my_set(learner, make, app):
     other = app.test_client()
     card_login(other, make.card(other_id, referent))
     assert other.get(f"/pratique/serie/{practice.id}").status_code == 404
-    assert other.post(f"/pratique/serie/{practice.id}", data={"position": "0"}).status_code == 404
+    assert (
+        other.post(f"/pratique/serie/{practice.id}", data={"position": "0"}).status_code
+        == 404
+    )
     assert other.get(f"/pratique/serie/{practice.id}/correction/0").status_code == 404
 
 
@@ -248,8 +307,11 @@ def test_referent_assigns_homework_the_learner_sees_first(learner, make, app, ba
     login(referent, "claire")
     page = referent.get("/banque/?level=A2&skill=CE").get_data(as_text=True)
     assert "Chez le médecin (test)" in page
-    preview = referent.get(f"/banque/exercice/{bank['a2-sante-test-01']}").get_data(as_text=True)
-    assert "Réponse attendue" in preview and "mardi" in preview
+    preview = referent.get(f"/banque/exercice/{bank['a2-sante-test-01']}").get_data(
+        as_text=True
+    )
+    assert "Réponse attendue" in preview
+    assert "mardi" in preview
     due = (date.today() + timedelta(days=7)).isoformat()
     response = referent.post(
         "/banque/devoir",
@@ -262,10 +324,16 @@ def test_referent_assigns_homework_the_learner_sees_first(learner, make, app, ba
     assignment_id = make.run(lambda: db.session.scalar(select(Assignment.id)))
     start = learner.post(f"/pratique/devoir/{assignment_id}")
     practice = _set(make)
-    assert practice.item_version_ids == [bank["a2-sante-test-01"], bank["a2-sante-test-05"]]
+    assert practice.item_version_ids == [
+        bank["a2-sante-test-01"],
+        bank["a2-sante-test-05"],
+    ]
     for _ in range(2):
         _answer(learner, make, practice.id)
-    assert make.run(lambda: db.session.get(Assignment, assignment_id).completed_at) is not None
+    assert (
+        make.run(lambda: db.session.get(Assignment, assignment_id).completed_at)
+        is not None
+    )
     assert "Lire un SMS" not in learner.get("/").get_data(as_text=True)
     assert start.status_code == 302
 
@@ -274,15 +342,48 @@ def test_homework_needs_items_a_future_date_and_own_learner(learner, make, app, 
     referent = app.test_client()
     login(referent, "claire")
     past = (date.today() - timedelta(days=1)).isoformat()
-    referent.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": past, "items": [str(bank["a2-sante-test-01"])]})
-    referent.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": date.today().isoformat()})
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 0
+    referent.post(
+        "/banque/devoir",
+        data={
+            "learner_id": str(learner.profile_id),
+            "title": "X",
+            "due_on": past,
+            "items": [str(bank["a2-sante-test-01"])],
+        },
+    )
+    referent.post(
+        "/banque/devoir",
+        data={
+            "learner_id": str(learner.profile_id),
+            "title": "X",
+            "due_on": date.today().isoformat(),
+        },
+    )
+    assert (
+        make.run(
+            lambda: db.session.scalar(select(func.count()).select_from(Assignment))
+        )
+        == 0
+    )
     make.user("ref-b", Role.REFERENT, structure="Autre")
     other = app.test_client()
     login(other, "ref-b")
-    response = other.post("/banque/devoir", data={"learner_id": str(learner.profile_id), "title": "X", "due_on": date.today().isoformat(), "items": [str(bank["a2-sante-test-01"])]})
+    response = other.post(
+        "/banque/devoir",
+        data={
+            "learner_id": str(learner.profile_id),
+            "title": "X",
+            "due_on": date.today().isoformat(),
+            "items": [str(bank["a2-sante-test-01"])],
+        },
+    )
     assert response.status_code == 302
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 0
+    assert (
+        make.run(
+            lambda: db.session.scalar(select(func.count()).select_from(Assignment))
+        )
+        == 0
+    )
 
 
 def test_erasure_deletes_productions_but_keeps_scores(learner, make, app):
@@ -293,11 +394,21 @@ def test_erasure_deletes_productions_but_keeps_scores(learner, make, app):
     referent = app.test_client()
     login(referent, "claire")
     referent.post(f"/apprenants/{learner.profile_id}/effacer", data={"confirm": "y"})
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Submission))) == 0
+    assert (
+        make.run(
+            lambda: db.session.scalar(select(func.count()).select_from(Submission))
+        )
+        == 0
+    )
     attempts = make.run(lambda: db.session.scalars(select(Attempt)).all())
     assert len(attempts) == 10
     assert all("text" not in a.response for a in attempts)
-    assert make.run(lambda: db.session.scalar(select(User).where(User.first_name == "Amina"))) is None
+    assert (
+        make.run(
+            lambda: db.session.scalar(select(User).where(User.first_name == "Amina"))
+        )
+        is None
+    )
 
 
 def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
@@ -320,8 +431,13 @@ def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
         edited[0] = replace(edited[0], version=2)
         report = sync_bank(edited)
         assert (report.added, report.retired) == (1, 1)
-        versions = db.session.scalars(select(ItemVersion).where(ItemVersion.item_id == items[0].id)).all()
-        assert sorted((v.version, v.active) for v in versions) == [(1, False), (2, True)]
+        versions = db.session.scalars(
+            select(ItemVersion).where(ItemVersion.item_id == items[0].id)
+        ).all()
+        assert sorted((v.version, v.active) for v in versions) == [
+            (1, False),
+            (2, True),
+        ]
         report = sync_bank(items[1:])
         assert report.retired == 1
         db.session.rollback()

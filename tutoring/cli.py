@@ -296,7 +296,9 @@ def exercises_check() -> None:
     """Validate every bank file; exit 1 with file, item and field for each problem."""
     items, problems = _bank()
     for problem in problems:
-        click.echo(f"{problem.file}:{problem.item or '-'}:{problem.field or '-'}: {problem.message}")
+        click.echo(
+            f"{problem.file}:{problem.item or '-'}:{problem.field or '-'}: {problem.message}"
+        )
     click.echo(f"{len(items)} item(s) valid, {len(problems)} problem(s).")
     if problems:
         raise SystemExit(1)
@@ -309,7 +311,9 @@ def exercises_load() -> None:
 
     items, problems = _bank()
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s): run `flask exercises check`.")
+        raise click.ClickException(
+            f"{len(problems)} problem(s): run `flask exercises check`."
+        )
     try:
         report = sync_bank(items)
     except PracticeError as exc:
@@ -350,7 +354,9 @@ def exercises_audio(force: bool) -> None:
 
     items, problems = load_bank(BANK, PROJECT_ROOT / "static", check_audio=False)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s): run `flask exercises check`.")
+        raise click.ClickException(
+            f"{len(problems)} problem(s): run `flask exercises check`."
+        )
     created, removed = generate(items, force=force)
     click.echo(f"{created} audio file(s) created, {removed} removed.")
 

@@ -19,5 +19,6 @@ class AssignForm(FlaskForm):
         description=_l("Par exemple : « Lire une ordonnance »."),
     )
     due_on = DateField(
-        _l("À faire pour le"), validators=[InputRequired(message=_l("Indiquez une date."))]
+        _l("À faire pour le"),
+        validators=[InputRequired(message=_l("Indiquez une date."))],
     )

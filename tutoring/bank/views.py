@@ -14,7 +14,12 @@ from tutoring.bank.forms import AssignForm
 from tutoring.extensions import db
 from tutoring.forms import options
 from tutoring.models import ItemVersion, Role
-from tutoring.practice.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS, TYPE_LABELS
+from tutoring.practice.labels import (
+    LEVEL_LABELS,
+    SKILL_LABELS,
+    THEME_LABELS,
+    TYPE_LABELS,
+)
 from tutoring.practice.views import instruction_texts, item_view
 from tutoring.security import roles_required
 from tutoring.services import practice as service
@@ -64,7 +69,12 @@ def index() -> str:
         has_next=len(rows) > PAGE_SIZE,
         page=page,
         chosen=chosen,
-        labels={"level": LEVEL_LABELS, "skill": SKILL_LABELS, "theme": THEME_LABELS, "type": TYPE_LABELS},
+        labels={
+            "level": LEVEL_LABELS,
+            "skill": SKILL_LABELS,
+            "theme": THEME_LABELS,
+            "type": TYPE_LABELS,
+        },
         filters=FILTERS,
         form=form,
         can_assign=can_assign,
@@ -81,8 +91,15 @@ def preview(version_id: int) -> str:
         version=version,
         view=item_view(item, str(version.id)),
         instruction=instruction_texts(item),
-        audio=audio_url(item) if item.audio and item.type != "oral_production" else None,
-        labels={"level": LEVEL_LABELS, "skill": SKILL_LABELS, "theme": THEME_LABELS, "type": TYPE_LABELS},
+        audio=audio_url(item)
+        if item.audio and item.type != "oral_production"
+        else None,
+        labels={
+            "level": LEVEL_LABELS,
+            "skill": SKILL_LABELS,
+            "theme": THEME_LABELS,
+            "type": TYPE_LABELS,
+        },
     )
 
 
@@ -94,19 +111,27 @@ def assign() -> BaseResponse | tuple[str, int]:
     form.learner_id.choices = options((p.id, p.user.display_name) for p in profiles)
     ids = [int(v) for v in request.form.getlist("items") if v.isdigit()]
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        flash(
+            " ".join(str(e) for errors in form.errors.values() for e in errors), "error"
+        )
         return redirect(url_for("bank.index"))
     profile = learner_for(current_user, form.learner_id.data)
     if profile is None:
         abort(404)
     try:
         service.assign_homework(
-            current_user, profile, title=form.title.data, item_version_ids=ids, due_on=form.due_on.data
+            current_user,
+            profile,
+            title=form.title.data,
+            item_version_ids=ids,
+            due_on=form.due_on.data,
         )
     except service.PracticeError as exc:
         db.session.rollback()
         flash(HOMEWORK_ERRORS[exc.code](), "error")
         return redirect(url_for("bank.index", **_filters()))
     db.session.commit()
-    flash(_("Le devoir est donné à %(name)s.", name=profile.user.display_name), "success")
+    flash(
+        _("Le devoir est donné à %(name)s.", name=profile.user.display_name), "success"
+    )
     return redirect(url_for("learners.show", profile_id=profile.id))

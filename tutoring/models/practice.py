@@ -6,7 +6,17 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tutoring.extensions import db
@@ -50,7 +60,9 @@ class Assignment(db.Model):
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
     )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(String(120))
     item_version_ids: Mapped[list[int]] = mapped_column(JSON)
     due_on: Mapped[date] = mapped_column(Date)
@@ -98,12 +110,16 @@ class Attempt(db.Model):
         ForeignKey("practice_sets.id", ondelete="SET NULL"), index=True
     )
     position: Mapped[int | None] = mapped_column(Integer)
-    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"), index=True)
+    item_version_id: Mapped[int] = mapped_column(
+        ForeignKey("item_versions.id"), index=True
+    )
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     score: Mapped[float | None] = mapped_column(Float)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     time_ms: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, index=True
+    )
 
     item_version: Mapped[ItemVersion] = relationship()
     submission: Mapped[Submission | None] = relationship(
@@ -129,7 +145,8 @@ class Submission(db.Model):
     audio_file: Mapped[str | None] = mapped_column(String(80))
     audio_mime: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[SubmissionStatus] = mapped_column(
-        enum_column(SubmissionStatus, "submission_status"), default=SubmissionStatus.PENDING
+        enum_column(SubmissionStatus, "submission_status"),
+        default=SubmissionStatus.PENDING,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -26,7 +26,9 @@ from tutoring.services.audio import audio_url, instruction_audio_url
 
 ERRORS = {
     "no_items": lambda: _("Aucun exercice n’est encore disponible pour ce choix."),
-    "invalid_response": lambda: _("Votre réponse est incomplète : répondez à chaque partie."),
+    "invalid_response": lambda: _(
+        "Votre réponse est incomplète : répondez à chaque partie."
+    ),
     "stale_position": lambda: _("Cet exercice a déjà reçu une réponse."),
     "client_id": lambda: _("Le formulaire n’est pas valable. Rechargez la page."),
     "audio_missing": lambda: _("Enregistrez votre réponse avant de l’envoyer."),
@@ -82,10 +84,14 @@ def set_level() -> BaseResponse:
 def new_set() -> BaseResponse:
     profile = _profile()
     theme = request.form.get("theme") or None
-    if not ConfirmForm().validate_on_submit() or (theme is not None and theme not in THEMES):
+    if not ConfirmForm().validate_on_submit() or (
+        theme is not None and theme not in THEMES
+    ):
         abort(400)
     try:
-        practice = service.start_set(profile, level=service.practice_level(profile), theme=theme)
+        practice = service.start_set(
+            profile, level=service.practice_level(profile), theme=theme
+        )
     except service.PracticeError as exc:
         flash(ERRORS[exc.code](), "error")
         return redirect(url_for("practice.index"))
@@ -117,13 +123,19 @@ def item_view(item: Item, seed: str) -> dict[str, Any]:
     data = item.data
     view: dict[str, Any] = {"item": item}
     if item.type in ("single_choice", "multiple_choice"):
-        view["choices"] = [(i, data["choices"][i]) for i in _shuffled(len(data["choices"]), seed)]
+        view["choices"] = [
+            (i, data["choices"][i]) for i in _shuffled(len(data["choices"]), seed)
+        ]
     elif item.type == "image_choice":
-        view["images"] = [data["choices"][i] for i in _shuffled(len(data["choices"]), seed)]
+        view["images"] = [
+            data["choices"][i] for i in _shuffled(len(data["choices"]), seed)
+        ]
     elif item.type in ("gap_typed", "gap_list"):
         view["segments"] = gap_segments(data["text"])
         if item.type == "gap_list":
-            view["options"] = [(i, data["options"][i]) for i in _shuffled(len(data["options"]), seed)]
+            view["options"] = [
+                (i, data["options"][i]) for i in _shuffled(len(data["options"]), seed)
+            ]
     elif item.type == "matching":
         pairs = data["pairs"]
         view["lefts"] = [p[0] for p in pairs]
@@ -192,7 +204,9 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
         view=item_view(item, seed),
         instruction=instruction_texts(item),
         instruction_audio=instruction_audio_url(item.instruction),
-        audio=audio_url(item) if item.audio and item.type != "oral_production" else None,
+        audio=audio_url(item)
+        if item.audio and item.type != "oral_production"
+        else None,
         client_id=str(uuid.uuid4()),
         shown_at=int(time.time() * 1000),
         error=error,
@@ -209,7 +223,9 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
     if position is None or version is None or position != practice.position:
         # an answer sent twice: show the stored correction rather than an error
         if position is not None and 0 <= position < practice.position:
-            return redirect(url_for("practice.feedback", set_id=practice.id, position=position))
+            return redirect(
+                url_for("practice.feedback", set_id=practice.id, position=position)
+            )
         abort(409)
     item = service.item_of(version)
     audio = None
@@ -242,7 +258,9 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
 @roles_required(Role.LEARNER)
 def feedback(set_id: int, position: int) -> str:
     practice = _own_set(set_id)
-    attempt = next((a for a in service.set_attempts(practice) if a.position == position), None)
+    attempt = next(
+        (a for a in service.set_attempts(practice) if a.position == position), None
+    )
     if attempt is None:
         abort(404)
     item = service.item_of(attempt.item_version)
@@ -251,7 +269,9 @@ def feedback(set_id: int, position: int) -> str:
         practice=practice,
         attempt=attempt,
         view=item_view(item, f"{practice.id}-{position}"),
-        audio=audio_url(item) if item.audio and item.type != "oral_production" else None,
+        audio=audio_url(item)
+        if item.audio and item.type != "oral_production"
+        else None,
         finished=practice.finished_at is not None,
     )
 

@@ -13,7 +13,14 @@ from exercises.model import INSTRUCTIONS, Item
 from tutoring import PROJECT_ROOT
 
 AUDIO = PROJECT_ROOT / "static" / "audio"
-VOICE = ["-v", "fr-fr", "-s", "135", "-g", "4"]  # French voice, a little slow, clear gaps
+VOICE = [
+    "-v",
+    "fr-fr",
+    "-s",
+    "135",
+    "-g",
+    "4",
+]  # French voice, a little slow, clear gaps
 
 
 def recorded_path(item_id: str) -> Path:
@@ -25,12 +32,18 @@ def audio_url(item: Item) -> str:
     recorded = recorded_path(item.id)
     if recorded.exists():
         return url_for("static", filename=f"audio/recorded/{recorded.name}")
-    return url_for("static", filename=f"audio/items/{audio_name(item.id, item.audio or '')}")
+    return url_for(
+        "static", filename=f"audio/items/{audio_name(item.id, item.audio or '')}"
+    )
 
 
 def instruction_audio_url(key: str) -> str | None:
     path = AUDIO / "instructions" / f"{key}.opus"
-    return url_for("static", filename=f"audio/instructions/{key}.opus") if path.exists() else None
+    return (
+        url_for("static", filename=f"audio/instructions/{key}.opus")
+        if path.exists()
+        else None
+    )
 
 
 def synthesise(text: str, target: Path) -> None:
@@ -38,7 +51,9 @@ def synthesise(text: str, target: Path) -> None:
     espeak = shutil.which("espeak-ng")
     opusenc = shutil.which("opusenc")
     if not espeak or not opusenc:
-        raise RuntimeError("espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools")
+        raise RuntimeError(
+            "espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     wav = subprocess.run(  # noqa: S603
         [espeak, *VOICE, "--stdout", text], check=True, capture_output=True
@@ -50,7 +65,9 @@ def synthesise(text: str, target: Path) -> None:
     )  # fmt: skip
 
 
-def generate(items: list[Item], *, force: bool = False, prune: bool = True) -> tuple[int, int]:
+def generate(
+    items: list[Item], *, force: bool = False, prune: bool = True
+) -> tuple[int, int]:
     """Create missing audio for items and instructions; return (created, removed)."""
     created = 0
     wanted: set[Path] = set()

@@ -341,10 +341,12 @@ def erase_learner(profile: LearnerProfile, actor: User | None) -> None:
 
 def _erase_productions(profile: LearnerProfile) -> None:
     """Delete written texts and recordings: they are personal, unlike scores."""
-    from tutoring.models import Attempt, Submission
+    from tutoring.models import Attempt
     from tutoring.services.practice import audio_path
 
-    attempts = db.session.scalars(select(Attempt).where(Attempt.learner_id == profile.id)).all()
+    attempts = db.session.scalars(
+        select(Attempt).where(Attempt.learner_id == profile.id)
+    ).all()
     for attempt in attempts:
         submission = attempt.submission
         if submission is not None:
@@ -352,7 +354,9 @@ def _erase_productions(profile: LearnerProfile) -> None:
                 audio_path(submission.audio_file).unlink(missing_ok=True)
             db.session.delete(submission)
         if "text" in attempt.response:
-            attempt.response = {k: v for k, v in attempt.response.items() if k != "text"}
+            attempt.response = {
+                k: v for k, v in attempt.response.items() if k != "text"
+            }
 
 
 def purge_inactive(

@@ -80,7 +80,9 @@ def sync_bank(items: Iterable[Item]) -> SyncReport:
     longer in the bank are retired (kept for the attempts that point at them).
     """
     report = SyncReport()
-    existing = {(v.item_id, v.version): v for v in db.session.scalars(select(ItemVersion))}
+    existing = {
+        (v.item_id, v.version): v for v in db.session.scalars(select(ItemVersion))
+    }
     in_bank: set[tuple[str, int]] = set()
     not_bumped = []
     new_rows = []
@@ -121,7 +123,9 @@ def item_of(version: ItemVersion) -> Item:
     return Item.from_payload(version.payload)
 
 
-def active_versions(level: str | None = None, theme: str | None = None) -> list[ItemVersion]:
+def active_versions(
+    level: str | None = None, theme: str | None = None
+) -> list[ItemVersion]:
     stmt = select(ItemVersion).where(ItemVersion.active)
     if level:
         stmt = stmt.where(ItemVersion.level == level)
@@ -179,7 +183,10 @@ def start_homework(profile: LearnerProfile, assignment: Assignment) -> PracticeS
     """Open (or reopen) the practice set of a homework."""
     existing = db.session.scalar(
         select(PracticeSet)
-        .where(PracticeSet.assignment_id == assignment.id, PracticeSet.learner_id == profile.id)
+        .where(
+            PracticeSet.assignment_id == assignment.id,
+            PracticeSet.learner_id == profile.id,
+        )
         .order_by(PracticeSet.id.desc())
     )
     if existing is not None and existing.finished_at is None:
@@ -225,7 +232,9 @@ def store_audio(data: bytes, mime: str) -> str:
     if len(data) > MAX_AUDIO_BYTES:
         raise PracticeError("audio_size")
     extension, signatures = AUDIO_TYPES[mime]
-    if not any(data[offset : offset + len(magic)] == magic for offset, magic in signatures):
+    if not any(
+        data[offset : offset + len(magic)] == magic for offset, magic in signatures
+    ):
         raise PracticeError("audio_type")
     folder = Path(current_app.instance_path) / "uploads" / "audio"
     folder.mkdir(parents=True, exist_ok=True)
@@ -267,9 +276,8 @@ def record_answer(
     if version is None:
         raise PracticeError("stale_position")
     item = item_of(version)
-    if item.type == "oral_production":
-        if audio is None:
-            raise PracticeError("audio_missing")
+    if item.type == "oral_production" and audio is None:
+        raise PracticeError("audio_missing")
     try:
         result: Result = grade(item, response)
     except InvalidResponse as exc:
@@ -282,7 +290,11 @@ def record_answer(
         item_version_id=version.id,
         response=response,
         score=result.score,
-        result={"parts": result.parts, "accents": result.accents, "checks": result.checks},
+        result={
+            "parts": result.parts,
+            "accents": result.accents,
+            "checks": result.checks,
+        },
         time_ms=time_ms if time_ms is not None and 0 <= time_ms < 86_400_000 else None,
     )
     if item.reviewed:
@@ -304,7 +316,9 @@ def record_answer(
 def set_attempts(practice: PracticeSet) -> list[Attempt]:
     return list(
         db.session.scalars(
-            select(Attempt).where(Attempt.set_id == practice.id).order_by(Attempt.position)
+            select(Attempt)
+            .where(Attempt.set_id == practice.id)
+            .order_by(Attempt.position)
         )
     )
 
@@ -324,7 +338,9 @@ def assign_homework(
     if due_on < (today or date.today()):
         raise PracticeError("due_in_past")
     found = db.session.scalars(
-        select(ItemVersion.id).where(ItemVersion.id.in_(item_version_ids), ItemVersion.active)
+        select(ItemVersion.id).where(
+            ItemVersion.id.in_(item_version_ids), ItemVersion.active
+        )
     ).all()
     if len(set(found)) != len(set(item_version_ids)):
         raise PracticeError("unknown_item")
@@ -344,7 +360,9 @@ def open_homework(profile: LearnerProfile) -> list[Assignment]:
     return list(
         db.session.scalars(
             select(Assignment)
-            .where(Assignment.learner_id == profile.id, Assignment.completed_at.is_(None))
+            .where(
+                Assignment.learner_id == profile.id, Assignment.completed_at.is_(None)
+            )
             .order_by(Assignment.due_on)
         )
     )

@@ -1,0 +1,173 @@
+"""The real exercise bank: valid, large enough, spelled right, self-consistent."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from exercises.loading import BANK, LEVEL_FOLDERS, load_bank
+from exercises.model import REVIEWED_TYPES, SKILLS, TYPES
+from exercises.scoring import grade
+from tutoring import PROJECT_ROOT
+
+STATIC = PROJECT_ROOT / "static"
+ITEMS, PROBLEMS = load_bank(BANK, STATIC)
+MINIMUM = {"A1.1": 40, "A1": 120, "A2": 120, "B1": 100, "B2": 40}
+
+
+def test_bank_has_no_problem_and_every_audio_exists():
+    assert [str(p) for p in PROBLEMS] == []
+
+
+def test_flask_exercises_check_and_stats(runner):
+    result = runner.invoke(args=["exercises", "check"])
+    assert result.exit_code == 0, result.output
+    stats = runner.invoke(args=["exercises", "stats", "--json"])
+    import json
+
+    counts = json.loads(stats.output)
+    for level, minimum in MINIMUM.items():
+        assert counts["level"][level] >= minimum
+
+
+def test_volumes_and_coverage_per_level():
+    by_level = defaultdict(list)
+    for item in ITEMS:
+        by_level[item.level].append(item)
+    assert sum(MINIMUM.values()) <= len(ITEMS)
+    for level, minimum in MINIMUM.items():
+        items = by_level[level]
+        assert len(items) >= minimum, level
+        assert {i.skill for i in items} == set(SKILLS), level
+        assert len({i.theme for i in items}) >= 6, level
+    assert {i.type for i in ITEMS} == set(TYPES)
+
+
+def key_response(item) -> dict:
+    """The response a learner who knows the key would send."""
+    data = item.data
+    kind = item.type
+    if kind == "single_choice":
+        return {"choice": str(data["choices"].index(data["answer"]))}
+    if kind == "multiple_choice":
+        return {
+            "choices": [
+                str(i) for i, c in enumerate(data["choices"]) if c in data["answers"]
+            ]
+        }
+    if kind == "true_false":
+        return {"answer": "true" if data["answer"] else "false"}
+    if kind == "gap_typed":
+        return {"gaps": [a[0] for a in data["answers"]]}
+    if kind == "gap_list":
+        return {"gaps": [str(data["options"].index(a)) for a in data["answers"]]}
+    if kind == "matching":
+        return {"pairs": [str(i) for i in range(len(data["pairs"]))]}
+    if kind == "ordering":
+        return {"order": [str(i) for i in range(len(data["sequence"]))]}
+    if kind == "image_choice":
+        return {"choice": data["answer"]}
+    if kind == "dictation":
+        return {"text": item.audio}
+    return {"fields": [f["answers"][0] for f in data["fields"]]}
+
+
+def test_every_key_scores_full_marks():
+    """Answering with the item's own key must score 1: catches keys that disagree."""
+    for item in ITEMS:
+        if item.type not in REVIEWED_TYPES:
+            assert grade(item, key_response(item)).score == 1.0, item.id
+
+
+def test_short_items_have_light_audio():
+    for item in ITEMS:
+        if item.audio and len(item.audio.split()) <= 25:
+            from exercises.loading import audio_name
+
+            size = (
+                (STATIC / "audio" / "items" / audio_name(item.id, item.audio))
+                .stat()
+                .st_size
+            )
+            assert size < 100_000, item.id
+
+
+def _french_strings(item) -> list[str]:
+    texts = [
+        item.unit_title,
+        item.can_do,
+        item.explanation,
+        item.document,
+        item.audio,
+        item.prompt,
+    ]
+
+    def walk(value):
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if key != "image":
+                    walk(v)
+
+    data = dict(item.data)
+    if item.type == "image_choice":
+        data.pop("answer")  # an image file name, not French
+    if item.type in ("gap_typed", "gap_list"):  # spell the text with its gaps filled
+        fills = [a if isinstance(a, str) else a[0] for a in data["answers"]]
+        pieces = data.pop("text").split("___")
+        texts.append(
+            "".join(
+                p + (fills[n] if n < len(fills) else "") for n, p in enumerate(pieces)
+            )
+        )
+    walk(data)
+    return [t for t in texts if t]
+
+
+def test_every_french_word_passes_the_spell_check(tmp_path):
+    hunspell = shutil.which("hunspell")
+    if not hunspell or not Path("/usr/share/hunspell/fr.dic").exists():
+        message = "spell check skipped: apt-get install hunspell hunspell-fr"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    allowed: set[str] = set()
+    for folder in LEVEL_FOLDERS.values():
+        path = BANK / folder / "allowlist.txt"
+        if path.exists():
+            allowed |= {
+                w.strip()
+                for w in path.read_text(encoding="utf-8").splitlines()
+                if w.strip()
+            }
+    personal = tmp_path / "allow.dic"
+    personal.write_text("\n".join(sorted(allowed)) + "\n", encoding="utf-8")
+    texts = {item.id: "\n".join(_french_strings(item)) for item in ITEMS}
+    out = subprocess.run(
+        [hunspell, "-d", "fr", "-p", str(personal), "-l"],
+        input="\n".join(texts.values()), capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    unknown = {w.strip('.,;:!?«»()"') for w in out} - allowed - {""}
+    where = {w: next((i for i, t in texts.items() if w in t), "?") for w in unknown}
+    assert not unknown, {w: where[w] for w in unknown}
+
+
+def test_bank_loads_into_the_database_once(app):
+    from tutoring.extensions import db
+    from tutoring.services.practice import sync_bank
+
+    with app.app_context():
+        first = sync_bank(ITEMS)
+        second = sync_bank(ITEMS)
+        db.session.rollback()
+    assert first.added == len(ITEMS)
+    assert (second.added, second.unchanged) == (0, len(ITEMS))
