@@ -442,3 +442,26 @@ def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
         assert report.retired == 1
         db.session.rollback()
     assert uuid
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        (1, ["Quel jour est le rendez-vous ?", "mardi", "rendez-vous mardi"]),
+        (3, ["Le docteur arrive à huit heures.", "<audio"]),
+        (4, ["Hier, je", "allé chez le médecin", 'name="gaps"']),
+        (5, ["J’ai mal", "à la", "aux"]),
+        (6, ["le pharmacien", "vend des médicaments"]),
+        (7, ["prends", "Position 3"]),
+        (8, ["exercises/img/pharmacie.svg", 'alt="la pharmacie"']),
+        (9, ["<audio", 'name="text"']),
+        (10, ["Leila Haddad", "Ville"]),
+        (11, ["annuler votre rendez-vous", "Entre 10 et 60 mots."]),
+        (12, ["Dites où vous avez mal.", 'name="audio"', 'capture="user"']),
+    ],
+)
+def test_each_item_type_shows_what_the_learner_needs(learner, make, bank, number, shown):
+    practice = _set_of(make, learner, bank, [number])
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    for text in shown:
+        assert text in page

@@ -91,9 +91,7 @@ def preview(version_id: int) -> str:
         version=version,
         view=item_view(item, str(version.id)),
         instruction=instruction_texts(item),
-        audio=audio_url(item)
-        if item.audio and item.type != "oral_production"
-        else None,
+        audio=audio_url(item) if item.audio else None,
         labels={
             "level": LEVEL_LABELS,
             "skill": SKILL_LABELS,
