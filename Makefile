@@ -29,16 +29,19 @@ instance/secret_key:
 run: install translations instance/secret_key
 	@export SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= ; \
 	$(BIN)/flask db upgrade && \
+	$(BIN)/flask exercises load && \
 	$(BIN)/flask demo load && \
 	echo "Serving on http://127.0.0.1:$(PORT)" && \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/mypy
 
 bench: install translations
 	$(BIN)/python -m tests.bench

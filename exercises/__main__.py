@@ -8,11 +8,12 @@ from collections import Counter
 from pathlib import Path
 
 from exercises.loading import BANK, load_bank
+from exercises.model import Item
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-def stats(items: list) -> dict[str, dict[str, int]]:
+def stats(items: list[Item]) -> dict[str, dict[str, int]]:
     """Return the counts of items by level, skill, theme and type."""
     return {
         key: dict(sorted(Counter(getattr(i, key) for i in items).items()))

@@ -218,7 +218,7 @@ class _Reader:
 
     def _gaps(self, raw: dict[str, Any], bad: Any) -> int:
         text = raw.get("text")
-        if not _text(text) or GAP not in text:
+        if not isinstance(text, str) or not text.strip() or GAP not in text:
             bad("text", "le texte doit contenir au moins un trou ___")
             return 0
         return int(text.count(GAP))

@@ -112,11 +112,52 @@ def _bench_page(client, path: str, requests: int, who: str) -> None:
     )
 
 
+def bench_practice(app, sets: int = 20) -> None:
+    """Time a learner's loop: open the item, answer it, read the feedback."""
+    from exercises.loading import BANK, load_bank
+    from tutoring.models import LearnerProfile
+    from tutoring.services.practice import sync_bank
+
+    with app.app_context():
+        items, _ = load_bank(BANK, check_audio=False)
+        sync_bank(items)
+        learner = db.session.scalar(db.select(LearnerProfile)).user
+        learner.password_hash = hash_password(PASSWORD)
+        username = learner.username
+        db.session.commit()
+    client = app.test_client()
+    client.post("/connexion", data={"login": username, "password": PASSWORD})
+    show, answer, feedback = [], [], []
+    for _ in range(sets):
+        location = client.post("/pratique/nouvelle").headers["Location"]
+        for _ in range(10):
+            started = time.perf_counter()
+            page = client.get(location).get_data(as_text=True)
+            show.append((time.perf_counter() - started) * 1000)
+            fields = dict(re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page))
+            started = time.perf_counter()
+            response = client.post(location, data={**fields, "choice": "0", "answer": "true",
+                                                   "text": "Bonjour", "seconds": "5"})
+            answer.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 302:
+                continue  # an item this simple answer does not fit: skip it
+            started = time.perf_counter()
+            client.get(response.headers["Location"])
+            feedback.append((time.perf_counter() - started) * 1000)
+            if "correction" not in response.headers["Location"]:
+                break
+    for label, timings in (("item page", show), ("answer (POST)", answer), ("feedback", feedback)):
+        if len(timings) > 2:
+            p95 = statistics.quantiles(timings, n=20)[-1]
+            print(f"{label + ' (learner)':<30}{statistics.median(timings):>8.1f}{p95:>8.1f}")
+
+
 def main() -> None:
     bench_hash()
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(Path(folder))
         bench_pages(app)
+        bench_practice(app)
         with app.app_context():
             db.engine.dispose()
 
