@@ -30,10 +30,22 @@ def main(argv: list[str]) -> int:
             print(problem)
         print(f"{len(items)} exercices valides, {len(problems)} problème(s).")
         return 1 if problems else 0
+    if command == "civic":
+        from exercises.civic import civic_stats, load_civic
+
+        questions, civic_problems = load_civic()
+        for problem in civic_problems:
+            print(problem)
+        print(
+            f"{len(questions)} questions civiques valides, {len(civic_problems)} problème(s)."
+        )
+        if "--stats" in argv:
+            print(json.dumps(civic_stats(questions), ensure_ascii=False, indent=2))
+        return 1 if civic_problems else 0
     if command == "stats":
         print(json.dumps(stats(items), ensure_ascii=False, indent=2))
         return 0
-    print("usage: python -m exercises check|stats", file=sys.stderr)
+    print("usage: python -m exercises check|stats|civic", file=sys.stderr)
     return 2
 
 

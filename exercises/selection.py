@@ -67,3 +67,65 @@ def _round_robin(
                 break
             if len(chosen) >= size:
                 return
+
+
+def adaptive_set(
+    items: Sequence[Item],
+    rng: random.Random,
+    *,
+    levels: dict[str, str],
+    weakest: str,
+    reviews: Sequence[Item] = (),
+    recent: frozenset[str] = frozenset(),
+    size: int = SET_SIZE,
+    max_reviews: int = 3,
+) -> list[Item]:
+    """Build a "practise my level" set.
+
+    Up to `max_reviews` due reviews first; then half of the set from the weakest skill
+    and the rest from the other skills, each skill at its own comfortable level
+    (`levels`, chosen so that success is likely about three times in four).
+    """
+    chosen: list[Item] = list(reviews[:max_reviews])
+    taken = {i.id for i in chosen}
+    remaining = size - len(chosen)
+    focus = (remaining + 1) // 2
+
+    def pool(skill: str) -> list[Item]:
+        return [
+            i
+            for i in items
+            if i.skill == skill and i.level == levels[skill] and i.id not in taken
+        ]
+
+    weak_pool = pool(weakest)
+    weak_fresh = [i for i in weak_pool if i.id not in recent]
+    weak_stale = [i for i in weak_pool if i.id in recent]
+    rng.shuffle(weak_fresh)
+    rng.shuffle(weak_stale)
+    reviewed = [sum(1 for i in chosen if i.type in REVIEWED_TYPES)]
+    for item in weak_fresh + weak_stale:
+        if len(chosen) - len(reviews[:max_reviews]) >= focus:
+            break
+        if item.type in REVIEWED_TYPES:
+            if reviewed[0] >= MAX_REVIEWED:
+                continue
+            reviewed[0] += 1
+        chosen.append(item)
+        taken.add(item.id)
+    others = [s for s in SKILLS if s != weakest]
+    rest = [i for s in others for i in pool(s)]
+    fresh = [i for i in rest if i.id not in recent]
+    stale = [i for i in rest if i.id in recent]
+    rng.shuffle(fresh)
+    rng.shuffle(stale)
+    skills = list(others)
+    rng.shuffle(skills)
+    for group in (fresh, stale):
+        _round_robin(group, skills, chosen, reviewed, size)
+    head, tail = (
+        chosen[: len(reviews[:max_reviews])],
+        chosen[len(reviews[:max_reviews]) :],
+    )
+    rng.shuffle(tail)
+    return head + tail

@@ -134,10 +134,22 @@ def bench_practice(app, sets: int = 20) -> None:
             started = time.perf_counter()
             page = client.get(location).get_data(as_text=True)
             show.append((time.perf_counter() - started) * 1000)
-            fields = dict(re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page))
+            fields = dict(
+                re.findall(
+                    r'name="(position|client_id|shown_at)" value="([^"]*)"', page
+                )
+            )
             started = time.perf_counter()
-            response = client.post(location, data={**fields, "choice": "0", "answer": "true",
-                                                   "text": "Bonjour", "seconds": "5"})
+            response = client.post(
+                location,
+                data={
+                    **fields,
+                    "choice": "0",
+                    "answer": "true",
+                    "text": "Bonjour",
+                    "seconds": "5",
+                },
+            )
             answer.append((time.perf_counter() - started) * 1000)
             if response.status_code != 302:
                 continue  # an item this simple answer does not fit: skip it
@@ -146,10 +158,16 @@ def bench_practice(app, sets: int = 20) -> None:
             feedback.append((time.perf_counter() - started) * 1000)
             if "correction" not in response.headers["Location"]:
                 break
-    for label, timings in (("item page", show), ("answer (POST)", answer), ("feedback", feedback)):
+    for label, timings in (
+        ("item page", show),
+        ("answer (POST)", answer),
+        ("feedback", feedback),
+    ):
         if len(timings) > 2:
             p95 = statistics.quantiles(timings, n=20)[-1]
-            print(f"{label + ' (learner)':<30}{statistics.median(timings):>8.1f}{p95:>8.1f}")
+            print(
+                f"{label + ' (learner)':<30}{statistics.median(timings):>8.1f}{p95:>8.1f}"
+            )
 
 
 def main() -> None:

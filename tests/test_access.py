@@ -50,6 +50,7 @@ MATRIX: dict[str, object] = {
     "learners.erase": {R},
     "learners.partners": {R},
     "learners.toggle_partner": {R},
+    "learners.external_level": {R},
     "tutors.index": {R},
     "tutors.approve": {R},
     "tutors.decline": {R},
@@ -57,6 +58,8 @@ MATRIX: dict[str, object] = {
     "practice.set_level": {L},
     "practice.new_set": {L},
     "practice.homework": {L},
+    "practice.review": {L},
+    "practice.set_target": {L},
     "practice.play": {L},
     "practice.feedback": {L},
     "practice.summary": {L},
@@ -263,6 +266,7 @@ class TestOtherStructureIsInvisible:
             ("get", "/apprenants/{p}/effacer"),
             ("post", "/apprenants/{p}/effacer"),
             ("post", "/apprenants/partenaires/{q}/basculer"),
+            ("post", "/apprenants/{p}/niveau-externe"),
         ],
     )
     def test_answers_404(self, client, setup, method, path):

@@ -460,7 +460,9 @@ def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
         (12, ["Dites où vous avez mal.", 'name="audio"', 'capture="user"']),
     ],
 )
-def test_each_item_type_shows_what_the_learner_needs(learner, make, bank, number, shown):
+def test_each_item_type_shows_what_the_learner_needs(
+    learner, make, bank, number, shown
+):
     practice = _set_of(make, learner, bank, [number])
     page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
     for text in shown:

@@ -69,10 +69,17 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from tutoring.admin.forms import audit_label, role_label
+    from tutoring.practice.labels import THEME_LABELS
+
+    def theme_label(key: str) -> str:
+        return str(THEME_LABELS.get(key, key))
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters.update(
-        language_name=i18n.language_name, role_label=role_label, audit_label=audit_label
+        language_name=i18n.language_name,
+        role_label=role_label,
+        audit_label=audit_label,
+        theme_label=theme_label,
     )
     app.jinja_env.globals.update(
         native_name=i18n.native_name,

@@ -20,12 +20,16 @@ def _answer_current_item(page) -> None:
         page.locator("#vrai").check()
     for gap in page.locator("input[name=gaps]").all():
         gap.fill("suis")
-    for select in page.locator("select[name=gaps], select[name=pairs], select[name=order]").all():
+    for select in page.locator(
+        "select[name=gaps], select[name=pairs], select[name=order]"
+    ).all():
         select.select_option(index=1)
     for field in page.locator("input[name=fields]").all():
         field.fill("Haddad")
     if page.locator("textarea[name=text]").count():
-        page.locator("textarea[name=text]").fill("Bonjour, je dois annuler mon rendez-vous. Merci.")
+        page.locator("textarea[name=text]").fill(
+            "Bonjour, je dois annuler mon rendez-vous. Merci."
+        )
     if page.locator("input[name=audio]").count():
         page.locator("input[name=audio]").set_input_files(
             {"name": "reponse.webm", "mimeType": "audio/webm", "buffer": WEBM}
@@ -33,10 +37,16 @@ def _answer_current_item(page) -> None:
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar", "uk"])
-def test_learner_practises_a_set_on_a_phone(live_server, phone, make, bank, journey, locale):
+def test_learner_practises_a_set_on_a_phone(
+    live_server, phone, make, bank, journey, locale
+):
     referent = make.user("claire", Role.REFERENT)
     profile_id, learner_id = make.learner(referent, first_name="Amina", locale=locale)
-    make.run(lambda: setattr(db.session.get(LearnerProfile, profile_id), "practice_level", "A2"))
+    make.run(
+        lambda: setattr(
+            db.session.get(LearnerProfile, profile_id), "practice_level", "A2"
+        )
+    )
     code = make.card(learner_id, referent)
     page = phone.new_page()
     page.goto(f"{live_server}/c/{code}")

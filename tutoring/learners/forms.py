@@ -173,6 +173,11 @@ class LearnerForm(FlaskForm):
             "Une tranche suffit : la date de naissance n’est jamais demandée."
         ),
     )
+    target_date = DateField(
+        _l("Niveau nécessaire pour le (facultatif)"),
+        validators=[Optional()],
+        description=_l("Par exemple la date de fin du titre de séjour actuel."),
+    )
     consent = BooleanField(
         _l(
             "La personne a été informée de l’usage de ses données (notice remise) et "
@@ -205,4 +210,39 @@ class EraseForm(FlaskForm):
     confirm = BooleanField(
         _l("Je confirme l’effacement définitif des données personnelles"),
         validators=[DataRequired(message=_l("Cochez la case pour confirmer."))],
+    )
+
+
+SOURCE_LABELS = {
+    "ofii": _l("Test de positionnement de l’OFII"),
+    "tcf": _l("TCF"),
+    "tef": _l("TEF"),
+    "delf": _l("DELF"),
+    "other": _l("Autre évaluation"),
+}
+
+
+class ExternalLevelForm(FlaskForm):
+    source = SelectField(_l("Évaluation"), choices=options(list(SOURCE_LABELS.items())))
+    skill = SelectField(
+        _l("Compétence"),
+        choices=options(
+            [
+                ("", _l("Les quatre compétences")),
+                ("CO", _l("Comprendre à l’oral")),
+                ("CE", _l("Comprendre à l’écrit")),
+                ("EE", _l("Écrire")),
+                ("EO", _l("Parler")),
+            ]
+        ),  # fmt: skip
+        default="",
+        validators=[Optional()],
+    )
+    level = SelectField(
+        _l("Niveau obtenu"),
+        choices=options([(lvl, lvl) for lvl in ("A1.1", "A1", "A2", "B1", "B2")]),
+    )
+    taken_on = DateField(
+        _l("Date de l’évaluation"),
+        validators=[InputRequired(message=_l("Indiquez la date."))],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -26,7 +27,9 @@ from tutoring.learners.forms import (
     GOAL_LABELS,
     PUBLIC_CATEGORY_LABELS,
     SEX_LABELS,
+    SOURCE_LABELS,
     EraseForm,
+    ExternalLevelForm,
     LearnerForm,
     PartnerForm,
 )
@@ -39,6 +42,7 @@ from tutoring.models import (
     Role,
     Sex,
 )
+from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
 from tutoring.services import audit
 from tutoring.services.accounts import AccountError
@@ -53,6 +57,12 @@ from tutoring.services.learners import (
     learners_of,
     revoke_login_cards,
     update_learner,
+)
+from tutoring.services.progress import (
+    dashboard,
+    external_levels,
+    recent_attempts,
+    record_external_level,
 )
 
 ERROR_MESSAGES = {
@@ -112,6 +122,7 @@ def _data_from(form: LearnerForm) -> LearnerData:
         sex=Sex(form.sex.data) if form.sex.data else None,
         age_band=AgeBand(form.age_band.data) if form.age_band.data else None,
         consent_on=form.consent_on.data,
+        target_date=form.target_date.data,
     )
 
 
@@ -176,6 +187,13 @@ def show(profile_id: int) -> str:
     return render_template(
         "learners/show.html",
         profile=profile,
+        board=dashboard(profile),
+        skill_labels=SKILL_LABELS,
+        theme_labels=THEME_LABELS,
+        recent=recent_attempts(profile),
+        external=external_levels(profile),
+        level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
+        source_labels=SOURCE_LABELS,
         card=active_card(profile.user),
         labels={
             "category": PUBLIC_CATEGORY_LABELS,
@@ -185,6 +203,24 @@ def show(profile_id: int) -> str:
         },
         form=ConfirmForm(),
     )
+
+
+@bp.post("/<int:profile_id>/niveau-externe")
+@roles_required(Role.REFERENT)
+def external_level(profile_id: int) -> BaseResponse:
+    """Record a level measured outside the platform (OFII, TCF, TEF, DELF)."""
+    profile = _profile_or_404(profile_id)
+    form = ExternalLevelForm()
+    if not form.validate_on_submit() or form.taken_on.data > date.today():
+        flash(_("Évaluation non enregistrée : vérifiez le niveau et la date."), "error")
+        return redirect(url_for("learners.show", profile_id=profile.id))
+    record_external_level(
+        profile, current_user, source=form.source.data, skill=form.skill.data or None,
+        level=form.level.data, taken_on=form.taken_on.data,
+    )  # fmt: skip
+    db.session.commit()
+    flash(_("L’évaluation est enregistrée."), "success")
+    return redirect(url_for("learners.show", profile_id=profile.id))
 
 
 @bp.route("/<int:profile_id>/modifier", methods=["GET", "POST"])
@@ -211,6 +247,7 @@ def edit(profile_id: int) -> BaseResponse | tuple[str, int]:
         form.age_band.data = profile.age_band.value if profile.age_band else ""
         form.consent.data = True
         form.consent_on.data = profile.consent_on
+        form.target_date.data = profile.target_date
     if form.validate_on_submit():
         try:
             update_learner(current_user, profile, _data_from(form))

@@ -11,10 +11,12 @@ from tutoring.extensions import csrf, db
 from tutoring.i18n import LANG_COOKIE, supported_locales
 from tutoring.main import bp
 from tutoring.models import LearnerProfile, Role, TutorProfile, TutorStatus, User
+from tutoring.practice.labels import SKILL_LABELS
 from tutoring.security import allowed_before_2fa, is_safe_next, public
 from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
 from tutoring.services.practice import open_homework
+from tutoring.services.progress import dashboard
 
 
 @bp.get("/")
@@ -25,6 +27,8 @@ def home() -> str:
     context: dict[str, object] = {}
     if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
         context["homework"] = open_homework(current_user.learner_profile)
+        context["board"] = dashboard(current_user.learner_profile)
+        context["skill_labels"] = SKILL_LABELS
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id
         context["pending_tutors"] = db.session.scalar(

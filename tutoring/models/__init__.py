@@ -30,11 +30,16 @@ from tutoring.models.profiles import (
     TutorProfile,
     TutorStatus,
 )
+from tutoring.models.progress import ExternalLevel, ItemStat, LevelSource, ReviewCard
 
 __all__ = [
     "AgeBand",
     "ApiToken",
     "Assignment",
+    "ExternalLevel",
+    "ItemStat",
+    "LevelSource",
+    "ReviewCard",
     "Attempt",
     "ItemVersion",
     "PracticeSet",

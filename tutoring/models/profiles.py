@@ -75,6 +75,8 @@ class LearnerProfile(db.Model):
     # The level a learner practises at, chosen by them or their referent (the
     # learner model of the progress issue will estimate it).
     practice_level: Mapped[str | None] = mapped_column(String(8))
+    # The date the learner needs their level by (e.g. the residence permit's renewal).
+    target_date: Mapped[date | None] = mapped_column(Date)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_notice_version: Mapped[str | None] = mapped_column(String(16))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -64,6 +65,7 @@ def index() -> str:
         themes=[(t, THEME_LABELS[t]) for t in THEMES],
         unfinished=service.unfinished_set(profile),
         homework=service.open_homework(profile),
+        target_date=profile.target_date.isoformat() if profile.target_date else None,
         form=ConfirmForm(),
     )
 
@@ -89,12 +91,51 @@ def new_set() -> BaseResponse:
     ):
         abort(400)
     try:
-        practice = service.start_set(
-            profile, level=service.practice_level(profile), theme=theme
-        )
+        if theme is None:
+            practice = service.start_adaptive_set(profile)
+        else:
+            practice = service.start_set(
+                profile, level=service.practice_level(profile), theme=theme
+            )
     except service.PracticeError as exc:
         flash(ERRORS[exc.code](), "error")
         return redirect(url_for("practice.index"))
+    db.session.commit()
+    return redirect(url_for("practice.play", set_id=practice.id))
+
+
+@bp.post("/objectif")
+@roles_required(Role.LEARNER)
+def set_target() -> BaseResponse:
+    """The learner notes the date they need their level by."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("target_date", "")
+    try:
+        chosen = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        chosen = date.min
+    today = date.today()
+    if chosen is not None and not today <= chosen <= date(today.year + 15, 12, 31):
+        flash(_("Cette date n’est pas plausible."), "error")
+        return redirect(url_for("practice.index"))
+    _profile().target_date = chosen
+    db.session.commit()
+    flash(_("La date est enregistrée."), "success")
+    return redirect(url_for("practice.index"))
+
+
+@bp.post("/revision")
+@roles_required(Role.LEARNER)
+def review() -> BaseResponse:
+    """A set of the missed items whose review is due (spaced repetition)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        practice = service.start_review_set(_profile())
+    except service.PracticeError:
+        flash(_("Rien à revoir pour l’instant : bravo !"), "info")
+        return redirect(url_for("main.home"))
     db.session.commit()
     return redirect(url_for("practice.play", set_id=practice.id))
 

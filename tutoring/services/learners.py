@@ -48,6 +48,7 @@ class LearnerData:
     email: str | None = None
     languages: list[str] = field(default_factory=list)
     cir_signed_on: date | None = None
+    target_date: date | None = None
     partner_id: int | None = None
     sex: Sex | None = None
     age_band: AgeBand | None = None
@@ -68,6 +69,10 @@ def _check_dates(data: LearnerData, today: date) -> None:
         raise AccountError("date_range", "cir_signed_on")
     if not date(2000, 1, 1) <= data.consent_on <= today:
         raise AccountError("date_range", "consent_on")
+    if data.target_date and not today <= data.target_date <= date(
+        today.year + 15, 12, 31
+    ):
+        raise AccountError("date_range", "target_date")
 
 
 def enrol_learner(referent: User, data: LearnerData, today: date | None = None) -> User:
@@ -140,6 +145,7 @@ def _apply_profile(profile: LearnerProfile, data: LearnerData) -> None:
     profile.goal = data.goal
     profile.languages = list(data.languages)
     profile.consent_on = data.consent_on
+    profile.target_date = data.target_date
 
 
 def learners_of(referent: User) -> list[LearnerProfile]:

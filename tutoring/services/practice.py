@@ -135,7 +135,16 @@ def active_versions(
 
 
 def practice_level(profile: LearnerProfile) -> str:
-    return profile.practice_level or DEFAULT_LEVEL
+    """The level of theme sets: the one chosen, else the one the estimates suggest."""
+    if profile.practice_level:
+        return profile.practice_level
+    from statistics import mean
+
+    from exercises.estimate import best_level
+    from tutoring.services.progress import skill_estimates
+
+    estimates = skill_estimates(profile)
+    return best_level(mean(e.value for e in estimates.values()))
 
 
 def recent_item_ids(profile: LearnerProfile, limit: int = 60) -> frozenset[str]:
@@ -147,6 +156,63 @@ def recent_item_ids(profile: LearnerProfile, limit: int = 60) -> frozenset[str]:
         .limit(limit)
     )
     return frozenset(r[0] for r in rows)
+
+
+def start_adaptive_set(
+    profile: LearnerProfile, rng: random.Random | None = None
+) -> PracticeSet:
+    """ "Practise my level": the weakest skill first, each skill at a comfortable level,
+    due reviews mixed in."""
+    from exercises.estimate import best_level
+    from exercises.selection import adaptive_set
+    from tutoring.services.progress import due_reviews, skill_estimates
+
+    estimates = skill_estimates(profile)
+    levels = {skill: best_level(e.value) for skill, e in estimates.items()}
+    weakest = min(("CO", "CE", "EE"), key=lambda s: estimates[s].value)
+    versions = {v.item_id: v for v in active_versions()}
+    items = [item_of(v) for v in versions.values()]
+    by_id = {i.id: i for i in items}
+    reviews = [by_id[i] for i in due_reviews(profile) if i in by_id]
+    chosen = adaptive_set(
+        items,
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        levels=levels,
+        weakest=weakest,
+        reviews=reviews,
+        recent=recent_item_ids(profile),
+    )
+    if not chosen:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.LEVEL,
+        level=levels[weakest],
+        item_version_ids=[versions[i.id].id for i in chosen],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def start_review_set(profile: LearnerProfile) -> PracticeSet:
+    """A set of up to ten missed items whose review is due."""
+    from tutoring.services.progress import due_reviews
+
+    due = due_reviews(profile)[:10]
+    versions = {v.item_id: v for v in active_versions() if v.item_id in set(due)}
+    ids = [versions[i].id for i in due if i in versions]
+    if not ids:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.LEVEL,
+        level=versions[due[0]].level if due[0] in versions else DEFAULT_LEVEL,
+        item_version_ids=ids,
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
 
 
 def start_set(
@@ -304,6 +370,11 @@ def record_answer(
             submission.audio_mime = audio[1].split(";")[0]
         attempt.submission = submission
     db.session.add(attempt)
+    db.session.flush()
+    if result.score is not None:
+        from tutoring.services.progress import after_attempt, skill_estimate
+
+        after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
     practice.position += 1
     if practice.position >= len(practice.item_version_ids):
         practice.finished_at = utcnow()

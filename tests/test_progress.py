@@ -1,0 +1,273 @@
+"""The learner model: estimates on simulated learners, adaptive sets, spaced review,
+dashboards for the learner and the referent."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from exercises.estimate import (
+    LEVEL_CENTRE,
+    START_ABILITY,
+    best_level,
+    estimate,
+    item_difficulty,
+    probability,
+    sublevel_index,
+)
+from exercises.model import Item
+from exercises.selection import adaptive_set
+from tests.conftest import card_login, login
+from tutoring.extensions import db
+from tutoring.models import ItemStat, LearnerProfile, PracticeSet, ReviewCard, Role
+from tutoring.models.base import utcnow
+
+
+def _simulate(true_ability: float, attempts: int, rng: random.Random) -> float:
+    """A learner of known ability answers items chosen where the estimate is."""
+    answers: list[tuple[float, float]] = []
+    current = estimate(answers)
+    for _ in range(attempts):
+        level = min(
+            LEVEL_CENTRE, key=lambda lvl: abs(item_difficulty(lvl) - current.value)
+        )
+        difficulty = item_difficulty(level) + rng.gauss(0, 0.3)
+        right = rng.random() < probability(true_ability, difficulty)
+        answers.append((difficulty, 1.0 if right else 0.0))
+        current = estimate(answers)
+    return current.value
+
+
+@pytest.mark.parametrize("level", ["A1", "A2", "B1"])
+def test_simulated_learner_is_estimated_at_their_level_after_40_answers(level):
+    rng = random.Random(2026)
+    truth = LEVEL_CENTRE[level]
+    results = [_simulate(truth, 40, rng) for _ in range(40)]
+    close = sum(
+        1 for r in results if abs(sublevel_index(r) - sublevel_index(truth)) <= 1
+    )
+    assert close >= 0.8 * len(results)
+    assert abs(sum(results) / len(results) - truth) < 1 / 3
+
+
+def test_estimate_says_when_evidence_is_thin():
+    assert estimate([]).value == START_ABILITY
+    assert not estimate([(0.0, 1.0)] * 3).enough
+    many = estimate([(0.0, 1.0), (0.0, 0.0)] * 10)
+    assert many.enough
+    assert many.standard_error < 0.6
+
+
+def test_comfortable_level_is_the_learners_own():
+    assert best_level(LEVEL_CENTRE["A2"]) == "A2"
+    assert 0.70 <= probability(LEVEL_CENTRE["A2"], item_difficulty("A2")) <= 0.85
+
+
+def _items() -> list[Item]:
+    items = []
+    for level in LEVEL_CENTRE:
+        for skill in ("CO", "CE", "EE", "EO"):
+            for n in range(8):
+                items.append(
+                    Item(
+                        id=f"{level}-{skill}-{n}", version=1, unit="u", level=level,
+                        theme="sante", skill=skill,
+                        type="oral_production" if skill == "EO" else "single_choice",
+                        instruction="choose_answer", explanation="E.", can_do="", unit_title="U",
+                    )
+                )  # fmt: skip
+    return items
+
+
+def test_adaptive_set_follows_the_estimates_and_the_weakest_skill():
+    items = _items()
+    low = adaptive_set(
+        items,
+        random.Random(1),
+        levels=dict.fromkeys(["CO", "CE", "EE", "EO"], "A1"),
+        weakest="CE",
+    )
+    high = adaptive_set(
+        items,
+        random.Random(1),
+        levels=dict.fromkeys(["CO", "CE", "EE", "EO"], "B1"),
+        weakest="CE",
+    )
+    assert {i.level for i in low} == {"A1"}
+    assert {i.level for i in high} == {"B1"}
+    assert len(low) == 10
+    assert sum(1 for i in low if i.skill == "CE") >= 5
+    reviews = [i for i in items if i.level == "A2"][:2]
+    mixed = adaptive_set(
+        items,
+        random.Random(1),
+        levels=dict.fromkeys(["CO", "CE", "EE", "EO"], "A1"),
+        weakest="CO",
+        reviews=reviews,
+    )
+    assert mixed[:2] == reviews
+
+
+@pytest.fixture
+def learner(app, make, bank):
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    make.run(
+        lambda: setattr(
+            db.session.get(LearnerProfile, profile_id), "practice_level", "A2"
+        )
+    )
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    client.profile_id = profile_id
+    return client
+
+
+def _answer(make, profile_id: int, bank: dict, number: int, response: dict):
+    from tutoring.services import practice
+
+    def run():
+        profile = db.session.get(LearnerProfile, profile_id)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [bank[f"a2-sante-test-{number:02d}"]]
+        practice.record_answer(
+            profile,
+            current,
+            position=0,
+            client_id=str(uuid.uuid4()),
+            response=response,
+            time_ms=60_000,
+        )
+
+    make.run(run)
+
+
+def test_a_missed_item_comes_back_for_review(learner, make, bank):
+    _answer(make, learner.profile_id, bank, 1, {"choice": "0"})  # wrong: lundi
+    card = make.run(lambda: db.session.scalar(select(ReviewCard)))
+    assert card.item_id == "a2-sante-test-01"
+    assert card.due <= utcnow() + timedelta(minutes=15)
+
+    def make_due():
+        db.session.scalar(select(ReviewCard)).due = utcnow() - timedelta(minutes=1)
+
+    make.run(make_due)
+    home = learner.get("/").get_data(as_text=True)
+    assert "Revoir 1 exercice manqué" in home
+    response = learner.post("/pratique/revision")
+    assert response.status_code == 302
+    review = make.run(
+        lambda: db.session.scalar(select(PracticeSet).order_by(PracticeSet.id.desc()))
+    )
+    assert review.item_version_ids == [bank["a2-sante-test-01"]]
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})  # right this time
+    later = make.run(lambda: db.session.scalar(select(ReviewCard)))
+    assert later.due > utcnow() + timedelta(minutes=5)  # FSRS: next learning step
+    assert later.reviews == 2
+
+
+def test_right_answers_create_no_review_but_refine_difficulty(learner, make, bank):
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    assert make.run(lambda: db.session.scalar(select(ReviewCard))) is None
+    stat = make.run(lambda: db.session.get(ItemStat, "a2-sante-test-01"))
+    assert stat.answers == 1
+    assert stat.adjustment < 0  # answered right: a little easier than thought
+
+
+def test_learner_dashboard_shows_each_skill_and_the_month(learner, make, bank):
+    for _ in range(3):
+        _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    page = learner.get("/").get_data(as_text=True)
+    for label in ("Comprendre à l’oral", "Comprendre à l’écrit", "Écrire", "Parler"):
+        assert label in page
+    assert "pas encore assez d’exercices (3 sur 8)" in page
+    assert 'class="skill-progress' in page
+    assert "Ce mois-ci" in page
+    assert ">3</span> minutes de pratique" in page
+
+
+def test_referent_records_an_outside_level_and_sees_the_progress(
+    learner, make, app, bank
+):
+    referent = app.test_client()
+    login(referent, "claire")
+    response = referent.post(
+        f"/apprenants/{learner.profile_id}/niveau-externe",
+        data={"source": "tcf", "skill": "", "level": "B1", "taken_on": "2026-10-01"},
+    )
+    assert response.status_code == 302
+    page = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
+    assert "TCF – B1" in page
+    assert "Progression" in page
+
+    from tutoring.services.progress import skill_estimates
+
+    values = make.run(
+        lambda: {
+            k: v.value
+            for k, v in skill_estimates(
+                db.session.get(LearnerProfile, learner.profile_id)
+            ).items()
+        }
+    )
+    assert all(v == LEVEL_CENTRE["B1"] for v in values.values())
+    future = referent.post(
+        f"/apprenants/{learner.profile_id}/niveau-externe",
+        data={
+            "source": "tcf",
+            "skill": "",
+            "level": "B1",
+            "taken_on": (date.today() + timedelta(days=9)).isoformat(),
+        },
+    )
+    assert future.status_code == 302
+    assert "non enregistrée" in referent.get(
+        f"/apprenants/{learner.profile_id}"
+    ).get_data(as_text=True)
+
+
+def test_learner_notes_the_date_the_level_is_needed_by(learner, make):
+    soon = (date.today() + timedelta(days=200)).isoformat()
+    learner.post("/pratique/objectif", data={"target_date": soon})
+    assert (
+        make.run(
+            lambda: db.session.get(
+                LearnerProfile, learner.profile_id
+            ).target_date.isoformat()
+        )
+        == soon
+    )
+    learner.post("/pratique/objectif", data={"target_date": "1999-01-01"})
+    assert (
+        make.run(
+            lambda: db.session.get(
+                LearnerProfile, learner.profile_id
+            ).target_date.isoformat()
+        )
+        == soon
+    )
+    learner.post("/pratique/objectif", data={"target_date": "pas une date"})
+    assert (
+        make.run(
+            lambda: db.session.get(
+                LearnerProfile, learner.profile_id
+            ).target_date.isoformat()
+        )
+        == soon
+    )
+
+
+def test_inactive_learner_is_flagged_for_the_referent(learner, make, app):
+    def age():
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        profile.enrolled_at = utcnow() - timedelta(days=30)
+
+    make.run(age)
+    referent = app.test_client()
+    login(referent, "claire")
+    page = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
+    assert "aucun exercice depuis 14 jours" in page
