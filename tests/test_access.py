@@ -63,6 +63,10 @@ MATRIX: dict[str, object] = {
     "practice.play": {L},
     "practice.feedback": {L},
     "practice.summary": {L},
+    "exams.index": {L},
+    "exams.start_civic": {L},
+    "exams.civic": {L},
+    "exams.civic_result": {L},
     "bank.index": {R, T},
     "bank.preview": {R, T},
     "bank.assign": {R},
@@ -126,10 +130,12 @@ def world(make, app, bank):
 
     partner_id, token_id = make.run(setup)
     set_id, assignment_id = make.run(lambda: _practice(profile_id, referent_id, bank))
+    exam_id = make.run(lambda: _civic_exam(profile_id))
     ids = {
         "set_id": set_id,
         "assignment_id": assignment_id,
         "position": 0,
+        "exam_id": exam_id,
         "version_id": bank["a2-sante-test-01"],
         "profile_id": profile_id,
         "partner_id": partner_id,
@@ -179,6 +185,13 @@ def _practice(profile_id: int, referent_id: int, bank: dict) -> tuple[int, int]:
         item_version_ids=[bank["a2-sante-test-01"]], due_on=date.today() + timedelta(days=3),
     )  # fmt: skip
     return done.id, homework.id
+
+
+def _civic_exam(profile_id: int) -> int:
+    from tutoring.models import LearnerProfile
+    from tutoring.services.exams import start_civic_exam
+
+    return start_civic_exam(db.session.get(LearnerProfile, profile_id), "csp").id
 
 
 def _url(app: Flask, endpoint: str, ids: dict) -> tuple[str, list[str]]:

@@ -345,6 +345,30 @@ def exercises_stats(as_json: bool) -> None:
         click.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
 
 
+@exercises_cli.command("civic")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def exercises_civic(as_json: bool) -> None:
+    """Check the civic question bank and count it by theme, kind and mention."""
+    import json
+
+    from exercises.civic import civic_stats, load_civic
+
+    questions, problems = load_civic()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    counts = civic_stats(questions)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(questions)} question(s) valid, {len(problems)} problem(s).")
+        for key, values in counts.items():
+            click.echo(
+                f"{key}: " + ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
+            )
+    if problems:
+        raise SystemExit(1)
+
+
 @exercises_cli.command("audio")
 @click.option("--force", is_flag=True, help="Regenerate every file.")
 def exercises_audio(force: bool) -> None:

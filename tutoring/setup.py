@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from tutoring.auth import bp as auth_bp
     from tutoring.bank import bp as bank_bp
     from tutoring.coordination import bp as coordination_bp
+    from tutoring.exams import bp as exams_bp
     from tutoring.learners import bp as learners_bp
     from tutoring.main import bp as main_bp
     from tutoring.practice import bp as practice_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         account_bp,
         practice_bp,
+        exams_bp,
         bank_bp,
         learners_bp,
         tutors_bp,

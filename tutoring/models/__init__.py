@@ -12,6 +12,7 @@ from tutoring.models.accounts import (
     UserRole,
     UserSession,
 )
+from tutoring.models.exams import CivicExam
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -41,6 +42,7 @@ __all__ = [
     "LevelSource",
     "ReviewCard",
     "Attempt",
+    "CivicExam",
     "ItemVersion",
     "PracticeSet",
     "SetMode",

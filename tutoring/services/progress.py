@@ -234,9 +234,18 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
             "progress": progress_towards(est.value, target),
             "reached": est.enough and reaches(est.value, target),
         }
+    from tutoring.models import CivicExam
+
+    exams = db.session.scalars(
+        select(CivicExam)
+        .where(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
+        .order_by(CivicExam.id.desc())
+        .limit(5)
+    ).all()
     return {
         "target": target,
         "skills": skills,
+        "civic_exams": exams,
         "reviews_due": len(due_reviews(profile)),
         "activity": activity(profile),
     }

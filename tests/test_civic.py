@@ -1,0 +1,191 @@
+"""The civic question bank and the mock civic exam."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from exercises.civic import BLUEPRINT, CIVIC, MENTIONS, build_exam, load_civic
+from tests.conftest import card_login
+from tutoring.extensions import db
+from tutoring.models import CivicExam, Role
+from tutoring.models.base import utcnow
+
+QUESTIONS, PROBLEMS = load_civic()
+
+
+def test_civic_bank_is_valid_and_large_enough(runner):
+    assert [str(p) for p in PROBLEMS] == []
+    assert len(QUESTIONS) >= 240
+    result = runner.invoke(args=["exercises", "civic", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert set(counts["theme"]) == {
+        "principes",
+        "institutions",
+        "droits",
+        "histoire",
+        "societe",
+    }
+    assert set(counts["mention"]) == set(MENTIONS)
+
+
+def test_each_mention_can_draw_three_different_exams():
+    for mention in MENTIONS:
+        seen: set[str] = set()
+        for n in range(3):
+            exam = build_exam(
+                list(QUESTIONS), mention, random.Random(n), frozenset(seen)
+            )
+            assert len(exam) == 40
+            assert sum(q.kind == "situation" for q in exam) == 12
+            assert all(mention in q.mentions for q in exam)
+            assert not {q.id for q in exam} & seen
+            seen |= {q.id for q in exam}
+            counts = {s: sum(q.subtheme == s for q in exam) for s in BLUEPRINT}
+            assert counts == {s: c for s, (_t, _k, c) in BLUEPRINT.items()}
+
+
+def test_civic_questions_pass_the_spell_check(tmp_path):
+    hunspell = shutil.which("hunspell")
+    if not hunspell or not Path("/usr/share/hunspell/fr.dic").exists():
+        if os.environ.get("CI"):
+            pytest.fail("spell check: apt-get install hunspell hunspell-fr")
+        pytest.skip("spell check skipped: apt-get install hunspell hunspell-fr")
+    allowed = set()
+    for path in CIVIC.glob("allowlist-*.txt"):
+        allowed |= {
+            w.strip()
+            for w in path.read_text(encoding="utf-8").splitlines()
+            if w.strip()
+        }
+    personal = tmp_path / "allow.dic"
+    personal.write_text("\n".join(sorted(allowed)) + "\n", encoding="utf-8")
+    text = "\n".join(
+        "\n".join([q.question, *q.choices, q.explanation]) for q in QUESTIONS
+    )
+    out = subprocess.run(
+        [hunspell, "-d", "fr", "-p", str(personal), "-l"],
+        input=text, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    unknown = {w.strip('.,;:!?«»()"') for w in out} - allowed - {""}
+    assert unknown == set()
+
+
+def test_broken_civic_file_is_reported(tmp_path):
+    (tmp_path / "principes-laicite.yaml").write_text(
+        "theme: principes\nsubtheme: laicite\nquestions:\n"
+        "  - id: civ-principes-laicite-001\n    version: 1\n    kind: situation\n"
+        "    mentions: [csp, mars]\n    question: Q ?\n    choices: [a, b, c]\n"
+        "    answer: d\n    explanation: E.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ailleurs-rien.yaml").write_text("theme: x\n", encoding="utf-8")
+    problems = [str(p) for p in load_civic(tmp_path)[1]]
+    assert any("civ-principes-laicite-001:kind" in p for p in problems)
+    assert any("civ-principes-laicite-001:mentions" in p for p in problems)
+    assert any("civ-principes-laicite-001:choices" in p for p in problems)
+    assert any("ailleurs-rien.yaml" in p for p in problems)
+
+
+@pytest.fixture
+def learner(app, make):
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    client.profile_id = profile_id
+    return client
+
+
+def _exam(make) -> CivicExam:
+    return make.run(
+        lambda: db.session.scalar(select(CivicExam).order_by(CivicExam.id.desc()))
+    )
+
+
+def test_learner_sits_a_mock_civic_exam(learner, make):
+    page = learner.get("/examens/").get_data(as_text=True)
+    assert "Examen civique blanc" in page
+    assert learner.post("/examens/civique", data={"mention": "csp"}).status_code == 302
+    exam = _exam(make)
+    assert len(exam.questions) == 40
+    first = learner.get(f"/examens/civique/{exam.id}?page=0").get_data(as_text=True)
+    assert "Temps restant : 45 minutes" in first
+    assert exam.questions[0]["explanation"] not in first  # no key before the end
+    for page in range(8):
+        answers = {
+            f"q{i}": str(exam.questions[i]["answer"])
+            for i in range(page * 5, page * 5 + 5)
+        }
+        if page == 0:
+            answers["q0"] = str((exam.questions[0]["answer"] + 1) % 4)  # one wrong
+        action = "finish" if page == 7 else "next"
+        response = learner.post(
+            f"/examens/civique/{exam.id}?page={page}",
+            data={**answers, "action": action},
+        )
+        assert response.status_code == 302
+    result = learner.get(f"/examens/civique/{exam.id}/resultat").get_data(as_text=True)
+    assert "39 sur 40" in result
+    assert "Réussi" in result
+    assert "aucune valeur officielle" in result
+    assert _exam(make).score == 39
+
+
+def test_answers_are_kept_between_pages_and_time_is_enforced(learner, make):
+    learner.post("/examens/civique", data={"mention": "nat"})
+    exam = _exam(make)
+    learner.post(
+        f"/examens/civique/{exam.id}?page=0", data={"q0": "2", "action": "next"}
+    )
+    assert _exam(make).answers[0] == 2
+    page = learner.get(f"/examens/civique/{exam.id}?page=0").get_data(as_text=True)
+    assert 'name="q0" value="2" checked' in page
+
+    def expire():
+        db.session.get(CivicExam, exam.id).started_at = utcnow() - timedelta(minutes=46)
+
+    make.run(expire)
+    late = learner.post(
+        f"/examens/civique/{exam.id}?page=1", data={"q5": "1", "action": "next"}
+    )
+    assert late.headers["Location"].endswith("/resultat")
+    closed = _exam(make)
+    assert closed.submitted_at is not None
+    assert closed.answers[5] is None  # too late: not counted
+    assert learner.get(f"/examens/civique/{exam.id}?page=0").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data", [{"q0": "9", "action": "next"}, {"q0": "x", "action": "next"}, {"q3": "1"}]
+)
+def test_bad_exam_answers_are_refused(learner, make, data):
+    learner.post("/examens/civique", data={"mention": "cr"})
+    exam = _exam(make)
+    response = learner.post(f"/examens/civique/{exam.id}?page=0", data=data)
+    if "q3" in data:
+        assert response.status_code == 302  # q3 is on this page: accepted
+    else:
+        assert response.status_code == 400
+        assert _exam(make).answers[0] is None
+
+
+def test_another_learner_cannot_open_my_exam(learner, make, app):
+    learner.post("/examens/civique", data={"mention": "csp"})
+    exam = _exam(make)
+    referent = make.user("ref-b", Role.REFERENT, structure="Autre")
+    _profile, other_id = make.learner(referent, first_name="Oksana")
+    other = app.test_client()
+    card_login(other, make.card(other_id, referent))
+    assert other.get(f"/examens/civique/{exam.id}").status_code == 404
+    assert other.get(f"/examens/civique/{exam.id}/resultat").status_code == 404
+    assert learner.post("/examens/civique", data={"mention": "mars"}).status_code == 400

@@ -1,0 +1,153 @@
+"""Mock civic exam pages: five questions a page, the time left shown, marked at the end."""
+
+from __future__ import annotations
+
+import math
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
+from tutoring.exams import bp
+from tutoring.extensions import db
+from tutoring.forms import ConfirmForm
+from tutoring.models import CivicExam, LearnerProfile, Role
+from tutoring.security import roles_required
+from tutoring.services import exams as service
+
+MENTION_LABELS = {
+    "csp": _l("Carte de séjour pluriannuelle"),
+    "cr": _l("Carte de résident"),
+    "nat": _l("Naturalisation"),
+}
+CIVIC_THEME_LABELS = {
+    "principes": _l("Principes et valeurs de la République"),
+    "institutions": _l("Système institutionnel et politique"),
+    "droits": _l("Droits et devoirs"),
+    "histoire": _l("Histoire, géographie et culture"),
+    "societe": _l("Vivre dans la société française"),
+}
+
+
+def _profile() -> LearnerProfile:
+    profile = current_user.learner_profile
+    if profile is None:
+        abort(403)
+    return profile
+
+
+def _own_exam(exam_id: int) -> CivicExam:
+    exam = db.session.get(CivicExam, exam_id)
+    if exam is None or exam.learner_id != _profile().id:
+        abort(404)
+    return exam
+
+
+@bp.get("/")
+@roles_required(Role.LEARNER)
+def index() -> str:
+    profile = _profile()
+    return render_template(
+        "exams/index.html",
+        mentions=[(m, MENTION_LABELS[m]) for m in MENTIONS],
+        chosen=service.default_mention(profile),
+        exams=service.exams_of(profile),
+        labels=MENTION_LABELS,
+        pass_mark=PASS_MARK,
+        total=QUESTIONS_PER_EXAM,
+        minutes=DURATION_MINUTES,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/civique")
+@roles_required(Role.LEARNER)
+def start_civic() -> BaseResponse:
+    mention = request.form.get("mention", "")
+    if not ConfirmForm().validate_on_submit() or mention not in MENTIONS:
+        abort(400)
+    try:
+        exam = service.start_civic_exam(_profile(), mention)
+    except service.ExamError:
+        flash(_("Cet examen blanc n’est pas encore disponible."), "error")
+        return redirect(url_for("exams.index"))
+    db.session.commit()
+    return redirect(url_for("exams.civic", exam_id=exam.id, page=0))
+
+
+@bp.route("/civique/<int:exam_id>", methods=["GET", "POST"])
+@roles_required(Role.LEARNER)
+def civic(exam_id: int) -> BaseResponse | str:
+    exam = _own_exam(exam_id)
+    service.close_if_expired(exam)
+    if exam.submitted_at is not None:
+        db.session.commit()
+        return redirect(url_for("exams.civic_result", exam_id=exam.id))
+    pages = (len(exam.questions) + service.PAGE_SIZE - 1) // service.PAGE_SIZE
+    page = request.args.get("page", 0, type=int) or 0
+    if not 0 <= page < pages:
+        abort(404)
+    first = page * service.PAGE_SIZE
+    indexes = range(first, min(first + service.PAGE_SIZE, len(exam.questions)))
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        answers = {}
+        for index in indexes:
+            value = request.form.get(f"q{index}", "")
+            if value:
+                if not value.isdigit():
+                    abort(400)
+                answers[index] = int(value)
+        try:
+            service.save_answers(exam, answers)
+        except service.ExamError as exc:
+            db.session.commit()
+            if exc.code == "invalid":
+                abort(400)
+            flash(_("Le temps est écoulé : vos réponses ont été envoyées."), "info")
+            return redirect(url_for("exams.civic_result", exam_id=exam.id))
+        if request.form.get("action") == "finish":
+            service.submit(exam)
+            db.session.commit()
+            return redirect(url_for("exams.civic_result", exam_id=exam.id))
+        db.session.commit()
+        target = page + 1 if request.form.get("action") != "back" else page - 1
+        return redirect(
+            url_for("exams.civic", exam_id=exam.id, page=max(0, min(pages - 1, target)))
+        )
+    left = service.time_left(exam)
+    return render_template(
+        "exams/civic.html",
+        exam=exam,
+        page=page,
+        pages=pages,
+        indexes=indexes,
+        minutes_left=math.ceil(left.total_seconds() / 60),
+        deadline=service.deadline(exam).isoformat(),
+        answered=sum(1 for a in exam.answers if a is not None),
+        form=ConfirmForm(),
+        labels=MENTION_LABELS,
+    )
+
+
+@bp.get("/civique/<int:exam_id>/resultat")
+@roles_required(Role.LEARNER)
+def civic_result(exam_id: int) -> BaseResponse | str:
+    exam = _own_exam(exam_id)
+    service.close_if_expired(exam)
+    db.session.commit()
+    if exam.submitted_at is None:
+        return redirect(url_for("exams.civic", exam_id=exam.id))
+    return render_template(
+        "exams/civic_result.html",
+        exam=exam,
+        passed=service.passed(exam),
+        by_theme=service.by_theme(exam),
+        theme_labels=CIVIC_THEME_LABELS,
+        labels=MENTION_LABELS,
+        pass_mark=PASS_MARK,
+    )

@@ -1,0 +1,30 @@
+"""Mock exams: the civic exam (40 questions, 45 minutes, 32 to pass)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tutoring.extensions import db
+from tutoring.models.base import UTCDateTime, utcnow
+
+
+class CivicExam(db.Model):
+    """One sitting of the mock civic exam. The questions are copied in, so that a
+    later edit of the bank never changes a past result."""
+
+    __tablename__ = "civic_exams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    mention: Mapped[str] = mapped_column(String(8))
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    answers: Mapped[list[int | None]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score: Mapped[int | None] = mapped_column(Integer)
