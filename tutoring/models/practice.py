@@ -49,6 +49,7 @@ class SetMode(enum.StrEnum):
     LEVEL = "level"
     THEME = "theme"
     HOMEWORK = "homework"
+    PLACEMENT = "placement"
 
 
 class Assignment(db.Model):

@@ -224,6 +224,8 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
     from exercises.estimate import progress_towards, reaches, sublevel_of
 
     target = target_level(profile)
+    # Without answers, an outside level or a chosen level, there is nothing to show yet.
+    informed_start = bool(profile.practice_level or external_levels(profile))
     skills = {}
     for skill, est in skill_estimates(profile).items():
         level, third = sublevel_of(est.value)
@@ -231,7 +233,9 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
             "estimate": est,
             "level": level,
             "third": third,
-            "progress": progress_towards(est.value, target),
+            "progress": progress_towards(est.value, target)
+            if est.attempts or informed_start
+            else 0.0,
             "reached": est.enough and reaches(est.value, target),
         }
     from tutoring.models import CivicExam

@@ -1,0 +1,31 @@
+"""A learner sits the mock civic exam on a phone, and sees the progress dashboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutoring.models import Role
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_learner_sits_the_civic_exam_on_a_phone(live_server, phone, make, journey, locale):
+    referent = make.user("claire", Role.REFERENT)
+    _profile_id, learner_id = make.learner(referent, first_name="Amina", locale=locale)
+    code = make.card(learner_id, referent)
+    page = phone.new_page()
+    page.goto(f"{live_server}/c/{code}")
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").tap()
+    journey.check(page, f"dashboard-{locale}")
+    page.goto(f"{live_server}/examens/")
+    journey.check(page, f"exams-{locale}")
+    with page.expect_navigation():
+        page.locator("form.stack button.big").tap()
+    assert page.locator(".timer").is_visible()
+    journey.check(page, f"civic-page-1-{locale}")
+    for fieldset in page.locator("fieldset.civic-question").all():
+        fieldset.locator("input[type=radio]").first.check()
+    with page.expect_navigation():
+        page.locator("button[value=finish]").tap()
+    assert "/resultat" in page.url
+    journey.check(page, f"civic-result-{locale}")
