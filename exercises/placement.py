@@ -36,7 +36,9 @@ def next_item(
         return rng.choice(pool) if pool else None
     skill = ROTATION[answered % len(ROTATION)]
     ability = abilities[skill]
-    by_distance = sorted(LEVEL_ORDER, key=lambda lvl: abs(item_difficulty(lvl) - ability))
+    by_distance = sorted(
+        LEVEL_ORDER, key=lambda lvl: abs(item_difficulty(lvl) - ability)
+    )
     for level in by_distance:
         pool = [
             i for i in items

@@ -59,6 +59,7 @@ MATRIX: dict[str, object] = {
     "practice.new_set": {L},
     "practice.homework": {L},
     "practice.review": {L},
+    "practice.placement": {L},
     "practice.set_target": {L},
     "practice.play": {L},
     "practice.feedback": {L},

@@ -67,7 +67,9 @@ def _enum_checks_match(db) -> None:
 
     inspector = inspect(db.engine)
     for table in db.metadata.sorted_tables:
-        checks = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
+        checks = {
+            c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)
+        }
         for column in table.columns:
             if isinstance(column.type, Enum):
                 name = f"ck_{table.name}_{column.type.name}"

@@ -271,3 +271,137 @@ def test_inactive_learner_is_flagged_for_the_referent(learner, make, app):
     login(referent, "claire")
     page = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
     assert "aucun exercice depuis 14 jours" in page
+
+
+def _play_placement(client, make, answer_right: bool) -> PracticeSet:
+    """Answer every placement item through the pages, right or wrong."""
+    import re
+
+    from tests.test_bank_content import key_response
+
+    for _ in range(25):
+        current = make.run(
+            lambda: db.session.scalar(
+                select(PracticeSet).order_by(PracticeSet.id.desc())
+            )
+        )
+        if current.finished_at is not None:
+            return current
+        page = client.get(f"/pratique/serie/{current.id}").get_data(as_text=True)
+        fields = dict(
+            re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page)
+        )
+        from tutoring.models import ItemVersion
+        from tutoring.services.practice import item_of
+
+        version_id = current.item_version_ids[current.position]
+        version = make.run(lambda vid=version_id: db.session.get(ItemVersion, vid))
+        item = item_of(version)
+        response = key_response(item)
+        if not answer_right:
+            response = {
+                k: (["0"] * len(v) if isinstance(v, list) else "zzz")
+                for k, v in response.items()
+            }
+            if item.type in ("single_choice",):
+                wrong = next(
+                    i
+                    for i, c in enumerate(item.data["choices"])
+                    if c != item.data["answer"]
+                )
+                response = {"choice": str(wrong)}
+            if item.type == "true_false":
+                response = {"answer": "false" if item.data["answer"] else "true"}
+            if item.type == "image_choice":
+                wrong = next(
+                    c["image"]
+                    for c in item.data["choices"]
+                    if c["image"] != item.data["answer"]
+                )
+                response = {"choice": wrong}
+        reply = client.post(
+            f"/pratique/serie/{current.id}", data={**fields, **response}
+        )
+        body = reply.get_data(as_text=True)
+        assert reply.status_code == 302, (
+            item.id,
+            response,
+            re.findall(r"role=\"alert\">([^<]*)", body),
+        )
+    raise AssertionError("placement did not finish")
+
+
+@pytest.fixture
+def real_bank(app):
+    from exercises.loading import BANK, load_bank
+    from tutoring.services.practice import sync_bank
+
+    items, _ = load_bank(BANK, check_audio=False)
+    with app.app_context():
+        sync_bank(items)
+        db.session.commit()
+
+
+def test_placement_test_finds_a_level_and_adapts(app, make, real_bank):
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    assert "test de positionnement" in client.get("/").get_data(as_text=True)
+    assert (
+        client.post("/pratique/positionnement", data={"reads": "yes"}).status_code
+        == 302
+    )
+    done = _play_placement(client, make, answer_right=True)
+    assert len(done.item_version_ids) == 20
+    levels = make.run(
+        lambda: [
+            v.level
+            for v in db.session.scalars(
+                select(
+                    __import__("tutoring.models", fromlist=["ItemVersion"]).ItemVersion
+                ).where(
+                    __import__(
+                        "tutoring.models", fromlist=["ItemVersion"]
+                    ).ItemVersion.id.in_(done.item_version_ids)
+                )
+            )
+        ]
+    )
+    assert {"B1", "B2"} & set(levels)  # right answers lead to harder items
+    strong = make.run(lambda: db.session.get(LearnerProfile, profile_id).practice_level)
+    page = client.get(f"/pratique/serie/{done.id}/bilan").get_data(as_text=True)
+    assert "Résultat du test de positionnement" in page
+
+    referent2 = make.user("ref2", Role.REFERENT, structure="Autre")
+    profile2, user2 = make.learner(referent2, first_name="Oksana")
+    other = app.test_client()
+    card_login(other, make.card(user2, referent2))
+    other.post("/pratique/positionnement", data={"reads": "yes"})
+    _play_placement(other, make, answer_right=False)
+    weak = make.run(lambda: db.session.get(LearnerProfile, profile2).practice_level)
+    order = ["A1.1", "A1", "A2", "B1", "B2"]
+    assert order.index(strong) > order.index(weak)
+
+
+def test_learner_who_does_not_read_yet_gets_pictures_and_sound(app, make, real_bank):
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    client.post("/pratique/positionnement", data={"reads": "no"})
+    done = _play_placement(client, make, answer_right=True)
+    from tutoring.models import ItemVersion
+
+    versions = make.run(
+        lambda: db.session.scalars(
+            select(ItemVersion).where(ItemVersion.id.in_(done.item_version_ids))
+        ).all()
+    )
+    assert len(versions) == 10
+    assert {v.level for v in versions} == {"A1.1"}
+    assert all(v.skill == "CO" or v.type == "image_choice" for v in versions)
+    assert (
+        make.run(lambda: db.session.get(LearnerProfile, profile_id).practice_level)
+        == "A1.1"
+    )

@@ -8,7 +8,9 @@ from tutoring.models import Role
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
-def test_learner_sits_the_civic_exam_on_a_phone(live_server, phone, make, journey, locale):
+def test_learner_sits_the_civic_exam_on_a_phone(
+    live_server, phone, make, journey, locale
+):
     referent = make.user("claire", Role.REFERENT)
     _profile_id, learner_id = make.learner(referent, first_name="Amina", locale=locale)
     code = make.card(learner_id, referent)

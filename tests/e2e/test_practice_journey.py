@@ -54,8 +54,7 @@ def test_learner_practises_a_set_on_a_phone(
         page.locator("form.stack button[type=submit]").tap()
     assert page.locator("html").get_attribute("lang") == locale
     journey.check(page, f"home-{locale}")
-    page.locator("a.button.big").first.tap()
-    page.wait_for_load_state()
+    page.goto(f"{live_server}/pratique/")
     journey.check(page, f"practice-{locale}")
     with page.expect_navigation():
         page.locator("form button.big").first.tap()

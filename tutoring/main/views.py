@@ -15,7 +15,7 @@ from tutoring.practice.labels import SKILL_LABELS
 from tutoring.security import allowed_before_2fa, is_safe_next, public
 from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
-from tutoring.services.practice import open_homework
+from tutoring.services.practice import open_homework, placement_done
 from tutoring.services.progress import dashboard
 
 
@@ -28,6 +28,7 @@ def home() -> str:
     if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
         context["homework"] = open_homework(current_user.learner_profile)
         context["board"] = dashboard(current_user.learner_profile)
+        context["placement_done"] = placement_done(current_user.learner_profile)
         context["skill_labels"] = SKILL_LABELS
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id

@@ -96,6 +96,15 @@ class PracticeSet(db.Model):
 
     assignment: Mapped[Assignment | None] = relationship()
 
+    @property
+    def planned(self) -> int:
+        """How many items the set will have (the placement test grows as it goes)."""
+        if self.mode == SetMode.PLACEMENT:
+            from exercises.placement import LENGTH, LENGTH_STARTING_TO_READ
+
+            return LENGTH_STARTING_TO_READ if self.level == "A1.1" else LENGTH
+        return len(self.item_version_ids)
+
 
 class Attempt(db.Model):
     """One answer to one item version. Append-only; `client_id` makes resubmits harmless."""

@@ -18,7 +18,7 @@ from exercises.model import INSTRUCTIONS, LEVELS, THEMES, Item
 from exercises.scoring import gap_segments
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm
-from tutoring.models import Assignment, LearnerProfile, PracticeSet, Role
+from tutoring.models import Assignment, LearnerProfile, PracticeSet, Role, SetMode
 from tutoring.practice import bp
 from tutoring.practice.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
@@ -66,6 +66,7 @@ def index() -> str:
         unfinished=service.unfinished_set(profile),
         homework=service.open_homework(profile),
         target_date=profile.target_date.isoformat() if profile.target_date else None,
+        placement_done=service.placement_done(profile),
         form=ConfirmForm(),
     )
 
@@ -102,6 +103,29 @@ def new_set() -> BaseResponse:
         return redirect(url_for("practice.index"))
     db.session.commit()
     return redirect(url_for("practice.play", set_id=practice.id))
+
+
+@bp.route("/positionnement", methods=["GET", "POST"])
+@roles_required(Role.LEARNER)
+def placement() -> BaseResponse | str:
+    """The placement test: about 20 items that find the level of each skill."""
+    profile = _profile()
+    if request.method == "POST":
+        reads = request.form.get("reads", "")
+        if not ConfirmForm().validate_on_submit() or reads not in ("yes", "some", "no"):
+            abort(400)
+        try:
+            practice = service.start_placement(profile, reads=reads != "no")
+        except service.PracticeError:
+            flash(ERRORS["no_items"](), "error")
+            return redirect(url_for("practice.index"))
+        db.session.commit()
+        return redirect(url_for("practice.play", set_id=practice.id))
+    return render_template(
+        "practice/placement.html",
+        done=service.placement_done(profile),
+        form=ConfirmForm(),
+    )
 
 
 @bp.post("/objectif")
@@ -290,6 +314,8 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
         status = 413 if exc.code == "audio_size" else 400
         return _render_item(practice, version, error=ERRORS[exc.code]()), status
     db.session.commit()
+    if practice.mode == SetMode.PLACEMENT:  # no correction during the placement test
+        return redirect(url_for("practice.play", set_id=practice.id))
     return redirect(url_for("practice.feedback", set_id=practice.id, position=position))
 
 
@@ -322,9 +348,17 @@ def summary(set_id: int) -> BaseResponse | str:
     attempts = service.set_attempts(practice)
     graded = [a for a in attempts if a.score is not None]
     score = sum(a.score or 0 for a in graded)
+    board = None
+    if practice.mode == SetMode.PLACEMENT:
+        from tutoring.services.progress import dashboard
+
+        board = dashboard(_profile())
     return render_template(
         "practice/summary.html",
         practice=practice,
+        board=board,
+        placement_level=_profile().practice_level,
+        skill_labels=SKILL_LABELS,
         attempts=[(a, service.item_of(a.item_version)) for a in attempts],
         score=round(score, 1),
         graded=len(graded),

@@ -195,6 +195,91 @@ def start_adaptive_set(
     return practice
 
 
+def start_placement(
+    profile: LearnerProfile, *, reads: bool, rng: random.Random | None = None
+) -> PracticeSet:
+    """Start the adaptive placement test (the picture-and-sound path if not reading)."""
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.PLACEMENT,
+        level="A1" if reads else "A1.1",
+        item_version_ids=[],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    if not _add_placement_item(profile, practice, rng):
+        raise PracticeError("no_items")
+    return practice
+
+
+def placement_length(practice: PracticeSet) -> int:
+    return practice.planned
+
+
+def _add_placement_item(
+    profile: LearnerProfile, practice: PracticeSet, rng: random.Random | None = None
+) -> bool:
+    """Append the next placement item, chosen from this test's answers so far."""
+    from exercises.estimate import estimate
+    from exercises.placement import next_item
+    from tutoring.services.progress import difficulty_of
+
+    versions = {v.item_id: v for v in active_versions()}
+    done = set_attempts(practice)
+    answers: dict[str, list[tuple[float, float]]] = {
+        "CO": [],
+        "CE": [],
+        "EE": [],
+        "EO": [],
+    }
+    for attempt in done:
+        if attempt.score is not None:
+            version = attempt.item_version
+            answers[version.skill].append((difficulty_of(version), attempt.score))
+    abilities = {skill: estimate(values).value for skill, values in answers.items()}
+    seen = frozenset(
+        v.item_id for v in versions.values() if v.id in set(practice.item_version_ids)
+    )
+    item = next_item(
+        [item_of(v) for v in versions.values()],
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        answered=len(practice.item_version_ids),
+        abilities=abilities,
+        seen=seen,
+        reads=practice.level != "A1.1",
+    )
+    if item is None:
+        return False
+    practice.item_version_ids = [*practice.item_version_ids, versions[item.id].id]
+    return True
+
+
+def finish_placement(profile: LearnerProfile) -> None:
+    """Set the practice level from the placement's estimates."""
+    from statistics import mean
+
+    from exercises.estimate import level_of
+    from tutoring.services.progress import skill_estimates
+
+    estimates = skill_estimates(profile)
+    profile.practice_level = level_of(
+        mean(estimates[s].value for s in ("CO", "CE", "EE"))
+    )
+
+
+def placement_done(profile: LearnerProfile) -> bool:
+    return (
+        db.session.scalar(
+            select(PracticeSet.id).where(
+                PracticeSet.learner_id == profile.id,
+                PracticeSet.mode == SetMode.PLACEMENT,
+                PracticeSet.finished_at.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
 def start_review_set(profile: LearnerProfile) -> PracticeSet:
     """A set of up to ten missed items whose review is due."""
     from tutoring.services.progress import due_reviews
@@ -276,7 +361,7 @@ def unfinished_set(profile: LearnerProfile) -> PracticeSet | None:
         .where(
             PracticeSet.learner_id == profile.id,
             PracticeSet.finished_at.is_(None),
-            PracticeSet.mode != SetMode.HOMEWORK,
+            PracticeSet.mode.in_([SetMode.LEVEL, SetMode.THEME, SetMode.PLACEMENT]),
         )
         .order_by(PracticeSet.id.desc())
     )
@@ -376,10 +461,22 @@ def record_answer(
 
         after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
     practice.position += 1
+    if (
+        practice.mode == SetMode.PLACEMENT
+        and practice.position >= len(practice.item_version_ids)
+        and practice.position < placement_length(practice)
+    ):
+        _add_placement_item(profile, practice)
     if practice.position >= len(practice.item_version_ids):
         practice.finished_at = utcnow()
         if practice.assignment is not None and practice.assignment.completed_at is None:
             practice.assignment.completed_at = utcnow()
+        if practice.mode == SetMode.PLACEMENT:
+            db.session.flush()
+            if practice.level == "A1.1":
+                profile.practice_level = "A1.1"
+            else:
+                finish_placement(profile)
     db.session.flush()
     return attempt
 
