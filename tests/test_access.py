@@ -39,6 +39,8 @@ MATRIX: dict[str, object] = {
     "account.my_data": SIGNED_IN,
     "account.my_data_json": SIGNED_IN,
     "account.erasure": {L},
+    "account.attestation": {L},
+    "main.check_attestation": PUBLIC,
     "learners.index": {R},
     "learners.enrol": {R},
     "learners.show": {R},

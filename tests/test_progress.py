@@ -405,3 +405,20 @@ def test_learner_who_does_not_read_yet_gets_pictures_and_sound(app, make, real_b
         make.run(lambda: db.session.get(LearnerProfile, profile_id).practice_level)
         == "A1.1"
     )
+
+
+def test_learner_prints_an_attestation_anyone_can_check(learner, make, bank, app):
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    page = learner.post("/compte/attestation").get_data(as_text=True)
+    assert "Attestation de suivi" in page
+    assert "n’est pas une certification officielle" in page
+    import re
+
+    code = re.search(r"Code de vérification : ([A-Z0-9-]{14})", page).group(1)
+    checker = app.test_client()
+    check = checker.get(f"/attestation/{code.lower()}")
+    assert check.status_code == 200
+    assert "authentique" in check.get_data(as_text=True)
+    assert "Amina" in check.get_data(as_text=True)
+    assert checker.get("/attestation/AAAA-BBBB-CCCC").status_code == 404
+    assert checker.get("/attestation/x").status_code == 404

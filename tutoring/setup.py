@@ -67,6 +67,12 @@ def register_request_hooks(app: Flask) -> None:
     security.init_app(app)
 
 
+def _as_date(value: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value)
+
+
 def register_template_helpers(app: Flask) -> None:
     from tutoring.admin.forms import audit_label, role_label
     from tutoring.practice.labels import THEME_LABELS
@@ -80,6 +86,7 @@ def register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         audit_label=audit_label,
         theme_label=theme_label,
+        as_date=_as_date,
     )
     app.jinja_env.globals.update(
         native_name=i18n.native_name,

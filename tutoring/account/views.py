@@ -7,6 +7,7 @@ import json
 import segno
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -28,13 +29,14 @@ from tutoring.account.forms import (
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm
 from tutoring.models import Role
+from tutoring.practice.labels import SKILL_LABELS
 from tutoring.security import (
     allowed_before_2fa,
     needs_second_factor,
     roles_required,
     signed_in,
 )
-from tutoring.services import audit, twofactor
+from tutoring.services import attestations, audit, twofactor
 from tutoring.services.accounts import set_password
 from tutoring.services.learners import export_user_data, request_erasure
 from tutoring.services.mail import send_mail
@@ -202,4 +204,18 @@ def erasure() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("account.overview"))
     return render_template("account/erasure.html", form=form, profile=profile), (
         400 if form.errors else 200
+    )
+
+
+@bp.post("/attestation")
+@roles_required(Role.LEARNER)
+def attestation() -> str:
+    """Issue a printable progress record with a verification code."""
+    profile = current_user.learner_profile
+    if profile is None or not ConfirmForm().validate_on_submit():
+        abort(400)
+    record = attestations.issue(profile)
+    db.session.commit()
+    return render_template(
+        "account/attestation.html", record=record, skill_labels=SKILL_LABELS
     )

@@ -100,6 +100,23 @@ def charter() -> str:
     return render_template("main/charter.html", version=CHARTER_VERSION)
 
 
+@bp.get("/attestation/<code>")
+@public
+@allowed_before_2fa
+def check_attestation(code: str) -> tuple[str, int]:
+    """Anyone given an attestation's code can check that it is genuine."""
+    from tutoring.practice.labels import SKILL_LABELS
+    from tutoring.services.attestations import find
+
+    record = find(code[:30])
+    return (
+        render_template(
+            "main/attestation_check.html", record=record, skill_labels=SKILL_LABELS
+        ),
+        200 if record else 404,
+    )
+
+
 @bp.get("/sante")
 @public
 @allowed_before_2fa

@@ -12,7 +12,7 @@ from tutoring.models.accounts import (
     UserRole,
     UserSession,
 )
-from tutoring.models.exams import CivicExam
+from tutoring.models.exams import Attestation, CivicExam
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -37,6 +37,7 @@ __all__ = [
     "AgeBand",
     "ApiToken",
     "Assignment",
+    "Attestation",
     "ExternalLevel",
     "ItemStat",
     "LevelSource",

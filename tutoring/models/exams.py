@@ -28,3 +28,20 @@ class CivicExam(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[int | None] = mapped_column(Integer)
+
+
+class Attestation(db.Model):
+    """A progress record (attestation de suivi) given to a learner, checkable by its code.
+
+    The content is frozen at issue so that the check shows what was printed.
+    """
+
+    __tablename__ = "attestations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
