@@ -29,18 +29,26 @@ def select_set(
     pool = [
         i for i in items if i.level == level and (theme is None or i.theme == theme)
     ]
-    fresh = [i for i in pool if i.id not in recent]
-    stale = [i for i in pool if i.id in recent]
-    rng.shuffle(fresh)
-    rng.shuffle(stale)
     skills = list(SKILLS)
     rng.shuffle(skills)
     chosen: list[Item] = []
     reviewed = [0]
-    for group in (fresh, stale):  # recent items only when nothing else is left
+    for group in _fresh_then_recent(pool, recent, rng):
         _round_robin(group, skills, chosen, reviewed, size)
     rng.shuffle(chosen)
     return chosen
+
+
+def _fresh_then_recent(
+    pool: list[Item], recent: frozenset[str], rng: random.Random
+) -> tuple[list[Item], list[Item]]:
+    """Split a pool, shuffled: items not answered recently, then the recent ones
+    (used only when nothing else is left)."""
+    fresh = [i for i in pool if i.id not in recent]
+    stale = [i for i in pool if i.id in recent]
+    rng.shuffle(fresh)
+    rng.shuffle(stale)
+    return fresh, stale
 
 
 def _round_robin(
@@ -98,11 +106,7 @@ def adaptive_set(
             if i.skill == skill and i.level == levels[skill] and i.id not in taken
         ]
 
-    weak_pool = pool(weakest)
-    weak_fresh = [i for i in weak_pool if i.id not in recent]
-    weak_stale = [i for i in weak_pool if i.id in recent]
-    rng.shuffle(weak_fresh)
-    rng.shuffle(weak_stale)
+    weak_fresh, weak_stale = _fresh_then_recent(pool(weakest), recent, rng)
     reviewed = [sum(1 for i in chosen if i.type in REVIEWED_TYPES)]
     for item in weak_fresh + weak_stale:
         if len(chosen) - len(reviews[:max_reviews]) >= focus:
@@ -115,13 +119,9 @@ def adaptive_set(
         taken.add(item.id)
     others = [s for s in SKILLS if s != weakest]
     rest = [i for s in others for i in pool(s)]
-    fresh = [i for i in rest if i.id not in recent]
-    stale = [i for i in rest if i.id in recent]
-    rng.shuffle(fresh)
-    rng.shuffle(stale)
     skills = list(others)
     rng.shuffle(skills)
-    for group in (fresh, stale):
+    for group in _fresh_then_recent(rest, recent, rng):
         _round_robin(group, skills, chosen, reviewed, size)
     head, tail = (
         chosen[: len(reviews[:max_reviews])],

@@ -127,9 +127,11 @@ def bench_practice(app, sets: int = 20) -> None:
         db.session.commit()
     client = app.test_client()
     client.post("/connexion", data={"login": username, "password": PASSWORD})
-    show, answer, feedback = [], [], []
+    show, answer, feedback, new = [], [], [], []
     for _ in range(sets):
+        started = time.perf_counter()
         location = client.post("/pratique/nouvelle").headers["Location"]
+        new.append((time.perf_counter() - started) * 1000)
         for _ in range(10):
             started = time.perf_counter()
             page = client.get(location).get_data(as_text=True)

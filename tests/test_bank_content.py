@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections import defaultdict
-from pathlib import Path
-
-import pytest
 
 from exercises.loading import BANK, LEVEL_FOLDERS, load_bank
 from exercises.model import REVIEWED_TYPES, SKILLS, TYPES
 from exercises.scoring import grade
+from tests.spelling import allow_list, unknown_words
 from tutoring import PROJECT_ROOT
 
 STATIC = PROJECT_ROOT / "static"
@@ -134,31 +129,13 @@ def _french_strings(item) -> list[str]:
 
 
 def test_every_french_word_passes_the_spell_check(tmp_path):
-    hunspell = shutil.which("hunspell")
-    if not hunspell or not Path("/usr/share/hunspell/fr.dic").exists():
-        message = "spell check skipped: apt-get install hunspell hunspell-fr"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    allowed: set[str] = set()
-    for folder in LEVEL_FOLDERS.values():
-        path = BANK / folder / "allowlist.txt"
-        if path.exists():
-            allowed |= {
-                w.strip()
-                for w in path.read_text(encoding="utf-8").splitlines()
-                if w.strip()
-            }
-    personal = tmp_path / "allow.dic"
-    personal.write_text("\n".join(sorted(allowed)) + "\n", encoding="utf-8")
+    allowed = allow_list(
+        [BANK / folder / "allowlist.txt" for folder in LEVEL_FOLDERS.values()]
+    )
     texts = {item.id: "\n".join(_french_strings(item)) for item in ITEMS}
-    out = subprocess.run(
-        [hunspell, "-d", "fr", "-p", str(personal), "-l"],
-        input="\n".join(texts.values()), capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    unknown = {w.strip('.,;:!?«»()"') for w in out} - allowed - {""}
+    unknown = unknown_words("\n".join(texts.values()), allowed, tmp_path)
     where = {w: next((i for i, t in texts.items() if w in t), "?") for w in unknown}
-    assert not unknown, {w: where[w] for w in unknown}
+    assert not unknown, where
 
 
 def test_bank_loads_into_the_database_once(app):

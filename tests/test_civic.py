@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from exercises.civic import BLUEPRINT, CIVIC, MENTIONS, build_exam, load_civic
 from tests.conftest import card_login
+from tests.spelling import allow_list, unknown_words
 from tutoring.extensions import db
 from tutoring.models import CivicExam, Role
 from tutoring.models.base import utcnow
@@ -55,29 +52,11 @@ def test_each_mention_can_draw_three_different_exams():
 
 
 def test_civic_questions_pass_the_spell_check(tmp_path):
-    hunspell = shutil.which("hunspell")
-    if not hunspell or not Path("/usr/share/hunspell/fr.dic").exists():
-        if os.environ.get("CI"):
-            pytest.fail("spell check: apt-get install hunspell hunspell-fr")
-        pytest.skip("spell check skipped: apt-get install hunspell hunspell-fr")
-    allowed = set()
-    for path in CIVIC.glob("allowlist-*.txt"):
-        allowed |= {
-            w.strip()
-            for w in path.read_text(encoding="utf-8").splitlines()
-            if w.strip()
-        }
-    personal = tmp_path / "allow.dic"
-    personal.write_text("\n".join(sorted(allowed)) + "\n", encoding="utf-8")
+    allowed = allow_list(sorted(CIVIC.glob("allowlist-*.txt")))
     text = "\n".join(
         "\n".join([q.question, *q.choices, q.explanation]) for q in QUESTIONS
     )
-    out = subprocess.run(
-        [hunspell, "-d", "fr", "-p", str(personal), "-l"],
-        input=text, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    unknown = {w.strip('.,;:!?«»()"') for w in out} - allowed - {""}
-    assert unknown == set()
+    assert unknown_words(text, allowed, tmp_path) == set()
 
 
 def test_broken_civic_file_is_reported(tmp_path):
