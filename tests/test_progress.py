@@ -422,3 +422,20 @@ def test_learner_prints_an_attestation_anyone_can_check(learner, make, bank, app
     assert "Amina" in check.get_data(as_text=True)
     assert checker.get("/attestation/AAAA-BBBB-CCCC").status_code == 404
     assert checker.get("/attestation/x").status_code == 404
+
+
+def test_mastery_needs_four_right_among_the_last_five():
+    from exercises.mastery import mastery
+
+    assert not mastery([1, 1, 1]).mastered
+    assert mastery([0, 1, 1, 1, 1]).mastered
+    assert not mastery([1, 1, 1, 1, 0, 0]).mastered  # only the last five count
+    assert mastery([0.5, 1, 0.9, 1, 0.8]).right == 4
+
+
+def test_units_show_their_can_do_and_mastery(learner, make, bank):
+    for _ in range(4):
+        _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    page = learner.get("/").get_data(as_text=True)
+    assert "Je peux comprendre un rendez-vous chez le médecin." in page
+    assert "Acquis" in page

@@ -251,6 +251,7 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
         "skills": skills,
         "civic_exams": exams,
         "reviews_due": len(due_reviews(profile)),
+        "units": unit_mastery(profile),
         "activity": activity(profile),
     }
 
@@ -294,3 +295,43 @@ def recent_attempts(
             .limit(limit)
         ).all()
     ]
+
+
+@dataclass
+class UnitProgress:
+    unit: str
+    title: str
+    can_do: str
+    level: str
+    right: int
+    answered: int
+    mastered: bool
+
+
+def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
+    """Can-do statements the learner has worked on, most recent first, with mastery."""
+    from exercises.mastery import WINDOW, mastery
+
+    rows = db.session.execute(
+        select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload, Attempt.score)
+        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .order_by(Attempt.id)
+    ).all()
+    scores: dict[str, list[float]] = defaultdict(list)
+    info: dict[str, tuple[str, str, str]] = {}
+    order: list[str] = []
+    for unit, level, payload, score in rows:
+        scores[unit].append(score)
+        info[unit] = (payload["unit_title"], payload["can_do"], level)
+        if unit in order:
+            order.remove(unit)
+        order.append(unit)
+    result = []
+    for unit in reversed(order[-limit:]):
+        judged = mastery(scores[unit])
+        title, can_do, level = info[unit]
+        result.append(
+            UnitProgress(unit, title, can_do, level, judged.right, WINDOW, judged.mastered)
+        )
+    return result
