@@ -11,10 +11,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
+from exercises.mock import SECTIONS
 from tutoring.exams import bp
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm
-from tutoring.models import CivicExam, LearnerProfile, Role
+from tutoring.models import CivicExam, LanguageExam, LearnerProfile, Role
 from tutoring.security import roles_required
 from tutoring.services import exams as service
 
@@ -55,6 +56,7 @@ def index() -> str:
         mentions=[(m, MENTION_LABELS[m]) for m in MENTIONS],
         chosen=service.default_mention(profile),
         exams=service.exams_of(profile),
+        language_exams=service.language_exams_of(profile),
         labels=MENTION_LABELS,
         pass_mark=PASS_MARK,
         total=QUESTIONS_PER_EXAM,
@@ -150,4 +152,80 @@ def civic_result(exam_id: int) -> BaseResponse | str:
         theme_labels=CIVIC_THEME_LABELS,
         labels=MENTION_LABELS,
         pass_mark=PASS_MARK,
+    )
+
+
+def _own_language_exam(exam_id: int) -> LanguageExam:
+    exam = db.session.get(LanguageExam, exam_id)
+    if exam is None or exam.learner_id != _profile().id:
+        abort(404)
+    return exam
+
+
+SECTION_LABELS = {
+    "CO": _l("Compréhension orale"),
+    "CE": _l("Compréhension écrite"),
+    "EE": _l("Expression écrite"),
+    "EO": _l("Expression orale"),
+}
+
+
+@bp.post("/francais")
+@roles_required(Role.LEARNER)
+def start_language() -> BaseResponse:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    exam = service.start_language_exam(_profile())
+    db.session.commit()
+    return redirect(url_for("exams.language", exam_id=exam.id))
+
+
+@bp.get("/francais/<int:exam_id>")
+@roles_required(Role.LEARNER)
+def language(exam_id: int) -> BaseResponse | str:
+    exam = _own_language_exam(exam_id)
+    sets = service.section_sets(exam)
+    for practice in sets:
+        if practice is not None:
+            service.close_expired_section(practice)
+    service.finish_if_complete(exam)
+    db.session.commit()
+    if exam.finished_at is not None:
+        return redirect(url_for("exams.language_result", exam_id=exam.id))
+    return render_template(
+        "exams/language.html",
+        exam=exam,
+        sections=list(zip(SECTIONS, sets, strict=True)),
+        labels=SECTION_LABELS,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/francais/<int:exam_id>/partie")
+@roles_required(Role.LEARNER)
+def language_section(exam_id: int) -> BaseResponse:
+    exam = _own_language_exam(exam_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        practice = service.start_section(_profile(), exam)
+    except service.ExamError:
+        db.session.commit()
+        return redirect(url_for("exams.language_result", exam_id=exam.id))
+    db.session.commit()
+    return redirect(url_for("practice.play", set_id=practice.id))
+
+
+@bp.get("/francais/<int:exam_id>/resultat")
+@roles_required(Role.LEARNER)
+def language_result(exam_id: int) -> BaseResponse | str:
+    exam = _own_language_exam(exam_id)
+    if exam.finished_at is None:
+        return redirect(url_for("exams.language", exam_id=exam.id))
+    return render_template(
+        "exams/language_result.html",
+        exam=exam,
+        results=service.language_results(exam),
+        labels=SECTION_LABELS,
+        sets=service.section_sets(exam),
     )

@@ -12,7 +12,7 @@ from tutoring.models.accounts import (
     UserRole,
     UserSession,
 )
-from tutoring.models.exams import Attestation, CivicExam
+from tutoring.models.exams import Attestation, CivicExam, LanguageExam
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -45,6 +45,7 @@ __all__ = [
     "Attempt",
     "CivicExam",
     "ItemVersion",
+    "LanguageExam",
     "PracticeSet",
     "SetMode",
     "Submission",

@@ -45,3 +45,18 @@ class Attestation(db.Model):
     )
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LanguageExam(db.Model):
+    """A mock French exam in the TCF IRN format: four timed sections, each a practice
+    set (`practice_sets.exam_id`), taken in order, one try each."""
+
+    __tablename__ = "language_exams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    target: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -50,6 +50,7 @@ class SetMode(enum.StrEnum):
     THEME = "theme"
     HOMEWORK = "homework"
     PLACEMENT = "placement"
+    MOCK = "mock"
 
 
 class Assignment(db.Model):
@@ -93,6 +94,11 @@ class PracticeSet(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A timed section of a mock exam: answers after the deadline are refused.
+    exam_id: Mapped[int | None] = mapped_column(
+        ForeignKey("language_exams.id", ondelete="CASCADE"), index=True
+    )
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assignment: Mapped[Assignment | None] = relationship()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -36,6 +37,7 @@ ERRORS = {
     "audio_type": lambda: _("Ce fichier n’est pas un enregistrement audio accepté."),
     "audio_empty": lambda: _("L’enregistrement est vide."),
     "audio_size": lambda: _("L’enregistrement est trop long (5 Mo au plus)."),
+    "time_over": lambda: _("Le temps de cette partie est écoulé."),
 }
 
 
@@ -252,6 +254,8 @@ def _response_from_form(item: Item) -> dict[str, Any]:
 @roles_required(Role.LEARNER)
 def play(set_id: int) -> BaseResponse | tuple[str, int]:
     practice = _own_set(set_id)
+    if practice.exam_id is not None and _section_closed(practice):
+        return redirect(url_for("exams.language", exam_id=practice.exam_id))
     if request.method == "POST":
         return _answer(practice)
     version = service.current_version(practice)
@@ -260,9 +264,23 @@ def play(set_id: int) -> BaseResponse | tuple[str, int]:
     return _render_item(practice, version), 200
 
 
+def _section_closed(practice: PracticeSet) -> bool:
+    """A mock exam section: closed when its time is over or all is answered."""
+    from tutoring.services.exams import close_expired_section
+
+    closed = close_expired_section(practice)
+    db.session.commit()
+    return closed
+
+
 def _render_item(practice: PracticeSet, version: Any, error: str | None = None) -> str:
     item = service.item_of(version)
     seed = f"{practice.id}-{practice.position}"
+    left = None
+    if practice.deadline is not None:
+        from tutoring.models.base import utcnow
+
+        left = max(0, math.ceil((practice.deadline - utcnow()).total_seconds() / 60))
     return render_template(
         "practice/item.html",
         practice=practice,
@@ -275,6 +293,8 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
         error=error,
         form=ConfirmForm(),
         skill_labels=SKILL_LABELS,
+        minutes_left=left,
+        deadline=practice.deadline.isoformat() if practice.deadline else None,
     )
 
 
@@ -311,10 +331,22 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
         )
     except service.PracticeError as exc:
         db.session.rollback()
+        if exc.code == "time_over" and practice.exam_id is not None:
+            from tutoring.services.exams import close_expired_section
+
+            close_expired_section(practice)
+            db.session.commit()
+            flash(_("Le temps de cette partie est écoulé."), "info")
+            return redirect(url_for("exams.language", exam_id=practice.exam_id))
         status = 413 if exc.code == "audio_size" else 400
         return _render_item(practice, version, error=ERRORS[exc.code]()), status
     db.session.commit()
-    if practice.mode == SetMode.PLACEMENT:  # no correction during the placement test
+    if practice.exam_id is not None and practice.finished_at is not None:
+        return redirect(url_for("exams.language", exam_id=practice.exam_id))
+    if practice.mode in (
+        SetMode.PLACEMENT,
+        SetMode.MOCK,
+    ):  # no correction until the end
         return redirect(url_for("practice.play", set_id=practice.id))
     return redirect(url_for("practice.feedback", set_id=practice.id, position=position))
 
@@ -323,6 +355,8 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
 @roles_required(Role.LEARNER)
 def feedback(set_id: int, position: int) -> str:
     practice = _own_set(set_id)
+    if practice.mode == SetMode.MOCK and practice.finished_at is None:
+        abort(404)  # no correction while the exam section runs
     attempt = next(
         (a for a in service.set_attempts(practice) if a.position == position), None
     )
@@ -343,6 +377,8 @@ def feedback(set_id: int, position: int) -> str:
 @roles_required(Role.LEARNER)
 def summary(set_id: int) -> BaseResponse | str:
     practice = _own_set(set_id)
+    if practice.exam_id is not None:
+        return redirect(url_for("exams.language", exam_id=practice.exam_id))
     if practice.finished_at is None:
         return redirect(url_for("practice.play", set_id=practice.id))
     attempts = service.set_attempts(practice)

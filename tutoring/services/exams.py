@@ -16,8 +16,16 @@ from exercises.civic import (
     build_exam,
     load_civic,
 )
+from exercises.mock import SECTIONS
 from tutoring.extensions import db
-from tutoring.models import CivicExam, FrenchGoal, LearnerProfile
+from tutoring.models import (
+    CivicExam,
+    FrenchGoal,
+    LanguageExam,
+    LearnerProfile,
+    PracticeSet,
+    SetMode,
+)
 from tutoring.models.base import utcnow
 
 PAGE_SIZE = 5
@@ -142,3 +150,120 @@ def by_theme(exam: CivicExam) -> dict[str, tuple[int, int]]:
         right, total = result.get(q["theme"], (0, 0))
         result[q["theme"]] = (right + (1 if given == q["answer"] else 0), total + 1)
     return result
+
+
+# --- Mock French exam in the TCF IRN format -------------------------------------------
+
+
+def start_language_exam(profile: LearnerProfile) -> LanguageExam:
+    """Open a mock French exam; its four sections start one after the other."""
+    from tutoring.services.progress import target_level
+
+    exam = LanguageExam(learner_id=profile.id, target=target_level(profile))
+    db.session.add(exam)
+    db.session.flush()
+    return exam
+
+
+def section_sets(exam: LanguageExam) -> list[PracticeSet | None]:
+    """The practice set of each section, in order (None: not started)."""
+    rows = db.session.scalars(
+        select(PracticeSet)
+        .where(PracticeSet.exam_id == exam.id)
+        .order_by(PracticeSet.id)
+    ).all()
+    result: list[PracticeSet | None] = list(rows)[: len(SECTIONS)]
+    return result + [None] * (len(SECTIONS) - len(result))
+
+
+def close_expired_section(practice: PracticeSet, now: datetime | None = None) -> bool:
+    """Close a timed section whose time is over; return whether it is closed now."""
+    now = now or utcnow()
+    if practice.finished_at is None and practice.deadline and now >= practice.deadline:
+        practice.finished_at = practice.deadline
+        if practice.exam_id is not None:
+            exam = db.session.get(LanguageExam, practice.exam_id)
+            if exam is not None:
+                finish_if_complete(exam)
+        return True
+    return practice.finished_at is not None
+
+
+def finish_if_complete(exam: LanguageExam) -> None:
+    sets = section_sets(exam)
+    if exam.finished_at is None and all(s is not None and s.finished_at for s in sets):
+        exam.finished_at = max(s.finished_at for s in sets if s and s.finished_at)
+
+
+def start_section(
+    profile: LearnerProfile, exam: LanguageExam, rng: random.Random | None = None
+) -> PracticeSet:
+    """Start the next section: its items drawn, its clock running."""
+    from exercises.mock import draw_section
+    from tutoring.services.practice import active_versions, item_of, recent_item_ids
+
+    sets = section_sets(exam)
+    for practice in sets:
+        if practice is not None and practice.finished_at is None:
+            close_expired_section(practice)
+            if practice.finished_at is None:
+                return practice  # the current section goes on
+    index = next((n for n, s in enumerate(sets) if s is None), None)
+    if index is None:
+        raise ExamError("finished")
+    section = SECTIONS[index]
+    versions = {v.item_id: v for v in active_versions()}
+    items = draw_section(
+        [item_of(v) for v in versions.values()],
+        section,
+        rng or random.Random(),  # noqa: S311 - drawing items, not security
+        recent_item_ids(profile),
+    )
+    if not items:
+        raise ExamError("bank")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.MOCK,
+        level=exam.target,
+        exam_id=exam.id,
+        item_version_ids=[versions[i.id].id for i in items],
+        deadline=utcnow() + timedelta(minutes=section.minutes),
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def language_results(exam: LanguageExam) -> list[dict[str, object]]:
+    """Per section: right answers, the level they suggest, and answers awaiting a tutor."""
+    from exercises.estimate import estimate, level_of
+    from tutoring.services.practice import set_attempts
+    from tutoring.services.progress import difficulty_of
+
+    results = []
+    for section, practice in zip(SECTIONS, section_sets(exam), strict=True):
+        attempts = set_attempts(practice) if practice is not None else []
+        marked = [a for a in attempts if a.score is not None]
+        answers = [(difficulty_of(a.item_version), a.score or 0.0) for a in marked]
+        est = estimate(answers)
+        results.append(
+            {
+                "skill": section.skill,
+                "right": round(sum(a.score or 0 for a in marked), 1),
+                "total": len(practice.item_version_ids) if practice else 0,
+                "answered": len(attempts),
+                "pending": len(attempts) - len(marked),
+                "level": level_of(est.value) if marked else None,
+            }
+        )
+    return results
+
+
+def language_exams_of(profile: LearnerProfile) -> list[LanguageExam]:
+    return list(
+        db.session.scalars(
+            select(LanguageExam)
+            .where(LanguageExam.learner_id == profile.id)
+            .order_by(LanguageExam.id.desc())
+        )
+    )

@@ -362,6 +362,7 @@ def unfinished_set(profile: LearnerProfile) -> PracticeSet | None:
             PracticeSet.learner_id == profile.id,
             PracticeSet.finished_at.is_(None),
             PracticeSet.mode.in_([SetMode.LEVEL, SetMode.THEME, SetMode.PLACEMENT]),
+            PracticeSet.exam_id.is_(None),
         )
         .order_by(PracticeSet.id.desc())
     )
@@ -421,6 +422,11 @@ def record_answer(
         if existing.learner_id != profile.id:
             raise PracticeError("client_id")
         return existing
+    if practice.deadline is not None:
+        from tutoring.services.exams import close_expired_section
+
+        if close_expired_section(practice):
+            raise PracticeError("time_over")
     if practice.finished_at is not None or position != practice.position:
         raise PracticeError("stale_position")
     version = current_version(practice)
@@ -471,6 +477,14 @@ def record_answer(
         practice.finished_at = utcnow()
         if practice.assignment is not None and practice.assignment.completed_at is None:
             practice.assignment.completed_at = utcnow()
+        if practice.exam_id is not None:
+            from tutoring.models import LanguageExam
+            from tutoring.services.exams import finish_if_complete
+
+            db.session.flush()
+            exam = db.session.get(LanguageExam, practice.exam_id)
+            if exam is not None:
+                finish_if_complete(exam)
         if practice.mode == SetMode.PLACEMENT:
             db.session.flush()
             if practice.level == "A1.1":

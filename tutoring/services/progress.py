@@ -332,6 +332,8 @@ def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]
         judged = mastery(scores[unit])
         title, can_do, level = info[unit]
         result.append(
-            UnitProgress(unit, title, can_do, level, judged.right, WINDOW, judged.mastered)
+            UnitProgress(
+                unit, title, can_do, level, judged.right, WINDOW, judged.mastered
+            )
         )
     return result

@@ -1,0 +1,152 @@
+"""The mock French exam in the TCF format: four timed sections, no correction until
+the end, results per skill, never presented as an official score."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from exercises.loading import BANK, load_bank
+from exercises.mock import SECTIONS, draw_section
+from tests.conftest import card_login
+from tests.test_bank_content import key_response
+from tutoring.extensions import db
+from tutoring.models import ItemVersion, LanguageExam, PracticeSet, Role
+from tutoring.models.base import utcnow
+from tutoring.services.practice import item_of, sync_bank
+
+ITEMS, _ = load_bank(BANK, check_audio=False)
+
+
+def test_sections_follow_the_tcf_format():
+    rng = random.Random(3)
+    co, ce, ee, eo = (draw_section(ITEMS, s, rng, frozenset()) for s in SECTIONS)
+    assert (len(co), len(ce), len(ee), len(eo)) == (25, 25, 3, 3)
+    assert {i.skill for i in co} == {"CO"}
+    assert {i.skill for i in ce} == {"CE"}
+    assert {i.type for i in ee} == {"short_writing"}
+    assert {i.type for i in eo} == {"oral_production"}
+    order = ["A1.1", "A1", "A2", "B1", "B2"]
+    assert [order.index(i.level) for i in co] == sorted(
+        order.index(i.level) for i in co
+    )
+    assert [s.minutes for s in SECTIONS] == [20, 35, 30, 10]
+
+
+@pytest.fixture
+def learner(app, make):
+    items, _ = load_bank(BANK, check_audio=False)
+    with app.app_context():
+        sync_bank(items)
+        db.session.commit()
+    referent = make.user("claire", Role.REFERENT)
+    _profile, user_id = make.learner(referent, first_name="Amina")
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    return client
+
+
+def _latest(make, model):
+    return make.run(lambda: db.session.scalar(select(model).order_by(model.id.desc())))
+
+
+def _answer_all(client, make, practice_id: int) -> None:
+    for _ in range(30):
+        practice = make.run(lambda: db.session.get(PracticeSet, practice_id))
+        if practice.finished_at is not None:
+            return
+        page = client.get(f"/pratique/serie/{practice_id}").get_data(as_text=True)
+        fields = dict(
+            re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page)
+        )
+        version_id = practice.item_version_ids[practice.position]
+        item = item_of(
+            make.run(lambda vid=version_id: db.session.get(ItemVersion, vid))
+        )
+        reply = client.post(
+            f"/pratique/serie/{practice_id}", data={**fields, **key_response(item)}
+        )
+        assert reply.status_code == 302
+
+
+def _expire(make, practice_id: int) -> None:
+    def run():
+        db.session.get(PracticeSet, practice_id).deadline = utcnow() - timedelta(
+            seconds=1
+        )
+
+    make.run(run)
+
+
+def test_learner_sits_the_mock_french_exam(learner, make):
+    assert "Examen blanc de français" in learner.get("/examens/").get_data(as_text=True)
+    assert learner.post("/examens/francais").status_code == 302
+    exam = _latest(make, LanguageExam)
+    overview = learner.get(f"/examens/francais/{exam.id}").get_data(as_text=True)
+    assert "Compréhension orale" in overview
+    assert "ce n’est pas un score officiel du TCF" in overview
+
+    learner.post(f"/examens/francais/{exam.id}/partie")
+    listening = _latest(make, PracticeSet)
+    assert len(listening.item_version_ids) == 25
+    page = learner.get(f"/pratique/serie/{listening.id}").get_data(as_text=True)
+    assert "Temps restant : 20 minutes" in page
+    assert (
+        learner.get(f"/pratique/serie/{listening.id}/correction/0").status_code == 404
+    )
+    _answer_all(learner, make, listening.id)
+    assert "terminée" in learner.get(f"/examens/francais/{exam.id}").get_data(
+        as_text=True
+    )
+
+    learner.post(f"/examens/francais/{exam.id}/partie")
+    reading = _latest(make, PracticeSet)
+    assert reading.id != listening.id
+    _expire(make, reading.id)
+    page = learner.get(f"/pratique/serie/{reading.id}")
+    assert page.status_code == 302  # time over: back to the exam
+    for _ in range(2):
+        learner.post(f"/examens/francais/{exam.id}/partie")
+        _expire(make, _latest(make, PracticeSet).id)
+    result = learner.get(f"/examens/francais/{exam.id}", follow_redirects=True)
+    body = result.get_data(as_text=True)
+    assert "Résultat de l’examen blanc de français" in body
+    assert "25 sur 25" in body or "25.0 sur 25" in body
+    assert "ce n’est pas un score officiel du TCF" in body
+    assert _latest(make, LanguageExam).finished_at is not None
+
+
+def test_a_late_answer_is_refused(learner, make):
+    learner.post("/examens/francais")
+    exam = _latest(make, LanguageExam)
+    learner.post(f"/examens/francais/{exam.id}/partie")
+    section = _latest(make, PracticeSet)
+    page = learner.get(f"/pratique/serie/{section.id}").get_data(as_text=True)
+    fields = dict(
+        re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page)
+    )
+    _expire(make, section.id)
+    reply = learner.post(
+        f"/pratique/serie/{section.id}", data={**fields, "choice": "0"}
+    )
+    assert reply.status_code == 302
+    assert f"/examens/francais/{exam.id}" in reply.headers["Location"]
+    from tutoring.models import Attempt
+
+    assert make.run(lambda: db.session.scalar(select(Attempt))) is None
+
+
+def test_another_learner_cannot_open_my_french_exam(learner, make, app):
+    learner.post("/examens/francais")
+    exam = _latest(make, LanguageExam)
+    referent = make.user("ref-b", Role.REFERENT, structure="Autre")
+    _p, other_id = make.learner(referent, first_name="Oksana")
+    other = app.test_client()
+    card_login(other, make.card(other_id, referent))
+    assert other.get(f"/examens/francais/{exam.id}").status_code == 404
+    assert other.post(f"/examens/francais/{exam.id}/partie").status_code == 404
+    assert other.get(f"/examens/francais/{exam.id}/resultat").status_code == 404
