@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,7 @@ from tutoring.services.learners import LearnerData, enrol_learner, issue_login_c
 from tutoring.services.passwords import hash_password
 
 PASSWORD = "une phrase assez longue"
+UPLOADS = tempfile.mkdtemp(prefix="tutoring-uploads-")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -50,6 +52,7 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "REQUIRE_2FA_ROLES": ["coordinator", "admin"],
         "SERVER_NAME": "localhost",
+        "UPLOAD_FOLDER": UPLOADS,
     }
     config.update(overrides)
     return config

@@ -75,6 +75,9 @@ def defaults(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "HSTS_SECONDS": _int("HSTS_SECONDS", 31536000),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        "UPLOAD_FOLDER": os.environ.get(
+            "UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads")
+        ),
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
         "INACTIVE_MONTHS": _int("INACTIVE_MONTHS", 24),
         "ERASURE_NOTICE_DAYS": _int("ERASURE_NOTICE_DAYS", 30),

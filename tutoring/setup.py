@@ -121,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     from tutoring.learners import bp as learners_bp
     from tutoring.main import bp as main_bp
     from tutoring.practice import bp as practice_bp
+    from tutoring.reviews import bp as reviews_bp
+    from tutoring.tutor import bp as tutor_bp
     from tutoring.tutors import bp as tutors_bp
 
     for bp in (
@@ -132,6 +134,8 @@ def register_blueprints(app: Flask) -> None:
         bank_bp,
         learners_bp,
         tutors_bp,
+        tutor_bp,
+        reviews_bp,
         admin_bp,
         coordination_bp,
     ):

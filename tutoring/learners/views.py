@@ -9,6 +9,7 @@ import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -37,14 +38,16 @@ from tutoring.models import (
     AgeBand,
     FrenchGoal,
     LearnerProfile,
+    Pairing,
     Partner,
     PublicCategory,
     Role,
     Sex,
+    User,
 )
 from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
-from tutoring.services import audit
+from tutoring.services import audit, tutoring
 from tutoring.services.accounts import AccountError
 from tutoring.services.learners import (
     LearnerData,
@@ -195,12 +198,99 @@ def show(profile_id: int) -> str:
         level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
         source_labels=SOURCE_LABELS,
         card=active_card(profile.user),
+        pairing=tutoring.open_pairing(profile),
+        suggestions=tutoring.suggestions(profile)[:5],
         labels={
             "category": PUBLIC_CATEGORY_LABELS,
             "goal": GOAL_LABELS,
             "sex": SEX_LABELS,
             "age": AGE_BAND_LABELS,
         },
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:profile_id>/jumelage")
+@roles_required(Role.REFERENT)
+def propose_pairing(profile_id: int) -> BaseResponse:
+    """Propose a volunteer to the learner; the volunteer accepts or declines."""
+    profile = _profile_or_404(profile_id)
+    tutor = db.session.get(User, request.form.get("tutor_id", type=int) or 0)
+    if not ConfirmForm().validate_on_submit() or tutor is None:
+        abort(400)
+    try:
+        tutoring.propose(current_user, profile, tutor)
+    except tutoring.TutoringError:
+        db.session.rollback()
+        flash(
+            _(
+                "Ce jumelage n’est pas possible : la personne est déjà jumelée ou le "
+                "bénévole n’a plus de place."
+            ),
+            "error",
+        )
+        return redirect(url_for("learners.show", profile_id=profile.id))
+    db.session.commit()
+    flash(_("Proposition envoyée au bénévole."), "success")
+    return redirect(url_for("learners.show", profile_id=profile.id))
+
+
+@bp.post("/jumelage/<int:pairing_id>/fin")
+@roles_required(Role.REFERENT)
+def end_pairing(pairing_id: int) -> BaseResponse:
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None or learner_for(current_user, pairing.learner_id) is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        tutoring.end(pairing, request.form.get("reason", ""))
+    except tutoring.TutoringError:
+        abort(409)
+    db.session.commit()
+    flash(_("Le jumelage est terminé."), "success")
+    return redirect(url_for("learners.show", profile_id=pairing.learner_id))
+
+
+@bp.route("/jumelages", methods=["GET", "POST"])
+@roles_required(Role.REFERENT)
+def pairings() -> BaseResponse | str:
+    """Waiting list, and an optimal proposal for all waiting learners at once."""
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        made = 0
+        for value in request.form.getlist("pair"):
+            learner_id, _sep, tutor_id = value.partition(":")
+            if not (learner_id.isdigit() and tutor_id.isdigit()):
+                abort(400)
+            profile = learner_for(current_user, int(learner_id))
+            tutor = db.session.get(User, int(tutor_id))
+            if profile is None or tutor is None:
+                abort(404)
+            try:
+                tutoring.propose(current_user, profile, tutor)
+                made += 1
+            except tutoring.TutoringError:
+                continue
+        db.session.commit()
+        flash(
+            ngettext("%(num)s proposition envoyée.", "%(num)s propositions envoyées.", made),
+            "success",
+        )
+        return redirect(url_for("learners.pairings"))
+    waiting = tutoring.waiting_learners(current_user.structure_id)
+    proposal = (
+        tutoring.optimal_proposal(current_user.structure_id)
+        if request.args.get("proposition")
+        else None
+    )
+    return render_template(
+        "learners/pairings.html",
+        waiting=waiting,
+        proposal=list(zip(waiting, proposal, strict=True))
+        if proposal is not None
+        else None,
         form=ConfirmForm(),
     )
 

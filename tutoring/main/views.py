@@ -17,6 +17,7 @@ from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
 from tutoring.services.practice import open_homework, placement_done
 from tutoring.services.progress import dashboard
+from tutoring.services.tutoring import reviews_for_learner
 
 
 @bp.get("/")
@@ -29,6 +30,7 @@ def home() -> str:
         context["homework"] = open_homework(current_user.learner_profile)
         context["board"] = dashboard(current_user.learner_profile)
         context["placement_done"] = placement_done(current_user.learner_profile)
+        context["reviews"] = reviews_for_learner(current_user.learner_profile, limit=3)
         context["skill_labels"] = SKILL_LABELS
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id

@@ -32,6 +32,7 @@ from tutoring.models.profiles import (
     TutorStatus,
 )
 from tutoring.models.progress import ExternalLevel, ItemStat, LevelSource, ReviewCard
+from tutoring.models.tutoring import Pairing, PairingStatus, Review
 
 __all__ = [
     "AgeBand",
@@ -46,7 +47,10 @@ __all__ = [
     "CivicExam",
     "ItemVersion",
     "LanguageExam",
+    "Pairing",
+    "PairingStatus",
     "PracticeSet",
+    "Review",
     "SetMode",
     "Submission",
     "SubmissionStatus",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from tutoring.extensions import db
 from tutoring.models.accounts import User, enum_column
 from tutoring.models.base import UTCDateTime, utcnow
 from tutoring.models.profiles import LearnerProfile
+
+if TYPE_CHECKING:
+    from tutoring.models.tutoring import Review
 
 
 class ItemVersion(db.Model):
@@ -138,6 +141,7 @@ class Attempt(db.Model):
     )
 
     item_version: Mapped[ItemVersion] = relationship()
+    learner: Mapped[LearnerProfile] = relationship()
     submission: Mapped[Submission | None] = relationship(
         back_populates="attempt", uselist=False, cascade="all, delete-orphan"
     )
@@ -167,3 +171,6 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="submission")
+    review: Mapped[Review | None] = relationship(
+        uselist=False, cascade="all, delete-orphan"
+    )

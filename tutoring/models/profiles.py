@@ -120,6 +120,9 @@ class TutorProfile(db.Model):
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structures.id"), index=True
     )
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_learners: Mapped[int] = mapped_column(Integer, default=2)
+    bio: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship(
         back_populates="tutor_profile", foreign_keys=[user_id]

@@ -388,7 +388,7 @@ def store_audio(data: bytes, mime: str) -> str:
         data[offset : offset + len(magic)] == magic for offset, magic in signatures
     ):
         raise PracticeError("audio_type")
-    folder = Path(current_app.instance_path) / "uploads" / "audio"
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "audio"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{extension}"
     (folder / name).write_bytes(data)
@@ -396,7 +396,7 @@ def store_audio(data: bytes, mime: str) -> str:
 
 
 def audio_path(name: str) -> Path:
-    return Path(current_app.instance_path) / "uploads" / "audio" / name
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "audio" / Path(name).name
 
 
 def record_answer(

@@ -1,0 +1,118 @@
+"""Review pages. Only the learner's referents and active tutor reach a production."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from tutoring.extensions import db
+from tutoring.forms import ConfirmForm
+from tutoring.models import Role, Submission
+from tutoring.practice.labels import SKILL_LABELS, TYPE_LABELS
+from tutoring.reviews import bp
+from tutoring.security import roles_required
+from tutoring.services import tutoring as service
+from tutoring.services.practice import audio_path, item_of
+
+CRITERIA_LABELS = {
+    "task": _l("La tâche est faite"),
+    "coherence": _l("Le message est clair et bien organisé"),
+    "vocabulary": _l("Les mots sont justes et variés"),
+    "grammar": _l("Les phrases sont correctes"),
+    "pronunciation": _l("La prononciation se comprend bien"),
+}
+LEVEL_LABELS = {
+    0: _l("pas encore"),
+    1: _l("en partie"),
+    2: _l("bien"),
+    3: _l("très bien"),
+}
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    submission = service.submission_for(current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/")
+@roles_required(Role.REFERENT, Role.TUTOR)
+def index() -> str:
+    return render_template(
+        "reviews/index.html",
+        queue=service.review_queue(current_user),
+        type_labels=TYPE_LABELS,
+    )
+
+
+@bp.route("/<int:submission_id>", methods=["GET", "POST"])
+@roles_required(Role.REFERENT, Role.TUTOR)
+def review(submission_id: int) -> BaseResponse | tuple[str, int]:
+    submission = _submission_or_404(submission_id)
+    item = item_of(submission.attempt.item_version)
+    rubric = service.rubric_for(item.type)
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        criteria = {}
+        for key in rubric:
+            value = request.form.get(key, "")
+            if value not in {"0", "1", "2", "3"}:
+                error = _("Donnez une appréciation pour chaque critère.")
+                break
+            criteria[key] = int(value)
+        comment = request.form.get("comment", "")
+        if error is None and len(comment) > 3000:
+            error = _("Le commentaire est trop long (3 000 caractères au plus).")
+        if error is None and submission.review is not None:
+            error = _("Cette production est déjà corrigée.")
+        if error is None:
+            service.record_review(submission, current_user, criteria, comment)
+            db.session.commit()
+            flash(
+                _(
+                    "La correction est enregistrée ; l’apprenant ou l’apprenante la lira."
+                ),
+                "success",
+            )
+            return redirect(url_for("reviews.index"))
+    return (
+        render_template(
+            "reviews/review.html",
+            submission=submission,
+            item=item,
+            rubric=rubric,
+            criteria_labels=CRITERIA_LABELS,
+            level_labels=LEVEL_LABELS,
+            skill_labels=SKILL_LABELS,
+            error=error,
+            form=ConfirmForm(),
+        ),
+        400 if error else 200,
+    )
+
+
+@bp.get("/<int:submission_id>/enregistrement")
+@roles_required(Role.REFERENT, Role.TUTOR)
+def recording(submission_id: int) -> BaseResponse:
+    submission = _submission_or_404(submission_id)
+    if not submission.audio_file:
+        abort(404)
+    return send_audio(submission)
+
+
+def send_audio(submission: Submission) -> BaseResponse:
+    """Serve a stored recording (outside static/, never cached)."""
+    path = audio_path(submission.audio_file or "")
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=submission.audio_mime or "application/octet-stream"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
