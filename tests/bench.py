@@ -172,12 +172,61 @@ def bench_practice(app, sets: int = 20) -> None:
             )
 
 
+def bench_pairing(folder: Path) -> None:
+    """The optimal proposal for 500 waiting learners and 200 tutors (2 places each)."""
+    import random
+
+    from tutoring.models import TutorProfile, TutorStatus
+    from tutoring.services.tutoring import optimal_proposal
+
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'pairing.sqlite'}",
+    })  # fmt: skip
+    rng = random.Random(7)
+    languages = ["ar", "uk", "ru", "en", "fa", "ps", "tr", "es"]
+    with app.app_context():
+        db.create_all()
+        structure = Structure(name="Association Myriade")
+        db.session.add(structure)
+        db.session.flush()
+        referent = User(username="claire", first_name="Claire", structure_id=structure.id)
+        referent.add_role(Role.REFERENT)
+        db.session.add(referent)
+        db.session.flush()
+        for i in range(200):
+            tutor = User(username=f"tuteur{i}", first_name=f"T{i}", structure_id=structure.id)
+            tutor.add_role(Role.TUTOR)
+            db.session.add(tutor)
+            db.session.flush()
+            db.session.add(TutorProfile(
+                user_id=tutor.id, charter_version="2026-11", status=TutorStatus.APPROVED,
+                structure_id=structure.id, languages=rng.sample(languages, 2), max_learners=2,
+            ))  # fmt: skip
+        for i in range(500):
+            enrol_learner(referent, LearnerData(
+                first_name=f"P{i}", public_category=PublicCategory.BPI, arrival_year=2025,
+                goal=FrenchGoal.A2, locale="fr", consent_on=date(2026, 11, 1),
+                languages=rng.sample(languages, 2),
+            ))  # fmt: skip
+        db.session.commit()
+        started = time.perf_counter()
+        proposal = optimal_proposal(structure.id)
+        elapsed = (time.perf_counter() - started) * 1000
+        paired = sum(1 for p in proposal if p)
+        shared = sum(1 for p in proposal if p and p.shared_languages)
+        print(f"optimal pairing 500 learners x 200 tutors: {elapsed:.0f} ms "
+              f"({paired} paired, {shared} with a shared language)")
+        db.engine.dispose()
+
+
 def main() -> None:
     bench_hash()
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(Path(folder))
         bench_pages(app)
         bench_practice(app)
+        bench_pairing(Path(folder))
         with app.app_context():
             db.engine.dispose()
 
