@@ -190,12 +190,16 @@ def bench_pairing(folder: Path) -> None:
         structure = Structure(name="Association Myriade")
         db.session.add(structure)
         db.session.flush()
-        referent = User(username="claire", first_name="Claire", structure_id=structure.id)
+        referent = User(
+            username="claire", first_name="Claire", structure_id=structure.id
+        )
         referent.add_role(Role.REFERENT)
         db.session.add(referent)
         db.session.flush()
         for i in range(200):
-            tutor = User(username=f"tuteur{i}", first_name=f"T{i}", structure_id=structure.id)
+            tutor = User(
+                username=f"tuteur{i}", first_name=f"T{i}", structure_id=structure.id
+            )
             tutor.add_role(Role.TUTOR)
             db.session.add(tutor)
             db.session.flush()
@@ -215,8 +219,10 @@ def bench_pairing(folder: Path) -> None:
         elapsed = (time.perf_counter() - started) * 1000
         paired = sum(1 for p in proposal if p)
         shared = sum(1 for p in proposal if p and p.shared_languages)
-        print(f"optimal pairing 500 learners x 200 tutors: {elapsed:.0f} ms "
-              f"({paired} paired, {shared} with a shared language)")
+        print(
+            f"optimal pairing 500 learners x 200 tutors: {elapsed:.0f} ms "
+            f"({paired} paired, {shared} with a shared language)"
+        )
         db.engine.dispose()
 
 
