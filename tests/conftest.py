@@ -288,3 +288,22 @@ def signed_in(client: FlaskClient, make: Factory) -> Callable[..., int]:
         return user_id
 
     return sign_in
+
+
+@pytest.fixture
+def learner(app: Flask, make: Factory, bank: dict[str, int]) -> FlaskClient:
+    """A learner practising at A2, signed in with their card; `.profile_id` is theirs."""
+    from tutoring.models import LearnerProfile
+
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+
+    def practise_at_a2() -> None:
+        db.session.get(LearnerProfile, profile_id).practice_level = "A2"
+
+    make.run(practise_at_a2)
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    client.profile_id = profile_id  # type: ignore[attr-defined]
+    client.referent_id = referent  # type: ignore[attr-defined]
+    return client

@@ -15,7 +15,6 @@ from tutoring.extensions import db
 from tutoring.models import (
     Assignment,
     Attempt,
-    LearnerProfile,
     PracticeSet,
     Role,
     Submission,
@@ -23,23 +22,6 @@ from tutoring.models import (
 )
 
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 200
-
-
-@pytest.fixture
-def learner(app, make, bank):
-    """A signed-in learner practising at A2, with their profile id."""
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, user_id = make.learner(referent, first_name="Amina")
-    make.run(
-        lambda: setattr(
-            db.session.get(LearnerProfile, profile_id), "practice_level", "A2"
-        )
-    )
-    client = app.test_client()
-    card_login(client, make.card(user_id, referent))
-    client.profile_id = profile_id
-    client.referent_id = referent
-    return client
 
 
 def _set(make) -> PracticeSet:

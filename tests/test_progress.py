@@ -112,21 +112,6 @@ def test_adaptive_set_follows_the_estimates_and_the_weakest_skill():
     assert mixed[:2] == reviews
 
 
-@pytest.fixture
-def learner(app, make, bank):
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, user_id = make.learner(referent, first_name="Amina")
-    make.run(
-        lambda: setattr(
-            db.session.get(LearnerProfile, profile_id), "practice_level", "A2"
-        )
-    )
-    client = app.test_client()
-    card_login(client, make.card(user_id, referent))
-    client.profile_id = profile_id
-    return client
-
-
 def _answer(make, profile_id: int, bank: dict, number: int, response: dict):
     from tutoring.services import practice
 
@@ -231,34 +216,16 @@ def test_referent_records_an_outside_level_and_sees_the_progress(
 
 
 def test_learner_notes_the_date_the_level_is_needed_by(learner, make):
+    def saved() -> str:
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        return profile.target_date.isoformat()
+
     soon = (date.today() + timedelta(days=200)).isoformat()
     learner.post("/pratique/objectif", data={"target_date": soon})
-    assert (
-        make.run(
-            lambda: db.session.get(
-                LearnerProfile, learner.profile_id
-            ).target_date.isoformat()
-        )
-        == soon
-    )
-    learner.post("/pratique/objectif", data={"target_date": "1999-01-01"})
-    assert (
-        make.run(
-            lambda: db.session.get(
-                LearnerProfile, learner.profile_id
-            ).target_date.isoformat()
-        )
-        == soon
-    )
-    learner.post("/pratique/objectif", data={"target_date": "pas une date"})
-    assert (
-        make.run(
-            lambda: db.session.get(
-                LearnerProfile, learner.profile_id
-            ).target_date.isoformat()
-        )
-        == soon
-    )
+    assert make.run(saved) == soon
+    for refused in ("1999-01-01", "pas une date"):
+        learner.post("/pratique/objectif", data={"target_date": refused})
+        assert make.run(saved) == soon
 
 
 def test_inactive_learner_is_flagged_for_the_referent(learner, make, app):
