@@ -82,6 +82,7 @@ def defaults(app: Flask) -> dict[str, Any]:
         "INACTIVE_MONTHS": _int("INACTIVE_MONTHS", 24),
         "ERASURE_NOTICE_DAYS": _int("ERASURE_NOTICE_DAYS", 30),
         "SMALL_CELL_THRESHOLD": _int("SMALL_CELL_THRESHOLD", 11),
+        "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_MODE": _bool("DEMO_MODE", False),
     }

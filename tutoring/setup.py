@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from tutoring.main import bp as main_bp
     from tutoring.practice import bp as practice_bp
     from tutoring.reviews import bp as reviews_bp
+    from tutoring.sessions_bp import bp as sessions_bp
     from tutoring.tutor import bp as tutor_bp
     from tutoring.tutors import bp as tutors_bp
 
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         tutors_bp,
         tutor_bp,
         reviews_bp,
+        sessions_bp,
         admin_bp,
         coordination_bp,
     ):

@@ -274,7 +274,9 @@ def pairings() -> BaseResponse | str:
                 continue
         db.session.commit()
         flash(
-            ngettext("%(num)s proposition envoyée.", "%(num)s propositions envoyées.", made),
+            ngettext(
+                "%(num)s proposition envoyée.", "%(num)s propositions envoyées.", made
+            ),
             "success",
         )
         return redirect(url_for("learners.pairings"))

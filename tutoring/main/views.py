@@ -17,6 +17,7 @@ from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
 from tutoring.services.practice import open_homework, placement_done
 from tutoring.services.progress import dashboard
+from tutoring.services.sessions_tutoring import upcoming_for_learner
 from tutoring.services.tutoring import reviews_for_learner
 
 
@@ -31,6 +32,8 @@ def home() -> str:
         context["board"] = dashboard(current_user.learner_profile)
         context["placement_done"] = placement_done(current_user.learner_profile)
         context["reviews"] = reviews_for_learner(current_user.learner_profile, limit=3)
+        upcoming = upcoming_for_learner(current_user.learner_profile)
+        context["next_session"] = upcoming[0] if upcoming else None
         context["skill_labels"] = SKILL_LABELS
     if current_user.has_role(Role.REFERENT):
         structure_id = current_user.structure_id

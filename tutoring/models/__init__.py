@@ -32,12 +32,20 @@ from tutoring.models.profiles import (
     TutorStatus,
 )
 from tutoring.models.progress import ExternalLevel, ItemStat, LevelSource, ReviewCard
-from tutoring.models.tutoring import Pairing, PairingStatus, Review
+from tutoring.models.tutoring import (
+    Attendance,
+    Pairing,
+    PairingStatus,
+    Review,
+    SessionStatus,
+    TutoringSession,
+)
 
 __all__ = [
     "AgeBand",
     "ApiToken",
     "Assignment",
+    "Attendance",
     "Attestation",
     "ExternalLevel",
     "ItemStat",
@@ -51,6 +59,8 @@ __all__ = [
     "PairingStatus",
     "PracticeSet",
     "Review",
+    "SessionStatus",
+    "TutoringSession",
     "SetMode",
     "Submission",
     "SubmissionStatus",
