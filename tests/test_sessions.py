@@ -237,3 +237,24 @@ def test_bad_booking_input_is_refused_with_a_message(make, pair):
         )
         assert response.status_code == 302
     assert _sessions(make) == []
+
+
+def test_tutoring_hours_reach_the_dashboards_and_the_attestation(app, make, pair):
+    _book(pair, date.today() + timedelta(days=3))
+    [session] = _sessions(make)
+
+    def held():
+        row = db.session.get(TutoringSession, session.id)
+        row.starts_at = utcnow() - timedelta(days=1)
+        row.ends_at = row.starts_at + timedelta(hours=2)
+
+    make.run(held)
+    pair["client"].post(
+        f"/tuteur/seances/{session.id}/compte-rendu",
+        data={"attendance": "present", "minutes": "90"},
+    )
+    learner = app.test_client()
+    card_login(learner, make.card(pair["learner_user"], pair["referent"]))
+    assert "1 h 30" in learner.get("/").get_data(as_text=True)
+    record = learner.post("/compte/attestation").get_data(as_text=True)
+    assert "1 h 30 min" in record

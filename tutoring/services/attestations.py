@@ -48,8 +48,21 @@ def issue(profile: LearnerProfile) -> Attestation:
         .where(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
         .order_by(CivicExam.id)
     ).all()
+    from tutoring.services.exams import language_exams_of, language_results
+    from tutoring.services.sessions_tutoring import tutoring_minutes
+
+    french = [
+        {
+            "date": e.finished_at.date().isoformat(),
+            "levels": {r["skill"]: r["level"] for r in language_results(e)},
+        }
+        for e in language_exams_of(profile)
+        if e.finished_at is not None
+    ]
     content = {
         "name": user.display_name,
+        "tutoring_minutes": tutoring_minutes(profile),
+        "french_exams": french,
         "structure": profile.structure.name,
         "since": profile.enrolled_at.date().isoformat(),
         "target": target_level(profile),

@@ -246,10 +246,16 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
         .order_by(CivicExam.id.desc())
         .limit(5)
     ).all()
+    from tutoring.services.exams import language_exams_of
+    from tutoring.services.sessions_tutoring import tutoring_minutes
+
+    french = [e for e in language_exams_of(profile) if e.finished_at is not None][:3]
     return {
         "target": target,
         "skills": skills,
         "civic_exams": exams,
+        "french_exams": french,
+        "tutoring_minutes": tutoring_minutes(profile),
         "reviews_due": len(due_reviews(profile)),
         "units": unit_mastery(profile),
         "activity": activity(profile),
