@@ -52,5 +52,7 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def text_direction() -> str:
-    return "rtl" if str(get_locale()).split("_")[0] in RTL_LANGUAGES else "ltr"
+def text_direction(locale: str | None = None) -> str:
+    """Writing direction of `locale` (default: the interface language)."""
+    code = locale or str(get_locale())
+    return "rtl" if code.split("_")[0] in RTL_LANGUAGES else "ltr"

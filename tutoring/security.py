@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -148,18 +148,11 @@ def set_security_headers(response: Response) -> Response:
             "Strict-Transport-Security",
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
         )
-    if current_user.is_authenticated or request.endpoint in NO_STORE_ENDPOINTS:
+    if current_user.is_authenticated:
         # Nothing personal stays in a shared computer's cache or back button.
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Vary", "Cookie")
     return response
-
-
-NO_STORE_ENDPOINTS: set[str] = set()
-
-
-def no_store(endpoint_names: Iterable[str]) -> None:
-    NO_STORE_ENDPOINTS.update(endpoint_names)
 
 
 def init_app(app: Flask) -> None:

@@ -319,22 +319,25 @@ def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]
     from exercises.mastery import WINDOW, mastery
 
     rows = db.session.execute(
-        select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload, Attempt.score)
+        select(ItemVersion.unit, Attempt.score)
         .join(Attempt, Attempt.item_version_id == ItemVersion.id)
         .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
         .order_by(Attempt.id)
     ).all()
     scores: dict[str, list[float]] = defaultdict(list)
-    info: dict[str, tuple[str, str, str]] = {}
-    order: list[str] = []
-    for unit, level, payload, score in rows:
+    for unit, score in rows:
         scores[unit].append(score)
-        info[unit] = (payload["unit_title"], payload["can_do"], level)
-        if unit in order:
-            order.remove(unit)
-        order.append(unit)
+    last_seen = {unit: n for n, (unit, _score) in enumerate(rows)}
+    recent = sorted(last_seen, key=last_seen.__getitem__, reverse=True)[:limit]
+    # Titles and can-dos of the units shown only: one version of each is enough.
+    info = {
+        v.unit: (v.payload["unit_title"], v.payload["can_do"], v.level)
+        for v in db.session.scalars(
+            select(ItemVersion).where(ItemVersion.unit.in_(recent))
+        )
+    }
     result = []
-    for unit in reversed(order[-limit:]):
+    for unit in recent:
         judged = mastery(scores[unit])
         title, can_do, level = info[unit]
         result.append(
