@@ -15,6 +15,7 @@ from tutoring.extensions import db
 from tutoring.models import (
     Pairing,
     PairingStatus,
+    Place,
     Role,
     SessionStatus,
     TutoringSession,
@@ -59,10 +60,20 @@ def pair(app, make):
         return pairing.id
 
     pairing_id = make.run(activate)
+
+    def room():
+        structure_id = db.session.get(User, referent).structure_id
+        place = Place(structure_id=structure_id, name="Espace numérique MESA", capacity=4)
+        db.session.add(place)
+        db.session.flush()
+        return place.id
+
+    place_id = make.run(room)
     client = app.test_client()
     login(client, "marc")
     return {"referent": referent, "profile": profile_id, "learner_user": learner_user,
-            "tutor": tutor, "pairing": pairing_id, "client": client}  # fmt: skip
+            "tutor": tutor, "pairing": pairing_id, "client": client,
+            "place": place_id}  # fmt: skip
 
 
 def _book(pair, day: date, at: str = "10:00", minutes: str = "60"):
@@ -72,7 +83,7 @@ def _book(pair, day: date, at: str = "10:00", minutes: str = "60"):
             "day": day.isoformat(),
             "at": at,
             "minutes": minutes,
-            "place": "Espace numérique MESA",
+            "where": str(pair["place"]),
         },
     )
 
@@ -97,7 +108,7 @@ def test_tutor_books_and_the_learner_sees_it_with_a_calendar_file(app, make, pai
     ics = learner.get(f"/seances/{session.id}.ics")
     assert ics.mimetype == "text/calendar"
     event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
-    assert str(event["uid"]) == session.uid
+    assert str(event["uid"]) == session.slot
     assert event.decoded("dtstart") == session.starts_at
     assert int(event["sequence"]) == 0
 
@@ -105,7 +116,7 @@ def test_tutor_books_and_the_learner_sees_it_with_a_calendar_file(app, make, pai
     cancelled = learner.get(f"/seances/{session.id}.ics")
     calendar = Calendar.from_ical(cancelled.data)
     again = calendar.walk("VEVENT")[0]
-    assert str(again["uid"]) == session.uid
+    assert str(again["uid"]) == session.slot
     assert int(again["sequence"]) == 1
     assert str(again["status"]) == "CANCELLED"
     assert str(calendar["method"]) == "CANCEL"
@@ -133,7 +144,8 @@ def test_concurrent_bookings_of_the_same_slot_succeed_once(app, make, pair):
             barrier.wait()
             try:
                 book_session(
-                    tutor, pairing, day=day, at=time(14, 0), minutes=60, place="visio"
+                    tutor, pairing, day=day, at=time(14, 0), minutes=60,
+                    video_url="https://visio.example/salle"
                 )
                 results.append("ok")
             except TutoringError as exc:
@@ -181,7 +193,7 @@ def test_report_after_the_session_with_a_private_note(app, make, pair):
     [session] = _sessions(make)
     early = pair["client"].post(
         f"/tuteur/seances/{session.id}/compte-rendu",
-        data={"attendance": "present", "minutes": "60"},
+        data={f"attendance-{session.id}": "present", "minutes": "60"},
     )
     assert early.status_code == 400
 
@@ -193,7 +205,7 @@ def test_report_after_the_session_with_a_private_note(app, make, pair):
     make.run(held_yesterday)
     done = pair["client"].post(
         f"/tuteur/seances/{session.id}/compte-rendu",
-        data={"attendance": "present", "minutes": "55", "note_for_learner": "Les nombres et l’heure.",
+        data={f"attendance-{session.id}": "present", "minutes": "55", "note_for_learner": "Les nombres et l’heure.",
               "note_for_referent": "Fatiguée, à surveiller."},
     )  # fmt: skip
     assert done.status_code == 302
@@ -228,10 +240,15 @@ def test_another_tutor_or_learner_reaches_nothing(app, make, pair):
 
 def test_bad_booking_input_is_refused_with_a_message(make, pair):
     day = date.today() + timedelta(days=2)
-    for data in ({"day": "demain", "at": "10:00", "minutes": "60", "place": "MESA"},
-                 {"day": day.isoformat(), "at": "10:00", "minutes": "600", "place": "MESA"},
-                 {"day": day.isoformat(), "at": "10:00", "minutes": "60", "place": " "},
-                 {"day": "2020-01-01", "at": "10:00", "minutes": "60", "place": "MESA"}):  # fmt: skip
+    mesa = str(pair["place"])
+    for data in ({"day": "demain", "at": "10:00", "minutes": "60", "where": mesa},
+                 {"day": day.isoformat(), "at": "10:00", "minutes": "600", "where": mesa},
+                 {"day": day.isoformat(), "at": "10:00", "minutes": "60", "where": " "},
+                 {"day": day.isoformat(), "at": "10:00", "minutes": "60", "where": "video",
+                  "video_url": "javascript:alert(1)"},
+                 {"day": day.isoformat(), "at": "10:00", "minutes": "60", "where": mesa,
+                  "weekly_until": "2020-01-01"},
+                 {"day": "2020-01-01", "at": "10:00", "minutes": "60", "where": mesa}):  # fmt: skip
         response = pair["client"].post(
             f"/tuteur/apprenants/{pair['profile']}/seances", data=data
         )
@@ -251,7 +268,7 @@ def test_tutoring_hours_reach_the_dashboards_and_the_attestation(app, make, pair
     make.run(held)
     pair["client"].post(
         f"/tuteur/seances/{session.id}/compte-rendu",
-        data={"attendance": "present", "minutes": "90"},
+        data={f"attendance-{session.id}": "present", "minutes": "90"},
     )
     learner = app.test_client()
     card_login(learner, make.card(pair["learner_user"], pair["referent"]))

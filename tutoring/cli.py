@@ -62,6 +62,21 @@ accounts_cli = AppGroup("accounts", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data (never for production).")
 exercises_cli = AppGroup("exercises", help="Check, load and count the exercise bank.")
 translate_cli = AppGroup("translate", help="Extract, update and compile translations.")
+reminders_cli = AppGroup("reminders", help="Session reminders and queued messages.")
+
+
+@reminders_cli.command("send")
+def reminders_send() -> None:
+    """Queue tomorrow's session reminders, then send queued e-mails and texts.
+
+    Run it from cron (e.g. every hour): a reminder is queued once per session and
+    time, and a message is never sent twice, even when two runs overlap.
+    """
+    from tutoring.services.notify import queue_reminders, send_pending
+
+    queued = queue_reminders()
+    sent, failed = send_pending()
+    click.echo(f"{queued} reminders queued, {sent} messages sent, {failed} failed.")
 
 
 @accounts_cli.command("create-admin")
@@ -390,3 +405,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(reminders_cli)

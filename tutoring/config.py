@@ -83,6 +83,8 @@ def defaults(app: Flask) -> dict[str, Any]:
         "ERASURE_NOTICE_DAYS": _int("ERASURE_NOTICE_DAYS", 30),
         "SMALL_CELL_THRESHOLD": _int("SMALL_CELL_THRESHOLD", 11),
         "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
+        # "module:function" sending a text (number, text); the default logs it.
+        "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.services.notify:log_sms"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_MODE": _bool("DEMO_MODE", False),
     }

@@ -56,3 +56,11 @@ def text_direction(locale: str | None = None) -> str:
     """Writing direction of `locale` (default: the interface language)."""
     code = locale or str(get_locale())
     return "rtl" if code.split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday in the interface language."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", locale=Locale.parse(str(get_locale())))
+    return [str(names[i]) for i in range(7)]

@@ -92,6 +92,7 @@ def register_template_helpers(app: Flask) -> None:
         native_name=i18n.native_name,
         language_name=i18n.language_name,
         text_direction=i18n.text_direction,
+        weekday_names=i18n.weekday_names,
         supported_locales=i18n.supported_locales,
         format_date=format_date,
         format_datetime=format_datetime,

@@ -13,6 +13,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -218,4 +219,32 @@ def attestation() -> str:
     db.session.commit()
     return render_template(
         "account/attestation.html", record=record, skill_labels=SKILL_LABELS
+    )
+
+
+@bp.route("/agenda", methods=["GET", "POST"])
+@signed_in
+def calendar_feed() -> BaseResponse | str:
+    """A private calendar address to subscribe to from a phone; shown once, it can
+    be replaced (the old one stops working) or switched off."""
+    from tutoring.services.sessions_tutoring import new_feed_token, revoke_feed
+
+    url = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if request.form.get("action") == "revoke":
+            revoke_feed(current_user)
+            db.session.commit()
+            flash(_("L’adresse de votre agenda ne marche plus."), "success")
+            return redirect(url_for("account.calendar_feed"))
+        token = new_feed_token(current_user)
+        db.session.commit()
+        audit.record("calendar_feed_created", actor=current_user)
+        url = url_for("sessions.feed", token=token, _external=True)
+    return render_template(
+        "account/calendar_feed.html",
+        url=url,
+        active=current_user.calendar_token_hash is not None,
+        form=ConfirmForm(),
     )

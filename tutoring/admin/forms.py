@@ -88,6 +88,8 @@ class ApiTokenForm(FlaskForm):
 
 
 AUDIT_LABELS = {
+    "calendar_feed_created": _l("adresse d’agenda créée"),
+    "voice_approved": _l("enregistrement de voix approuvé"),
     "account_created": _l("compte créé"),
     "tutor_approved": _l("bénévole validé·e"),
     "tutor_declined": _l("bénévole refusé·e"),

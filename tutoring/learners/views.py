@@ -39,6 +39,7 @@ from tutoring.models import (
     LearnerProfile,
     Pairing,
     Partner,
+    Place,
     PublicCategory,
     Role,
     Sex,
@@ -46,8 +47,9 @@ from tutoring.models import (
 )
 from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
-from tutoring.services import audit, tutoring
+from tutoring.services import audit, availability, tutoring
 from tutoring.services.accounts import AccountError
+from tutoring.services.availability import places_of
 from tutoring.services.learners import (
     LearnerData,
     active_card,
@@ -489,3 +491,111 @@ def toggle_partner(partner_id: int) -> BaseResponse:
         partner.active = not partner.active
         db.session.commit()
     return redirect(url_for("learners.partners"))
+
+
+# --- Places and tutoring needs --------------------------------------------------------
+
+
+def _read_place(place: Place) -> str | None:
+    """Fill a place from the form; returns an error message or None."""
+    form = request.form
+    name = form.get("name", "").strip()
+    capacity = form.get("capacity", "")
+    if not name or len(name) > 120:
+        return _("Indiquez le nom du lieu (120 caractères au plus).")
+    if not capacity.isdigit() or not 2 <= int(capacity) <= 60:
+        return _("La capacité va de 2 à 60 personnes.")
+    fields = {
+        "address": 200, "accessibility": 200, "opening_hours": 200,
+    }  # fmt: skip
+    for key, limit in fields.items():
+        if len(form.get(key, "").strip()) > limit:
+            return _("Un des champs est trop long (200 caractères au plus).")
+    place.name = name
+    place.capacity = int(capacity)
+    place.address = form.get("address", "").strip()
+    place.accessibility = form.get("accessibility", "").strip()
+    place.opening_hours = form.get("opening_hours", "").strip()
+    place.step_free = bool(form.get("step_free"))
+    place.active = form.get("active", "1") == "1"
+    return None
+
+
+@bp.route("/lieux", methods=["GET", "POST"])
+@roles_required(Role.REFERENT)
+def places() -> BaseResponse | tuple[str, int]:
+    """The places where sessions happen: address, access, opening hours, capacity."""
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        place = Place(structure_id=current_user.structure_id)
+        error = _read_place(place)
+        if error is None:
+            db.session.add(place)
+            db.session.commit()
+            flash(_("Le lieu est ajouté."), "success")
+            return redirect(url_for("learners.places"))
+    return (
+        render_template(
+            "learners/places.html",
+            places=places_of(current_user.structure_id, active_only=False),
+            error=error, form=ConfirmForm(),
+        ),
+        400 if error else 200,
+    )  # fmt: skip
+
+
+@bp.route("/lieux/<int:place_id>", methods=["GET", "POST"])
+@roles_required(Role.REFERENT)
+def edit_place(place_id: int) -> BaseResponse | tuple[str, int]:
+    place = db.session.get(Place, place_id)
+    if place is None or place.structure_id != current_user.structure_id:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        error = _read_place(place)
+        if error is None:
+            db.session.commit()
+            flash(_("Le lieu est enregistré."), "success")
+            return redirect(url_for("learners.places"))
+        db.session.rollback()
+    return (
+        render_template(
+            "learners/place.html", place=place, error=error, form=ConfirmForm()
+        ),
+        400 if error else 200,
+    )
+
+
+@bp.route("/<int:profile_id>/besoins", methods=["GET", "POST"])
+@roles_required(Role.REFERENT)
+def needs(profile_id: int) -> BaseResponse | str:
+    """Tutoring needs, filled in with the learner: when, where, and wishes."""
+    profile = _profile_or_404(profile_id)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        slots = availability.parse(request.form.getlist("availability"))
+        ids = availability.place_ids(
+            profile.structure_id, request.form.getlist("places")
+        )
+        if slots is None or ids is None:
+            abort(400)
+        availability.save(profile, slots)
+        profile.place_ids = ids
+        profile.video_ok = bool(request.form.get("video_ok"))
+        profile.same_sex_tutor = bool(request.form.get("same_sex_tutor"))
+        profile.reads_latin = not request.form.get("not_reading")
+        db.session.commit()
+        flash(_("Les besoins pour le tutorat sont enregistrés."), "success")
+        return redirect(url_for("learners.show", profile_id=profile.id))
+    return render_template(
+        "learners/needs.html",
+        profile=profile,
+        ticked=availability.ticked(profile),
+        places=places_of(profile.structure_id),
+        form=ConfirmForm(),
+    )

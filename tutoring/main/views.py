@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select, text
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.extensions import csrf, db
+from tutoring.forms import ConfirmForm
 from tutoring.i18n import LANG_COOKIE, supported_locales
 from tutoring.main import bp
 from tutoring.models import LearnerProfile, Role, TutorProfile, TutorStatus, User
 from tutoring.practice.labels import SKILL_LABELS
-from tutoring.security import allowed_before_2fa, is_safe_next, public
+from tutoring.security import allowed_before_2fa, is_safe_next, public, signed_in
+from tutoring.services import notify
 from tutoring.services.accounts import CHARTER_VERSION
 from tutoring.services.learners import PRIVACY_NOTICE_VERSION
 from tutoring.services.practice import open_homework, placement_done
@@ -26,7 +36,7 @@ from tutoring.services.tutoring import reviews_for_learner
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"notices": notify.notices(current_user)}
     if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
         context["homework"] = open_homework(current_user.learner_profile)
         context["board"] = dashboard(current_user.learner_profile)
@@ -134,3 +144,14 @@ def health() -> tuple[BaseResponse, int]:
         db.session.rollback()
         return jsonify(status="error"), 503
     return jsonify(status="ok"), 200
+
+
+@bp.post("/nouvelles/<int:message_id>/lu")
+@signed_in
+def dismiss_notice(message_id: int) -> BaseResponse:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not notify.dismiss(current_user, message_id):
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("main.home"))

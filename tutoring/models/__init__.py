@@ -34,11 +34,17 @@ from tutoring.models.profiles import (
 from tutoring.models.progress import ExternalLevel, ItemStat, LevelSource, ReviewCard
 from tutoring.models.tutoring import (
     Attendance,
+    Availability,
+    Channel,
+    OutboxMessage,
     Pairing,
     PairingStatus,
+    Place,
     Review,
     SessionStatus,
     TutoringSession,
+    VoiceRecording,
+    VoiceStatus,
 )
 
 __all__ = [
@@ -46,6 +52,12 @@ __all__ = [
     "ApiToken",
     "Assignment",
     "Attendance",
+    "Availability",
+    "Channel",
+    "OutboxMessage",
+    "Place",
+    "VoiceRecording",
+    "VoiceStatus",
     "Attestation",
     "ExternalLevel",
     "ItemStat",

@@ -96,6 +96,8 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The private calendar feed's secret, hashed (the URL is shown once).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     structure: Mapped[Structure | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

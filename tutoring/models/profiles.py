@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tutoring.extensions import db
@@ -78,6 +78,12 @@ class LearnerProfile(db.Model):
     # The date the learner needs their level by (e.g. the residence permit's renewal).
     target_date: Mapped[date | None] = mapped_column(Date)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Tutoring needs, filled in with the learner: reachable places, video, and
+    # whether they would rather have a tutor of their own sex (never shown to tutors).
+    place_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    video_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    same_sex_tutor: Mapped[bool] = mapped_column(Boolean, default=False)
+    reads_latin: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_notice_version: Mapped[str | None] = mapped_column(String(16))
     consent_collected_by_id: Mapped[int | None] = mapped_column(
@@ -123,6 +129,15 @@ class TutorProfile(db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     max_learners: Mapped[int] = mapped_column(Integer, default=2)
     bio: Mapped[str | None] = mapped_column(String(500))
+    place_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    video_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    levels: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: any
+    non_readers: Mapped[bool] = mapped_column(Boolean, default=False)
+    workshops: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optional; only used for learners who ask for a tutor of their own sex.
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))
+    away_from: Mapped[date | None] = mapped_column(Date)
+    away_until: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(
         back_populates="tutor_profile", foreign_keys=[user_id]

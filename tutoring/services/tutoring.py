@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
 import numpy as np
+from flask_babel import gettext as _
 from scipy.optimize import linear_sum_assignment
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tutoring.extensions import db
 from tutoring.models import (
     Attempt,
+    Availability,
     LearnerProfile,
     Pairing,
     PairingStatus,
+    Place,
     Review,
     Role,
     Submission,
@@ -24,6 +28,7 @@ from tutoring.models import (
     User,
 )
 from tutoring.models.base import utcnow
+from tutoring.services import notify
 
 OPEN = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 RUBRIC_WRITING = ("task", "coherence", "vocabulary", "grammar")
@@ -32,9 +37,12 @@ RUBRIC_MAX = 3  # 0 not yet, 1 partly, 2 well, 3 very well
 
 
 class TutoringError(ValueError):
-    def __init__(self, code: str) -> None:
+    """A refused tutoring action; `dates` names the clashing times of a booking."""
+
+    def __init__(self, code: str, dates: list[Any] | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.dates = dates or []
 
 
 # --- Pairing --------------------------------------------------------------------------
@@ -76,34 +84,151 @@ def tutors_of(structure_id: int | None) -> list[User]:
 
 @dataclass
 class Suggestion:
+    """A tutor's fit for a learner, with the reasons the referent reads in words."""
+
     tutor: User
     score: float
     shared_languages: list[str] = field(default_factory=list)
     capacity_left: int = 0
     level_fit: bool = True
+    overlap_minutes: int | None = None  # None: someone's availability is unknown
+    places: list[str] = field(default_factory=list)
+    video: bool = False
+    reading_fit: bool | None = None  # None: the learner reads the Latin alphabet
+    sex_mismatch: bool = False
+    away: bool = False
 
 
-def fit(profile: LearnerProfile, tutor: User, load: int) -> Suggestion:
-    """Score a tutor for a learner, with the reasons in words the page can show."""
-    tutor_profile = tutor.tutor_profile
-    assert tutor_profile is not None
-    spoken = set(profile.languages or []) - {"fr"}
-    shared = sorted(spoken & set(tutor_profile.languages or []))
-    left = max(0, tutor_profile.max_learners - load)
-    score = (3.0 if shared else 0.0) + min(left, 3) * 0.5
-    if left == 0:
-        score = -100.0  # full: never proposed
-    return Suggestion(
-        tutor=tutor, score=score, shared_languages=shared, capacity_left=left
+@dataclass
+class Needs:
+    """What the pairing fit reads of a learner, loaded once per page."""
+
+    profile: LearnerProfile
+    slots: list[tuple[int, int, int]]  # weekday, start minute, end minute
+
+
+@dataclass
+class Offer:
+    """What the pairing fit reads of a tutor, loaded once per page."""
+
+    tutor: User
+    load: int
+    slots: list[tuple[int, int, int]]
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def weekly_slots(
+    *, user_ids: set[int] | None = None, learner_ids: set[int] | None = None
+) -> dict[int, list[tuple[int, int, int]]]:
+    """Weekly availability of tutors (by user id) or learners (by profile id)."""
+    column = Availability.user_id if user_ids is not None else Availability.learner_id
+    ids = user_ids if user_ids is not None else learner_ids or set()
+    found: dict[int, list[tuple[int, int, int]]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for owner, weekday, starts, ends in db.session.execute(
+        select(column, Availability.weekday, Availability.starts, Availability.ends)
+        .where(column.in_(ids))
+    ):  # fmt: skip
+        found[owner].append((weekday, _minutes(starts), _minutes(ends)))
+    return found
+
+
+def overlap(a: list[tuple[int, int, int]], b: list[tuple[int, int, int]]) -> int:
+    """Minutes per week both are free."""
+    return sum(
+        max(0, min(e1, e2) - max(s1, s2))
+        for d1, s1, e1 in a
+        for d2, s2, e2 in b
+        if d1 == d2
     )
 
 
+def fit(
+    needs: Needs, offer: Offer, place_names: dict[int, str], today: date
+) -> Suggestion:
+    """Score a tutor for a learner, with the reasons in words the page can show.
+
+    Weekly hours in common weigh most (up to 4 points), then a shared language (3),
+    a place both can reach (2; video for both: 1), the tutor's levels, reading
+    (a learner who cannot read yet needs a tutor ready for it), free places, and
+    the learner's wish for a tutor of the same sex. A full or absent tutor is never
+    proposed.
+    """
+    profile, tutor = needs.profile, offer.tutor
+    tp = tutor.tutor_profile
+    assert tp is not None
+    spoken = set(profile.languages or []) - {"fr"}
+    shared = sorted(spoken & set(tp.languages or []))
+    left = max(0, tp.max_learners - offer.load)
+    score = (3.0 if shared else 0.0) + min(left, 3) * 0.5
+    together: int | None = None
+    if needs.slots and offer.slots:
+        together = overlap(needs.slots, offer.slots)
+        score += min(together / 60, 4.0) if together else -2.0
+    common = sorted(set(profile.place_ids or []) & set(tp.place_ids or []))
+    video = bool(profile.video_ok and tp.video_ok)
+    score += 2.0 if common else 1.0 if video else 0.0
+    level_fit = not tp.levels or (profile.practice_level or "A1") in tp.levels
+    score += 0.0 if level_fit else -2.0
+    reading = None
+    if not profile.reads_latin:
+        reading = tp.non_readers
+        score += 1.0 if reading else -3.0
+    mismatch = bool(
+        profile.same_sex_tutor and profile.sex and tp.sex and profile.sex != tp.sex
+    )
+    score -= 5.0 if mismatch else 0.0
+    away = bool(
+        tp.away_from and tp.away_until and tp.away_from <= today <= tp.away_until
+    )
+    if left == 0 or away:
+        score = -100.0  # never proposed
+    return Suggestion(
+        tutor=tutor, score=score, shared_languages=shared, capacity_left=left,
+        level_fit=level_fit, overlap_minutes=together,
+        places=[place_names[i] for i in common if i in place_names], video=video,
+        reading_fit=reading, sex_mismatch=mismatch, away=away,
+    )  # fmt: skip
+
+
+def _offers(structure_id: int | None) -> list[Offer]:
+    tutors = tutors_of(structure_id)
+    ids = {t.id for t in tutors}
+    loads: dict[int, int] = dict.fromkeys(ids, 0)
+    if ids:
+        for tutor_id, n in db.session.execute(
+            select(Pairing.tutor_id, func.count())
+            .where(Pairing.tutor_id.in_(ids), Pairing.status.in_(OPEN))
+            .group_by(Pairing.tutor_id)
+        ):  # fmt: skip
+            loads[tutor_id] = n
+    slots = weekly_slots(user_ids=ids)
+    return [Offer(t, loads[t.id], slots[t.id]) for t in tutors]
+
+
+def _needs(profiles: list[LearnerProfile]) -> list[Needs]:
+    slots = weekly_slots(learner_ids={p.id for p in profiles})
+    return [Needs(p, slots[p.id]) for p in profiles]
+
+
+def place_names(structure_id: int | None) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Place.id, Place.name).where(Place.structure_id == structure_id)
+    )
+    return {place_id: name for place_id, name in rows}
+
+
 def suggestions(profile: LearnerProfile) -> list[Suggestion]:
-    """Approved tutors of the learner's structure, best fit first."""
-    ranked = [
-        fit(profile, tutor, load_of(tutor)) for tutor in tutors_of(profile.structure_id)
-    ]
-    return sorted((s for s in ranked if s.capacity_left > 0), key=lambda s: -s.score)
+    """Approved tutors of the learner's structure with a free place, best fit first."""
+    names = place_names(profile.structure_id)
+    needs = _needs([profile])[0]
+    today = date.today()
+    ranked = [fit(needs, o, names, today) for o in _offers(profile.structure_id)]
+    return sorted((s for s in ranked if s.score > -100), key=lambda s: -s.score)
 
 
 def waiting_learners(structure_id: int | None) -> list[LearnerProfile]:
@@ -130,24 +255,25 @@ def optimal_proposal(structure_id: int | None) -> list[Suggestion | None]:
     """Assign waiting learners to tutors maximising the total fit under capacities.
 
     Each tutor appears once per free place; scipy's Hungarian algorithm picks the
-    assignment. Returns, per waiting learner (same order), the chosen tutor or None.
+    assignment. Returns, per waiting learner (same order), the chosen tutor or None
+    (also when the best left is a tutor who cannot be proposed).
     """
     learners = waiting_learners(structure_id)
-    slots: list[User] = []
-    loads = {}
-    for tutor in tutors_of(structure_id):
-        loads[tutor.id] = load_of(tutor)
-        assert tutor.tutor_profile is not None
-        slots += [tutor] * max(0, tutor.tutor_profile.max_learners - loads[tutor.id])
-    if not learners or not slots:
+    offers = [o for o in _offers(structure_id) if o.tutor.tutor_profile]
+    names = place_names(structure_id)
+    today = date.today()
+    free = [max(0, o.tutor.tutor_profile.max_learners - o.load) for o in offers]  # type: ignore[union-attr]
+    if not learners or not sum(free):
         return [None] * len(learners)
-    scores = np.array(
-        [[fit(p, t, loads[t.id]).score for t in slots] for p in learners], dtype=float
-    )
-    rows, cols = linear_sum_assignment(scores, maximize=True)
+    needs = _needs(learners)
+    fits = [[fit(n, o, names, today) for o in offers] for n in needs]
+    scores = np.array([[f.score for f in row] for row in fits], dtype=float)
+    columns = np.repeat(np.arange(len(offers)), free)  # one column per free place
+    rows, cols = linear_sum_assignment(scores[:, columns], maximize=True)
     result: list[Suggestion | None] = [None] * len(learners)
     for row, col in zip(rows, cols, strict=True):
-        result[row] = fit(learners[row], slots[col], loads[slots[col].id])
+        chosen = fits[row][columns[col]]
+        result[row] = chosen if chosen.score > -100 else None
     return result
 
 
@@ -165,6 +291,14 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     )
     db.session.add(pairing)
     db.session.flush()
+    notify.queue(
+        tutor, f"pairing:{pairing.id}:proposed",
+        lambda: (
+            _("Nouvelle proposition de jumelage"),
+            _("L’association vous propose d’accompagner une personne : répondez "
+              "dans votre espace bénévole."),
+        ),
+    )  # fmt: skip
     return pairing
 
 
@@ -175,14 +309,46 @@ def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") ->
     pairing.responded_at = utcnow()
     if not accept:
         pairing.reason = reason.strip()[:300] or None
+        return
+    learner = pairing.learner.user
+    if learner is not None:
+        name = tutor.first_name or tutor.username
+        notify.queue(
+            learner, f"pairing:{pairing.id}:active",
+            lambda: (
+                _("Vous avez un tuteur"),
+                _("%(name)s, bénévole de l’association, va vous accompagner en "
+                  "français. Vos séances apparaîtront dans « Mes séances ».",
+                  name=name),
+            ),
+        )  # fmt: skip
 
 
 def end(pairing: Pairing, reason: str) -> None:
     if pairing.status not in OPEN:
         raise TutoringError("not_open")
+    was_active = pairing.status == PairingStatus.ACTIVE
     pairing.status = PairingStatus.ENDED
     pairing.ended_at = utcnow()
     pairing.reason = reason.strip()[:300] or None
+    learner = pairing.learner.user
+    if was_active and learner is not None:
+        notify.queue(
+            learner, f"pairing:{pairing.id}:ended",
+            lambda: (
+                _("Fin de l’accompagnement"),
+                _("Votre accompagnement avec votre tuteur s’arrête. L’association "
+                  "vous proposera un autre bénévole si vous le souhaitez."),
+            ),
+        )  # fmt: skip
+    notify.queue(
+        pairing.tutor, f"pairing:{pairing.id}:ended",
+        lambda: (
+            _("Fin d’un jumelage"),
+            _("L’association a mis fin à un de vos jumelages. Merci pour votre "
+              "engagement."),
+        ),
+    )  # fmt: skip
 
 
 def tutor_learner_ids(tutor: User) -> set[int]:

@@ -1,0 +1,230 @@
+"""Messages to people: notices on their home page, e-mails and texts, in their own
+language, queued in the outbox and sent by `flask reminders send` (cron).
+
+Each message has a unique key, so that the same notice or reminder is never queued
+twice; sending claims a message before it goes, so that two runs never send it twice.
+A text goes through the sender named by SMS_SENDER (a "module:function" taking the
+number and the text); the default writes it to the log.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import format_datetime as babel_datetime
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tutoring.extensions import db
+from tutoring.i18n import supported_locales
+from tutoring.models import (
+    Channel,
+    OutboxMessage,
+    SessionStatus,
+    TutoringSession,
+    User,
+)
+from tutoring.models.base import utcnow
+from tutoring.services.mail import send_mail
+
+MAX_FAILURES = 5
+NOTICE_DAYS = 30
+
+
+def log_sms(number: str, text: str) -> None:
+    """Default text sender: writes the text to the log (plug a provider instead)."""
+    current_app.logger.info("SMS (not sent, no provider) to=%s text=%s", number, text)
+
+
+def sms_sender() -> Callable[[str, str], None]:
+    module, _sep, name = current_app.config["SMS_SENDER"].partition(":")
+    sender: Callable[[str, str], None] = getattr(importlib.import_module(module), name)
+    return sender
+
+
+def locale_of(user: User) -> str:
+    return user.locale if user.locale in supported_locales() else "fr"
+
+
+def when(user: User, moment: datetime) -> str:
+    """A date and time in Millau, written in the person's language."""
+    with force_locale(locale_of(user)):
+        return str(babel_datetime(moment, "EEEE d MMMM, HH:mm"))
+
+
+def queue(
+    user: User,
+    key: str,
+    render: Callable[[], tuple[str, str]],
+    *,
+    notice: bool = True,
+    remote: bool = True,
+) -> None:
+    """Queue a message rendered in the person's language: a notice on their home
+    page and, when `remote`, an e-mail (or a text when they have no e-mail).
+
+    `render` returns (subject, body) and runs with the person's locale. A key
+    already used is skipped (the message exists)."""
+    with force_locale(locale_of(user)):
+        subject, body = render()
+    channels: list[tuple[Channel, str | None]] = []
+    if notice:
+        channels.append((Channel.APP, None))
+    if remote and user.email:
+        channels.append((Channel.EMAIL, user.email))
+    elif remote and user.phone:
+        channels.append((Channel.SMS, user.phone))
+    for channel, address in channels:
+        full_key = f"{key}:{channel.value}"[:160]
+        exists = db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.key == full_key)
+        )
+        if exists:
+            continue
+        savepoint = db.session.begin_nested()
+        try:
+            db.session.add(
+                OutboxMessage(
+                    key=full_key, user_id=user.id, channel=channel, address=address,
+                    subject=subject[:200], body=body,
+                )
+            )  # fmt: skip
+            savepoint.commit()
+        except IntegrityError:  # queued meanwhile by another process
+            savepoint.rollback()
+
+
+def notices(user: User) -> list[OutboxMessage]:
+    """Notices not yet dismissed, from the last 30 days, newest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user.id,
+                OutboxMessage.channel == Channel.APP,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.created_at >= utcnow() - timedelta(days=NOTICE_DAYS),
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(5)
+        )
+    )
+
+
+def dismiss(user: User, message_id: int) -> bool:
+    """Mark a notice read (for notices, sent_at is when the person read it)."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.channel == Channel.APP,
+        )
+        .values(sent_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for each session of the next day (Millau), for the learner
+    (e-mail, or a text without e-mail) and the tutor. Returns how many were new."""
+    from tutoring.services.sessions_tutoring import local, to_utc
+
+    now = now or utcnow()
+    tomorrow = local(now).date() + timedelta(days=1)
+    start = to_utc(tomorrow, datetime.min.time())
+    end = to_utc(tomorrow + timedelta(days=1), datetime.min.time())
+    rows = db.session.scalars(
+        select(TutoringSession).where(
+            TutoringSession.status == SessionStatus.SCHEDULED,
+            TutoringSession.starts_at >= start,
+            TutoringSession.starts_at < end,
+        )
+    ).all()
+    before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    for row in rows:
+        moment = row.starts_at.isoformat()
+        learner = row.learner.user
+        if learner is not None and learner.active:
+            queue(
+                learner, f"reminder:{row.id}:{moment}",
+                lambda row=row, learner=learner: _reminder_text(row, learner),
+                notice=False,
+            )  # fmt: skip
+        tutor = row.tutor
+        if tutor.active:
+            # one reminder per session for the tutor, also for a workshop
+            queue(
+                tutor, f"reminder:{row.slot}:{moment}",
+                lambda row=row, tutor=tutor: _reminder_text(row, tutor),
+                notice=False,
+            )  # fmt: skip
+    db.session.commit()
+    after = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    return int(after or 0) - int(before or 0)
+
+
+def _reminder_text(row: TutoringSession, user: User) -> tuple[str, str]:
+    from flask_babel import gettext as _
+
+    place = _("en visio") if row.place_id is None else row.place
+    subject = _("Rappel : séance de français demain")
+    body = _(
+        "Bonjour, vous avez une séance de français %(when)s (heure de Millau), "
+        "%(place)s. En cas d’empêchement, prévenez l’association.",
+        when=when(user, row.starts_at),
+        place=place,
+    )
+    if row.video_url:
+        body += "\n" + row.video_url
+    return subject, body
+
+
+def send_pending(limit: int = 500) -> tuple[int, int]:
+    """Send queued e-mails and texts; returns (sent, failed). A message is claimed
+    (marked sent) before it goes and released when sending fails, so that two runs
+    at once never send it twice."""
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.channel != Channel.APP,
+            OutboxMessage.failures < MAX_FAILURES,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for message_id in ids:
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+            .values(sent_at=utcnow())
+        )
+        db.session.commit()
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            continue  # another run took it
+        message = db.session.get(OutboxMessage, message_id)
+        assert message is not None
+        assert message.address is not None
+        try:
+            if message.channel == Channel.EMAIL:
+                send_mail(message.address, message.subject, message.body)
+            else:
+                sms_sender()(message.address, message.body)
+        except Exception as exc:  # noqa: BLE001 - any transport error: retry later
+            message.sent_at = None
+            message.failures += 1
+            message.last_error = str(exc)[:300]
+            failed += 1
+        else:
+            sent += 1
+        db.session.commit()
+    return sent, failed
