@@ -29,6 +29,12 @@ def recorded_path(item_id: str) -> Path:
 
 
 def audio_url(item: Item) -> str:
+    """A volunteer's approved recording, else a shipped one, else the synthetic voice."""
+    from tutoring.services.voices import approved_for
+
+    voice = approved_for(item.id)
+    if voice is not None:
+        return url_for("bank.voice", recording_id=voice.id)
     recorded = recorded_path(item.id)
     if recorded.exists():
         return url_for("static", filename=f"audio/recorded/{recorded.name}")
