@@ -79,7 +79,7 @@ def queue(
     elif remote and user.phone:
         channels.append((Channel.SMS, user.phone))
     for channel, address in channels:
-        full_key = f"{key}:{channel.value}"[:160]
+        full_key = f"{key}:{user.id}:{channel.value}"[:160]
         exists = db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.key == full_key)
         )

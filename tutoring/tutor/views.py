@@ -246,8 +246,8 @@ def notify_booked(booked: list[TutoringSession]) -> None:
             lambda row=row, user=user, n=n: (
                 _("Nouvelle séance de français"),
                 ngettext(
-                    "Séance prévue %(when)s, %(place)s. Confirmez-la ou demandez un "
-                    "autre horaire dans « Mes séances ».",
+                    "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
+                    "demandez un autre horaire dans « Mes séances ».",
                     "%(num)s séances prévues, la première %(when)s, %(place)s. "
                     "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
                     n, when=notify.when(user, row.starts_at),
