@@ -24,6 +24,9 @@ from tutoring import create_app
 from tutoring.extensions import db, limiter
 from tutoring.models import (
     FrenchGoal,
+    Pairing,
+    PairingStatus,
+    Place,
     PublicCategory,
     Role,
     Structure,
@@ -307,3 +310,34 @@ def learner(app: Flask, make: Factory, bank: dict[str, int]) -> FlaskClient:
     client.profile_id = profile_id  # type: ignore[attr-defined]
     client.referent_id = referent  # type: ignore[attr-defined]
     return client
+
+
+@pytest.fixture
+def pair(app: Flask, make: Factory) -> dict[str, Any]:
+    """Claire's learner Amina, actively paired with the volunteer Marc."""
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, learner_user = make.learner(referent, first_name="Amina")
+    tutor = make.user("marc", Role.TUTOR)
+
+    def activate():
+        pairing = Pairing(learner_id=profile_id, tutor_id=tutor, status=PairingStatus.ACTIVE,
+                          responded_at=utcnow())  # fmt: skip
+        db.session.add(pairing)
+        db.session.flush()
+        return pairing.id
+
+    pairing_id = make.run(activate)
+
+    def room():
+        structure_id = db.session.get(User, referent).structure_id
+        place = Place(structure_id=structure_id, name="Espace numérique MESA", capacity=4)
+        db.session.add(place)
+        db.session.flush()
+        return place.id
+
+    place_id = make.run(room)
+    client = app.test_client()
+    login(client, "marc")
+    return {"referent": referent, "profile": profile_id, "learner_user": learner_user,
+            "tutor": tutor, "pairing": pairing_id, "client": client,
+            "place": place_id}  # fmt: skip

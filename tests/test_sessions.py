@@ -14,8 +14,6 @@ from tests.conftest import card_login, login
 from tutoring.extensions import db
 from tutoring.models import (
     Pairing,
-    PairingStatus,
-    Place,
     Role,
     SessionStatus,
     TutoringSession,
@@ -43,37 +41,6 @@ def test_times_are_millau_wall_clock_across_daylight_saving_changes():
     assert to_utc(date(2026, 10, 26), time(10, 0)) == datetime(
         2026, 10, 26, 9, 0, tzinfo=UTC
     )
-
-
-@pytest.fixture
-def pair(app, make):
-    """Claire's learner Amina, actively paired with the volunteer Marc."""
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, learner_user = make.learner(referent, first_name="Amina")
-    tutor = make.user("marc", Role.TUTOR)
-
-    def activate():
-        pairing = Pairing(learner_id=profile_id, tutor_id=tutor, status=PairingStatus.ACTIVE,
-                          responded_at=utcnow())  # fmt: skip
-        db.session.add(pairing)
-        db.session.flush()
-        return pairing.id
-
-    pairing_id = make.run(activate)
-
-    def room():
-        structure_id = db.session.get(User, referent).structure_id
-        place = Place(structure_id=structure_id, name="Espace numérique MESA", capacity=4)
-        db.session.add(place)
-        db.session.flush()
-        return place.id
-
-    place_id = make.run(room)
-    client = app.test_client()
-    login(client, "marc")
-    return {"referent": referent, "profile": profile_id, "learner_user": learner_user,
-            "tutor": tutor, "pairing": pairing_id, "client": client,
-            "place": place_id}  # fmt: skip
 
 
 def _book(pair, day: date, at: str = "10:00", minutes: str = "60"):
