@@ -173,10 +173,12 @@ def bench_practice(app, sets: int = 20) -> None:
 
 
 def bench_pairing(folder: Path) -> None:
-    """The optimal proposal for 500 waiting learners and 200 tutors (2 places each)."""
+    """The optimal proposal for 500 waiting learners and 200 tutors (2 places each),
+    with weekly availability (2 to 6 half-days each) and 4 places."""
     import random
 
-    from tutoring.models import TutorProfile, TutorStatus
+    from tutoring.models import LearnerProfile, Place, TutorProfile, TutorStatus
+    from tutoring.services.availability import PERIODS, save
     from tutoring.services.tutoring import optimal_proposal
 
     app = create_app({
@@ -190,6 +192,14 @@ def bench_pairing(folder: Path) -> None:
         structure = Structure(name="Association Myriade")
         db.session.add(structure)
         db.session.flush()
+        places = [Place(structure_id=structure.id, name=f"Lieu {i}") for i in range(4)]
+        db.session.add_all(places)
+        db.session.flush()
+        half_days = [(d, p) for d in range(6) for p in PERIODS]
+
+        def week() -> set[tuple[int, str]]:
+            return set(rng.sample(half_days, rng.randint(2, 6)))
+
         referent = User(
             username="claire", first_name="Claire", structure_id=structure.id
         )
@@ -206,22 +216,29 @@ def bench_pairing(folder: Path) -> None:
             db.session.add(TutorProfile(
                 user_id=tutor.id, charter_version="2026-11", status=TutorStatus.APPROVED,
                 structure_id=structure.id, languages=rng.sample(languages, 2), max_learners=2,
+                place_ids=[p.id for p in rng.sample(places, 2)], video_ok=rng.random() < 0.3,
             ))  # fmt: skip
+            save(tutor, week())
         for i in range(500):
             enrol_learner(referent, LearnerData(
                 first_name=f"P{i}", public_category=PublicCategory.BPI, arrival_year=2025,
                 goal=FrenchGoal.A2, locale="fr", consent_on=date(2026, 11, 1),
                 languages=rng.sample(languages, 2),
             ))  # fmt: skip
+        for profile in db.session.scalars(db.select(LearnerProfile)):
+            profile.place_ids = [p.id for p in rng.sample(places, 2)]
+            save(profile, week())
         db.session.commit()
         started = time.perf_counter()
         proposal = optimal_proposal(structure.id)
         elapsed = (time.perf_counter() - started) * 1000
         paired = sum(1 for p in proposal if p)
         shared = sum(1 for p in proposal if p and p.shared_languages)
+        together = sum(1 for p in proposal if p and p.overlap_minutes)
         print(
             f"optimal pairing 500 learners x 200 tutors: {elapsed:.0f} ms "
-            f"({paired} paired, {shared} with a shared language)"
+            f"({paired} paired, {shared} with a shared language, "
+            f"{together} with hours in common)"
         )
         db.engine.dispose()
 

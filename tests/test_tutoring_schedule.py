@@ -536,3 +536,61 @@ def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, p
     pending = make.run(lambda: db.session.scalar(select(VoiceRecording.id).where(
         VoiceRecording.status == VoiceStatus.PENDING)))  # fmt: skip
     assert other.get(f"/banque/voix/{pending}/ecouter").status_code == 404
+
+
+def test_the_fast_fit_matrix_scores_exactly_like_the_worded_fit(app, make):
+    """The proposal for everyone uses numpy; it must weigh exactly what the referent
+    reads in words for one learner."""
+    import random
+
+    import numpy as np
+
+    from tutoring.models import Sex
+    from tutoring.services.availability import PERIODS
+
+    rng = random.Random(3)
+    referent = make.user("claire", Role.REFERENT)
+    learner_ids = [make.learner(referent, first_name=f"P{i}")[0] for i in range(12)]
+    tutor_ids = [make.user(f"tuteur{i}", Role.TUTOR) for i in range(6)]
+    half_days = [(d, p) for d in range(7) for p in PERIODS]
+
+    def run():
+        structure_id = db.session.get(User, referent).structure_id
+        rooms = [Place(structure_id=structure_id, name=f"Salle {i}") for i in range(3)]
+        db.session.add_all(rooms)
+        db.session.flush()
+        for pid in learner_ids:
+            p = db.session.get(LearnerProfile, pid)
+            p.languages = rng.sample(["ar", "uk", "ps", "fa", "fr"], 2)
+            p.place_ids = [r.id for r in rng.sample(rooms, rng.randint(0, 2))]
+            p.video_ok = rng.random() < 0.5
+            p.reads_latin = rng.random() < 0.7
+            p.same_sex_tutor = rng.random() < 0.3
+            p.sex = rng.choice([None, Sex.FEMALE, Sex.MALE])
+            p.practice_level = rng.choice([None, "A1.1", "A1", "A2", "B1"])
+            save(p, set(rng.sample(half_days, rng.randint(0, 5))))
+        for tid in tutor_ids:
+            t = db.session.get(User, tid).tutor_profile
+            t.languages = rng.sample(["ar", "uk", "ps", "fa"], 2)
+            t.place_ids = [r.id for r in rng.sample(rooms, rng.randint(0, 2))]
+            t.video_ok = rng.random() < 0.5
+            t.non_readers = rng.random() < 0.5
+            t.sex = rng.choice([None, Sex.FEMALE, Sex.MALE])
+            t.levels = rng.sample(["A1.1", "A1", "A2", "B1"], rng.randint(0, 2))
+            t.max_learners = rng.randint(1, 3)
+            if rng.random() < 0.2:
+                t.away_from, t.away_until = date.today(), date.today() + timedelta(days=9)
+            save(db.session.get(User, tid), set(rng.sample(half_days, rng.randint(0, 5))))
+        db.session.commit()
+        profiles = [db.session.get(LearnerProfile, pid) for pid in learner_ids]
+        needs = tutoring._needs(profiles)
+        offers = tutoring._offers(structure_id)
+        names = tutoring.place_names(structure_id)
+        worded = np.array([[tutoring.fit(n, o, names, date.today()).score for o in offers]
+                           for n in needs])  # fmt: skip
+        return worded, tutoring.fit_matrix(needs, offers, date.today())
+
+    worded, fast = make.run(run)
+    assert worded.shape == (12, 6)
+    assert np.allclose(worded, fast)
+    assert len(set(worded.flatten().round(2))) > 10  # the scenario varies enough

@@ -251,6 +251,82 @@ def waiting_learners(structure_id: int | None) -> list[LearnerProfile]:
     )
 
 
+BIN = 15  # minutes: availability is compared on a grid of quarter hours
+WEEK_BINS = 7 * 24 * 60 // BIN
+
+
+def _week_grid(slots: list[tuple[int, int, int]]) -> np.ndarray:
+    grid = np.zeros(WEEK_BINS, dtype=np.float32)
+    for day, start, end in slots:
+        grid[(day * 1440 + start) // BIN : (day * 1440 + end) // BIN] = 1.0
+    return grid
+
+
+def _one_hot(rows: list[set[Any]], keys: list[Any]) -> np.ndarray:
+    index = {k: i for i, k in enumerate(keys)}
+    out = np.zeros((len(rows), max(1, len(keys))), dtype=np.float32)
+    for r, values in enumerate(rows):
+        for value in values:
+            if value in index:
+                out[r, index[value]] = 1.0
+    return out
+
+
+def fit_matrix(needs: list[Needs], offers: list[Offer], today: date) -> np.ndarray:
+    """The scores of `fit` for every learner × tutor at once, with numpy (the same
+    rules; a test checks they agree), so that hundreds of learners and tutors are
+    weighed in well under a second."""
+    learners = [n.profile for n in needs]
+    tutors = [o.tutor.tutor_profile for o in offers]
+    assert all(t is not None for t in tutors)
+    tps = [t for t in tutors if t is not None]
+    languages = sorted({c for p in learners for c in (p.languages or [])} - {"fr"})
+    shared = (
+        _one_hot([set(p.languages or []) - {"fr"} for p in learners], languages)
+        @ _one_hot([set(t.languages or []) for t in tps], languages).T
+    ) > 0
+    score = np.where(shared, 3.0, 0.0)
+    left = np.array(
+        [max(0, t.max_learners - o.load) for t, o in zip(tps, offers, strict=True)]
+    )
+    score += np.minimum(left, 3)[None, :] * 0.5
+    a = np.array([_week_grid(n.slots) for n in needs])
+    b = np.array([_week_grid(o.slots) for o in offers])
+    together = (a @ b.T) * BIN
+    known = np.outer([bool(n.slots) for n in needs], [bool(o.slots) for o in offers])
+    score += np.where(
+        known, np.where(together > 0, np.minimum(together / 60, 4.0), -2.0), 0.0
+    )
+    places = sorted({i for p in learners for i in (p.place_ids or [])})
+    common = (
+        _one_hot([set(p.place_ids or []) for p in learners], places)
+        @ _one_hot([set(t.place_ids or []) for t in tps], places).T
+    ) > 0
+    video = np.outer([p.video_ok for p in learners], [t.video_ok for t in tps])
+    score += np.where(common, 2.0, np.where(video, 1.0, 0.0))
+    levels = sorted({p.practice_level or "A1" for p in learners})
+    wanted = _one_hot([{p.practice_level or "A1"} for p in learners], levels)
+    offered = np.array(
+        [[1.0 if not t.levels or lv in t.levels else 0.0 for lv in levels] for t in tps]
+    ).reshape(len(tps), max(1, len(levels)))
+    score += np.where((wanted @ offered.T) > 0, 0.0, -2.0)
+    cannot_read = np.array([not p.reads_latin for p in learners])
+    ready = np.array([t.non_readers for t in tps])
+    score += np.where(cannot_read[:, None], np.where(ready[None, :], 1.0, -3.0), 0.0)
+    sexes = [p.sex if p.same_sex_tutor else None for p in learners]
+    mismatch = np.array(
+        [[bool(s and t.sex and s != t.sex) for t in tps] for s in sexes]
+    ).reshape(len(learners), len(tps))
+    score -= np.where(mismatch, 5.0, 0.0)
+    away = np.array(
+        [bool(t.away_from and t.away_until and t.away_from <= today <= t.away_until)
+         for t in tps]
+    )  # fmt: skip
+    blocked = (left == 0) | away
+    score[:, blocked] = -100.0
+    return score
+
+
 def optimal_proposal(structure_id: int | None) -> list[Suggestion | None]:
     """Assign waiting learners to tutors maximising the total fit under capacities.
 
@@ -260,19 +336,18 @@ def optimal_proposal(structure_id: int | None) -> list[Suggestion | None]:
     """
     learners = waiting_learners(structure_id)
     offers = [o for o in _offers(structure_id) if o.tutor.tutor_profile]
-    names = place_names(structure_id)
     today = date.today()
     free = [max(0, o.tutor.tutor_profile.max_learners - o.load) for o in offers]  # type: ignore[union-attr]
     if not learners or not sum(free):
         return [None] * len(learners)
     needs = _needs(learners)
-    fits = [[fit(n, o, names, today) for o in offers] for n in needs]
-    scores = np.array([[f.score for f in row] for row in fits], dtype=float)
+    scores = fit_matrix(needs, offers, today)
     columns = np.repeat(np.arange(len(offers)), free)  # one column per free place
     rows, cols = linear_sum_assignment(scores[:, columns], maximize=True)
+    names = place_names(structure_id)
     result: list[Suggestion | None] = [None] * len(learners)
     for row, col in zip(rows, cols, strict=True):
-        chosen = fits[row][columns[col]]
+        chosen = fit(needs[row], offers[columns[col]], names, today)
         result[row] = chosen if chosen.score > -100 else None
     return result
 
