@@ -594,3 +594,55 @@ def test_the_fast_fit_matrix_scores_exactly_like_the_worded_fit(app, make):
     assert worded.shape == (12, 6)
     assert np.allclose(worded, fast)
     assert len(set(worded.flatten().round(2))) > 10  # the scenario varies enough
+
+
+def test_the_referent_books_for_the_pairing_and_reads_the_confidential_note(app, make, pair):
+    referent = app.test_client()
+    login(referent, "claire")
+    day = date.today() + timedelta(days=4)
+    booked = referent.post(
+        f"/apprenants/{pair['profile']}/seances",
+        data={"day": day.isoformat(), "at": "09:30", "minutes": "60", "where": "video",
+              "video_url": "https://visio.example/salle"},
+    )  # fmt: skip
+    assert booked.status_code == 302
+    [session] = _sessions(make)
+    assert (session.tutor_id, session.place_id, session.video_url) == (
+        pair["tutor"], None, "https://visio.example/salle")  # fmt: skip
+
+    def held_yesterday():
+        row = db.session.get(TutoringSession, session.id)
+        row.starts_at = utcnow() - timedelta(days=1)
+        row.ends_at = row.starts_at + timedelta(hours=1)
+
+    make.run(held_yesterday)
+    pair["client"].post(f"/tuteur/seances/{session.id}/compte-rendu",
+                        data={f"attendance-{session.id}": "present", "minutes": "50",
+                              "note_for_referent": "Fatiguée cette semaine."})  # fmt: skip
+    page = referent.get(f"/apprenants/{pair['profile']}").get_data(as_text=True)
+    assert "Fatiguée cette semaine." in page
+    assert "présent·e, 50 min" in page
+    # a referent of another structure reaches nothing
+    make.user("ref-b", Role.REFERENT, structure="Autre")
+    other = app.test_client()
+    login(other, "ref-b")
+    assert other.post(f"/apprenants/{pair['profile']}/seances", data={}).status_code == 404
+
+
+def test_a_volunteer_gives_homework_from_the_bank_to_their_own_learner_only(app, make, pair, bank):
+    from tutoring.models import Assignment
+
+    items = [str(bank["a2-sante-test-01"]), str(bank["a2-sante-test-02"])]
+    due = (date.today() + timedelta(days=7)).isoformat()
+    page = pair["client"].get("/banque/").get_data(as_text=True)
+    assert "Amina" in page
+    given = pair["client"].post("/banque/devoir", data={
+        "learner_id": str(pair["profile"]), "title": "Chez le médecin", "items": items,
+        "due_on": due})  # fmt: skip
+    assert given.status_code == 302
+    assert make.run(lambda: db.session.scalar(select(Assignment)).learner_id) == pair["profile"]
+    stranger, _u = make.learner(pair["referent"], first_name="Yasmin")
+    refused = pair["client"].post("/banque/devoir", data={
+        "learner_id": str(stranger), "title": "x", "items": items, "due_on": due})  # fmt: skip
+    assert refused.status_code == 302
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 1

@@ -13,7 +13,13 @@ from tutoring.bank import bp
 from tutoring.bank.forms import AssignForm
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm, options
-from tutoring.models import ItemVersion, Role, VoiceRecording, VoiceStatus
+from tutoring.models import (
+    ItemVersion,
+    LearnerProfile,
+    Role,
+    VoiceRecording,
+    VoiceStatus,
+)
 from tutoring.practice.labels import (
     LEVEL_LABELS,
     SKILL_LABELS,
@@ -25,7 +31,8 @@ from tutoring.security import public, roles_required
 from tutoring.services import audit, voices
 from tutoring.services import practice as service
 from tutoring.services.audio import audio_url
-from tutoring.services.learners import learner_for, learners_of
+from tutoring.services.learners import learners_of
+from tutoring.services.tutoring import tutor_learner_ids
 
 PAGE_SIZE = 30
 FILTERS = {"level": LEVELS, "skill": SKILLS, "theme": THEMES, "type": TYPES}
@@ -59,11 +66,9 @@ def index() -> str:
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     form = AssignForm()
-    can_assign = current_user.has_role(Role.REFERENT)
-    if can_assign:
-        form.learner_id.choices = options(
-            (p.id, p.user.display_name) for p in learners_of(current_user) if p.user
-        )
+    assignable = _assignable()
+    can_assign = bool(assignable)
+    form.learner_id.choices = options((p.id, p.user.display_name) for p in assignable)
     return render_template(
         "bank/index.html",
         rows=rows[:PAGE_SIZE],
@@ -103,19 +108,33 @@ def preview(version_id: int) -> str:
     )
 
 
+def _assignable() -> list[LearnerProfile]:
+    """Who may get homework from this person: a referent's learners, a volunteer's
+    paired learners."""
+    profiles: dict[int, LearnerProfile] = {}
+    if current_user.has_role(Role.REFERENT):
+        profiles.update((p.id, p) for p in learners_of(current_user) if p.user)
+    if current_user.is_approved_tutor:
+        for profile_id in tutor_learner_ids(current_user):
+            profile = db.session.get(LearnerProfile, profile_id)
+            if profile is not None and profile.user is not None:
+                profiles[profile.id] = profile
+    return sorted(profiles.values(), key=lambda p: (p.user.first_name, p.id))  # type: ignore[union-attr]
+
+
 @bp.post("/devoir")
-@roles_required(Role.REFERENT)
+@roles_required(Role.REFERENT, Role.TUTOR)
 def assign() -> BaseResponse | tuple[str, int]:
     form = AssignForm()
-    profiles = [p for p in learners_of(current_user) if p.user]
-    form.learner_id.choices = options((p.id, p.user.display_name) for p in profiles)
+    profiles = _assignable()
+    form.learner_id.choices = options((p.id, p.user.display_name) for p in profiles)  # type: ignore[union-attr]
     ids = [int(v) for v in request.form.getlist("items") if v.isdigit()]
     if not form.validate_on_submit():
         flash(
             " ".join(str(e) for errors in form.errors.values() for e in errors), "error"
         )
         return redirect(url_for("bank.index"))
-    profile = learner_for(current_user, form.learner_id.data)
+    profile = next((p for p in profiles if p.id == form.learner_id.data), None)
     if profile is None:
         abort(404)
     try:
@@ -134,7 +153,9 @@ def assign() -> BaseResponse | tuple[str, int]:
     flash(
         _("Le devoir est donné à %(name)s.", name=profile.user.display_name), "success"
     )
-    return redirect(url_for("learners.show", profile_id=profile.id))
+    if current_user.has_role(Role.REFERENT):
+        return redirect(url_for("learners.show", profile_id=profile.id))
+    return redirect(url_for("tutor.learner", profile_id=profile.id))
 
 
 # --- Volunteers' voices ---------------------------------------------------------------

@@ -38,6 +38,7 @@ from tutoring.models import (
     FrenchGoal,
     LearnerProfile,
     Pairing,
+    PairingStatus,
     Partner,
     Place,
     PublicCategory,
@@ -47,7 +48,7 @@ from tutoring.models import (
 )
 from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
-from tutoring.services import audit, availability, tutoring
+from tutoring.services import audit, availability, sessions_tutoring, tutoring
 from tutoring.services.accounts import AccountError
 from tutoring.services.availability import places_of
 from tutoring.services.learners import (
@@ -68,6 +69,7 @@ from tutoring.services.progress import (
     recent_attempts,
     record_external_level,
 )
+from tutoring.sessions_bp.booking import book_fields, booking_error, notify_booked
 
 ERROR_MESSAGES = {
     "email_taken": lambda: _("Un compte existe déjà avec cette adresse e-mail."),
@@ -201,6 +203,8 @@ def show(profile_id: int) -> str:
         card=active_card(profile.user),
         pairing=tutoring.open_pairing(profile),
         suggestions=tutoring.suggestions(profile)[:5],
+        sessions=sessions_tutoring.sessions_of_learner(profile)[:10],
+        places=places_of(profile.structure_id),
         labels={
             "category": PUBLIC_CATEGORY_LABELS,
             "goal": GOAL_LABELS,
@@ -599,3 +603,35 @@ def needs(profile_id: int) -> BaseResponse | str:
         places=places_of(profile.structure_id),
         form=ConfirmForm(),
     )
+
+
+@bp.post("/<int:profile_id>/seances")
+@roles_required(Role.REFERENT)
+def book_session(profile_id: int) -> BaseResponse:
+    """The referent books a session for the learner's active pairing, for the tutor."""
+    profile = _profile_or_404(profile_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = redirect(url_for("learners.show", profile_id=profile.id))
+    pairing = tutoring.open_pairing(profile)
+    if pairing is None or pairing.status != PairingStatus.ACTIVE:
+        flash(_("Ce jumelage n’est plus actif."), "error")
+        return back
+    fields = book_fields(profile.structure_id)
+    if fields is None:
+        return back
+    fields.pop("video")
+    try:
+        booked = sessions_tutoring.book_session(pairing.tutor, pairing, **fields)
+    except tutoring.TutoringError as exc:
+        flash(booking_error(exc), "error")
+        return back
+    notify_booked(booked)
+    flash(
+        ngettext(
+            "La séance est programmée.", "%(num)s séances sont programmées.",
+            len(booked),
+        ),
+        "success",
+    )  # fmt: skip
+    return back

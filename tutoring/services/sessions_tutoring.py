@@ -368,6 +368,17 @@ def tutor_agenda(tutor: User) -> list[TutoringSession]:
     return list(seen.values())[:20]
 
 
+def sessions_of_learner(profile: LearnerProfile) -> list[TutoringSession]:
+    """A learner's sessions, latest first (for their referent)."""
+    return list(
+        db.session.scalars(
+            select(TutoringSession)
+            .where(TutoringSession.learner_id == profile.id)
+            .order_by(TutoringSession.starts_at.desc())
+        )
+    )
+
+
 def sessions_of_pairing(pairing_ids: set[int]) -> list[TutoringSession]:
     if not pairing_ids:
         return []

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -28,12 +27,18 @@ from tutoring.models import (
 from tutoring.models.base import utcnow
 from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.security import roles_required
-from tutoring.services import availability, notify
+from tutoring.services import availability
 from tutoring.services import sessions_tutoring as sessions
 from tutoring.services import tutoring as service
 from tutoring.services.availability import places_of
 from tutoring.services.progress import dashboard
 from tutoring.services.tutoring import TutoringError
+from tutoring.sessions_bp.booking import (
+    book_fields,
+    booking_error,
+    notify_booked,
+    notify_moved,
+)
 from tutoring.tutor import bp
 
 SEXES = tuple(s.value for s in Sex)
@@ -132,76 +137,6 @@ def _active_pairing(profile_id: int) -> Pairing:
     return pairing
 
 
-BOOKING_ERRORS = {
-    "no_such_time": lambda: _(
-        "Cette heure n’existe pas ce jour-là (changement d’heure)."
-    ),
-    "past": lambda: _("Choisissez une date à venir."),
-    "duration": lambda: _("Une séance dure de 15 minutes à 4 heures."),
-    "place": lambda: _("Choisissez un lieu ou la visio."),
-    "video_url": lambda: _("Le lien de visio doit commencer par https://."),
-    "capacity": lambda: _("Ce lieu n’a pas assez de places pour tout le groupe."),
-    "no_learner": lambda: _("Choisissez au moins une personne."),
-    "overlap": lambda: _(
-        "Ce créneau est déjà pris (par le tuteur, un apprenant ou la salle)."
-    ),
-    "not_paired": lambda: _("Ce jumelage n’est plus actif."),
-    "series_end": lambda: _("La date de fin de la série est avant la première séance."),
-    "series_long": lambda: _("Une série compte au plus 26 semaines."),
-    "away": lambda: _("Le tuteur a indiqué une absence à cette date."),
-    "not_scheduled": lambda: _("Cette séance n’est plus à venir."),
-}
-
-
-def booking_error(exc: TutoringError) -> str:
-    message = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
-    if exc.dates:
-        days = ", ".join(format_datetime(d, "d MMMM HH:mm") for d in exc.dates[:5])
-        message += " " + _("Dates concernées : %(days)s.", days=days)
-    return message
-
-
-class BookingInputError(ValueError):
-    pass
-
-
-def read_booking(structure_id: int | None) -> dict[str, Any]:
-    """Date, time, length, place or video, and optional weekly end from the form."""
-    form = request.form
-    try:
-        day = date.fromisoformat(form.get("day", ""))
-        at = time.fromisoformat(form.get("at", ""))
-        minutes = int(form.get("minutes", ""))
-        until = form.get("weekly_until", "")
-        weekly_until = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        raise BookingInputError from exc
-    where = form.get("where", "")
-    place = None
-    if where.isdigit():
-        place = next((p for p in places_of(structure_id) if p.id == int(where)), None)
-        if place is None:
-            raise BookingInputError
-    elif where != "video":
-        raise TutoringError("place")
-    video_url = form.get("video_url", "").strip()[:300] or None
-    return {
-        "day": day, "at": at, "minutes": minutes, "place": place,
-        "video_url": video_url if place is None else None,
-        "weekly_until": weekly_until, "video": place is None,
-    }  # fmt: skip
-
-
-def _book_fields(structure_id: int | None) -> dict[str, Any] | None:
-    try:
-        return read_booking(structure_id)
-    except BookingInputError:
-        flash(_("Indiquez une date, une heure et une durée valables."), "error")
-    except TutoringError as exc:
-        flash(booking_error(exc), "error")
-    return None
-
-
 @bp.post("/apprenants/<int:profile_id>/seances")
 @roles_required(Role.TUTOR)
 def book(profile_id: int) -> BaseResponse:
@@ -211,7 +146,7 @@ def book(profile_id: int) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = redirect(url_for("tutor.learner", profile_id=profile_id))
-    fields = _book_fields(current_user.structure_id)
+    fields = book_fields(current_user.structure_id)
     if fields is None:
         return back
     fields.pop("video")
@@ -227,35 +162,6 @@ def book(profile_id: int) -> BaseResponse:
         "success",
     )  # fmt: skip
     return back
-
-
-def notify_booked(booked: list[TutoringSession]) -> None:
-    """Tell each learner, in their language, of the sessions just booked."""
-    first: dict[int, TutoringSession] = {}
-    count: dict[int, int] = {}
-    for row in booked:
-        first.setdefault(row.learner_id, row)
-        count[row.learner_id] = count.get(row.learner_id, 0) + 1
-    for learner_id, row in first.items():
-        user = row.learner.user
-        if user is None:
-            continue
-        n = count[learner_id]
-        notify.queue(
-            user, f"booked:{row.slot}",
-            lambda row=row, user=user, n=n: (
-                _("Nouvelle séance de français"),
-                ngettext(
-                    "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
-                    "demandez un autre horaire dans « Mes séances ».",
-                    "%(num)s séances prévues, la première %(when)s, %(place)s. "
-                    "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
-                    n, when=notify.when(user, row.starts_at),
-                    place=row.place,
-                ),
-            ),
-        )  # fmt: skip
-    db.session.commit()
 
 
 @bp.route("/ateliers/nouveau", methods=["GET", "POST"])
@@ -280,7 +186,7 @@ def workshop() -> BaseResponse | tuple[str, int]:
         if not all(v.isdigit() and int(v) in pairings for v in chosen):
             abort(400)
         title = request.form.get("title", "").strip()[:120]
-        fields = _book_fields(current_user.structure_id)
+        fields = book_fields(current_user.structure_id)
         if fields is None:
             return redirect(url_for("tutor.workshop"))
         fields.pop("video")
@@ -352,25 +258,6 @@ def reschedule(session_id: int) -> BaseResponse | tuple[str, int]:
         ),
         400 if error else 200,
     )  # fmt: skip
-
-
-def notify_moved(rows: list[TutoringSession]) -> None:
-    for row in rows:
-        user = row.learner.user
-        if user is None:
-            continue
-        notify.queue(
-            user, f"moved:{row.id}:{row.sequence}",
-            lambda row=row, user=user: (
-                _("Séance de français déplacée"),
-                _(
-                    "Votre séance est déplacée : %(when)s, %(place)s. Confirmez-la "
-                    "ou demandez un autre horaire dans « Mes séances ».",
-                    when=notify.when(user, row.starts_at), place=row.place,
-                ),
-            ),
-        )  # fmt: skip
-    db.session.commit()
 
 
 @bp.route("/seances/<int:session_id>/compte-rendu", methods=["GET", "POST"])
@@ -477,8 +364,10 @@ def profile() -> BaseResponse | tuple[str, int]:
             error = _("Choisissez entre 1 et 6 apprenants.")
         elif len(bio) > 500:
             error = _("La présentation est trop longue (500 caractères au plus).")
-        elif away_from == date.min or (away_from is None) != (away_until is None) or (
-            away_from and away_until and away_until < away_from
+        elif (
+            away_from == date.min
+            or (away_from is None) != (away_until is None)
+            or (away_from and away_until and away_until < away_from)
         ):
             error = _("Indiquez les deux dates de l’absence, la fin après le début.")
         else:
