@@ -21,6 +21,7 @@ from tutoring.models import (
     AgeBand,
     FrenchGoal,
     Partner,
+    Place,
     PublicCategory,
     Role,
     Sex,
@@ -31,6 +32,7 @@ from tutoring.models import (
 )
 from tutoring.models.base import utcnow
 from tutoring.services import accounts as account_service
+from tutoring.services import availability
 from tutoring.services.learners import (
     LearnerData,
     enrol_learner,
@@ -55,6 +57,14 @@ DEMO_PARTNERS = [
     "13e DBLE",
     "Association Myriade (accueil direct)",
     "OFII",
+]
+# Places of the demo (name, people at a time); address, access and opening hours are
+# left for the referents to fill in from what they know, not invented here.
+DEMO_PLACES = [
+    ("Locaux de Myriade", 8),
+    ("Espace numérique MESA", 6),
+    ("Médiathèque de Millau", 4),
+    ("Campus connecté", 4),
 ]
 
 
@@ -162,6 +172,11 @@ def demo_load() -> None:
     db.session.flush()
     for name in DEMO_PARTNERS:
         db.session.add(Partner(structure_id=structure.id, name=name))
+    places = [
+        Place(structure_id=structure.id, name=name, capacity=capacity)
+        for name, capacity in DEMO_PLACES
+    ]
+    db.session.add_all(places)
     db.session.flush()
 
     def staff(username: str, first: str, roles: list[Role]) -> User:
@@ -190,8 +205,12 @@ def demo_load() -> None:
             approved_at=utcnow(),
             decided_by_id=referent.id,
             structure_id=structure.id,
+            languages=["ar", "en"],
+            place_ids=[places[0].id, places[1].id],
+            video_ok=True,
         )
     )
+    availability.save(tutor, {(1, "afternoon"), (3, "afternoon"), (5, "morning")})
     partner = db.session.scalar(select(Partner).where(Partner.name == "CADA de Millau"))
     learner = enrol_learner(
         referent,
@@ -208,6 +227,10 @@ def demo_load() -> None:
             age_band=AgeBand.AGE_26_35,
         ),
     )
+    learner_profile = learner.learner_profile
+    if learner_profile is not None:
+        learner_profile.place_ids = [places[1].id]
+        availability.save(learner_profile, {(1, "afternoon"), (4, "morning")})
     learner.username = "demo-apprenant"
     learner.password_hash = hash_password(DEMO_PASSWORD)
     code = issue_login_card(learner, referent)
