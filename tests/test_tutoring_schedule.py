@@ -646,3 +646,22 @@ def test_a_volunteer_gives_homework_from_the_bank_to_their_own_learner_only(app,
         "learner_id": str(stranger), "title": "x", "items": items, "due_on": due})  # fmt: skip
     assert refused.status_code == 302
     assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 1
+
+
+def test_the_referent_reads_which_skills_to_work_on_first(app, make, learner, bank):
+    from tutoring.services.progress import dashboard, weakest_skills
+
+    def board_of():
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        board = dashboard(profile)
+        board["skills"]["EE"]["progress"] = 0.1
+        board["skills"]["EO"]["progress"] = 0.2
+        board["skills"]["CO"]["progress"] = 0.6
+        board["skills"]["CE"]["progress"] = 0.9
+        return weakest_skills(board)
+
+    assert make.run(board_of) == ["EE", "EO"]
+    referent = app.test_client()
+    login(referent, "claire")
+    shown = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
+    assert "À travailler en priorité avec un bénévole" in shown

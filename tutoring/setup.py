@@ -75,10 +75,13 @@ def _as_date(value: str) -> Any:
 
 def register_template_helpers(app: Flask) -> None:
     from tutoring.admin.forms import audit_label, role_label
-    from tutoring.practice.labels import THEME_LABELS
+    from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
 
     def theme_label(key: str) -> str:
         return str(THEME_LABELS.get(key, key))
+
+    def skill_label(key: str) -> str:
+        return str(SKILL_LABELS.get(key, key)).lower()
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters.update(
@@ -86,6 +89,7 @@ def register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         audit_label=audit_label,
         theme_label=theme_label,
+        skill_label=skill_label,
         as_date=_as_date,
     )
     app.jinja_env.globals.update(

@@ -68,6 +68,7 @@ from tutoring.services.progress import (
     external_levels,
     recent_attempts,
     record_external_level,
+    weakest_skills,
 )
 from tutoring.sessions_bp.booking import book_fields, booking_error, notify_booked
 
@@ -190,10 +191,12 @@ def enrol() -> BaseResponse | tuple[str, int]:
 def show(profile_id: int) -> str:
     profile = _profile_or_404(profile_id)
     assert profile.user is not None
+    board = dashboard(profile)
     return render_template(
         "learners/show.html",
         profile=profile,
-        board=dashboard(profile),
+        board=board,
+        weak_skills=weakest_skills(board),
         skill_labels=SKILL_LABELS,
         theme_labels=THEME_LABELS,
         recent=recent_attempts(profile),

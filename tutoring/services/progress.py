@@ -262,6 +262,16 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
     }
 
 
+def weakest_skills(board: dict[str, Any], count: int = 2) -> list[str]:
+    """The skills furthest from the target, once something is known of them."""
+    known = {
+        skill: info["progress"]
+        for skill, info in board["skills"].items()
+        if info["estimate"].attempts or info["progress"]
+    }
+    return sorted(known, key=lambda skill: known[skill])[:count]
+
+
 def record_external_level(
     profile: LearnerProfile, referent: Any, *, source: str, skill: str | None, level: str,
     taken_on: Any,
