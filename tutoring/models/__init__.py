@@ -13,6 +13,7 @@ from tutoring.models.accounts import (
     UserSession,
 )
 from tutoring.models.exams import Attestation, CivicExam, LanguageExam
+from tutoring.models.indicators import LearnerOutcome, OutcomeKind, PracticeDay
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -49,6 +50,9 @@ __all__ = [
     "Attestation",
     "ExternalLevel",
     "ItemStat",
+    "LearnerOutcome",
+    "OutcomeKind",
+    "PracticeDay",
     "LevelSource",
     "ReviewCard",
     "Attempt",
