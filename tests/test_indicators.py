@@ -53,7 +53,9 @@ def scenario(make):
         ("D", PublicCategory.BPI),
         ("E", PublicCategory.OTHER),
     ]:
-        ids[name] = make.learner(referent, first_name=f"Personne{name}", public_category=category)[0]
+        ids[name] = make.learner(
+            referent, first_name=f"Personne{name}", public_category=category
+        )[0]
 
     def build():
         enrolled = {
@@ -74,7 +76,9 @@ def scenario(make):
             ("D", date(2026, 3, 10), 1, HOUR_MS // 2),
         ]:
             db.session.add(
-                PracticeDay(learner_id=ids[name], day=day, attempts=attempts, time_ms=ms)
+                PracticeDay(
+                    learner_id=ids[name], day=day, attempts=attempts, time_ms=ms
+                )
             )
         pairing = {}
         for name, status, responded, ended in [
@@ -96,9 +100,23 @@ def scenario(make):
             ("A", utc(2026, 3, 16, 10), 60, SessionStatus.CANCELLED, None, None),
             ("D", utc(2026, 3, 20, 10), 90, SessionStatus.HELD, Attendance.PRESENT, 90),
             # 00:30 on 1 March in Millau: inside March
-            ("C", utc(2026, 2, 28, 23, 30), 30, SessionStatus.HELD, Attendance.PRESENT, 30),
+            (
+                "C",
+                utc(2026, 2, 28, 23, 30),
+                30,
+                SessionStatus.HELD,
+                Attendance.PRESENT,
+                30,
+            ),
             # 01:30 on 1 April in Millau: outside March
-            ("B", utc(2026, 3, 31, 23, 30), 45, SessionStatus.HELD, Attendance.PRESENT, 45),
+            (
+                "B",
+                utc(2026, 3, 31, 23, 30),
+                45,
+                SessionStatus.HELD,
+                Attendance.PRESENT,
+                45,
+            ),
         ]:
             db.session.add(
                 TutoringSession(

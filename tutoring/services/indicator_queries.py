@@ -149,7 +149,9 @@ def active_by(scope: Scope, dimension: str) -> dict[str, int]:
     column: Any
     if dimension == "years_since_arrival":
         years = scope.end.year - LP.arrival_year
-        column = case((years >= 5, "5+"), else_=cast(years, db.String))
+        column = case(
+            (years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String)
+        )
     else:
         column = getattr(LP, dimension)
     active = active_learner_ids(scope).subquery()
