@@ -109,6 +109,9 @@ MATRIX: dict[str, object] = {
     "admin.revoke_api_token": {A},
     "admin.audit_log": {A},
     "api.enrolments": API_TOKEN,
+    "api.indicators_list": API_TOKEN,
+    "api.indicator": API_TOKEN,
+    "api.openapi": PUBLIC,
 }
 ROLES = [L, T, R, C, A]
 SKIP_BEHAVIOUR = {"auth.logout"}  # signs the client out; covered in test_auth
@@ -173,6 +176,7 @@ def world(make, app, bank):
         "token_id": token_id,
         "code": "AAAA-BBBB-CCCC",
         "token": "invalid",
+        "name": "beneficiaries.active",
     }
     accounts = {
         L: ("learner", learner_id),
