@@ -53,6 +53,7 @@ MATRIX: dict[str, object] = {
     "learners.partners": {R},
     "learners.toggle_partner": {R},
     "learners.external_level": {R},
+    "learners.outcome": {R},
     "learners.propose_pairing": {R},
     "learners.end_pairing": {R},
     "learners.pairings": {R},
@@ -314,6 +315,7 @@ class TestOtherStructureIsInvisible:
             ("post", "/apprenants/{p}/effacer"),
             ("post", "/apprenants/partenaires/{q}/basculer"),
             ("post", "/apprenants/{p}/niveau-externe"),
+            ("post", "/apprenants/{p}/resultat"),
             ("post", "/apprenants/{p}/jumelage"),
         ],
     )

@@ -249,3 +249,29 @@ def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
 
     days = make.run(answer)
     assert [(d.attempts, d.time_ms) for d in days] == [(2, 3000)]
+
+
+def test_referent_records_an_outcome_that_the_indicators_count(app, client, make):
+    from datetime import date as day
+
+    from tests.conftest import login
+
+    referent = make.user("claire-ref", Role.REFERENT)
+    profile_id, _user = make.learner(referent)
+    login(client, "claire-ref")
+    url = f"/apprenants/{profile_id}/resultat"
+    today = day.today()
+    refused = client.post(url, data={"kind": "certification", "obtained_on": today})
+    assert refused.status_code == 302  # a certification needs its level
+    future = today + timedelta(days=2)
+    client.post(url, data={"kind": "civic_exam", "obtained_on": future})
+    response = client.post(
+        url, data={"kind": "certification", "level": "A2", "obtained_on": today}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/apprenants/{profile_id}").get_data(as_text=True)
+    assert "Certification de français obtenue" in page
+    assert "Examen civique réussi –" not in page  # the future date was refused
+    v = values(make, Scope(today, today))
+    assert v["outcomes.certification"] == 1
+    assert v["outcomes.civic_exam"] == 0
