@@ -275,3 +275,26 @@ def test_referent_records_an_outcome_that_the_indicators_count(app, client, make
     v = values(make, Scope(today, today))
     assert v["outcomes.certification"] == 1
     assert v["outcomes.civic_exam"] == 0
+
+
+def test_generator_is_seeded_and_fills_the_rollup(app, runner, make):
+    from sqlalchemy import func, select
+
+    from tutoring.models import Attempt
+
+    result = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "learners: 40" in result.output
+
+    def totals():
+        attempts = db.session.scalar(select(func.count()).select_from(Attempt))
+        rolled = db.session.scalar(select(func.sum(PracticeDay.attempts)))
+        sessions = db.session.scalar(select(func.count()).select_from(TutoringSession))
+        return attempts, rolled, sessions
+
+    attempts, rolled, sessions = make.run(totals)
+    assert attempts > 1000
+    assert rolled == attempts
+    assert sessions > 0
+    again = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
+    assert again.output == result.output  # the same seed gives the same data
