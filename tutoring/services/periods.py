@@ -17,13 +17,11 @@ class PeriodError(ValueError):
     """The period or a filter cannot be read; the message is for the user."""
 
 
-def _day(text: str | None, what: str) -> date:
+def _day(text: str | None, message: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise PeriodError(
-            _("Date %(what)s illisible : écrivez-la AAAA-MM-JJ.", what=what)
-        ) from None
+        raise PeriodError(message) from None
 
 
 def bounds(
@@ -42,7 +40,10 @@ def bounds(
     elif kind == "year" and re.fullmatch(r"\d{4}", value):
         return date(int(value), 1, 1), date(int(value), 12, 31)
     elif kind == "custom":
-        return _day(start, _("de début")), _day(end, _("de fin"))
+        return (
+            _day(start, _("Date de début illisible : écrivez-la AAAA-MM-JJ.")),
+            _day(end, _("Date de fin illisible : écrivez-la AAAA-MM-JJ.")),
+        )
     raise PeriodError(
         _(
             "Période illisible : choisissez un mois (AAAA-MM), un trimestre (AAAA-T1 à T4), une année (AAAA) ou deux dates."
