@@ -298,3 +298,17 @@ def test_generator_is_seeded_and_fills_the_rollup(app, runner, make):
     assert sessions > 0
     again = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
     assert again.output == result.output  # the same seed gives the same data
+
+
+def test_a_difference_of_two_published_counts_is_protected_too():
+    raw = {
+        "exams.civic_taken": 30,
+        "exams.civic_passed": 27,  # 3 failed: the pass count would tell
+        "beneficiaries.cumulative": 60,
+        "beneficiaries.new": 20,
+    }
+    assert indicators.hidden_counts(raw, 11) == {"exams.civic_passed"}
+    raw["exams.civic_passed"] = 5
+    assert indicators.hidden_counts(raw, 11) == {"exams.civic_passed"}
+    raw["exams.civic_passed"] = 15
+    assert indicators.hidden_counts(raw, 11) == set()

@@ -128,9 +128,10 @@ def _rule(k: int) -> dict[str, Any]:
     return {
         "threshold": k,
         "rule": (
-            f"Tout effectif de 1 à {k - 1} personnes vaut null (« < {k} »), ainsi "
-            "qu’un autre effectif lorsque le total permettrait de le retrouver ; une "
-            f"somme ou médiane portant sur moins de {k} personnes vaut null."
+            f"Tout effectif de 1 à {k - 1} personnes vaut null (« < {k} »), de même "
+            "qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres "
+            "publiés permettrait de le retrouver ; une somme ou une médiane portant "
+            f"sur moins de {k} personnes vaut null."
         ),
     }
 

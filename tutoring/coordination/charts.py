@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 48, 28, 12
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 480, 240, 52, 30, 14
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def bars(values: list[Any], labels: list[str], texts: list[str]) -> dict[str, An
                 hidden=value is None,
             )
         )
-    step = max(1, len(values) // 6)  # about six month labels whatever the span
+    step = max(1, -(-len(values) // 4))  # four month labels at most, readable on a phone
     ticks = [
         (round(LEFT + i * slot + slot / 2, 1), labels[i])
         for i in range(0, len(values), step)

@@ -107,7 +107,7 @@ def _figure_row(figure: indicators.Figure, k: int) -> Row:
 
 def rule(k: int) -> str:
     return _(
-        "Secret statistique : tout effectif de 1 à %(n)s personnes est remplacé par « < %(k)s », ainsi qu’un autre effectif lorsque le total permettrait de le retrouver ; une somme ou une médiane portant sur moins de %(k)s personnes est masquée de même.",
+        "Secret statistique : tout effectif de 1 à %(n)s personnes est remplacé par « < %(k)s », de même qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres publiés permettrait de le retrouver ; une somme ou une médiane portant sur moins de %(k)s personnes est masquée elle aussi.",
         n=k - 1,
         k=k,
     )

@@ -410,18 +410,61 @@ def is_small(n: int | None, k: int) -> bool:
     return n is not None and 0 < n < k
 
 
+# (whole, part): publishing both would publish their difference, a group of people
+# too (e.g. learners who failed the civic mock exam); when that difference is from
+# 1 to k-1, the part is hidden as well.
+COMPLEMENTS = (
+    ("beneficiaries.cumulative", "beneficiaries.new"),
+    ("beneficiaries.active", "practice.learners"),
+    ("beneficiaries.active", "tutoring.learners"),
+    ("exams.civic_taken", "exams.civic_passed"),
+    ("pairings.active", "pairings.new"),
+    ("pairings.active", "pairings.ended"),
+)
+
+
+def _with_partners(groups: tuple[str, ...]) -> tuple[str, ...]:
+    """Add the groups whose figures decide the complementary suppression of these."""
+    needed = list(groups)
+    for whole, part in COMPLEMENTS:
+        for name in (whole, part):
+            group = BY_NAME[name].group
+            if group not in needed and {
+                BY_NAME[whole].group,
+                BY_NAME[part].group,
+            } & set(groups):
+                needed.append(group)
+    return tuple(needed)
+
+
+def hidden_counts(raw: dict[str, Any], k: int) -> set[str]:
+    """Return the counts of people to hide: small ones, then complementary parts."""
+    hidden = {
+        name
+        for name, value in raw.items()
+        if BY_NAME[name].unit == PEOPLE and is_small(value, k)
+    }
+    for whole, part in COMPLEMENTS:
+        both = whole in raw and part in raw and not {whole, part} & hidden
+        if both and is_small(raw[whole] - raw[part], k):
+            hidden.add(part)
+    return hidden
+
+
 def figures(
     scope: q.Scope, k: int, groups: tuple[str, ...] = GROUPS
 ) -> dict[str, Figure]:
     """Compute the indicators of `groups` and hide what the small-cell rule hides."""
     raw: dict[str, Any] = {}
-    for group in groups:
+    for group in _with_partners(groups):
         raw.update(_raw_group(group, scope))
+    hidden_people = hidden_counts(raw, k)
     shown: dict[str, Figure] = {}
     for name, value in raw.items():
         definition = BY_NAME[name]
-        people = raw[definition.governed_by] if definition.governed_by else value
-        hidden = is_small(people, k)
+        if definition.group not in groups:
+            continue
+        hidden = (definition.governed_by or name) in hidden_people
         if isinstance(value, float):
             value = round(value, 3 if definition.unit == RATE else 1)
         shown[name] = Figure(definition, None if hidden else value, hidden)
@@ -444,7 +487,11 @@ def skill_table(scope: q.Scope, k: int) -> list[tuple[str, int | None, int | Non
             (
                 skill,
                 None if is_small(assessed, k) else assessed,
-                None if is_small(gained, k) or is_small(assessed, k) else gained,
+                None
+                if is_small(assessed, k)
+                or is_small(gained, k)
+                or is_small(assessed - gained, k)
+                else gained,
             )
         )
     return rows
