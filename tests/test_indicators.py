@@ -23,6 +23,7 @@ from tutoring.models import (
     Pairing,
     PairingStatus,
     PracticeDay,
+    PracticeMonth,
     PublicCategory,
     Role,
     SessionStatus,
@@ -80,6 +81,12 @@ def scenario(make):
                     learner_id=ids[name], day=day, attempts=attempts, time_ms=ms
                 )
             )
+            db.session.add(  # one day per learner and month in this scenario
+                PracticeMonth(
+                    learner_id=ids[name], month=day.replace(day=1),
+                    attempts=attempts, time_ms=ms,
+                )
+            )  # fmt: skip
         pairing = {}
         for name, status, responded, ended in [
             ("A", PairingStatus.ACTIVE, utc(2026, 2, 15), None),
@@ -175,6 +182,12 @@ def test_march_figures_match_hand_computed_values(make, scenario):
     assert v["progress.at_target"] == 1  # B: A2 in all four skills, goal A2
 
 
+def test_a_custom_period_reads_days_and_agrees_with_the_month(make, scenario):
+    v = values(make, Scope(date(2026, 2, 28), date(2026, 3, 31)))
+    assert v["practice.attempts"] == 11  # 28 February (A, 5) and March (6)
+    assert v["beneficiaries.active"] == 4
+
+
 def test_april_counts_the_edges_on_the_other_side(make, scenario):
     v = values(make, APRIL)
     assert v["beneficiaries.active"] == 1  # B's session at 01:30 on 1 April
@@ -245,10 +258,11 @@ def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
                 response={"choice": "0"}, time_ms=1500,
             )  # fmt: skip
         db.session.commit()
-        return db.session.scalars(db.select(PracticeDay)).all()
+        days = db.session.scalars(db.select(PracticeDay)).all()
+        months = db.session.scalars(db.select(PracticeMonth)).all()
+        return [(r.attempts, r.time_ms) for r in (*days, *months)]
 
-    days = make.run(answer)
-    assert [(d.attempts, d.time_ms) for d in days] == [(2, 3000)]
+    assert make.run(answer) == [(2, 3000), (2, 3000)]
 
 
 def test_referent_records_an_outcome_that_the_indicators_count(app, client, make):
@@ -289,6 +303,8 @@ def test_generator_is_seeded_and_fills_the_rollup(app, runner, make):
     def totals():
         attempts = db.session.scalar(select(func.count()).select_from(Attempt))
         rolled = db.session.scalar(select(func.sum(PracticeDay.attempts)))
+        by_month = db.session.scalar(select(func.sum(PracticeMonth.attempts)))
+        assert by_month == rolled
         sessions = db.session.scalar(select(func.count()).select_from(TutoringSession))
         return attempts, rolled, sessions
 

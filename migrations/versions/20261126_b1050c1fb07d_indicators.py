@@ -1,9 +1,9 @@
 """indicators: outcomes recorded by referents, a daily practice rollup, period indexes
 
-Reviewed by hand. `practice_days` holds attempts and practice time per learner and
-per day (Millau time) so that indicators never scan raw attempts; it is filled here
-from the attempts already stored, then kept current by a listener on new attempts
-(and rebuilt by `flask indicators rebuild`). The three indexes serve the period
+Reviewed by hand. `practice_days` and `practice_months` hold attempts and practice
+time per learner and per day or month (Millau time) so that indicators never scan
+raw attempts; they are filled here from the attempts already stored, then kept
+current by a listener on new attempts (and rebuilt by `flask indicators rebuild`). The three indexes serve the period
 filters on sessions, enrolments and pairings.
 
 Revision ID: b1050c1fb07d
@@ -55,6 +55,17 @@ def upgrade():
     with op.batch_alter_table('practice_days', schema=None) as batch_op:
         batch_op.create_index('ix_practice_days_day_learner', ['day', 'learner_id'], unique=False)
 
+    op.create_table('practice_months',
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('time_ms', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['learner_id'], ['learner_profiles.id'], name=op.f('fk_practice_months_learner_id_learner_profiles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('learner_id', 'month', name=op.f('pk_practice_months'))
+    )
+    with op.batch_alter_table('practice_months', schema=None) as batch_op:
+        batch_op.create_index('ix_practice_months_month_learner', ['month', 'learner_id'], unique=False)
+
     with op.batch_alter_table('learner_profiles', schema=None) as batch_op:
         batch_op.create_index('ix_learner_profiles_enrolled_at', ['enrolled_at'], unique=False)
 
@@ -65,6 +76,21 @@ def upgrade():
         batch_op.create_index('ix_tutoring_sessions_starts_at', ['starts_at'], unique=False)
 
     _fill_practice_days()
+    _fill_practice_months()
+
+
+def _fill_practice_months():
+    """Roll the days up by calendar month."""
+    month = (
+        "date_trunc('month', day)::date"
+        if op.get_bind().dialect.name == "postgresql"
+        else "date(day, 'start of month')"
+    )
+    op.execute(
+        "INSERT INTO practice_months (learner_id, month, attempts, time_ms) "
+        f"SELECT learner_id, {month}, sum(attempts), sum(time_ms) "
+        "FROM practice_days GROUP BY 1, 2"
+    )
 
 
 def _fill_practice_days():
@@ -113,6 +139,10 @@ def downgrade():
     with op.batch_alter_table('practice_days', schema=None) as batch_op:
         batch_op.drop_index('ix_practice_days_day_learner')
 
+    with op.batch_alter_table('practice_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_practice_months_month_learner')
+
+    op.drop_table('practice_months')
     op.drop_table('practice_days')
     with op.batch_alter_table('learner_outcomes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_learner_outcomes_obtained_on'))

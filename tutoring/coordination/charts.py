@@ -45,7 +45,9 @@ def bars(values: list[Any], labels: list[str], texts: list[str]) -> dict[str, An
                 hidden=value is None,
             )
         )
-    step = max(1, -(-len(values) // 4))  # four month labels at most, readable on a phone
+    step = max(
+        1, -(-len(values) // 4)
+    )  # four month labels at most, readable on a phone
     ticks = [
         (round(LEFT + i * slot + slot / 2, 1), labels[i])
         for i in range(0, len(values), step)

@@ -18,6 +18,7 @@ from tutoring.extensions import db
 from tutoring.learners.forms import AGE_BAND_LABELS, PUBLIC_CATEGORY_LABELS, SEX_LABELS
 from tutoring.models import Partner
 from tutoring.practice.labels import SKILL_LABELS
+from tutoring.services import indicator_queries as q
 from tutoring.services import indicators
 from tutoring.services.indicator_queries import Scope
 from tutoring.services.indicators import BY_NAME, DAYS, HOURS, RATE
@@ -131,8 +132,9 @@ def _breakdowns(scope: Scope, k: int) -> list[Table]:
          {key: str(v) for key, v in YEARS_LABELS.items()}),
     )  # fmt: skip
     tables = []
+    margins = q.active_by_all(scope)
     for dimension, title, labels in labelled:
-        cells, total = indicators.breakdown(scope, dimension, k)
+        cells, total = indicators.breakdown(scope, dimension, k, margins[dimension])
         table = Table(dimension, title)
         for cell in cells:
             label = labels.get(cell.key) or _("Non renseigné")

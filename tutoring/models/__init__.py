@@ -13,7 +13,12 @@ from tutoring.models.accounts import (
     UserSession,
 )
 from tutoring.models.exams import Attestation, CivicExam, LanguageExam
-from tutoring.models.indicators import LearnerOutcome, OutcomeKind, PracticeDay
+from tutoring.models.indicators import (
+    LearnerOutcome,
+    OutcomeKind,
+    PracticeDay,
+    PracticeMonth,
+)
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -53,6 +58,7 @@ __all__ = [
     "LearnerOutcome",
     "OutcomeKind",
     "PracticeDay",
+    "PracticeMonth",
     "LevelSource",
     "ReviewCard",
     "Attempt",

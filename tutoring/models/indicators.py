@@ -66,6 +66,21 @@ class PracticeDay(db.Model):
     time_ms: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PracticeMonth(db.Model):
+    """The same rollup by calendar month (`month` is its first day): whole-month
+    periods and monthly trends read it, about fifteen times fewer rows than days."""
+
+    __tablename__ = "practice_months"
+    __table_args__ = (Index("ix_practice_months_month_learner", "month", "learner_id"),)
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    time_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def local_day(moment: datetime) -> date:
     """Return the calendar day in Millau of a timezone-aware instant."""
     return moment.astimezone(LOCAL_ZONE).date()
@@ -73,26 +88,26 @@ def local_day(moment: datetime) -> date:
 
 @event.listens_for(Attempt, "after_insert")
 def _count_attempt(_mapper: Mapper[Any], connection: Connection, attempt: Any) -> None:
-    """Add the new attempt to its learner's day in the rollup."""
+    """Add the new attempt to its learner's day and month in the rollups."""
     moment = attempt.created_at or utcnow()
     time_ms = max(0, attempt.time_ms or 0)
-    values = {
-        "learner_id": attempt.learner_id,
-        "day": local_day(moment),
-        "attempts": 1,
-        "time_ms": time_ms,
-    }
-    table = PracticeDay.__table__
+    day = local_day(moment)
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["learner_id", "day"],
-        set_={
-            "attempts": table.c.attempts + 1,
-            "time_ms": table.c.time_ms + time_ms,
-        },
-    )
-    connection.execute(statement)
+    for table, key, when in (
+        (PracticeDay.__table__, "day", day),
+        (PracticeMonth.__table__, "month", day.replace(day=1)),
+    ):
+        statement = insert(table).values(
+            learner_id=attempt.learner_id, attempts=1, time_ms=time_ms, **{key: when}
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["learner_id", key],
+            set_={
+                "attempts": table.c.attempts + 1,
+                "time_ms": table.c.time_ms + time_ms,
+            },
+        )
+        connection.execute(statement)
 
 
 # Period filters of the indicators (a full year must stay fast at national scale).

@@ -39,6 +39,7 @@ from tutoring.models import (
     Pairing,
     PairingStatus,
     PracticeDay,
+    PracticeMonth,
     SessionStatus,
     TutoringSession,
 )
@@ -96,9 +97,7 @@ def _median(values: Subquery) -> Any:
         func.count().over().label("n"),
     ).subquery()
     middle = select(func.avg(ordered.c.v)).where(
-        ordered.c.rn.in_(
-            [(ordered.c.n + 1) // 2, (ordered.c.n + 2) // 2]
-        )
+        ordered.c.rn.in_([(ordered.c.n + 1) // 2, (ordered.c.n + 2) // 2])
     )
     return _scalar(middle)
 
@@ -110,14 +109,33 @@ def _days_between(later: Any, earlier: Any) -> ColumnElement[float]:
     return func.julianday(later) - func.julianday(earlier)
 
 
+# --- Practice rollups ----------------------------------------------------------------
+
+
+def whole_months(scope: Scope) -> bool:
+    """Whether the period is made of whole calendar months (then months are read)."""
+    return scope.start.day == 1 and (scope.end + timedelta(days=1)).day == 1
+
+
+def _practice(scope: Scope) -> Subquery:
+    """Rollup rows (learner_id, attempts, time_ms) of the period, by day or month."""
+    if whole_months(scope):
+        table: Any = PracticeMonth
+        where = PracticeMonth.month.between(scope.start, scope.end)
+    else:
+        table, where = PracticeDay, PracticeDay.day.between(scope.start, scope.end)
+    return (
+        select(table.learner_id, table.attempts, table.time_ms).where(where).subquery()
+    )
+
+
 # --- Beneficiaries ----------------------------------------------------------------
 
 
 def active_learner_ids(scope: Scope) -> Select[Any]:
     """Learners with practice or an attended tutoring session in the period."""
-    practising = select(PracticeDay.learner_id.label("learner_id")).where(
-        PracticeDay.day.between(scope.start, scope.end)
-    )
+    rows = _practice(scope)
+    practising = select(rows.c.learner_id.label("learner_id"))
     return union(practising, _sessions_attended_learners(scope))
 
 
@@ -144,28 +162,37 @@ def beneficiaries(scope: Scope) -> dict[str, int]:
     return {"active": active_n or 0, "new": new or 0, "cumulative": cumulative or 0}
 
 
-def active_by(scope: Scope, dimension: str) -> dict[str, int]:
-    """Return active learners counted by one attribute of their enrolment."""
-    column: Any
-    if dimension == "years_since_arrival":
-        years = scope.end.year - LP.arrival_year
-        column = case(
-            (years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String)
-        )
-    else:
-        column = getattr(LP, dimension)
+DIMENSIONS = ("public_category", "sex", "age_band", "partner_id", "years_since_arrival")
+
+
+def active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
+    """Return active learners counted by each attribute of their enrolment.
+
+    One query groups by all five attributes together; the five margins are then
+    summed from those aggregate counts (never from rows about people).
+    """
+    years = scope.end.year - LP.arrival_year
+    arrival = case((years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String))
+    columns = [LP.public_category, LP.sex, LP.age_band, LP.partner_id, arrival]
     active = active_learner_ids(scope).subquery()
     rows = db.session.execute(
-        select(column, func.count())
+        select(*columns, func.count())
         .select_from(active.join(LP, LP.id == active.c.learner_id))
         .where(*_learner_filter(scope))
-        .group_by(column)
+        .group_by(*columns)
     ).all()
-    counts: dict[str, int] = {}
-    for key, n in rows:
-        name = "" if key is None else str(getattr(key, "value", key))
-        counts[name] = counts.get(name, 0) + int(n)
-    return counts
+    margins: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+    for row in rows:
+        n = int(row[-1])
+        for dimension, key in zip(DIMENSIONS, row[:-1], strict=True):
+            name = "" if key is None else str(getattr(key, "value", key))
+            margins[dimension][name] = margins[dimension].get(name, 0) + n
+    return margins
+
+
+def active_by(scope: Scope, dimension: str) -> dict[str, int]:
+    """Return active learners counted by one attribute of their enrolment."""
+    return active_by_all(scope)[dimension]
 
 
 # --- Digital practice --------------------------------------------------------------
@@ -173,16 +200,16 @@ def active_by(scope: Scope, dimension: str) -> dict[str, int]:
 
 def practice(scope: Scope) -> dict[str, Any]:
     """Return learners practising, exercises done, time and homework completion."""
+    rows = _practice(scope)
     per_learner = (
         select(
-            PracticeDay.learner_id,
-            func.sum(PracticeDay.attempts).label("attempts"),
-            func.sum(PracticeDay.time_ms).label("v"),
+            rows.c.learner_id,
+            func.sum(rows.c.attempts).label("attempts"),
+            func.sum(rows.c.time_ms).label("v"),
         )
-        .join(LP, LP.id == PracticeDay.learner_id)
-        .where(PracticeDay.day.between(scope.start, scope.end))
+        .join(LP, LP.id == rows.c.learner_id)
         .where(*_learner_filter(scope))
-        .group_by(PracticeDay.learner_id)
+        .group_by(rows.c.learner_id)
         .subquery()
     )
     learners, attempts, time_ms = db.session.execute(
@@ -349,7 +376,9 @@ def exams(scope: Scope) -> dict[str, int]:
 def outcomes(scope: Scope) -> dict[str, int]:
     """Return learners with each outcome recorded as obtained in the period."""
     rows = db.session.execute(
-        select(LearnerOutcome.kind, func.count(func.distinct(LearnerOutcome.learner_id)))
+        select(
+            LearnerOutcome.kind, func.count(func.distinct(LearnerOutcome.learner_id))
+        )
         .join(LP, LP.id == LearnerOutcome.learner_id)
         .where(LearnerOutcome.obtained_on.between(scope.start, scope.end))
         .where(*_learner_filter(scope))
@@ -365,10 +394,10 @@ _STARTED = (PairingStatus.ACTIVE, PairingStatus.ENDED)
 
 def pairings(scope: Scope) -> dict[str, Any]:
     """Return pairings started, running and ended, and the waiting list."""
-    started = and_(
-        Pairing.status.in_(_STARTED), Pairing.responded_at.is_not(None)
+    started = and_(Pairing.status.in_(_STARTED), Pairing.responded_at.is_not(None))
+    base = (
+        select(func.count()).select_from(Pairing).join(LP, LP.id == Pairing.learner_id)
     )
-    base = select(func.count()).select_from(Pairing).join(LP, LP.id == Pairing.learner_id)
     base = base.where(*_learner_filter(scope))
     new = _scalar(
         base.where(
@@ -392,9 +421,7 @@ def pairings(scope: Scope) -> dict[str, Any]:
         )
     )
     first_start = (
-        select(
-            Pairing.learner_id, func.min(Pairing.responded_at).label("first_at")
-        )
+        select(Pairing.learner_id, func.min(Pairing.responded_at).label("first_at"))
         .where(started)
         .group_by(Pairing.learner_id)
         .subquery()
@@ -463,19 +490,22 @@ def trend(scope: Scope, months: list[date]) -> dict[str, list[Any]]:
     """Return, for each month, active learners, new enrolments and practice."""
     cte = _months_cte(months)
     filters = _learner_filter(scope)
+    index = {month: i for i, month in enumerate(months)}
     practising = (
         select(
-            cte.c.idx,
-            PracticeDay.learner_id.label("learner_id"),
-            PracticeDay.attempts,
+            PracticeMonth.month.label("month"),
+            PracticeMonth.learner_id.label("learner_id"),
+            PracticeMonth.attempts,
         )
-        .join(PracticeDay, PracticeDay.day.between(cte.c.first_day, cte.c.last_day))
+        .where(PracticeMonth.month.between(months[0], months[-1]))
         .subquery()
     )
     tutored = _sessions_attended_by_month(cte)
+    by_month = select(cte.c.first_day.label("month"), tutored.c.learner_id).join(
+        tutored, tutored.c.idx == cte.c.idx
+    )
     both = union(
-        select(practising.c.idx, practising.c.learner_id),
-        select(tutored.c.idx, tutored.c.learner_id),
+        select(practising.c.month, practising.c.learner_id), by_month
     ).subquery()
     size = len(months)
     result: dict[str, list[Any]] = {
@@ -484,25 +514,25 @@ def trend(scope: Scope, months: list[date]) -> dict[str, list[Any]]:
         "attempts": [0] * size,
         "practising": [0] * size,
     }
-    for idx, n in db.session.execute(
-        select(both.c.idx, func.count())
+    for month, n in db.session.execute(
+        select(both.c.month, func.count())
         .join(LP, LP.id == both.c.learner_id)
         .where(*filters)
-        .group_by(both.c.idx)
+        .group_by(both.c.month)
     ):
-        result["active"][idx] = int(n)
-    for idx, n, attempts in db.session.execute(
+        result["active"][index[_as_date(month)]] = int(n)
+    for month, n, attempts in db.session.execute(
         select(
-            practising.c.idx,
+            practising.c.month,
             func.count(func.distinct(practising.c.learner_id)),
             func.sum(practising.c.attempts),
         )
         .join(LP, LP.id == practising.c.learner_id)
         .where(*filters)
-        .group_by(practising.c.idx)
+        .group_by(practising.c.month)
     ):
-        result["practising"][idx] = int(n)
-        result["attempts"][idx] = int(attempts or 0)
+        result["practising"][index[_as_date(month)]] = int(n)
+        result["attempts"][index[_as_date(month)]] = int(attempts or 0)
     for idx, n in db.session.execute(
         select(cte.c.idx, func.count())
         .join(LP, and_(LP.enrolled_at >= cte.c.since, LP.enrolled_at < cte.c.until))
@@ -512,6 +542,11 @@ def trend(scope: Scope, months: list[date]) -> dict[str, list[Any]]:
         result["new"][idx] = int(n)
     result.update(_sessions_trend(cte, scope, size))
     return result
+
+
+def _as_date(value: Any) -> date:
+    """A month read back from a union (SQLite gives text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 # --- Tutoring sessions -------------------------------------------------------------

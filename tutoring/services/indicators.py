@@ -471,9 +471,11 @@ def figures(
     return shown
 
 
-def breakdown(scope: q.Scope, dimension: str, k: int) -> tuple[list[Cell], int | None]:
+def breakdown(
+    scope: q.Scope, dimension: str, k: int, counts: dict[str, int] | None = None
+) -> tuple[list[Cell], int | None]:
     """Return active learners by `dimension`, every cell protected."""
-    counts = q.active_by(scope, dimension)
+    counts = dict(q.active_by(scope, dimension) if counts is None else counts)
     if dimension in _ENUMS:
         counts = {m.value: counts.pop(m.value, 0) for m in _ENUMS[dimension]} | counts
     return protect(counts, k)

@@ -352,7 +352,8 @@ def _progress(rng: random.Random, plan: list[tuple[int, datetime, datetime | Non
 
 
 def rebuild_practice_days() -> int:
-    """Recompute the daily practice rollup from every stored attempt."""
+    """Recompute the daily and monthly practice rollups from every stored attempt."""
+    db.session.execute(text("DELETE FROM practice_months"))
     db.session.execute(text("DELETE FROM practice_days"))
     if db.session.connection().dialect.name == "postgresql":
         db.session.execute(
@@ -380,6 +381,18 @@ def rebuild_practice_days() -> int:
             ("learner_id", "day", "attempts", "time_ms"),
             ((k[0], k[1], v[0], v[1]) for k, v in days.items()),
         )
+    month = (
+        "date_trunc('month', day)::date"
+        if db.session.connection().dialect.name == "postgresql"
+        else "date(day, 'start of month')"
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO practice_months (learner_id, month, attempts, time_ms) "  # noqa: S608 - fixed SQL
+            f"SELECT learner_id, {month}, sum(attempts), sum(time_ms) "
+            "FROM practice_days GROUP BY 1, 2"
+        )
+    )
     return int(
         db.session.scalar(select(func.count()).select_from(text("practice_days"))) or 0
     )
