@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import (
     and_,
     case,
@@ -310,6 +311,9 @@ def _levels_per_skill(scope: Scope) -> Subquery:
 
 def progress(scope: Scope) -> dict[str, Any]:
     """Return gains since entry and learners at their target, by skill and overall."""
+    cache = g.setdefault("_progress", {}) if has_app_context() else {}
+    if scope in cache:
+        return dict(cache[scope])
     levels = _levels_per_skill(scope)
     by_skill = {
         skill: (int(assessed), int(gained or 0))
@@ -321,25 +325,31 @@ def progress(scope: Scope) -> dict[str, Any]:
             ).group_by(levels.c.skill)
         ).all()
     }
-    gained_any = _scalar(
-        select(func.count(func.distinct(levels.c.learner_id))).where(
-            levels.c.latest > levels.c.entry
+    goal = case(*((LP.goal == g_, n) for g_, n in GOAL_RANKS.items()), else_=99)
+    per_learner = (
+        select(
+            func.sum(case((levels.c.latest > levels.c.entry, 1), else_=0)).label(
+                "gains"
+            ),
+            func.sum(case((levels.c.latest >= goal, 1), else_=0)).label("at_goal"),
         )
-    )
-    goal = case(*((LP.goal == g, n) for g, n in GOAL_RANKS.items()), else_=99)
-    at_target = (
-        select(levels.c.learner_id)
         .join(LP, LP.id == levels.c.learner_id)
-        .where(levels.c.latest >= goal)
         .group_by(levels.c.learner_id)
-        .having(func.count() == len(SKILLS))
         .subquery()
     )
-    return {
+    gained, at_target = db.session.execute(
+        select(
+            func.sum(case((per_learner.c.gains > 0, 1), else_=0)),
+            func.sum(case((per_learner.c.at_goal == len(SKILLS), 1), else_=0)),
+        )
+    ).one()
+    result = {
         "by_skill": {s: by_skill.get(s, (0, 0)) for s in SKILLS},
-        "gained": gained_any or 0,
-        "at_target": _scalar(select(func.count()).select_from(at_target)) or 0,
+        "gained": int(gained or 0),
+        "at_target": int(at_target or 0),
     }
+    cache[scope] = result
+    return dict(result)
 
 
 def exams(scope: Scope) -> dict[str, int]:
