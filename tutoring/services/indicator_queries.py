@@ -561,7 +561,12 @@ def _as_date(value: Any) -> date:
 
 # --- Tutoring sessions -------------------------------------------------------------
 # Everything that reads attendance lives below: when sessions get several
-# participants, only these functions change.
+# participants, only these functions change. A session row is one learner's place
+# in a meeting; `_MEETING` identifies the meeting itself, so that a group workshop
+# counts once in sessions held and in volunteer hours (with workshops stored as one
+# row per learner sharing a `slot`, set `_MEETING = TutoringSession.slot`).
+
+_MEETING: Any = TutoringSession.id
 
 _ATTENDED = and_(
     TutoringSession.status == SessionStatus.HELD,
@@ -604,40 +609,32 @@ def _sessions_attended_by_month(cte: CTE) -> Subquery:
 
 def sessions(scope: Scope) -> dict[str, Any]:
     """Return sessions held, cancelled and missed, hours, learners and tutors."""
-    scheduled_minutes = _days_between(
-        TutoringSession.ends_at, TutoringSession.starts_at
-    ) * (24 * 60)
+    held_status = TutoringSession.status == SessionStatus.HELD
+    cancelled_status = TutoringSession.status == SessionStatus.CANCELLED
     row = db.session.execute(
         select(
-            func.sum(case((_ATTENDED, 1), else_=0)),
-            func.sum(
-                case((TutoringSession.status == SessionStatus.CANCELLED, 1), else_=0)
-            ),
+            func.count(func.distinct(case((_ATTENDED, _MEETING)))),
+            func.count(func.distinct(case((cancelled_status, _MEETING)))),
             func.sum(case((_MISSED, 1), else_=0)),
             func.sum(case((_ATTENDED, TutoringSession.minutes), else_=0)),
             func.count(func.distinct(case((_ATTENDED, TutoringSession.learner_id)))),
-            func.count(
-                func.distinct(
-                    case(
-                        (
-                            TutoringSession.status == SessionStatus.HELD,
-                            TutoringSession.tutor_id,
-                        )
-                    )
-                )
-            ),
-            func.sum(
-                case(
-                    (TutoringSession.status == SessionStatus.HELD, scheduled_minutes),
-                    else_=0,
-                )
-            ),
+            func.count(func.distinct(case((held_status, TutoringSession.tutor_id)))),
         )
         .join(LP, LP.id == TutoringSession.learner_id)
         .where(_sessions_in(scope))
         .where(*_learner_filter(scope))
     ).one()
-    held, cancelled, missed, minutes, learners, tutors, volunteer = row
+    held, cancelled, missed, minutes, learners, tutors = row
+    scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
+    meetings = (
+        select(func.max(scheduled * (24 * 60)).label("v"))
+        .join(LP, LP.id == TutoringSession.learner_id)
+        .where(held_status, _sessions_in(scope))
+        .where(*_learner_filter(scope))
+        .group_by(_MEETING)
+        .subquery()
+    )
+    volunteer = _scalar(select(func.sum(meetings.c.v)))
     per_learner = (
         select(func.sum(TutoringSession.minutes).label("v"))
         .join(LP, LP.id == TutoringSession.learner_id)
@@ -666,7 +663,7 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
     for idx, n, minutes, learners in db.session.execute(
         select(
             cte.c.idx,
-            func.count(),
+            func.count(func.distinct(_MEETING)),
             func.sum(TutoringSession.minutes),
             func.count(func.distinct(TutoringSession.learner_id)),
         )
