@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := tutoring
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install translations run test test-pg lint bench clean
+.PHONY: install translations run test test-pg lint bench bench-indicators clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,12 @@ lint: install
 
 bench: install translations
 	$(BIN)/python -m tests.bench
+
+# CTAI indicators at scale, on PostgreSQL only (the database is wiped):
+# BENCH_DATABASE_URL=postgresql+psycopg://… make bench-indicators SIZES="1000 10000 100000"
+SIZES ?= 1000 10000
+bench-indicators: install translations
+	$(BIN)/python -m tests.bench_indicators $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

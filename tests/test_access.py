@@ -53,6 +53,7 @@ MATRIX: dict[str, object] = {
     "learners.partners": {R},
     "learners.toggle_partner": {R},
     "learners.external_level": {R},
+    "learners.outcome": {R},
     "learners.propose_pairing": {R},
     "learners.end_pairing": {R},
     "learners.pairings": {R},
@@ -109,6 +110,11 @@ MATRIX: dict[str, object] = {
     "bank.preview": {R, T},
     "bank.assign": {R, T},
     "coordination.dashboard": {C},
+    "coordination.definitions": {C},
+    "coordination.export_csv": {C},
+    "coordination.export_xlsx": {C},
+    "coordination.annual_report": {C},
+    "coordination.annual_report_pdf": {C},
     "admin.index": {A},
     "admin.accounts": {A},
     "admin.new_account": {A},
@@ -120,6 +126,9 @@ MATRIX: dict[str, object] = {
     "admin.revoke_api_token": {A},
     "admin.audit_log": {A},
     "api.enrolments": API_TOKEN,
+    "api.indicators_list": API_TOKEN,
+    "api.indicator": API_TOKEN,
+    "api.openapi": PUBLIC,
 }
 ROLES = [L, T, R, C, A]
 SKIP_BEHAVIOUR = {"auth.logout"}  # signs the client out; covered in test_auth
@@ -187,6 +196,7 @@ def world(make, app, bank):
         "recording_id": 999999,
         "code": "AAAA-BBBB-CCCC",
         "token": "invalid",
+        "name": "beneficiaries.active",
     }
     accounts = {
         L: ("learner", learner_id),
@@ -324,6 +334,7 @@ class TestOtherStructureIsInvisible:
             ("post", "/apprenants/{p}/effacer"),
             ("post", "/apprenants/partenaires/{q}/basculer"),
             ("post", "/apprenants/{p}/niveau-externe"),
+            ("post", "/apprenants/{p}/resultat"),
             ("post", "/apprenants/{p}/jumelage"),
         ],
     )

@@ -87,6 +87,7 @@ def reminders_send() -> None:
     queued = queue_reminders()
     sent, failed = send_pending()
     click.echo(f"{queued} reminders queued, {sent} messages sent, {failed} failed.")
+indicators_cli = AppGroup("indicators", help="CTAI indicators: rollups.")
 
 
 @accounts_cli.command("create-admin")
@@ -429,3 +430,26 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(indicators_cli)
+
+
+@demo_cli.command("generate")
+@click.option("--learners", type=click.IntRange(1, 1_000_000), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo_generate(learners: int, seed: int) -> None:
+    """Bulk-load synthetic learners and their activity (scale tests, never production)."""
+    from tutoring.services.synthetic import generate as generate_synthetic
+
+    counts = generate_synthetic(learners, seed)
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+@indicators_cli.command("rebuild")
+def indicators_rebuild() -> None:
+    """Recompute the daily practice rollup from every stored attempt."""
+    from tutoring.services.synthetic import rebuild_practice_days
+
+    days = rebuild_practice_days()
+    db.session.commit()
+    click.echo(f"{days} learner-days rolled up.")

@@ -82,6 +82,10 @@ def defaults(app: Flask) -> dict[str, Any]:
         "INACTIVE_MONTHS": _int("INACTIVE_MONTHS", 24),
         "ERASURE_NOTICE_DAYS": _int("ERASURE_NOTICE_DAYS", 30),
         "SMALL_CELL_THRESHOLD": _int("SMALL_CELL_THRESHOLD", 11),
+        # First day of the CTAI (monthly trends start here) and the longest period
+        # an indicator may be asked for (about the contract's three years).
+        "CTAI_START": os.environ.get("CTAI_START", "2025-10-01"),
+        "INDICATORS_MAX_DAYS": _int("INDICATORS_MAX_DAYS", 1100),
         "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
         # "module:function" sending a text (number, text); the default logs it.
         "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.services.notify:log_sms"),

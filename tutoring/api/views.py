@@ -6,21 +6,37 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from tutoring.api import bp
+from tutoring.api.openapi import openapi_document
 from tutoring.extensions import db, limiter
-from tutoring.models import ApiToken
+from tutoring.models import ApiToken, Partner
 from tutoring.models.base import utcnow
-from tutoring.security import ACCESS_ATTR, API_TOKEN
+from tutoring.security import ACCESS_ATTR, API_TOKEN, public
 from tutoring.services.codes import digest
 from tutoring.services.indicators import (
+    BREAKDOWNS,
+    BY_NAME,
+    DEFINITIONS,
     approved_tutors,
+    breakdown,
     enrolments_by_category,
+    figures,
+    monthly_trend,
     protect,
 )
+from tutoring.services.periods import PeriodError, scope_from
+
+
+def api_error(status: int, message: str) -> tuple[Response, int]:
+    """Answer an API error as JSON with a message a developer can act on."""
+    response = jsonify({"error": message, "status": status})
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response, status
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,12 +47,15 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            abort(401)
+            return api_error(
+                401,
+                "Jeton absent : envoyez l’en-tête « Authorization: Bearer <jeton> ».",
+            )
         row = db.session.scalar(
             select(ApiToken).where(ApiToken.token_hash == digest(token.strip()))
         )
         if row is None or row.revoked_at is not None:
-            abort(401)
+            return api_error(401, "Jeton inconnu ou révoqué.")
         row.last_used_at = utcnow()
         db.session.commit()
         return view(*args, **kwargs)
@@ -65,3 +84,110 @@ def enrolments() -> ResponseReturnValue:
             "approved_tutors": tutors[0].value,
         }
     )
+
+
+# --- CTAI indicators by name and period ------------------------------------------
+
+TREND_NAMES = {
+    "active": "apprenants actifs",
+    "new": "nouvelles inscriptions",
+    "sessions": "séances réalisées",
+    "tutoring_hours": "heures de tutorat reçues",
+    "attempts": "exercices faits",
+}
+BREAKDOWN_NAMES = {
+    "public_category": "situation",
+    "sex": "sexe",
+    "age_band": "tranche d’âge",
+    "partner_id": "partenaire prescripteur",
+    "years_since_arrival": "ancienneté d’arrivée en France",
+}
+
+
+def _catalogue() -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {
+        d.name: {"label": str(d.label), "definition": str(d.text), "unit": d.unit}
+        for d in DEFINITIONS
+    }
+    for dimension in BREAKDOWNS:
+        names[f"beneficiaries.active_by.{dimension}"] = {
+            "label": f"Apprenants actifs par {BREAKDOWN_NAMES[dimension]}",
+            "definition": str(BY_NAME["beneficiaries.active"].text),
+            "unit": "people",
+        }
+    for key, label in TREND_NAMES.items():
+        names[f"trend.{key}"] = {
+            "label": f"Par mois : {label}",
+            "definition": "Valeurs mois par mois, du premier au dernier mois de la période.",
+            "unit": "hours" if key == "tutoring_hours" else "people",
+        }
+    return names
+
+
+def _rule(k: int) -> dict[str, Any]:
+    return {
+        "threshold": k,
+        "rule": (
+            f"Tout effectif de 1 à {k - 1} personnes vaut null (« < {k} »), de même "
+            "qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres "
+            "publiés permettrait de le retrouver ; une somme ou une médiane portant "
+            f"sur moins de {k} personnes vaut null."
+        ),
+    }
+
+
+@bp.get("/indicators")
+@token_required
+@limiter.limit("120 per minute")
+def indicators_list() -> ResponseReturnValue:
+    """List every indicator the API serves, with its definition."""
+    k = current_app.config["SMALL_CELL_THRESHOLD"]
+    return jsonify({"small_cell_rule": _rule(k), "indicators": _catalogue()})
+
+
+@bp.get("/indicators/<path:name>")
+@token_required
+@limiter.limit("120 per minute")
+def indicator(name: str) -> ResponseReturnValue:
+    """Return one indicator for a period, protected like the coordinator's pages."""
+    if name not in _catalogue():
+        return api_error(
+            400, f"Indicateur inconnu : « {name} ». Voir /api/v1/indicators."
+        )
+    k = current_app.config["SMALL_CELL_THRESHOLD"]
+    partners = set(db.session.scalars(select(Partner.id)))
+    try:
+        scope = scope_from(
+            request.args, current_app.config["INDICATORS_MAX_DAYS"], partners
+        )
+    except PeriodError as exc:
+        return api_error(400, str(exc))
+    body: dict[str, Any] = {
+        "indicator": name,
+        "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
+        "filters": {"category": scope.category, "partner": scope.partner_id},
+        "small_cell_rule": _rule(k),
+    }
+    if name.startswith("beneficiaries.active_by."):
+        cells, total = breakdown(scope, name.rsplit(".", 1)[1], k)
+        body.update(
+            cells={c.key or "non_renseigne": c.value for c in cells}, total=total
+        )
+    elif name.startswith("trend."):
+        data = monthly_trend(scope, k, scope.start)
+        body["months"] = [
+            {"month": m.strftime("%Y-%m"), "value": v}
+            for m, v in zip(data["months"], data["series"][name[6:]], strict=True)
+        ]
+    else:
+        definition = BY_NAME[name]
+        figure = figures(scope, k, (definition.group,))[name]
+        body.update(value=figure.value, hidden=figure.hidden, unit=definition.unit)
+    return jsonify(body)
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document(sorted(_catalogue())))

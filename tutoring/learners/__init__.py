@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learners", __name__, url_prefix="/apprenants")
 
-from tutoring.learners import views  # noqa: E402,F401
+from tutoring.learners import outcomes, views  # noqa: E402,F401

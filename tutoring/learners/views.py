@@ -25,12 +25,14 @@ from tutoring.learners import bp
 from tutoring.learners.forms import (
     AGE_BAND_LABELS,
     GOAL_LABELS,
+    OUTCOME_LABELS,
     PUBLIC_CATEGORY_LABELS,
     SEX_LABELS,
     SOURCE_LABELS,
     EraseForm,
     ExternalLevelForm,
     LearnerForm,
+    OutcomeForm,
     PartnerForm,
 )
 from tutoring.models import (
@@ -63,6 +65,7 @@ from tutoring.services.learners import (
     revoke_login_cards,
     update_learner,
 )
+from tutoring.services.outcomes import outcomes_of
 from tutoring.services.progress import (
     dashboard,
     external_levels,
@@ -202,6 +205,9 @@ def show(profile_id: int) -> str:
         recent=recent_attempts(profile),
         external=external_levels(profile),
         level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
+        outcome_form=OutcomeForm(formdata=None, obtained_on=date.today()),
+        outcomes=outcomes_of(profile),
+        outcome_labels=OUTCOME_LABELS,
         source_labels=SOURCE_LABELS,
         card=active_card(profile.user),
         pairing=tutoring.open_pairing(profile),

@@ -13,6 +13,12 @@ from tutoring.models.accounts import (
     UserSession,
 )
 from tutoring.models.exams import Attestation, CivicExam, LanguageExam
+from tutoring.models.indicators import (
+    LearnerOutcome,
+    OutcomeKind,
+    PracticeDay,
+    PracticeMonth,
+)
 from tutoring.models.practice import (
     Assignment,
     Attempt,
@@ -61,6 +67,10 @@ __all__ = [
     "Attestation",
     "ExternalLevel",
     "ItemStat",
+    "LearnerOutcome",
+    "OutcomeKind",
+    "PracticeDay",
+    "PracticeMonth",
     "LevelSource",
     "ReviewCard",
     "Attempt",

@@ -1,0 +1,127 @@
+"""`make bench-indicators`: CTAI dashboard and API speed for a full year, by size.
+
+Builds synthetic datasets (`flask demo generate`) of growing size on PostgreSQL
+and measures, in-process (WSGI test client, no network), the coordinator's
+dashboard and the API for the year 2026: p50 and p95 over repeated requests.
+Not a test: it prints figures for the README's Measurements section.
+
+    BENCH_DATABASE_URL=postgresql+psycopg://…/tutoring_bench \\
+        .venv/bin/python -m tests.bench_indicators 1000 10000 [100000]
+
+The database named by BENCH_DATABASE_URL is emptied: never point it at real data.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+
+from sqlalchemy import text
+
+from tutoring import create_app
+from tutoring.extensions import db
+from tutoring.models import ApiToken, Role, User
+from tutoring.services.codes import digest
+from tutoring.services.passwords import hash_password
+from tutoring.services.synthetic import generate
+
+TOKEN = "ctai_bench_token_0123456789"
+PASSWORD = "une phrase assez longue"
+YEAR = "?period=year&value=2026"
+API = [
+    "/api/v1/indicators/beneficiaries.active" + YEAR,
+    "/api/v1/indicators/tutoring.hours" + YEAR,
+    "/api/v1/indicators/practice.attempts" + YEAR,
+    "/api/v1/indicators/beneficiaries.active_by.public_category" + YEAR,
+    "/api/v1/indicators/trend.active?from=2025-10-01&to=2026-11-30",
+]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95
+
+
+def measure(client, path: str, runs: int) -> list[float]:
+    client.get(path)  # warm caches once
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return samples
+
+
+def run(url: str, learners: int, runs: int) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "RATELIMIT_ENABLED": False,
+            "REQUIRE_2FA_ROLES": [],
+            "SQLALCHEMY_DATABASE_URI": url,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        counts = generate(learners, seed=42, today=date(2026, 11, 26))
+        db.session.commit()
+        built = time.perf_counter() - started
+        db.session.execute(text("ANALYZE"))
+        coordinator = User(
+            username="bench-coordination",
+            first_name="Coord",
+            password_hash=hash_password(PASSWORD),
+        )
+        coordinator.add_role(Role.COORDINATOR)
+        db.session.add(coordinator)
+        db.session.add(
+            ApiToken(name="bench", prefix=TOKEN[:9], token_hash=digest(TOKEN))
+        )
+        db.session.commit()
+    print(
+        f"\n{learners} learners built in {built:.0f} s: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+    client = app.test_client()
+    client.post(
+        "/connexion", data={"login": "bench-coordination", "password": PASSWORD}
+    )
+    dashboard = measure(client, "/coordination/" + YEAR, runs)
+    p50, p95 = percentiles(dashboard)
+    print(f"  dashboard, year 2026: p50 {p50:.0f} ms, p95 {p95:.0f} ms ({runs} runs)")
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    samples = [s for path in API for s in measure(api, path, runs)]
+    p50, p95 = percentiles(samples)
+    print(
+        f"  API, year 2026 ({len(API)} indicators): p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+    )
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        sys.exit(
+            "Set BENCH_DATABASE_URL to an empty PostgreSQL database (it is wiped)."
+        )
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    runs = int(os.environ.get("BENCH_RUNS", "20"))
+    for learners in sizes:
+        run(url, learners, runs)
+
+
+if __name__ == "__main__":
+    main()

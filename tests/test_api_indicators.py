@@ -1,0 +1,131 @@
+"""The indicators API: same figures and suppression as the coordinator, JSON errors."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.test_indicators import scenario  # noqa: F401 - the fixed March scenario
+from tutoring.extensions import db
+from tutoring.models import ApiToken
+from tutoring.models.base import utcnow
+from tutoring.services.codes import digest
+
+TOKEN = "ctai_test_token_0123456789"
+MARCH = {"period": "month", "value": "2026-03"}
+
+
+@pytest.fixture
+def api(app, make):
+    make.run(
+        lambda: db.session.add(
+            ApiToken(name="ctai", prefix=TOKEN[:9], token_hash=digest(TOKEN))
+        )
+    )
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    return client
+
+
+@pytest.mark.usefixtures("scenario")
+def test_indicator_is_hidden_below_the_threshold(api):
+    response = api.get("/api/v1/indicators/beneficiaries.active", query_string=MARCH)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["value"] is None
+    assert data["hidden"] is True
+    assert data["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
+    assert data["small_cell_rule"]["threshold"] == 11
+
+
+@pytest.mark.usefixtures("scenario")
+def test_indicator_values_match_the_dashboard_definitions(app, api):
+    app.config["SMALL_CELL_THRESHOLD"] = 1
+    get = lambda name: api.get(f"/api/v1/indicators/{name}", query_string=MARCH)  # noqa: E731
+    assert get("beneficiaries.active").get_json()["value"] == 4
+    assert get("tutoring.hours").get_json()["value"] == 3.0
+    cells = get("beneficiaries.active_by.public_category").get_json()
+    assert cells["cells"]["bpi"] == 2
+    assert cells["total"] == 4
+    trend = api.get(
+        "/api/v1/indicators/trend.sessions",
+        query_string={"from": "2026-02-01", "to": "2026-04-30"},
+    ).get_json()
+    assert trend["months"] == [
+        {"month": "2026-02", "value": 0},
+        {"month": "2026-03", "value": 3},
+        {"month": "2026-04", "value": 1},
+    ]
+
+
+@pytest.mark.usefixtures("scenario")
+def test_no_answer_reveals_a_small_count(api):
+    names = api.get("/api/v1/indicators").get_json()["indicators"]
+    for name in names:
+        data = api.get(f"/api/v1/indicators/{name}", query_string=MARCH).get_json()
+        values = [data.get("value"), data.get("total")]
+        values += list(data.get("cells", {}).values())
+        values += [m["value"] for m in data.get("months", [])]
+        people = [v for v in values if isinstance(v, int)]
+        assert not [v for v in people if 0 < v < 11], name
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "message"),
+    [
+        (
+            "beneficiaries.active",
+            {"from": "2026-02-30", "to": "2026-03-01"},
+            "illisible",
+        ),
+        (
+            "beneficiaries.active",
+            {"from": "2020-01-01", "to": "2026-01-01"},
+            "trop longue",
+        ),
+        ("beneficiaries.active", {"period": "month", "value": "mars"}, "illisible"),
+        ("beneficiaries.dead", MARCH, "Indicateur inconnu"),
+        ("beneficiaries.active", {**MARCH, "category": "x"}, "Catégorie"),
+    ],
+)
+def test_bad_input_answers_400_in_json(api, name, query, message):
+    response = api.get(f"/api/v1/indicators/{name}", query_string=query)
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+
+
+def test_missing_unknown_or_revoked_token_answers_401_in_json(app, api, make):
+    anonymous = app.test_client()
+    response = anonymous.get("/api/v1/indicators")
+    assert response.status_code == 401
+    assert "Jeton absent" in response.get_json()["error"]
+    response = anonymous.get(
+        "/api/v1/indicators", headers={"Authorization": "Bearer nope"}
+    )
+    assert response.status_code == 401
+
+    def revoke():
+        db.session.scalar(db.select(ApiToken)).revoked_at = utcnow()
+
+    make.run(revoke)
+    assert api.get("/api/v1/indicators").status_code == 401
+
+
+def test_use_of_a_token_is_recorded(api, make):
+    assert api.get("/api/v1/indicators").status_code == 200
+    used = make.run(lambda: db.session.scalar(db.select(ApiToken.last_used_at)))
+    assert used is not None
+
+
+def test_api_is_rate_limited(api):
+    statuses = {api.get("/api/v1/indicators").status_code for _ in range(125)}
+    assert 429 in statuses
+
+
+def test_openapi_document_is_valid(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    validate(document)
+    names = document["paths"]["/indicators/{name}"]["get"]["parameters"][0]
+    assert "beneficiaries.active" in names["schema"]["enum"]

@@ -1,0 +1,133 @@
+"""The coordinator's pages and exports: aggregates only, small cells never shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+
+from tests.test_indicators import scenario  # noqa: F401 - the fixed March scenario
+from tutoring.models import Role
+
+MARCH = "?period=month&value=2026-03"
+SMALL = re.compile(r"^(?:[1-9]|10)$")  # 1 to k-1 with k = 11
+NAMES = ("PersonneA", "PersonneB", "PersonneC", "PersonneE", "marc", "claire")
+
+
+@pytest.fixture
+def coordinator(app, client, signed_in):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(Role.COORDINATOR)
+    return client
+
+
+def _page_values(html: str) -> list[str]:
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    figures = re.findall(r'<span class="value">([^<]*)</span>', html)
+    return [v.strip() for v in cells + figures]
+
+
+@pytest.mark.usefixtures("scenario")
+@pytest.mark.parametrize("path", ["/coordination/", "/coordination/bilan"])
+def test_pages_hide_every_small_count(coordinator, path):
+    response = coordinator.get(path + MARCH)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    values = _page_values(html)
+    assert "&lt; 11" in values  # A, B, C and D were active: 4 people
+    assert not [v for v in values if SMALL.match(v)]
+    assert not [v for v in values if re.match(r"^\d", v) and v not in ("0", "0,0")]
+    assert not any(name in html for name in NAMES)
+    assert "Secret statistique" in html
+
+
+@pytest.mark.usefixtures("scenario")
+def test_values_at_or_above_the_threshold_are_shown(app, coordinator):
+    app.config["SMALL_CELL_THRESHOLD"] = 2
+    html = coordinator.get("/coordination/" + MARCH).get_data(as_text=True)
+    assert '<span class="value">4</span>' in html  # active learners in March
+    # by category: BPI 2 shown; BPT 1 and CIR 1 hidden (the pair together is 2)
+    assert '<td class="num">&lt; 2</td>' in html
+
+
+@pytest.mark.usefixtures("scenario")
+def test_every_figure_links_to_its_definition(coordinator):
+    html = coordinator.get("/coordination/" + MARCH).get_data(as_text=True)
+    anchors = set(re.findall(r'/coordination/definitions#(def-[\w-]+)"', html))
+    definitions = coordinator.get("/coordination/definitions").get_data(as_text=True)
+    assert "def-beneficiaries-active" in anchors
+    assert all(f'id="{a}"' in definitions for a in anchors)
+
+
+@pytest.mark.usefixtures("scenario")
+def test_csv_export_is_utf8_with_bom_french_headers_and_protected(coordinator):
+    response = coordinator.get("/coordination/export.csv" + MARCH)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('2026-03-31.csv"')
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0] == "Règle"
+    assert "< 11" in rows[1][1]
+    assert rows[3] == ["Rubrique", "Indicateur", "Valeur"]
+    values = [r[-1] for r in rows[4:] if len(r) == 3]
+    assert ["Bénéficiaires", "Apprenants actifs", "< 11"] in rows
+    assert not [v for v in values if SMALL.match(v)]
+    assert not any(name in raw.decode("utf-8") for name in NAMES)
+
+
+@pytest.mark.usefixtures("scenario")
+def test_xlsx_export_is_protected(coordinator):
+    response = coordinator.get("/coordination/export.xlsx" + MARCH)
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    texts = re.findall(r"<t[^>]*>([^<]*)</t>", strings)
+    assert "&lt; 11" in texts
+    assert not [t for t in texts if SMALL.match(t)]
+    assert 't="n"' not in sheet  # every figure is written as its protected text
+    assert not any(name in strings for name in NAMES)
+
+
+@pytest.mark.usefixtures("scenario")
+def test_annual_report_pdf_is_a_pdf(coordinator):
+    response = coordinator.get("/coordination/bilan.pdf?period=year&value=2026")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.get_data().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?period=month&value=2026-13", "Période illisible"),
+        ("?period=custom&from=2026-02-30&to=2026-03-01", "illisible"),
+        ("?period=custom&from=2026-03-01&to=2026-02-01", "précède"),
+        ("?period=custom&from=2020-01-01&to=2026-01-01", "trop longue"),
+        ("?category=martien", "Catégorie de public inconnue"),
+        ("?partner=abc", "Partenaire inconnu"),
+    ],
+)
+def test_bad_period_or_filter_answers_400_with_a_message(coordinator, query, message):
+    for path in (
+        "/coordination/",
+        "/coordination/export.csv",
+        "/coordination/bilan.pdf",
+    ):
+        response = coordinator.get(path + query)
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+
+
+def test_other_roles_cannot_read_indicators(client, signed_in):
+    signed_in(Role.REFERENT)
+    for path in (
+        "/coordination/",
+        "/coordination/export.csv",
+        "/coordination/bilan.pdf",
+    ):
+        assert client.get(path).status_code == 403

@@ -1,0 +1,331 @@
+"""CTAI indicators against hand-computed values on a small fixed scenario.
+
+March 2026 (Millau time). Learners: A (BPI, enrolled in February), B (BPT,
+enrolled 5 March), C (CIR, enrolled 31 March at 23:30 in Millau), D (BPI, enrolled
+in January, erased in May), E (enrolled 1 April at 00:30 in Millau). One tutor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tutoring.extensions import db
+from tutoring.models import (
+    Attendance,
+    ExternalLevel,
+    LearnerOutcome,
+    LearnerProfile,
+    LevelSource,
+    OutcomeKind,
+    Pairing,
+    PairingStatus,
+    PracticeDay,
+    PracticeMonth,
+    PublicCategory,
+    Role,
+    SessionStatus,
+    TutoringSession,
+)
+from tutoring.services import indicators
+from tutoring.services.indicator_queries import Scope
+from tutoring.services.learners import erase_learner
+
+MARCH = Scope(date(2026, 3, 1), date(2026, 3, 31))
+APRIL = Scope(date(2026, 4, 1), date(2026, 4, 30))
+HOUR_MS = 3_600_000
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def scenario(make):
+    referent = make.user("claire", Role.REFERENT)
+    tutor = make.user("marc", Role.TUTOR)
+    ids = {}
+    for name, category in [
+        ("A", PublicCategory.BPI),
+        ("B", PublicCategory.BPT),
+        ("C", PublicCategory.CIR),
+        ("D", PublicCategory.BPI),
+        ("E", PublicCategory.OTHER),
+    ]:
+        ids[name] = make.learner(
+            referent, first_name=f"Personne{name}", public_category=category
+        )[0]
+
+    def build():
+        enrolled = {
+            "A": utc(2026, 2, 10, 9),
+            "B": utc(2026, 3, 5, 9),
+            "C": utc(2026, 3, 31, 21, 30),  # 23:30 in Millau, still March
+            "D": utc(2026, 1, 1, 9),
+            "E": utc(2026, 3, 31, 22, 30),  # 00:30 on 1 April in Millau
+        }
+        for name, moment in enrolled.items():
+            db.session.get(LearnerProfile, ids[name]).enrolled_at = moment
+        erase_learner(db.session.get(LearnerProfile, ids["D"]), None)
+        db.session.get(LearnerProfile, ids["D"]).erased_at = utc(2026, 5, 1)
+        for name, day, attempts, ms in [
+            ("A", date(2026, 3, 1), 3, HOUR_MS),
+            ("A", date(2026, 2, 28), 5, HOUR_MS),  # outside March
+            ("B", date(2026, 3, 31), 2, 2 * HOUR_MS),
+            ("D", date(2026, 3, 10), 1, HOUR_MS // 2),
+        ]:
+            db.session.add(
+                PracticeDay(
+                    learner_id=ids[name], day=day, attempts=attempts, time_ms=ms
+                )
+            )
+            db.session.add(  # one day per learner and month in this scenario
+                PracticeMonth(
+                    learner_id=ids[name], month=day.replace(day=1),
+                    attempts=attempts, time_ms=ms,
+                )
+            )  # fmt: skip
+        pairing = {}
+        for name, status, responded, ended in [
+            ("A", PairingStatus.ACTIVE, utc(2026, 2, 15), None),
+            ("B", PairingStatus.DECLINED, utc(2026, 3, 6), None),
+            ("C", PairingStatus.PROPOSED, None, None),
+            ("D", PairingStatus.ENDED, utc(2026, 3, 11, 9), utc(2026, 3, 25)),
+        ]:
+            row = Pairing(
+                learner_id=ids[name], tutor_id=tutor, status=status,
+                created_at=utc(2026, 1, 2), responded_at=responded, ended_at=ended,
+            )  # fmt: skip
+            db.session.add(row)
+            db.session.flush()
+            pairing[name] = row.id
+        for name, start, minutes, status, attendance, held_minutes in [
+            ("A", utc(2026, 3, 2, 10), 60, SessionStatus.HELD, Attendance.PRESENT, 60),
+            ("A", utc(2026, 3, 9, 10), 60, SessionStatus.HELD, Attendance.ABSENT, 0),
+            ("A", utc(2026, 3, 16, 10), 60, SessionStatus.CANCELLED, None, None),
+            ("D", utc(2026, 3, 20, 10), 90, SessionStatus.HELD, Attendance.PRESENT, 90),
+            # 00:30 on 1 March in Millau: inside March
+            (
+                "C",
+                utc(2026, 2, 28, 23, 30),
+                30,
+                SessionStatus.HELD,
+                Attendance.PRESENT,
+                30,
+            ),
+            # 01:30 on 1 April in Millau: outside March
+            (
+                "B",
+                utc(2026, 3, 31, 23, 30),
+                45,
+                SessionStatus.HELD,
+                Attendance.PRESENT,
+                45,
+            ),
+        ]:
+            db.session.add(
+                TutoringSession(
+                    uid=(uid := str(uuid.uuid4())), slot=uid,
+                    pairing_id=pairing.get(name, pairing["A"]),
+                    tutor_id=tutor, learner_id=ids[name], starts_at=start,
+                    ends_at=start + timedelta(minutes=minutes), place="MESA",
+                    status=status, attendance=attendance, minutes=held_minutes,
+                )
+            )  # fmt: skip
+        db.session.add_all(
+            [
+                LearnerOutcome(learner_id=ids["D"], kind=OutcomeKind.CERTIFICATION, level="A2", obtained_on=date(2026, 3, 31)),
+                LearnerOutcome(learner_id=ids["A"], kind=OutcomeKind.CIVIC_EXAM, obtained_on=date(2026, 4, 1)),
+                ExternalLevel(learner_id=ids["A"], skill=None, level="A1", source=LevelSource.OFII, taken_on=date(2026, 2, 1)),
+                ExternalLevel(learner_id=ids["A"], skill="CO", level="A2", source=LevelSource.TCF, taken_on=date(2026, 3, 20)),
+                ExternalLevel(learner_id=ids["B"], skill=None, level="A2", source=LevelSource.OFII, taken_on=date(2026, 3, 6)),
+                ExternalLevel(learner_id=ids["B"], skill=None, level="B1", source=LevelSource.TCF, taken_on=date(2026, 4, 2)),
+            ]
+        )  # fmt: skip
+
+    make.run(build)
+    return ids
+
+
+def values(make, scope, k=1):
+    shown = make.run(lambda: indicators.figures(scope, k))
+    return {name: figure.value for name, figure in shown.items()}
+
+
+def test_march_figures_match_hand_computed_values(make, scenario):
+    v = values(make, MARCH)
+    assert v["beneficiaries.active"] == 4  # A, B, C (session at 00:30), D (erased)
+    assert v["beneficiaries.new"] == 2  # B and C; E enrolled in April, Millau time
+    assert v["beneficiaries.cumulative"] == 4
+    assert v["tutoring.sessions_held"] == 3
+    assert v["tutoring.sessions_missed"] == 1
+    assert v["tutoring.sessions_cancelled"] == 1
+    assert v["tutoring.hours"] == 3.0  # 60 + 90 + 30 minutes
+    assert v["tutoring.median_hours"] == 1.0  # 30, 60, 90 minutes
+    assert v["tutoring.learners"] == 3
+    assert v["tutoring.tutors"] == 1
+    assert v["tutoring.volunteer_hours"] == 4.0  # held sessions, absence included
+    assert v["practice.learners"] == 3
+    assert v["practice.attempts"] == 6
+    assert v["practice.hours"] == 3.5
+    assert v["practice.median_hours"] == 1.0
+    assert v["pairings.new"] == 1
+    assert v["pairings.active"] == 2
+    assert v["pairings.ended"] == 1
+    assert v["pairings.waiting"] == 2  # B (declined) and C (proposed only)
+    assert v["pairings.first_paired"] == 1
+    assert v["pairings.median_wait_days"] == 69.0  # 1 January to 11 March
+    assert v["outcomes.certification"] == 1  # the erased learner still counts
+    assert v["outcomes.civic_exam"] == 0  # obtained on 1 April
+    assert v["progress.gained"] == 1  # A gained a level in listening (CO)
+    assert v["progress.at_target"] == 1  # B: A2 in all four skills, goal A2
+
+
+def test_a_custom_period_reads_days_and_agrees_with_the_month(make, scenario):
+    v = values(make, Scope(date(2026, 2, 28), date(2026, 3, 31)))
+    assert v["practice.attempts"] == 11  # 28 February (A, 5) and March (6)
+    assert v["beneficiaries.active"] == 4
+
+
+def test_april_counts_the_edges_on_the_other_side(make, scenario):
+    v = values(make, APRIL)
+    assert v["beneficiaries.active"] == 1  # B's session at 01:30 on 1 April
+    assert v["beneficiaries.new"] == 1  # E
+    assert v["beneficiaries.cumulative"] == 5
+    assert v["tutoring.hours"] == 0.8  # 45 minutes
+    assert v["outcomes.civic_exam"] == 1
+    assert v["progress.gained"] == 2  # B's TCF on 2 April
+    assert v["progress.at_target"] == 1  # B: B1 everywhere, goal A2
+
+
+def test_filters_by_category_and_partner(make, scenario):
+    bpi = Scope(MARCH.start, MARCH.end, category="bpi")
+    v = values(make, bpi)
+    assert v["beneficiaries.active"] == 2  # A and D
+    assert v["tutoring.sessions_held"] == 2
+    assert v["practice.attempts"] == 4
+    nobody = Scope(MARCH.start, MARCH.end, partner_id=999)
+    assert values(make, nobody)["beneficiaries.active"] == 0
+
+
+def test_breakdown_by_category_sums_to_the_active_learners(make, scenario):
+    cells, total = make.run(lambda: indicators.breakdown(MARCH, "public_category", 1))
+    assert {c.key: c.value for c in cells} == {
+        "bpi": 2, "bpt": 1, "cir": 1, "legion_family": 0, "other": 0,
+    }  # fmt: skip
+    assert total == 4
+
+
+def test_monthly_trend(make, scenario):
+    trend = make.run(
+        lambda: indicators.monthly_trend(
+            Scope(date(2026, 2, 1), date(2026, 4, 30)), 1, date(2026, 2, 1)
+        )
+    )
+    assert trend["months"] == [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
+    assert trend["series"]["active"] == [1, 4, 1]
+    assert trend["series"]["new"] == [1, 2, 1]
+    assert trend["series"]["attempts"] == [5, 6, 0]
+    assert trend["series"]["sessions"] == [0, 3, 1]
+
+
+def test_small_counts_are_hidden_with_their_sums(make, scenario):
+    v = values(make, MARCH, k=11)
+    assert v["beneficiaries.active"] is None
+    assert v["tutoring.hours"] is None  # a sum over fewer than 11 people
+    assert v["practice.attempts"] is None
+    assert v["outcomes.civic_exam"] == 0  # zero is shown
+    assert all(
+        value is None or value == 0 or not isinstance(value, int) or value >= 11
+        for value in v.values()
+    )
+    trend = make.run(lambda: indicators.monthly_trend(MARCH, 11, date(2026, 3, 1)))
+    assert trend["series"]["active"] == [None]
+    assert trend["series"]["tutoring_hours"] == [None]
+
+
+def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
+    from tutoring.services import practice
+
+    def answer():
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        for _ in range(2):
+            done = practice.start_set(profile, level="A2")
+            done.item_version_ids = [bank["a2-sante-test-01"]]
+            practice.record_answer(
+                profile, done, position=0, client_id=str(uuid.uuid4()),
+                response={"choice": "0"}, time_ms=1500,
+            )  # fmt: skip
+        db.session.commit()
+        days = db.session.scalars(db.select(PracticeDay)).all()
+        months = db.session.scalars(db.select(PracticeMonth)).all()
+        return [(r.attempts, r.time_ms) for r in (*days, *months)]
+
+    assert make.run(answer) == [(2, 3000), (2, 3000)]
+
+
+def test_referent_records_an_outcome_that_the_indicators_count(app, client, make):
+    from datetime import date as day
+
+    from tests.conftest import login
+
+    referent = make.user("claire-ref", Role.REFERENT)
+    profile_id, _user = make.learner(referent)
+    login(client, "claire-ref")
+    url = f"/apprenants/{profile_id}/resultat"
+    today = day.today()
+    refused = client.post(url, data={"kind": "certification", "obtained_on": today})
+    assert refused.status_code == 302  # a certification needs its level
+    future = today + timedelta(days=2)
+    client.post(url, data={"kind": "civic_exam", "obtained_on": future})
+    response = client.post(
+        url, data={"kind": "certification", "level": "A2", "obtained_on": today}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/apprenants/{profile_id}").get_data(as_text=True)
+    assert "Certification de français obtenue" in page
+    assert "Examen civique réussi –" not in page  # the future date was refused
+    v = values(make, Scope(today, today))
+    assert v["outcomes.certification"] == 1
+    assert v["outcomes.civic_exam"] == 0
+
+
+def test_generator_is_seeded_and_fills_the_rollup(app, runner, make):
+    from sqlalchemy import func, select
+
+    from tutoring.models import Attempt
+
+    result = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "learners: 40" in result.output
+
+    def totals():
+        attempts = db.session.scalar(select(func.count()).select_from(Attempt))
+        rolled = db.session.scalar(select(func.sum(PracticeDay.attempts)))
+        by_month = db.session.scalar(select(func.sum(PracticeMonth.attempts)))
+        assert by_month == rolled
+        sessions = db.session.scalar(select(func.count()).select_from(TutoringSession))
+        return attempts, rolled, sessions
+
+    attempts, rolled, sessions = make.run(totals)
+    assert attempts > 1000
+    assert rolled == attempts
+    assert sessions > 0
+    again = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
+    assert again.output == result.output  # the same seed gives the same data
+
+
+def test_a_difference_of_two_published_counts_is_protected_too():
+    raw = {
+        "exams.civic_taken": 30,
+        "exams.civic_passed": 27,  # 3 failed: the pass count would tell
+        "beneficiaries.cumulative": 60,
+        "beneficiaries.new": 20,
+    }
+    assert indicators.hidden_counts(raw, 11) == {"exams.civic_passed"}
+    raw["exams.civic_passed"] = 5
+    assert indicators.hidden_counts(raw, 11) == {"exams.civic_passed"}
+    raw["exams.civic_passed"] = 15
+    assert indicators.hidden_counts(raw, 11) == set()

@@ -1,0 +1,400 @@
+"""Synthetic learners, tutors, pairings, sessions and attempts for scale tests.
+
+`flask demo generate --learners N --seed S` calls `generate`. Distributions (all
+drawn from one seeded generator, so a seed always gives the same data):
+
+- enrolments spread over the contract (CTAI_START to today), growing linearly;
+  public: CIR 40 %, BPI 25 %, BPT 20 %, family of a legionnaire 5 %, other 10 %;
+  sex 55 % women, 40 % men, 5 % not recorded; age bands weighted towards 26–45;
+  six referring partners plus 15 % without one; arrival 0 to 6 years before;
+  goal A2 60 %, B1 25 %, B2 10 %, undecided 5 %; 5 % erased later.
+- one approved volunteer tutor for 20 learners.
+- 70 % of learners get a pairing, accepted after an exponential wait (mean
+  30 days); half the pairings end after 2 to 10 months.
+- one session a week while a pairing runs: 15 % cancelled, and of those held,
+  learner present 85 %, absent 10 %, excused 5 %; 60 minutes, 45 to 90 when held.
+- attempts: a log-normal number per learner (mean about 200, so 100,000
+  learners give about 20 million), spread over the learner's active months;
+  time per answer log-normal around 40 s.
+- homework for 30 % of learners (three each, 60 % completed); placement level
+  for 60 %, a later level for half of those; civic mock exams for 20 %;
+  outcomes: certification 5 %, civic exam 5 %, residence card 3 %.
+
+Rows go in by PostgreSQL COPY (psycopg) or by multi-row inserts elsewhere; the
+daily practice rollup is rebuilt at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, text
+
+from tutoring.extensions import db
+from tutoring.models import ItemVersion, Partner, Structure
+from tutoring.services.indicator_queries import local_midnight
+
+CATEGORIES = (
+    ("cir", 40),
+    ("bpi", 25),
+    ("bpt", 20),
+    ("legion_family", 5),
+    ("other", 10),
+)
+SEXES = (("female", 55), ("male", 40), (None, 5))
+AGES = (("18_25", 20), ("26_35", 30), ("36_45", 25), ("46_55", 13), ("56_65", 7),
+        ("over_65", 3), ("under_18", 2))  # fmt: skip
+GOALS = (("a2", 60), ("b1", 25), ("b2", 10), ("undecided", 5))
+LEVELS = ("A1.1", "A1", "A2", "B1", "B2")
+PARTNERS = ("CCAS de Millau", "France Travail Millau", "CADA de Millau", "13e DBLE",
+            "Association Myriade (accueil direct)", "OFII")  # fmt: skip
+CHUNK = 20_000
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _next_id(table: str) -> int:
+    return int(db.session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))) + 1  # noqa: S608 - fixed table names
+
+
+def _bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
+          json_columns: tuple[str, ...] = ()) -> int:  # fmt: skip
+    """Load rows by COPY on PostgreSQL, by multi-row inserts elsewhere."""
+    connection = db.session.connection()
+    count = 0
+    if connection.dialect.name == "postgresql":
+        json_at = [columns.index(c) for c in json_columns]
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cursor:  # type: ignore[attr-defined]
+            names = ", ".join(columns)
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    if json_at:
+                        row = tuple(
+                            json.dumps(v) if i in json_at else v
+                            for i, v in enumerate(row)
+                        )
+                    copy.write_row(row)
+                    count += 1
+        return count
+    target = db.metadata.tables[table]
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(dict(zip(columns, row, strict=True)))
+        if len(batch) >= CHUNK:
+            connection.execute(target.insert(), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        connection.execute(target.insert(), batch)
+        count += len(batch)
+    return count
+
+
+def _fix_sequences(tables: Iterable[str]) -> None:
+    if db.session.connection().dialect.name != "postgresql":
+        return
+    for table in tables:
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
+
+
+def _setup(rng: random.Random) -> tuple[int, list[int], list[int]]:
+    structure = db.session.scalar(select(Structure).order_by(Structure.id))
+    if structure is None:
+        structure = Structure(name="Association Myriade")
+        db.session.add(structure)
+        db.session.flush()
+    partners = []
+    for name in PARTNERS:
+        partner = db.session.scalar(
+            select(Partner).where(
+                Partner.structure_id == structure.id, Partner.name == name
+            )
+        )
+        if partner is None:
+            partner = Partner(structure_id=structure.id, name=name)
+            db.session.add(partner)
+            db.session.flush()
+        partners.append(partner.id)
+    items = list(db.session.scalars(select(ItemVersion.id).limit(200)))
+    if not items:
+        version = ItemVersion(
+            item_id="synthetique-01", version=1, unit="synthetique", level="A2",
+            skill="CE", theme="vie_quotidienne", type="single_choice",
+            content_hash="0" * 64, payload={}, active=False,
+        )  # fmt: skip
+        db.session.add(version)
+        db.session.flush()
+        items = [version.id]
+    return structure.id, partners, items
+
+
+def generate(learners: int, seed: int, today: date | None = None) -> dict[str, int]:
+    """Create `learners` synthetic learners with their activity; return row counts."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    today = today or date.today()
+    start = date.fromisoformat(current_app.config["CTAI_START"])
+    now = local_midnight(today)
+    span = (now - local_midnight(start)).total_seconds()
+    structure_id, partners, items = _setup(rng)
+    counts: dict[str, int] = {}
+
+    tutors = max(1, learners // 20)
+    first_user = _next_id("users")
+    tag = f"{seed}-{first_user}"
+    created = local_midnight(start)
+    counts["tutors"] = _bulk(
+        "users",
+        ("id", "username", "first_name", "locale", "active", "structure_id", "created_at"),
+        ((first_user + i, f"benevole-{tag}-{i}", "Bénévole", "fr", True, structure_id,
+          created) for i in range(tutors)),
+    )  # fmt: skip
+    tutor_ids = list(range(first_user, first_user + tutors))
+    _bulk("user_roles", ("user_id", "role"), ((t, "tutor") for t in tutor_ids))
+    _bulk(
+        "tutor_profiles",
+        ("user_id", "status", "charter_version", "charter_accepted_at", "approved_at",
+         "structure_id", "languages", "max_learners"),
+        ((t, "approved", "2026-1", created, created, structure_id, ["fr"], 3)
+         for t in tutor_ids),
+        json_columns=("languages",),
+    )  # fmt: skip
+
+    first = _next_id("learner_profiles")
+    plan = []
+    for i in range(learners):
+        # linear growth: more enrolments later in the contract
+        at = local_midnight(start) + timedelta(seconds=span * math.sqrt(rng.random()))
+        erased = (
+            at + timedelta(days=rng.randint(60, 400)) if rng.random() < 0.05 else None
+        )
+        if erased is not None and erased >= now:
+            erased = None
+        plan.append((first + i, at, erased))
+    counts["learners"] = _bulk(
+        "learner_profiles",
+        ("id", "pseudonym", "structure_id", "partner_id", "public_category", "arrival_year",
+         "sex", "age_band", "goal", "languages", "enrolled_at", "erased_at"),
+        ((lid, f"syn-{lid}", structure_id,
+          None if rng.random() < 0.15 else rng.choice(partners), _pick(rng, CATEGORIES),
+          at.year - rng.choice((0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 6)), _pick(rng, SEXES),
+          _pick(rng, AGES), _pick(rng, GOALS), [], at, erased) for lid, at, erased in plan),
+        json_columns=("languages",),
+    )  # fmt: skip
+    counts.update(_tutoring(rng, plan, tutor_ids, now))
+    counts["attempts"] = _bulk(
+        "attempts",
+        ("client_id", "learner_id", "item_version_id", "response", "score", "result",
+         "time_ms", "created_at"),
+        _attempts(rng, plan, items, now, _next_id("attempts")),
+        json_columns=("response", "result"),
+    )  # fmt: skip
+    counts.update(_progress(rng, plan, items, now))
+    _fix_sequences(("users", "learner_profiles", "pairings", "tutoring_sessions",
+                    "attempts", "assignments", "external_levels", "civic_exams",
+                    "learner_outcomes"))  # fmt: skip
+    rebuild_practice_days()
+    return counts
+
+
+def _tutoring(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
+              tutor_ids: list[int], now: datetime) -> dict[str, int]:  # fmt: skip
+    pairings: list[tuple[Any, ...]] = []
+    sessions: list[tuple[Any, ...]] = []
+    pairing_id = _next_id("pairings")
+    session_id = _next_id("tutoring_sessions")
+    for learner_id, enrolled, erased in plan:
+        if rng.random() >= 0.7:
+            continue
+        accepted = enrolled + timedelta(days=rng.expovariate(1 / 30))
+        if accepted >= now:
+            continue
+        ended = None
+        if rng.random() < 0.5:
+            ended = accepted + timedelta(days=rng.randint(60, 300))
+        if erased is not None:
+            ended = min(ended or erased, erased)
+        if ended is not None and ended >= now:
+            ended = None
+        tutor = rng.choice(tutor_ids)
+        pairings.append((pairing_id, learner_id, tutor, "ended" if ended else "active",
+                         accepted - timedelta(days=2), accepted, ended))  # fmt: skip
+        moment = accepted + timedelta(days=rng.randint(1, 7), hours=rng.randint(8, 18))
+        while moment < (ended or now):
+            cancelled = rng.random() < 0.15
+            roll = rng.random()
+            attendance = None if cancelled else (
+                "present" if roll < 0.85 else "absent" if roll < 0.95 else "excused"
+            )  # fmt: skip
+            minutes = rng.choice((45, 60, 60, 60, 90)) if attendance == "present" else 0
+            uid = f"{session_id}@synthetique"
+            sessions.append((session_id, uid, uid, pairing_id, tutor,
+                             learner_id, moment, moment + timedelta(minutes=60), "MESA",
+                             "cancelled" if cancelled else "held", attendance,
+                             None if cancelled else minutes, 0,
+                             moment - timedelta(days=7), [], []))  # fmt: skip
+            session_id += 1
+            moment += timedelta(days=7)
+        pairing_id += 1
+    return {
+        "pairings": _bulk(
+            "pairings",
+            ("id", "learner_id", "tutor_id", "status", "created_at", "responded_at",
+             "ended_at"),
+            pairings,
+        ),
+        "sessions": _bulk(
+            "tutoring_sessions",
+            ("id", "uid", "slot", "pairing_id", "tutor_id", "learner_id", "starts_at",
+             "ends_at", "place", "status", "attendance", "minutes", "sequence",
+             "created_at", "skills", "themes"),
+            sessions, json_columns=("skills", "themes"),
+        ),
+    }  # fmt: skip
+
+
+def _attempts(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
+              items: list[int], now: datetime, salt: int) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+    """Yield attempts; `salt` keeps client ids unique when the generator runs again."""
+    empty: dict[str, Any] = {}
+    for learner_id, enrolled, erased in plan:
+        n = int(rng.lognormvariate(4.8, 0.9))  # mean about 200
+        stop = min(erased or now, now)
+        window = max((stop - enrolled).total_seconds(), 3600.0)
+        window = min(window, rng.uniform(0.3, 1.0) * window)  # drop-outs stop early
+        for i in range(n):
+            yield (
+                f"syn-{salt}-{learner_id}-{i}",
+                learner_id,
+                rng.choice(items),
+                empty,
+                round(rng.random(), 2),
+                empty,
+                int(rng.lognormvariate(10.4, 0.6)),  # about 40 s
+                enrolled + timedelta(seconds=rng.random() * window),
+            )
+
+
+def _progress(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
+              items: list[int], now: datetime) -> dict[str, int]:  # fmt: skip
+    homework, levels, exams, outcomes = [], [], [], []
+    for learner_id, enrolled, _erased in plan:
+        if rng.random() < 0.3:
+            for _ in range(3):
+                due = enrolled + timedelta(days=rng.randint(7, 200))
+                done = due - timedelta(days=1) if rng.random() < 0.6 else None
+                homework.append((learner_id, "Devoir", [rng.choice(items)], due.date(),
+                                 enrolled, done if done and done < now else None))  # fmt: skip
+        if rng.random() < 0.6:
+            entry = rng.randint(0, 2)
+            levels.append(
+                (learner_id, None, LEVELS[entry], "ofii", enrolled.date(), enrolled)
+            )
+            later = enrolled + timedelta(days=rng.randint(90, 400))
+            if rng.random() < 0.5 and later < now:
+                skill = rng.choice(("CO", "CE", "EE", "EO", None))
+                gain = min(entry + rng.randint(0, 2), len(LEVELS) - 1)
+                source = rng.choice(("tcf", "tef", "delf"))
+                levels.append(
+                    (learner_id, skill, LEVELS[gain], source, later.date(), later)
+                )
+        if rng.random() < 0.2:
+            at = enrolled + timedelta(days=rng.randint(30, 300))
+            if at < now:
+                exams.append((learner_id, "csp", [], [], at, at + timedelta(minutes=40),
+                              max(0, min(40, int(rng.gauss(30, 5))))))  # fmt: skip
+        for kind, share in (
+            ("certification", 0.05),
+            ("civic_exam", 0.05),
+            ("residence_card", 0.03),
+        ):
+            at = enrolled + timedelta(days=rng.randint(90, 500))
+            if rng.random() < share and at < now:
+                level = rng.choice(("A2", "B1")) if kind == "certification" else None
+                outcomes.append((learner_id, kind, level, at.date(), at))
+    return {
+        "assignments": _bulk(
+            "assignments",
+            ("learner_id", "title", "item_version_ids", "due_on", "created_at",
+             "completed_at"),
+            homework, json_columns=("item_version_ids",),
+        ),
+        "external_levels": _bulk(
+            "external_levels",
+            ("learner_id", "skill", "level", "source", "taken_on", "recorded_at"),
+            levels,
+        ),
+        "civic_exams": _bulk(
+            "civic_exams",
+            ("learner_id", "mention", "questions", "answers", "started_at",
+             "submitted_at", "score"),
+            exams, json_columns=("questions", "answers"),
+        ),
+        "outcomes": _bulk(
+            "learner_outcomes",
+            ("learner_id", "kind", "level", "obtained_on", "recorded_at"),
+            outcomes,
+        ),
+    }  # fmt: skip
+
+
+def rebuild_practice_days() -> int:
+    """Recompute the daily and monthly practice rollups from every stored attempt."""
+    db.session.execute(text("DELETE FROM practice_months"))
+    db.session.execute(text("DELETE FROM practice_days"))
+    if db.session.connection().dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                "INSERT INTO practice_days (learner_id, day, attempts, time_ms) "
+                "SELECT learner_id, (created_at AT TIME ZONE 'Europe/Paris')::date, "
+                "count(*), coalesce(sum(greatest(time_ms, 0)), 0) "
+                "FROM attempts GROUP BY 1, 2"
+            )
+        )
+    else:
+        from tutoring.models import Attempt
+        from tutoring.models.indicators import local_day
+
+        days: dict[tuple[int, date], list[int]] = {}
+        rows = db.session.execute(
+            select(Attempt.learner_id, Attempt.created_at, Attempt.time_ms)
+        )
+        for learner_id, created_at, time_ms in rows:
+            day = days.setdefault((learner_id, local_day(created_at)), [0, 0])
+            day[0] += 1
+            day[1] += max(0, time_ms or 0)
+        _bulk(
+            "practice_days",
+            ("learner_id", "day", "attempts", "time_ms"),
+            ((k[0], k[1], v[0], v[1]) for k, v in days.items()),
+        )
+    month = (
+        "date_trunc('month', day)::date"
+        if db.session.connection().dialect.name == "postgresql"
+        else "date(day, 'start of month')"
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO practice_months (learner_id, month, attempts, time_ms) "  # noqa: S608 - fixed SQL
+            f"SELECT learner_id, {month}, sum(attempts), sum(time_ms) "
+            "FROM practice_days GROUP BY 1, 2"
+        )
+    )
+    return int(
+        db.session.scalar(select(func.count()).select_from(text("practice_days"))) or 0
+    )
