@@ -329,3 +329,40 @@ def test_a_difference_of_two_published_counts_is_protected_too():
     assert indicators.hidden_counts(raw, 11) == {"exams.civic_passed"}
     raw["exams.civic_passed"] = 15
     assert indicators.hidden_counts(raw, 11) == set()
+
+
+def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
+    """Three learners in one 90-minute workshop (two present, one absent) and one
+    60-minute individual session: 2 sessions held, 2.5 volunteer hours, and 4 hours of
+    tutoring received (90 + 90 + 60 minutes)."""
+    from tutoring.models import Role
+    from tutoring.services.sessions_tutoring import to_utc
+
+    referent = make.user("ref-atelier", Role.REFERENT)
+    tutor = make.user("tuteur-atelier", Role.TUTOR)
+    learners = [make.learner(referent, first_name=f"L{i}")[0] for i in range(3)]
+
+    def build():
+        start = to_utc(date(2026, 5, 12), datetime.min.time().replace(hour=14))
+        rows = [
+            (learners[0], "ws", Attendance.PRESENT, 90, 90),
+            (learners[1], "ws", Attendance.PRESENT, 90, 90),
+            (learners[2], "ws", Attendance.ABSENT, 90, 0),
+            (learners[0], "solo", Attendance.PRESENT, 60, 60),
+        ]
+        for i, (learner_id, slot, attendance, length, minutes) in enumerate(rows):
+            starts = start + (timedelta(days=1) if slot == "solo" else timedelta())
+            db.session.add(TutoringSession(
+                uid=f"{slot}-{i}", slot=slot, workshop="Atelier" if slot == "ws" else None,
+                tutor_id=tutor, learner_id=learner_id, starts_at=starts,
+                ends_at=starts + timedelta(minutes=length), place="MESA",
+                status=SessionStatus.HELD, attendance=attendance, minutes=minutes,
+            ))  # fmt: skip
+
+    make.run(build)
+    v = values(make, Scope(date(2026, 5, 1), date(2026, 5, 31)))
+    assert v["tutoring.sessions_held"] == 2
+    assert v["tutoring.volunteer_hours"] == 2.5
+    assert v["tutoring.hours"] == 4.0
+    assert v["tutoring.learners"] == 2
+    assert v["tutoring.sessions_missed"] == 1

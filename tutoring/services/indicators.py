@@ -134,7 +134,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "sessions",
         _l("Séances réalisées"),
         _l(
-            "Séances de tutorat de la période dont le compte rendu indique l’apprenant présent."
+            "Séances de tutorat de la période dont le compte rendu indique au moins un apprenant présent ; un atelier en groupe compte pour une séance."
         ),
         COUNT,
         "tutoring.learners",
@@ -144,7 +144,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "sessions",
         _l("Séances où l’apprenant était absent"),
         _l(
-            "Séances de la période dont le compte rendu indique l’apprenant absent, excusé ou non."
+            "Places de séance de la période où le compte rendu indique l’apprenant absent, excusé ou non (dans un atelier, chaque absent compte)."
         ),
         COUNT,
         "tutoring.learners",
@@ -192,7 +192,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "sessions",
         _l("Heures de bénévolat"),
         _l(
-            "Durée prévue des séances tenues par les bénévoles pendant la période, y compris celles où l’apprenant était absent."
+            "Durée prévue des séances tenues par les bénévoles pendant la période, y compris celles où l’apprenant était absent ; un atelier compte une fois."
         ),
         HOURS,
         "tutoring.tutors",
