@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import JSON, func, select, text
 
 from tutoring.extensions import db
 from tutoring.models import ItemVersion, Partner, Structure
@@ -72,6 +72,18 @@ def _bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
     connection = db.session.connection()
     count = 0
     if connection.dialect.name == "postgresql":
+        # COPY skips the models' defaults: add the NOT NULL columns left out with
+        # their default value (new columns then need no change here).
+        defaults = _copy_defaults(table, columns)
+        if defaults:
+            extra_names = tuple(defaults)
+            extra_values = tuple(defaults.values())
+            json_columns = (*json_columns, *(
+                name for name in extra_names
+                if isinstance(db.metadata.tables[table].c[name].type, JSON)
+            ))  # fmt: skip
+            columns = (*columns, *extra_names)
+            rows = (tuple(row) + extra_values for row in rows)
         json_at = [columns.index(c) for c in json_columns]
         raw = connection.connection.dbapi_connection
         assert raw is not None
@@ -99,6 +111,20 @@ def _bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
         connection.execute(target.insert(), batch)
         count += len(batch)
     return count
+
+
+def _copy_defaults(table: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """The default of each NOT NULL column of `table` missing from `columns`."""
+    out: dict[str, Any] = {}
+    for column in db.metadata.tables[table].columns:
+        if column.name in columns or column.nullable or column.primary_key:
+            continue
+        default = column.default
+        if default is None or not hasattr(default, "arg"):
+            continue
+        value = default.arg(None) if callable(default.arg) else default.arg
+        out[column.name] = getattr(value, "value", value)  # enums by their value
+    return out
 
 
 def _fix_sequences(tables: Iterable[str]) -> None:
