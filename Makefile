@@ -36,11 +36,13 @@ run: install translations instance/secret_key
 
 test: install translations
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 
 bench: install translations

@@ -15,7 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
-API_TOKEN = "api-token"  # noqa: S105 - a rule name, not a secret; checked by the API's own bearer-token decorator
+API_TOKEN = "api-token"  # noqa: S105 - a rule name, not a secret; checked by the API's own bearer-token decorator  # nosec B105
 ACCESS_ATTR = "__access__"
 NO_2FA_ATTR = "__allowed_before_2fa__"
 
@@ -81,8 +81,8 @@ def enforce_access() -> Response | None:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
     if rule == SIGNED_IN:
         return None
-    assert isinstance(rule, frozenset)
-    if not current_user.has_role(*rule):
+    # Fail closed on anything but a set of roles (no assert: `python -O` drops them).
+    if not isinstance(rule, frozenset) or not current_user.has_role(*rule):
         abort(403)
     return None
 

@@ -176,7 +176,7 @@ def start_adaptive_set(
     reviews = [by_id[i] for i in due_reviews(profile) if i in by_id]
     chosen = adaptive_set(
         items,
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         levels=levels,
         weakest=weakest,
         reviews=reviews,
@@ -242,7 +242,7 @@ def _add_placement_item(
     )
     item = next_item(
         [item_of(v) for v in versions.values()],
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         answered=len(practice.item_version_ids),
         abilities=abilities,
         seen=seen,
@@ -311,7 +311,7 @@ def start_set(
     versions = {v.item_id: v for v in active_versions(level, theme)}
     chosen = select_set(
         [item_of(v) for v in versions.values()],
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         level=level,
         theme=theme,
         recent=recent_item_ids(profile),
