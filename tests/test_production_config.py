@@ -35,7 +35,8 @@ def test_debug_is_allowed_for_plain_http_development(production_env):
 
 def test_an_unexpected_error_shows_a_plain_page_without_internals(production_env):
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.debug is False and app.testing is False
+    assert app.debug is False
+    assert app.testing is False
 
     def broken() -> str:
         raise RuntimeError("secret internals: /srv/tutoring/password=hunter2")
