@@ -72,7 +72,8 @@ def prepare(database_url: str) -> None:
         referent = db.session.scalar(
             db.select(User).where(User.username == "demo-referent")
         )
-        assert referent is not None and referent.has_role(Role.REFERENT)
+        assert referent is not None
+        assert referent.has_role(Role.REFERENT)
         stored = hash_password(PASSWORD)  # one argon2 hash for all: bench data only
         for i in range(1, LEARNERS + 1):
             user = enrol_learner(
@@ -127,7 +128,11 @@ def worker_rss_mb(master: int) -> list[float]:
             continue
         if int(fields[1]) == master:
             status = (stat.parent / "status").read_text()
-            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+            kb = next(
+                int(line.split()[1])
+                for line in status.splitlines()
+                if line.startswith("VmRSS")
+            )
             sizes.append(kb / 1024)
     return sorted(sizes)
 
@@ -177,7 +182,11 @@ def bench(kind: str, database_url: str) -> str:
                 rss = worker_rss_mb(server.pid)
                 bare = run_locust("BareUser", users, Path(folder) / f"b{users}")
                 for stats in practice:
-                    label = "practice: all requests" if stats["Name"] == "Aggregated" else f"practice: {stats['Type']} {stats['Name']}"
+                    label = (
+                        "practice: all requests"
+                        if stats["Name"] == "Aggregated"
+                        else f"practice: {stats['Type']} {stats['Name']}"
+                    )
                     out.append(_row(label, users, stats))
                 bare_total = next(s for s in bare if s["Name"] == "Aggregated")
                 out.append(_row("bare endpoint", users, bare_total))
@@ -210,7 +219,9 @@ def main() -> None:
             "TEST_DATABASE_URL", ""
         )
         if not url.startswith("postgresql"):
-            print("no PostgreSQL (set BENCH_DATABASE_URL or TEST_DATABASE_URL): skipped")
+            print(
+                "no PostgreSQL (set BENCH_DATABASE_URL or TEST_DATABASE_URL): skipped"
+            )
             return
     text = bench(kind, url)
     print(text)

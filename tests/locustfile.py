@@ -60,7 +60,9 @@ def answer_fields(page: str) -> tuple[list[tuple[str, str]], bool]:
             pairs.append((name, attrs.get("value", "")))
         elif kind not in ("submit", "button"):
             pairs.append((name, attrs.get("value") or "réponse"))
-    for select in re.findall(r"<select\b[^>]*name=\"([^\"]+)\"[^>]*>(.*?)</select>", form, re.S):
+    for select in re.findall(
+        r"<select\b[^>]*name=\"([^\"]+)\"[^>]*>(.*?)</select>", form, re.S
+    ):
         options = OPTION.findall(select[1])
         pairs.append((select[0], options[0] if options else ""))
     if wants_file:
