@@ -4,11 +4,12 @@ For one database (SQLite file, or the PostgreSQL of BENCH_DATABASE_URL /
 TEST_DATABASE_URL): migrate a fresh database, load the exercise bank and the demo
 data, enrol 1,000 learners (bench-0001 ... bench-1000), serve it with gunicorn on
 loopback, then run locust headless: learners practising at 10, 50 and 200
-concurrent users, and the bare constant endpoint at the same levels. Prints a
-table and appends it to tests/bench-results.md (ignored by git).
+concurrent users with no pause (capacity), at 50 and 200 also pausing 3 to 8 s
+like people reading (paced), and the bare constant endpoint at the same levels.
+Prints a table and appends it to tests/bench-results.md (ignored by git).
 
 Run: .venv/bin/python -m tests.loadbench sqlite|postgresql
-Settings: BENCH_SECONDS (20 per run), BENCH_USERS ("10,50,200"), BENCH_WORKERS (2),
+Settings: BENCH_SECONDS (25 per run), BENCH_USERS ("10,50,200"), BENCH_WORKERS (2),
 BENCH_PORT (5810).
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "une phrase assez longue"
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
 USERS = [int(u) for u in os.environ.get("BENCH_USERS", "10,50,200").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "5810"))
@@ -137,20 +138,56 @@ def worker_rss_mb(master: int) -> list[float]:
     return sorted(sizes)
 
 
-def run_locust(user_class: str, users: int, prefix: Path) -> list[dict[str, str]]:
+SIGN_IN = {"sign in", "sign-in page"}
+
+
+def run_locust(
+    user_class: str, users: int, prefix: Path, think: str = "0", seconds: int = 0
+) -> list[dict[str, str]]:
     command = [
         str(BIN / "locust"), "-f", str(ROOT / "tests" / "locustfile.py"), "--headless",
-        "-u", str(users), "-r", str(users), "-t", f"{SECONDS}s", "--stop-timeout", "5",
+        "-u", str(users), "-r", str(users), "-t", f"{seconds or SECONDS}s", "--stop-timeout", "5",
         "-H", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
         "--loglevel", "WARNING", user_class,
     ]  # fmt: skip
-    env = dict(os.environ, BENCH_PASSWORD=PASSWORD, BENCH_LEARNERS=str(LEARNERS))
+    env = dict(
+        os.environ,
+        BENCH_PASSWORD=PASSWORD,
+        BENCH_LEARNERS=str(LEARNERS),
+        BENCH_THINK=think,
+    )
     subprocess.run(  # noqa: S603 - the venv's locust, fixed arguments
         command, env=env, cwd=ROOT, check=False,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    with open(f"{prefix}_failures.csv", newline="") as f:
+        for failure in csv.DictReader(f):
+            rows.append(
+                {
+                    "failure": f"{failure['Name']}: {failure['Error']} ({failure['Occurrences']}x)"
+                }
+            )
+    return rows
+
+
+def practice_summary(
+    label: str, users: int, rows: list[dict[str, str]]
+) -> tuple[str, float]:
+    """One line for the practice requests once signed in: summed req/s, worst p95."""
+    steady = [
+        r for r in rows if "Name" in r and r["Name"] not in SIGN_IN | {"Aggregated"}
+    ]
+    rate = sum(float(r["Requests/s"]) for r in steady)
+    line = (
+        f"| **{label}, once signed in** | {users} | "
+        f"{sum(int(r['Request Count']) for r in steady)} | "
+        f"{sum(int(r['Failure Count']) for r in steady)} | {rate:.0f} | "
+        f"{max(int(r['50%']) for r in steady)} | {max(int(r['95%']) for r in steady)} | "
+        f"{max(int(r['99%']) for r in steady)} |"
+    )
+    return line, rate
 
 
 def _row(label: str, users: int, stats: dict[str, str]) -> str:
@@ -172,38 +209,61 @@ def bench(kind: str, database_url: str) -> str:
     ]
     print(f"== load bench on {kind}")
     prepare(database_url)
+    failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         log = Path(folder) / "gunicorn.log"
         server = start_server(database_url, log)
         ratios, memory = [], []
         try:
+            # Warm-up, not recorded: each worker compiles its templates and parses
+            # the bank once.
+            run_locust("LearnerUser", 4, Path(folder) / "warm", seconds=8)
             for users in USERS:
-                practice = run_locust("LearnerUser", users, Path(folder) / f"l{users}")
-                rss = worker_rss_mb(server.pid)
+                runs = [("capacity", "0")]
+                if users >= 50:
+                    runs.append(("paced 3-8 s", "3,8"))
+                for label, think in runs:
+                    prefix = Path(folder) / f"l{users}{think}"
+                    practice = run_locust("LearnerUser", users, prefix, think)
+                    failures += [
+                        f"{label}, {users} users: {r['failure']}"
+                        for r in practice
+                        if "failure" in r
+                    ]
+                    stats = [r for r in practice if "Name" in r]
+                    for row in stats:
+                        if row["Name"] != "Aggregated":
+                            name = f"{label}: {row['Type']} {row['Name']}"
+                            out.append(_row(name, users, row))
+                    line, rate = practice_summary(label, users, stats)
+                    out.append(line)
+                    if think == "0":
+                        practice_rate = rate
+                        memory.append(
+                            f"{users} users: "
+                            + ", ".join(f"{m:.0f}" for m in worker_rss_mb(server.pid))
+                        )
                 bare = run_locust("BareUser", users, Path(folder) / f"b{users}")
-                for stats in practice:
-                    label = (
-                        "practice: all requests"
-                        if stats["Name"] == "Aggregated"
-                        else f"practice: {stats['Type']} {stats['Name']}"
-                    )
-                    out.append(_row(label, users, stats))
-                bare_total = next(s for s in bare if s["Name"] == "Aggregated")
-                out.append(_row("bare endpoint", users, bare_total))
-                practice_total = next(s for s in practice if s["Name"] == "Aggregated")
-                ratio = float(practice_total["Requests/s"]) / max(
-                    float(bare_total["Requests/s"]), 1e-9
-                )
+                failures += [
+                    f"bare, {users} users: {r['failure']}"
+                    for r in bare
+                    if "failure" in r
+                ]
+                bare_total = next(s for s in bare if s.get("Name") == "Aggregated")
+                out.append(_row("**bare endpoint**", users, bare_total))
+                ratio = practice_rate / max(float(bare_total["Requests/s"]), 1e-9)
                 ratios.append(f"{users} users: {ratio:.0%}")
-                memory.append(f"{users} users: " + ", ".join(f"{m:.0f}" for m in rss))
-                print("\n".join(out[-len(practice) - 1 :]))
+                print(f"  {users} users done")
         finally:
             server.terminate()
             server.wait(timeout=30)
     out += [
         "",
-        "Practice throughput / bare throughput: " + "; ".join(ratios) + ".",
-        "Worker RSS after each practice run (MB): " + "; ".join(memory) + ".",
+        "Practice throughput once signed in (capacity run) / bare endpoint throughput: "
+        + "; ".join(ratios)
+        + ".",
+        "Worker RSS after each capacity run (MB): " + "; ".join(memory) + ".",
+        "Errors: " + ("; ".join(failures) if failures else "none") + ".",
         "",
     ]
     return "\n".join(out)

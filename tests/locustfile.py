@@ -4,8 +4,10 @@
 password in BENCH_PASSWORD), then loops over practice: the practice page, a new
 set, an item, its answer, the feedback, and the home dashboard. `BareUser` asks a
 route of the same server that returns a constant (tests/bench_app.py), to measure
-the framework's ceiling with the same tool. No wait between requests: each user is
-one learner tapping as fast as the server answers.
+the framework's ceiling with the same tool. By default no wait between requests:
+each user is a learner tapping as fast as the server answers (the capacity run);
+with BENCH_THINK="3,8" a learner pauses 3 to 8 s before each item and each new
+round, like a person reading (the paced run).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import re
 import uuid
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "une phrase assez longue")
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "1000"))
+# Seconds a learner takes between two taps ("0" for none: the capacity run).
+THINK = [float(x) for x in os.environ.get("BENCH_THINK", "0").split(",")]
 _numbers = itertools.count()
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
@@ -87,7 +91,7 @@ def multipart(pairs: list[tuple[str, str]]) -> tuple[bytes, str]:
 
 
 class LearnerUser(FastHttpUser):
-    wait_time = constant(0)
+    wait_time = between(THINK[0], THINK[-1]) if THINK[-1] else constant(0)
 
     def on_start(self) -> None:
         number = next(_numbers) % LEARNERS + 1
@@ -119,6 +123,7 @@ class LearnerUser(FastHttpUser):
                 return
         path = "/" + location.split("/", 3)[3] if "://" in location else location
         for _ in range(3):  # three items of the set, then the dashboard
+            self.wait()
             item = self.client.get(path, name="item").text
             pairs, wants_file = answer_fields(item)
             if not pairs:
