@@ -202,7 +202,7 @@ def bench(kind: str, database_url: str) -> str:
     out = [
         f"### {kind}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), gunicorn {WORKERS} sync "
-        f"workers, locust FastHttpUser, {SECONDS} s per run",
+        f"workers, locust FastHttpUser, {SECONDS} s per run (paced: {max(SECONDS, 40)} s)",
         "",
         "| scenario / request | users | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -224,7 +224,11 @@ def bench(kind: str, database_url: str) -> str:
                     runs.append(("paced 3-8 s", "3,8"))
                 for label, think in runs:
                     prefix = Path(folder) / f"l{users}{think}"
-                    practice = run_locust("LearnerUser", users, prefix, think)
+                    # paced runs last longer: people arrive over 10 s, then read
+                    seconds = SECONDS if think == "0" else max(SECONDS, 40)
+                    practice = run_locust(
+                        "LearnerUser", users, prefix, think, seconds=seconds
+                    )
                     failures += [
                         f"{label}, {users} users: {r['failure']}"
                         for r in practice

@@ -15,10 +15,12 @@ from __future__ import annotations
 import html
 import itertools
 import os
+import random
 import re
 import uuid
 from urllib.parse import urlencode
 
+import gevent
 from locust import FastHttpUser, between, constant, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "une phrase assez longue")
@@ -95,6 +97,8 @@ class LearnerUser(FastHttpUser):
 
     def on_start(self) -> None:
         number = next(_numbers) % LEARNERS + 1
+        if THINK[-1]:  # paced: people arrive over ten seconds, not all at once
+            gevent.sleep(random.uniform(0, 10))  # noqa: S311 - load pattern only
         page = self.client.get("/connexion", name="sign-in page").text
         token = CSRF.search(page).group(1)
         body = urlencode(
@@ -104,6 +108,8 @@ class LearnerUser(FastHttpUser):
             "/connexion", data=body, headers=FORM_TYPE, name="sign in",
             allow_redirects=False,
         )  # fmt: skip
+        if THINK[-1]:
+            self.wait()  # reads the home page first
 
     @task
     def practise(self) -> None:
