@@ -36,15 +36,25 @@ run: install translations instance/secret_key
 
 test: install translations
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 
+# In-process timings, then the served app under locust: SQLite, then PostgreSQL
+# (BENCH_DATABASE_URL / TEST_DATABASE_URL, else a throwaway cluster on port 5832).
 bench: install translations
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.loadbench sqlite
+	@if [ -n "$$BENCH_DATABASE_URL$$TEST_DATABASE_URL" ]; then \
+	  $(BIN)/python -m tests.loadbench postgresql; \
+	elif ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
+	  bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5832}; source .ci/pg.sh && trap pg_stop EXIT && $(BIN)/python -m tests.loadbench postgresql'; \
+	else echo "PostgreSQL is not installed: the load bench on PostgreSQL is skipped"; fi
 
 # CTAI indicators at scale, on PostgreSQL only (the database is wiped):
 # BENCH_DATABASE_URL=postgresql+psycopg://… make bench-indicators SIZES="1000 10000 100000"

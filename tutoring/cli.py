@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess  # noqa: S404 - runs pybabel, a fixed local tool
+import subprocess  # noqa: S404 - runs pybabel, a fixed local tool  # nosec B404
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -42,7 +42,7 @@ from tutoring.services.learners import (
 from tutoring.services.mail import send_mail
 from tutoring.services.passwords import hash_password
 
-DEMO_PASSWORD = "apprendre-ensemble-2026"  # noqa: S105 - published demo password
+DEMO_PASSWORD = "apprendre-ensemble-2026"  # noqa: S105 - published demo password  # nosec B105
 DEMO_USERNAMES = [
     "demo-apprenant",
     "demo-tuteur",
@@ -253,7 +253,7 @@ def _print_demo_accounts(card_code: str | None = None) -> None:
 
 def _pybabel(*args: str) -> None:
     cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
-    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT)  # noqa: S603
+    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT)  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
 
 
 POT = "tutoring/translations/messages.pot"

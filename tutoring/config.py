@@ -114,6 +114,14 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
                 "SECRET_KEY is not set: refusing to start. "
                 "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
             )
+    if app.debug and not app.testing and app.config["SESSION_COOKIE_SECURE"]:
+        # The Werkzeug debugger runs any code typed in the browser: it must never
+        # reach a deployment. Debug is for plain-HTTP development only.
+        raise ConfigError(
+            "Debug mode is on (FLASK_DEBUG or DEBUG) with SESSION_COOKIE_SECURE: "
+            "refusing to start. Debug is for local development over plain HTTP "
+            "(SESSION_COOKIE_SECURE=0) only."
+        )
     if "fr" not in app.config["SUPPORTED_LOCALES"]:
         raise ConfigError(
             "SUPPORTED_LOCALES must contain 'fr', the reference language."

@@ -181,7 +181,7 @@ def homework(assignment_id: int) -> BaseResponse:
 
 def _shuffled(count: int, seed: str) -> list[int]:
     order = list(range(count))
-    random.Random(seed).shuffle(order)  # noqa: S311 - display order only
+    random.Random(seed).shuffle(order)  # noqa: S311 - display order only  # nosec B311
     return order
 
 

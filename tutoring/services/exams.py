@@ -61,7 +61,7 @@ def start_civic_exam(
         )
         for q in exam.questions
     }
-    rng = rng or random.Random()  # noqa: S311 - drawing questions, not security
+    rng = rng or random.Random()  # noqa: S311 - drawing questions, not security  # nosec B311
     try:
         drawn = build_exam(list(civic_bank()), mention, rng, frozenset(seen))
     except ValueError as exc:
@@ -216,7 +216,7 @@ def start_section(
     items = draw_section(
         [item_of(v) for v in versions.values()],
         section,
-        rng or random.Random(),  # noqa: S311 - drawing items, not security
+        rng or random.Random(),  # noqa: S311 - drawing items, not security  # nosec B311
         recent_item_ids(profile),
     )
     if not items:

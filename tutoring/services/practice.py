@@ -123,6 +123,35 @@ def item_of(version: ItemVersion) -> Item:
     return Item.from_payload(version.payload)
 
 
+# Parsed items by (version id, content hash): a version never changes once loaded
+# (an edited item gets a new version), so a process can keep them. Parsing every
+# payload of the bank on each new set was the practice flow's main cost.
+_PARSED: dict[tuple[int, str], Item] = {}
+
+
+def active_items(
+    level: str | None = None, theme: str | None = None
+) -> dict[str, tuple[int, Item]]:
+    """Return item id -> (version id, parsed item) for the active versions."""
+    stmt = select(ItemVersion.id, ItemVersion.item_id, ItemVersion.content_hash).where(
+        ItemVersion.active
+    )
+    if level:
+        stmt = stmt.where(ItemVersion.level == level)
+    if theme:
+        stmt = stmt.where(ItemVersion.theme == theme)
+    rows = db.session.execute(stmt.order_by(ItemVersion.item_id)).all()
+    missing = [r.id for r in rows if (r.id, r.content_hash) not in _PARSED]
+    for start in range(0, len(missing), 500):
+        for vid, digest, payload in db.session.execute(
+            select(ItemVersion.id, ItemVersion.content_hash, ItemVersion.payload).where(
+                ItemVersion.id.in_(missing[start : start + 500])
+            )
+        ):
+            _PARSED[(vid, digest)] = Item.from_payload(payload)
+    return {r.item_id: (r.id, _PARSED[(r.id, r.content_hash)]) for r in rows}
+
+
 def active_versions(
     level: str | None = None, theme: str | None = None
 ) -> list[ItemVersion]:
@@ -170,13 +199,13 @@ def start_adaptive_set(
     estimates = skill_estimates(profile)
     levels = {skill: best_level(e.value) for skill, e in estimates.items()}
     weakest = min(("CO", "CE", "EE"), key=lambda s: estimates[s].value)
-    versions = {v.item_id: v for v in active_versions()}
-    items = [item_of(v) for v in versions.values()]
+    index = active_items()
+    items = [item for _, item in index.values()]
     by_id = {i.id: i for i in items}
     reviews = [by_id[i] for i in due_reviews(profile) if i in by_id]
     chosen = adaptive_set(
         items,
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         levels=levels,
         weakest=weakest,
         reviews=reviews,
@@ -188,7 +217,7 @@ def start_adaptive_set(
         learner_id=profile.id,
         mode=SetMode.LEVEL,
         level=levels[weakest],
-        item_version_ids=[versions[i.id].id for i in chosen],
+        item_version_ids=[index[i.id][0] for i in chosen],
     )
     db.session.add(practice)
     db.session.flush()
@@ -242,7 +271,7 @@ def _add_placement_item(
     )
     item = next_item(
         [item_of(v) for v in versions.values()],
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         answered=len(practice.item_version_ids),
         abilities=abilities,
         seen=seen,
@@ -308,10 +337,10 @@ def start_set(
     rng: random.Random | None = None,
 ) -> PracticeSet:
     """Create a set of up to ten items at `level` (and `theme`) for the learner."""
-    versions = {v.item_id: v for v in active_versions(level, theme)}
+    index = active_items(level, theme)
     chosen = select_set(
-        [item_of(v) for v in versions.values()],
-        rng or random.Random(),  # noqa: S311 - choosing exercises, not security
+        [item for _, item in index.values()],
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
         level=level,
         theme=theme,
         recent=recent_item_ids(profile),
@@ -323,7 +352,7 @@ def start_set(
         mode=SetMode.THEME if theme else SetMode.LEVEL,
         level=level,
         theme=theme,
-        item_version_ids=[versions[i.id].id for i in chosen],
+        item_version_ids=[index[i.id][0] for i in chosen],
     )
     db.session.add(practice)
     db.session.flush()

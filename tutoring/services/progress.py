@@ -340,10 +340,17 @@ def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]
     last_seen = {unit: n for n, (unit, _score) in enumerate(rows)}
     recent = sorted(last_seen, key=last_seen.__getitem__, reverse=True)[:limit]
     # Titles and can-dos of the units shown only: one version of each is enough.
+    first = (
+        select(db.func.min(ItemVersion.id))
+        .where(ItemVersion.unit.in_(recent))
+        .group_by(ItemVersion.unit)
+    )
     info = {
-        v.unit: (v.payload["unit_title"], v.payload["can_do"], v.level)
-        for v in db.session.scalars(
-            select(ItemVersion).where(ItemVersion.unit.in_(recent))
+        unit: (payload["unit_title"], payload["can_do"], level)
+        for unit, level, payload in db.session.execute(
+            select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload).where(
+                ItemVersion.id.in_(first)
+            )
         )
     }
     result = []

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from tutoring.extensions import db
 from tutoring.models import Role, User, UserSession
@@ -49,8 +50,11 @@ def idle_limit(row: UserSession, user: User) -> timedelta:
 def load_session(token: str, now: datetime | None = None) -> UserSession | None:
     """Return the live session behind `token`, or None if unknown, ended or expired."""
     now = now or utcnow()
+    # One query for the session, its account and roles: this runs on every request.
     row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == digest(token))
+        select(UserSession)
+        .where(UserSession.token_hash == digest(token))
+        .options(joinedload(UserSession.user).selectinload(User.role_rows))
     )
     if row is None or row.revoked_at is not None:
         return None
