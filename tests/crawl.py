@@ -32,6 +32,7 @@ from tutoring.models import (
     Pairing,
     PairingStatus,
     Partner,
+    Place,
     Role,
     Structure,
     Submission,
@@ -52,6 +53,7 @@ OWNED_ARGS = (
     "session_id",
     "submission_id",
     "partner_id",
+    "place_id",
 )
 # Forms that open something (or answer an item, to reach its feedback): the crawler
 # submits each once with its default values to walk the pages behind them.
@@ -89,13 +91,14 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
             db.select(Structure.id).where(Structure.name == structure)
         )
         partner = Partner(structure_id=structure_id, name=f"Partenaire {tag}")
+        room = Place(structure_id=structure_id, name=f"Salle {tag}", capacity=4)
         pairing = Pairing(
             learner_id=profile_id,
             tutor_id=tutor,
             status=PairingStatus.ACTIVE,
             responded_at=utcnow(),
         )
-        db.session.add_all([partner, pairing])
+        db.session.add_all([partner, room, pairing])
         db.session.flush()
         set_id, assignment_id = _practice(profile_id, referent, bank)
         exam_id = _civic_exam(profile_id)
@@ -120,12 +123,13 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
             "pairing_id": pairing.id,
             "submission_id": submission_id,
             "partner_id": partner.id,
+            "place_id": room.id,
         }
         db.session.commit()
-        session = book_session(
+        [session] = book_session(
             db.session.get(User, tutor), db.session.get(Pairing, pairing.id),
             day=date.today() + timedelta(days=10), at=time(10, 0), minutes=60,
-            place="Espace numérique MESA",
+            place=db.session.get(Place, ids["place_id"]),
         )  # fmt: skip
         ids["session_id"] = session.id
         return ids
