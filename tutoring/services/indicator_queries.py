@@ -41,6 +41,7 @@ from tutoring.models import (
     PairingStatus,
     PracticeDay,
     PracticeMonth,
+    SessionMonth,
     SessionStatus,
     TutoringSession,
 )
@@ -585,25 +586,50 @@ def _sessions_in(scope: Scope) -> ColumnElement[bool]:
     )
 
 
+def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Select[Any]:
+    """Restrict to the scope's learners; no join when there is no filter (every row
+    names an existing learner)."""
+    filters = _learner_filter(scope)
+    if not filters:
+        return statement
+    return statement.join(LP, LP.id == learner_id).where(*filters)
+
+
 def _sessions_attended_learners(scope: Scope) -> Select[Any]:
     """Learner ids with at least one attended session in the period."""
+    if whole_months(scope):
+        return select(SessionMonth.learner_id.label("learner_id")).where(
+            SessionMonth.month.between(scope.start, scope.end)
+        )
     return select(TutoringSession.learner_id.label("learner_id")).where(
         _ATTENDED, _sessions_in(scope)
     )
 
 
 def _sessions_attended_by_month(cte: CTE) -> Subquery:
+    """(idx, learner_id) of learners with an attended session in each month."""
     return (
-        select(cte.c.idx, TutoringSession.learner_id.label("learner_id"))
-        .join(
-            TutoringSession,
-            and_(
-                TutoringSession.starts_at >= cte.c.since,
-                TutoringSession.starts_at < cte.c.until,
-            ),
-        )
-        .where(_ATTENDED)
+        select(cte.c.idx, SessionMonth.learner_id.label("learner_id"))
+        .join(SessionMonth, SessionMonth.month == cte.c.first_day)
         .subquery()
+    )
+
+
+def _attended_per_learner(scope: Scope) -> Subquery:
+    """(learner_id, v): minutes of attended sessions per learner in the period,
+    from the monthly rollup when the period is made of whole months."""
+    if whole_months(scope):
+        statement = select(
+            SessionMonth.learner_id, func.sum(SessionMonth.minutes).label("v")
+        ).where(SessionMonth.month.between(scope.start, scope.end))
+        learner_id: Any = SessionMonth.learner_id
+    else:
+        statement = select(
+            TutoringSession.learner_id, func.sum(TutoringSession.minutes).label("v")
+        ).where(_ATTENDED, _sessions_in(scope))
+        learner_id = TutoringSession.learner_id
+    return (
+        _for_learners(statement, learner_id, scope).group_by(learner_id).subquery()
     )
 
 
@@ -612,43 +638,43 @@ def sessions(scope: Scope) -> dict[str, Any]:
     held_status = TutoringSession.status == SessionStatus.HELD
     cancelled_status = TutoringSession.status == SessionStatus.CANCELLED
     row = db.session.execute(
-        select(
-            func.count(func.distinct(case((_ATTENDED, _MEETING)))),
-            func.count(func.distinct(case((cancelled_status, _MEETING)))),
-            func.sum(case((_MISSED, 1), else_=0)),
-            func.sum(case((_ATTENDED, TutoringSession.minutes), else_=0)),
-            func.count(func.distinct(case((_ATTENDED, TutoringSession.learner_id)))),
-            func.count(func.distinct(case((held_status, TutoringSession.tutor_id)))),
+        _for_learners(
+            select(
+                func.count(func.distinct(case((_ATTENDED, _MEETING)))),
+                func.count(func.distinct(case((cancelled_status, _MEETING)))),
+                func.sum(case((_MISSED, 1), else_=0)),
+                func.count(
+                    func.distinct(case((held_status, TutoringSession.tutor_id)))
+                ),
+            ).where(_sessions_in(scope)),
+            TutoringSession.learner_id,
+            scope,
         )
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_sessions_in(scope))
-        .where(*_learner_filter(scope))
     ).one()
-    held, cancelled, missed, minutes, learners, tutors = row
+    held, cancelled, missed, tutors = row
+    per_learner = _attended_per_learner(scope)
+    learners, minutes = db.session.execute(
+        select(func.count(), func.sum(per_learner.c.v))
+    ).one()
     scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
     meetings = (
-        select(func.max(scheduled * (24 * 60)).label("v"))
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(held_status, _sessions_in(scope))
-        .where(*_learner_filter(scope))
+        _for_learners(
+            select(func.max(scheduled * (24 * 60)).label("v")).where(
+                held_status, _sessions_in(scope)
+            ),
+            TutoringSession.learner_id,
+            scope,
+        )
         .group_by(_MEETING)
         .subquery()
     )
     volunteer = _scalar(select(func.sum(meetings.c.v)))
-    per_learner = (
-        select(func.sum(TutoringSession.minutes).label("v"))
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_ATTENDED, _sessions_in(scope))
-        .where(*_learner_filter(scope))
-        .group_by(TutoringSession.learner_id)
-        .subquery()
-    )
     median = _median(per_learner)
     return {
         "held": int(held or 0),
         "cancelled": int(cancelled or 0),
         "missed": int(missed or 0),
-        "hours": (minutes or 0) / 60,
+        "hours": float(minutes or 0) / 60,
         "median_hours": None if median is None else float(median) / 60,
         "learners": learners or 0,
         "tutors": tutors or 0,
@@ -660,24 +686,30 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
     held = [0] * size
     hours = [0.0] * size
     tutored = [0] * size
-    for idx, n, minutes, learners in db.session.execute(
-        select(
-            cte.c.idx,
-            func.count(func.distinct(_MEETING)),
-            func.sum(TutoringSession.minutes),
-            func.count(func.distinct(TutoringSession.learner_id)),
-        )
-        .join(
-            TutoringSession,
-            and_(
-                TutoringSession.starts_at >= cte.c.since,
-                TutoringSession.starts_at < cte.c.until,
-            ),
-        )
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_ATTENDED)
-        .where(*_learner_filter(scope))
-        .group_by(cte.c.idx)
+    for idx, n in db.session.execute(
+        _for_learners(
+            select(cte.c.idx, func.count(func.distinct(_MEETING)))
+            .join(
+                TutoringSession,
+                and_(
+                    TutoringSession.starts_at >= cte.c.since,
+                    TutoringSession.starts_at < cte.c.until,
+                ),
+            )
+            .where(_ATTENDED),
+            TutoringSession.learner_id,
+            scope,
+        ).group_by(cte.c.idx)
     ):
-        held[idx], hours[idx], tutored[idx] = int(n), (minutes or 0) / 60, int(learners)
+        held[idx] = int(n)
+    for idx, minutes, learners in db.session.execute(
+        _for_learners(
+            select(cte.c.idx, func.sum(SessionMonth.minutes), func.count()).join(
+                SessionMonth, SessionMonth.month == cte.c.first_day
+            ),
+            SessionMonth.learner_id,
+            scope,
+        ).group_by(cte.c.idx)
+    ):
+        hours[idx], tutored[idx] = float(minutes or 0) / 60, int(learners)
     return {"sessions": held, "tutoring_hours": hours, "tutored": tutored}
