@@ -261,6 +261,7 @@ def _skills_cte() -> CTE:
 def _levels_per_skill(scope: Scope) -> Subquery:
     """First and latest recorded level per learner and skill, up to the period's end."""
     skills = _skills_cte()
+    partition = (ExternalLevel.learner_id, skills.c.skill)
     expanded = (
         select(
             ExternalLevel.learner_id,
@@ -268,46 +269,32 @@ def _levels_per_skill(scope: Scope) -> Subquery:
             _level_rank(ExternalLevel.level).label("rank"),
             func.row_number()
             .over(
-                partition_by=(ExternalLevel.learner_id, skills.c.skill),
+                partition_by=partition,
                 order_by=(ExternalLevel.taken_on, ExternalLevel.id),
             )
-            .label("first"),
-            func.row_number()
-            .over(
-                partition_by=(ExternalLevel.learner_id, skills.c.skill),
-                order_by=(ExternalLevel.taken_on.desc(), ExternalLevel.id.desc()),
-            )
-            .label("last"),
+            .label("n"),
+            func.count().over(partition_by=partition).label("total"),
         )
         .join(
             skills,
             or_(ExternalLevel.skill.is_(None), ExternalLevel.skill == skills.c.skill),
         )
-        .join(LP, LP.id == ExternalLevel.learner_id)
         .where(ExternalLevel.taken_on <= scope.end)
-        .where(*_learner_filter(scope))
         .subquery()
     )
-    first = expanded.alias("first_level")
-    last = expanded.alias("last_level")
-    return (
+    # One sort: the first level is row 1, the latest the last row of its partition.
+    return _for_learners(
         select(
-            first.c.learner_id,
-            first.c.skill,
-            first.c.rank.label("entry"),
-            last.c.rank.label("latest"),
-        )
-        .join(
-            last,
-            and_(
-                last.c.learner_id == first.c.learner_id,
-                last.c.skill == first.c.skill,
-                last.c.last == 1,
-            ),
-        )
-        .where(first.c.first == 1)
-        .subquery()
-    )
+            expanded.c.learner_id,
+            expanded.c.skill,
+            func.max(case((expanded.c.n == 1, expanded.c.rank))).label("entry"),
+            func.max(
+                case((expanded.c.n == expanded.c.total, expanded.c.rank))
+            ).label("latest"),
+        ),
+        expanded.c.learner_id,
+        scope,
+    ).group_by(expanded.c.learner_id, expanded.c.skill).subquery()
 
 
 def progress(scope: Scope) -> dict[str, Any]:
@@ -637,38 +624,44 @@ def sessions(scope: Scope) -> dict[str, Any]:
     """Return sessions held, cancelled and missed, hours, learners and tutors."""
     held_status = TutoringSession.status == SessionStatus.HELD
     cancelled_status = TutoringSession.status == SessionStatus.CANCELLED
-    row = db.session.execute(
-        _for_learners(
-            select(
-                func.count(func.distinct(case((_ATTENDED, _MEETING)))),
-                func.count(func.distinct(case((cancelled_status, _MEETING)))),
-                func.sum(case((_MISSED, 1), else_=0)),
-                func.count(
-                    func.distinct(case((held_status, TutoringSession.tutor_id)))
-                ),
-            ).where(_sessions_in(scope)),
-            TutoringSession.learner_id,
-            scope,
-        )
-    ).one()
-    held, cancelled, missed, tutors = row
-    per_learner = _attended_per_learner(scope)
-    learners, minutes = db.session.execute(
-        select(func.count(), func.sum(per_learner.c.v))
-    ).one()
     scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
+    # One row per meeting (hashed, not sorted): whether it was attended, cancelled,
+    # its missed places and, if held, its scheduled length for volunteer hours.
     meetings = (
         _for_learners(
-            select(func.max(scheduled * (24 * 60)).label("v")).where(
-                held_status, _sessions_in(scope)
-            ),
+            select(
+                func.max(case((_ATTENDED, 1), else_=0)).label("attended"),
+                func.max(case((cancelled_status, 1), else_=0)).label("cancelled"),
+                func.sum(case((_MISSED, 1), else_=0)).label("missed"),
+                func.max(case((held_status, scheduled * (24 * 60)))).label("v"),
+            ).where(_sessions_in(scope)),
             TutoringSession.learner_id,
             scope,
         )
         .group_by(_MEETING)
         .subquery()
     )
-    volunteer = _scalar(select(func.sum(meetings.c.v)))
+    held, cancelled, missed, volunteer = db.session.execute(
+        select(
+            func.sum(meetings.c.attended),
+            func.sum(meetings.c.cancelled),
+            func.sum(meetings.c.missed),
+            func.sum(meetings.c.v),
+        )
+    ).one()
+    tutors = _scalar(
+        _for_learners(
+            select(func.count(func.distinct(TutoringSession.tutor_id))).where(
+                held_status, _sessions_in(scope)
+            ),
+            TutoringSession.learner_id,
+            scope,
+        )
+    )
+    per_learner = _attended_per_learner(scope)
+    learners, minutes = db.session.execute(
+        select(func.count(), func.sum(per_learner.c.v))
+    ).one()
     median = _median(per_learner)
     return {
         "held": int(held or 0),
@@ -686,9 +679,9 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
     held = [0] * size
     hours = [0.0] * size
     tutored = [0] * size
-    for idx, n in db.session.execute(
+    meetings = (
         _for_learners(
-            select(cte.c.idx, func.count(func.distinct(_MEETING)))
+            select(cte.c.idx)
             .join(
                 TutoringSession,
                 and_(
@@ -699,7 +692,12 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
             .where(_ATTENDED),
             TutoringSession.learner_id,
             scope,
-        ).group_by(cte.c.idx)
+        )
+        .group_by(cte.c.idx, _MEETING)
+        .subquery()
+    )
+    for idx, n in db.session.execute(
+        select(meetings.c.idx, func.count()).group_by(meetings.c.idx)
     ):
         held[idx] = int(n)
     for idx, minutes, learners in db.session.execute(
