@@ -303,36 +303,43 @@ def progress(scope: Scope) -> dict[str, Any]:
     if scope in cache:
         return dict(cache[scope])
     levels = _levels_per_skill(scope)
-    by_skill = {
-        skill: (int(assessed), int(gained or 0))
-        for skill, assessed, gained in db.session.execute(
-            select(
-                levels.c.skill,
-                func.count(),
-                func.sum(case((levels.c.latest > levels.c.entry, 1), else_=0)),
-            ).group_by(levels.c.skill)
-        ).all()
-    }
+    gain = case((levels.c.latest > levels.c.entry, 1), else_=0)
     goal = case(*((LP.goal == g_, n) for g_, n in GOAL_RANKS.items()), else_=99)
+    # One row per learner (at most one level row per skill), so that the figures by
+    # skill and by learner come from a single pass over the levels.
+    per_skill = []
+    for i, skill in enumerate(SKILLS):
+        on_skill = levels.c.skill == skill
+        per_skill += [
+            func.sum(case((on_skill, 1), else_=0)).label(f"assessed_{i}"),
+            func.sum(case((on_skill, gain), else_=0)).label(f"gained_{i}"),
+        ]
     per_learner = (
         select(
-            func.sum(case((levels.c.latest > levels.c.entry, 1), else_=0)).label(
-                "gains"
-            ),
+            func.sum(gain).label("gains"),
             func.sum(case((levels.c.latest >= goal, 1), else_=0)).label("at_goal"),
+            *per_skill,
         )
         .join(LP, LP.id == levels.c.learner_id)
         .group_by(levels.c.learner_id)
         .subquery()
     )
-    gained, at_target = db.session.execute(
+    row = db.session.execute(
         select(
             func.sum(case((per_learner.c.gains > 0, 1), else_=0)),
             func.sum(case((per_learner.c.at_goal == len(SKILLS), 1), else_=0)),
+            *(func.sum(per_learner.c[f"assessed_{i}"]) for i in range(len(SKILLS))),
+            *(func.sum(per_learner.c[f"gained_{i}"]) for i in range(len(SKILLS))),
         )
     ).one()
+    gained, at_target = row[0], row[1]
+    n = len(SKILLS)
+    by_skill = {
+        skill: (int(row[2 + i] or 0), int(row[2 + n + i] or 0))
+        for i, skill in enumerate(SKILLS)
+    }
     result = {
-        "by_skill": {s: by_skill.get(s, (0, 0)) for s in SKILLS},
+        "by_skill": by_skill,
         "gained": int(gained or 0),
         "at_target": int(at_target or 0),
     }
