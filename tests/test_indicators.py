@@ -366,3 +366,103 @@ def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
     assert v["tutoring.hours"] == 4.0
     assert v["tutoring.learners"] == 2
     assert v["tutoring.sessions_missed"] == 1
+
+
+def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
+    """Book, report, cancel, reschedule, move a past session across a month end,
+    change attendance and minutes, then erase a learner: the monthly rollup of
+    attended sessions equals a recount from the raw rows at each step, and the
+    erasure leaves it unchanged."""
+    from sqlalchemy import select
+
+    from tutoring.models import SessionMonth, User
+    from tutoring.services import sessions_tutoring as st
+    from tutoring.services.synthetic import rebuild_session_months
+
+    referent = make.user("ref-rollup", Role.REFERENT)
+    tutor = make.user("tuteur-rollup", Role.TUTOR)
+    learners = [make.learner(referent, first_name=f"R{i}")[0] for i in range(3)]
+
+    def rollup():
+        rows = db.session.scalars(
+            select(SessionMonth).order_by(SessionMonth.learner_id, SessionMonth.month)
+        )
+        return [(r.learner_id, r.month, r.attended, r.minutes) for r in rows]
+
+    def check():
+        kept = rollup()
+        rebuild_session_months()
+        assert rollup() == kept
+        return kept
+
+    def add(learner_id, slot, starts, status, attendance=None, minutes=None):
+        row = TutoringSession(
+            uid=slot, slot=slot, tutor_id=tutor, learner_id=learner_id,
+            starts_at=starts, ends_at=starts + timedelta(minutes=60), place="MESA",
+            status=status, attendance=attendance, minutes=minutes,
+        )  # fmt: skip
+        db.session.add(row)
+        db.session.flush()
+        return row.id
+
+    ids = {}
+
+    def past_sessions():
+        held, present = SessionStatus.HELD, Attendance.PRESENT
+        ids["a"] = add(learners[0], "a", utc(2026, 3, 10, 9), held, present, 60)
+        ids["b"] = add(learners[0], "b", utc(2026, 3, 31, 21, 30), held, present, 45)
+        ids["c"] = add(learners[1], "c", utc(2026, 3, 12, 9), held, Attendance.ABSENT, 0)
+        ids["d"] = add(learners[1], "d", utc(2026, 4, 2, 9), SessionStatus.SCHEDULED)
+        ids["e"] = add(learners[2], "e", utc(2026, 4, 3, 9), held, present, 90)
+        return check()
+
+    first = make.run(past_sessions)
+    assert [(r[2], r[3]) for r in first] == [(2, 105), (1, 90)]  # 31 March 23:30 local
+
+    def report_and_edit():
+        get = lambda key: db.session.get(TutoringSession, ids[key])  # noqa: E731
+        st.record_report(
+            get("d"), attendance=Attendance.PRESENT, minutes=75,
+            note_for_learner="", note_for_referent="",
+        )  # fmt: skip
+        db.session.flush()
+        check()
+        get("b").starts_at = utc(2026, 3, 31, 22, 30)  # now 1 April in Millau
+        get("c").attendance, get("c").minutes = Attendance.PRESENT, 50
+        db.session.flush()
+        check()
+        get("e").status = SessionStatus.CANCELLED
+        get("a").learner_id = learners[2]
+        get("a").minutes = 30
+        return check()
+
+    edited = make.run(report_and_edit)
+    assert sum(r[2] for r in edited) == 4
+    assert sum(r[3] for r in edited) == 45 + 50 + 75 + 30
+
+    def book_reschedule_cancel():
+        tutor_user = db.session.get(User, tutor)
+        day = (datetime.now(UTC) + timedelta(days=30)).date()
+        rows = st.book(st.Booking(
+            tutor_id=tutor, learners=[(learners[0], None)], day=day,
+            at=datetime.min.time().replace(hour=10), minutes=60,
+            video_url="https://visio.example/r",
+        ))  # fmt: skip
+        rows = st.reschedule(
+            rows[0], tutor_user, day=day + timedelta(days=35),
+            at=datetime.min.time().replace(hour=11), minutes=60, reason="",
+        )  # fmt: skip
+        st.cancel(rows[0], tutor_user, "", learner=False)
+        db.session.flush()
+        return check()
+
+    assert make.run(book_reschedule_cancel) == edited
+
+    def erase():
+        profile = db.session.get(LearnerProfile, learners[2])
+        erase_learner(profile, None)
+        db.session.flush()
+        return rollup()
+
+    assert make.run(erase) == edited
+    assert make.run(check) == edited

@@ -447,9 +447,13 @@ def demo_generate(learners: int, seed: int) -> None:
 
 @indicators_cli.command("rebuild")
 def indicators_rebuild() -> None:
-    """Recompute the daily practice rollup from every stored attempt."""
-    from tutoring.services.synthetic import rebuild_practice_days
+    """Recompute the practice and session rollups from every stored row."""
+    from tutoring.services.synthetic import (
+        rebuild_practice_days,
+        rebuild_session_months,
+    )
 
     days = rebuild_practice_days()
+    months = rebuild_session_months()
     db.session.commit()
-    click.echo(f"{days} learner-days rolled up.")
+    click.echo(f"{days} learner-days, {months} learner-months of sessions rolled up.")

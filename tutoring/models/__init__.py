@@ -18,6 +18,7 @@ from tutoring.models.indicators import (
     OutcomeKind,
     PracticeDay,
     PracticeMonth,
+    SessionMonth,
 )
 from tutoring.models.practice import (
     Assignment,
@@ -71,6 +72,7 @@ __all__ = [
     "OutcomeKind",
     "PracticeDay",
     "PracticeMonth",
+    "SessionMonth",
     "LevelSource",
     "ReviewCard",
     "Attempt",

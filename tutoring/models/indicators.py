@@ -4,22 +4,40 @@ per-learner, per-day practice rollup kept current in the same transaction."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, event
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
+from sqlalchemy.orm.attributes import get_history
 
 from tutoring.extensions import db
 from tutoring.models.accounts import enum_column
 from tutoring.models.base import UTCDateTime, utcnow
 from tutoring.models.practice import Attempt
 from tutoring.models.profiles import LearnerProfile
-from tutoring.models.tutoring import Pairing, TutoringSession
+from tutoring.models.tutoring import (
+    Attendance,
+    Pairing,
+    SessionStatus,
+    TutoringSession,
+)
 
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
@@ -81,6 +99,28 @@ class PracticeMonth(db.Model):
     time_ms: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SessionMonth(db.Model):
+    """Tutoring sessions attended (held, learner present) and their minutes, per
+    learner and calendar month of their start (Millau time); only months with at
+    least one attended session have a row.
+
+    Rebuilt from `tutoring_sessions` by `flask indicators rebuild`; each cell is
+    recounted from the raw rows, in the same transaction, whenever a session row is
+    inserted or changes learner, start, status, attendance or minutes (booking,
+    report, cancellation, reschedule). Deleting session rows does not touch it, so
+    past counts survive an erasure."""
+
+    __tablename__ = "session_months"
+    __table_args__ = (Index("ix_session_months_month_learner", "month", "learner_id"),)
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    attended: Mapped[int] = mapped_column(Integer, default=0)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def local_day(moment: datetime) -> date:
     """Return the calendar day in Millau of a timezone-aware instant."""
     return moment.astimezone(LOCAL_ZONE).date()
@@ -108,6 +148,74 @@ def _count_attempt(_mapper: Mapper[Any], connection: Connection, attempt: Any) -
             },
         )
         connection.execute(statement)
+
+
+_SESSION_FIELDS = ("learner_id", "starts_at", "status", "attendance", "minutes")
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """Return the first instant of `month` (its first day) and of the next, in UTC."""
+    following = (month + timedelta(days=32)).replace(day=1)
+    return tuple(  # type: ignore[return-value]
+        datetime.combine(d, time(0), LOCAL_ZONE).astimezone(UTC)
+        for d in (month, following)
+    )
+
+
+def recount_session_month(connection: Connection, learner_id: int, month: date) -> None:
+    """Recompute one learner's cell of `session_months` from the raw session rows."""
+    table, rows = SessionMonth.__table__, TutoringSession.__table__
+    since, until = month_bounds(month)
+    connection.execute(
+        delete(table).where(table.c.learner_id == learner_id, table.c.month == month)
+    )
+    connection.execute(
+        insert(table).from_select(
+            ["learner_id", "month", "attended", "minutes"],
+            select(
+                rows.c.learner_id,
+                literal(month, Date),
+                func.count(),
+                func.coalesce(func.sum(rows.c.minutes), 0),
+            )
+            .where(
+                rows.c.learner_id == learner_id,
+                rows.c.starts_at >= since,
+                rows.c.starts_at < until,
+                rows.c.status == SessionStatus.HELD,
+                rows.c.attendance == Attendance.PRESENT,
+            )
+            .group_by(rows.c.learner_id),
+        )
+    )
+
+
+def _session_cells(session: Any, *, old: bool) -> set[tuple[int, date]]:
+    cells = set()
+    learner_ids = {session.learner_id}
+    starts = {session.starts_at}
+    if old:
+        learner_ids |= set(get_history(session, "learner_id").deleted or ())
+        starts |= set(get_history(session, "starts_at").deleted or ())
+    for learner_id in learner_ids:
+        for moment in starts:
+            if learner_id is not None and moment is not None:
+                cells.add((learner_id, local_day(moment).replace(day=1)))
+    return cells
+
+
+@event.listens_for(TutoringSession, "after_insert")
+def _count_new_session(_mapper: Mapper[Any], connection: Connection, row: Any) -> None:
+    if row.status == SessionStatus.HELD and row.attendance == Attendance.PRESENT:
+        for learner_id, month in _session_cells(row, old=False):
+            recount_session_month(connection, learner_id, month)
+
+
+@event.listens_for(TutoringSession, "after_update")
+def _recount_session(_mapper: Mapper[Any], connection: Connection, row: Any) -> None:
+    if any(get_history(row, name).has_changes() for name in _SESSION_FIELDS):
+        for learner_id, month in _session_cells(row, old=True):
+            recount_session_month(connection, learner_id, month)
 
 
 # Period filters of the indicators (a full year must stay fast at national scale).

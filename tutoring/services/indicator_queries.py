@@ -41,6 +41,7 @@ from tutoring.models import (
     PairingStatus,
     PracticeDay,
     PracticeMonth,
+    SessionMonth,
     SessionStatus,
     TutoringSession,
 )
@@ -260,6 +261,7 @@ def _skills_cte() -> CTE:
 def _levels_per_skill(scope: Scope) -> Subquery:
     """First and latest recorded level per learner and skill, up to the period's end."""
     skills = _skills_cte()
+    partition = (ExternalLevel.learner_id, skills.c.skill)
     expanded = (
         select(
             ExternalLevel.learner_id,
@@ -267,46 +269,32 @@ def _levels_per_skill(scope: Scope) -> Subquery:
             _level_rank(ExternalLevel.level).label("rank"),
             func.row_number()
             .over(
-                partition_by=(ExternalLevel.learner_id, skills.c.skill),
+                partition_by=partition,
                 order_by=(ExternalLevel.taken_on, ExternalLevel.id),
             )
-            .label("first"),
-            func.row_number()
-            .over(
-                partition_by=(ExternalLevel.learner_id, skills.c.skill),
-                order_by=(ExternalLevel.taken_on.desc(), ExternalLevel.id.desc()),
-            )
-            .label("last"),
+            .label("n"),
+            func.count().over(partition_by=partition).label("total"),
         )
         .join(
             skills,
             or_(ExternalLevel.skill.is_(None), ExternalLevel.skill == skills.c.skill),
         )
-        .join(LP, LP.id == ExternalLevel.learner_id)
         .where(ExternalLevel.taken_on <= scope.end)
-        .where(*_learner_filter(scope))
         .subquery()
     )
-    first = expanded.alias("first_level")
-    last = expanded.alias("last_level")
-    return (
+    # One sort: the first level is row 1, the latest the last row of its partition.
+    return _for_learners(
         select(
-            first.c.learner_id,
-            first.c.skill,
-            first.c.rank.label("entry"),
-            last.c.rank.label("latest"),
-        )
-        .join(
-            last,
-            and_(
-                last.c.learner_id == first.c.learner_id,
-                last.c.skill == first.c.skill,
-                last.c.last == 1,
-            ),
-        )
-        .where(first.c.first == 1)
-        .subquery()
-    )
+            expanded.c.learner_id,
+            expanded.c.skill,
+            func.max(case((expanded.c.n == 1, expanded.c.rank))).label("entry"),
+            func.max(
+                case((expanded.c.n == expanded.c.total, expanded.c.rank))
+            ).label("latest"),
+        ),
+        expanded.c.learner_id,
+        scope,
+    ).group_by(expanded.c.learner_id, expanded.c.skill).subquery()
 
 
 def progress(scope: Scope) -> dict[str, Any]:
@@ -315,36 +303,43 @@ def progress(scope: Scope) -> dict[str, Any]:
     if scope in cache:
         return dict(cache[scope])
     levels = _levels_per_skill(scope)
-    by_skill = {
-        skill: (int(assessed), int(gained or 0))
-        for skill, assessed, gained in db.session.execute(
-            select(
-                levels.c.skill,
-                func.count(),
-                func.sum(case((levels.c.latest > levels.c.entry, 1), else_=0)),
-            ).group_by(levels.c.skill)
-        ).all()
-    }
+    gain = case((levels.c.latest > levels.c.entry, 1), else_=0)
     goal = case(*((LP.goal == g_, n) for g_, n in GOAL_RANKS.items()), else_=99)
+    # One row per learner (at most one level row per skill), so that the figures by
+    # skill and by learner come from a single pass over the levels.
+    per_skill = []
+    for i, skill in enumerate(SKILLS):
+        on_skill = levels.c.skill == skill
+        per_skill += [
+            func.sum(case((on_skill, 1), else_=0)).label(f"assessed_{i}"),
+            func.sum(case((on_skill, gain), else_=0)).label(f"gained_{i}"),
+        ]
     per_learner = (
         select(
-            func.sum(case((levels.c.latest > levels.c.entry, 1), else_=0)).label(
-                "gains"
-            ),
+            func.sum(gain).label("gains"),
             func.sum(case((levels.c.latest >= goal, 1), else_=0)).label("at_goal"),
+            *per_skill,
         )
         .join(LP, LP.id == levels.c.learner_id)
         .group_by(levels.c.learner_id)
         .subquery()
     )
-    gained, at_target = db.session.execute(
+    row = db.session.execute(
         select(
             func.sum(case((per_learner.c.gains > 0, 1), else_=0)),
             func.sum(case((per_learner.c.at_goal == len(SKILLS), 1), else_=0)),
+            *(func.sum(per_learner.c[f"assessed_{i}"]) for i in range(len(SKILLS))),
+            *(func.sum(per_learner.c[f"gained_{i}"]) for i in range(len(SKILLS))),
         )
     ).one()
+    gained, at_target = row[0], row[1]
+    n = len(SKILLS)
+    by_skill = {
+        skill: (int(row[2 + i] or 0), int(row[2 + n + i] or 0))
+        for i, skill in enumerate(SKILLS)
+    }
     result = {
-        "by_skill": {s: by_skill.get(s, (0, 0)) for s in SKILLS},
+        "by_skill": by_skill,
         "gained": int(gained or 0),
         "at_target": int(at_target or 0),
     }
@@ -585,25 +580,50 @@ def _sessions_in(scope: Scope) -> ColumnElement[bool]:
     )
 
 
+def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Select[Any]:
+    """Restrict to the scope's learners; no join when there is no filter (every row
+    names an existing learner)."""
+    filters = _learner_filter(scope)
+    if not filters:
+        return statement
+    return statement.join(LP, LP.id == learner_id).where(*filters)
+
+
 def _sessions_attended_learners(scope: Scope) -> Select[Any]:
     """Learner ids with at least one attended session in the period."""
+    if whole_months(scope):
+        return select(SessionMonth.learner_id.label("learner_id")).where(
+            SessionMonth.month.between(scope.start, scope.end)
+        )
     return select(TutoringSession.learner_id.label("learner_id")).where(
         _ATTENDED, _sessions_in(scope)
     )
 
 
 def _sessions_attended_by_month(cte: CTE) -> Subquery:
+    """(idx, learner_id) of learners with an attended session in each month."""
     return (
-        select(cte.c.idx, TutoringSession.learner_id.label("learner_id"))
-        .join(
-            TutoringSession,
-            and_(
-                TutoringSession.starts_at >= cte.c.since,
-                TutoringSession.starts_at < cte.c.until,
-            ),
-        )
-        .where(_ATTENDED)
+        select(cte.c.idx, SessionMonth.learner_id.label("learner_id"))
+        .join(SessionMonth, SessionMonth.month == cte.c.first_day)
         .subquery()
+    )
+
+
+def _attended_per_learner(scope: Scope) -> Subquery:
+    """(learner_id, v): minutes of attended sessions per learner in the period,
+    from the monthly rollup when the period is made of whole months."""
+    if whole_months(scope):
+        statement = select(
+            SessionMonth.learner_id, func.sum(SessionMonth.minutes).label("v")
+        ).where(SessionMonth.month.between(scope.start, scope.end))
+        learner_id: Any = SessionMonth.learner_id
+    else:
+        statement = select(
+            TutoringSession.learner_id, func.sum(TutoringSession.minutes).label("v")
+        ).where(_ATTENDED, _sessions_in(scope))
+        learner_id = TutoringSession.learner_id
+    return (
+        _for_learners(statement, learner_id, scope).group_by(learner_id).subquery()
     )
 
 
@@ -611,44 +631,50 @@ def sessions(scope: Scope) -> dict[str, Any]:
     """Return sessions held, cancelled and missed, hours, learners and tutors."""
     held_status = TutoringSession.status == SessionStatus.HELD
     cancelled_status = TutoringSession.status == SessionStatus.CANCELLED
-    row = db.session.execute(
-        select(
-            func.count(func.distinct(case((_ATTENDED, _MEETING)))),
-            func.count(func.distinct(case((cancelled_status, _MEETING)))),
-            func.sum(case((_MISSED, 1), else_=0)),
-            func.sum(case((_ATTENDED, TutoringSession.minutes), else_=0)),
-            func.count(func.distinct(case((_ATTENDED, TutoringSession.learner_id)))),
-            func.count(func.distinct(case((held_status, TutoringSession.tutor_id)))),
-        )
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_sessions_in(scope))
-        .where(*_learner_filter(scope))
-    ).one()
-    held, cancelled, missed, minutes, learners, tutors = row
     scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
+    # One row per meeting (hashed, not sorted): whether it was attended, cancelled,
+    # its missed places and, if held, its scheduled length for volunteer hours.
     meetings = (
-        select(func.max(scheduled * (24 * 60)).label("v"))
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(held_status, _sessions_in(scope))
-        .where(*_learner_filter(scope))
+        _for_learners(
+            select(
+                func.max(case((_ATTENDED, 1), else_=0)).label("attended"),
+                func.max(case((cancelled_status, 1), else_=0)).label("cancelled"),
+                func.sum(case((_MISSED, 1), else_=0)).label("missed"),
+                func.max(case((held_status, scheduled * (24 * 60)))).label("v"),
+            ).where(_sessions_in(scope)),
+            TutoringSession.learner_id,
+            scope,
+        )
         .group_by(_MEETING)
         .subquery()
     )
-    volunteer = _scalar(select(func.sum(meetings.c.v)))
-    per_learner = (
-        select(func.sum(TutoringSession.minutes).label("v"))
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_ATTENDED, _sessions_in(scope))
-        .where(*_learner_filter(scope))
-        .group_by(TutoringSession.learner_id)
-        .subquery()
+    held, cancelled, missed, volunteer = db.session.execute(
+        select(
+            func.sum(meetings.c.attended),
+            func.sum(meetings.c.cancelled),
+            func.sum(meetings.c.missed),
+            func.sum(meetings.c.v),
+        )
+    ).one()
+    tutors = _scalar(
+        _for_learners(
+            select(func.count(func.distinct(TutoringSession.tutor_id))).where(
+                held_status, _sessions_in(scope)
+            ),
+            TutoringSession.learner_id,
+            scope,
+        )
     )
+    per_learner = _attended_per_learner(scope)
+    learners, minutes = db.session.execute(
+        select(func.count(), func.sum(per_learner.c.v))
+    ).one()
     median = _median(per_learner)
     return {
         "held": int(held or 0),
         "cancelled": int(cancelled or 0),
         "missed": int(missed or 0),
-        "hours": (minutes or 0) / 60,
+        "hours": float(minutes or 0) / 60,
         "median_hours": None if median is None else float(median) / 60,
         "learners": learners or 0,
         "tutors": tutors or 0,
@@ -660,24 +686,35 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
     held = [0] * size
     hours = [0.0] * size
     tutored = [0] * size
-    for idx, n, minutes, learners in db.session.execute(
-        select(
-            cte.c.idx,
-            func.count(func.distinct(_MEETING)),
-            func.sum(TutoringSession.minutes),
-            func.count(func.distinct(TutoringSession.learner_id)),
+    meetings = (
+        _for_learners(
+            select(cte.c.idx)
+            .join(
+                TutoringSession,
+                and_(
+                    TutoringSession.starts_at >= cte.c.since,
+                    TutoringSession.starts_at < cte.c.until,
+                ),
+            )
+            .where(_ATTENDED),
+            TutoringSession.learner_id,
+            scope,
         )
-        .join(
-            TutoringSession,
-            and_(
-                TutoringSession.starts_at >= cte.c.since,
-                TutoringSession.starts_at < cte.c.until,
-            ),
-        )
-        .join(LP, LP.id == TutoringSession.learner_id)
-        .where(_ATTENDED)
-        .where(*_learner_filter(scope))
-        .group_by(cte.c.idx)
+        .group_by(cte.c.idx, _MEETING)
+        .subquery()
+    )
+    for idx, n in db.session.execute(
+        select(meetings.c.idx, func.count()).group_by(meetings.c.idx)
     ):
-        held[idx], hours[idx], tutored[idx] = int(n), (minutes or 0) / 60, int(learners)
+        held[idx] = int(n)
+    for idx, minutes, learners in db.session.execute(
+        _for_learners(
+            select(cte.c.idx, func.sum(SessionMonth.minutes), func.count()).join(
+                SessionMonth, SessionMonth.month == cte.c.first_day
+            ),
+            SessionMonth.learner_id,
+            scope,
+        ).group_by(cte.c.idx)
+    ):
+        hours[idx], tutored[idx] = float(minutes or 0) / 60, int(learners)
     return {"sessions": held, "tutoring_hours": hours, "tutored": tutored}

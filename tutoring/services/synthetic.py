@@ -235,6 +235,7 @@ def generate(learners: int, seed: int, today: date | None = None) -> dict[str, i
                     "attempts", "assignments", "external_levels", "civic_exams",
                     "learner_outcomes"))  # fmt: skip
     rebuild_practice_days()
+    rebuild_session_months()
     return counts
 
 
@@ -423,4 +424,48 @@ def rebuild_practice_days() -> int:
     )
     return int(
         db.session.scalar(select(func.count()).select_from(text("practice_days"))) or 0
+    )
+
+
+def rebuild_session_months() -> int:
+    """Recompute the monthly rollup of attended sessions from every stored session."""
+    from tutoring.models import Attendance, SessionStatus, TutoringSession
+    from tutoring.models.indicators import local_day
+
+    db.session.execute(text("DELETE FROM session_months"))
+    if db.session.connection().dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                "INSERT INTO session_months (learner_id, month, attended, minutes) "
+                "SELECT learner_id, "
+                "date_trunc('month', starts_at AT TIME ZONE 'Europe/Paris')::date, "
+                "count(*), coalesce(sum(minutes), 0) FROM tutoring_sessions "
+                "WHERE status = 'held' AND attendance = 'present' GROUP BY 1, 2"
+            )
+        )
+    else:
+        months: dict[tuple[int, date], list[int]] = {}
+        rows = db.session.execute(
+            select(
+                TutoringSession.learner_id,
+                TutoringSession.starts_at,
+                TutoringSession.minutes,
+            ).where(
+                TutoringSession.status == SessionStatus.HELD,
+                TutoringSession.attendance == Attendance.PRESENT,
+            )
+        )
+        for learner_id, starts_at, minutes in rows:
+            key = (learner_id, local_day(starts_at).replace(day=1))
+            cell = months.setdefault(key, [0, 0])
+            cell[0] += 1
+            cell[1] += minutes or 0
+        _bulk(
+            "session_months",
+            ("learner_id", "month", "attended", "minutes"),
+            ((k[0], k[1], v[0], v[1]) for k, v in months.items()),
+        )
+    return int(
+        db.session.scalar(select(func.count()).select_from(text("session_months")))
+        or 0
     )
