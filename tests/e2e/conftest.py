@@ -133,3 +133,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(
                 pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
             )
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    """Sign in through the real form with the test password."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/connexion")
+    page.locator("#login").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").click()

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tutoring.extensions import db
 from tutoring.models import Role, User
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/connexion")
-    page.locator("#login").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
@@ -25,7 +17,7 @@ def test_coordinator_reads_the_indicators_on_a_phone(
     user_id = make.user("coordination", Role.COORDINATOR)
     make.run(lambda: setattr(db.session.get(User, user_id), "locale", locale))
     page = phone.new_page()
-    _sign_in(page, live_server, "coordination")
+    sign_in(page, live_server, "coordination")
     page.goto(
         f"{live_server}/coordination/?period=custom&from=2025-10-01&to=2026-11-30"
     )
@@ -39,6 +31,6 @@ def test_coordinator_reads_the_indicators_on_a_phone(
     page.goto(f"{live_server}/coordination/bilan?period=year&value=2026")
     journey.check(page, f"annual-report-{locale}")
     wide = desk.new_page()
-    _sign_in(wide, live_server, "coordination")
+    sign_in(wide, live_server, "coordination")
     wide.goto(f"{live_server}/coordination/")
     journey.check(wide, f"dashboard-laptop-{locale}")

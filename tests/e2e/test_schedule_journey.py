@@ -8,8 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.e2e.conftest import PHONE
-from tests.e2e.test_tutor_journey import _sign_in
+from tests.e2e.conftest import PHONE, sign_in
 from tutoring.extensions import db
 from tutoring.models import (
     Assignment,
@@ -42,7 +41,7 @@ def test_tutor_schedules_the_learner_confirms_in_arabic_and_the_report_is_made(
 
     make.run(setup)
     tutor = phone.new_page()
-    _sign_in(tutor, live_server, "marc")
+    sign_in(tutor, live_server, "marc")
     tutor.goto(f"{live_server}/tuteur/profil")
     tutor.locator("input[name=availability][value='1:afternoon']").check()
     tutor.locator("input[name=availability][value='3:afternoon']").check()

@@ -6,17 +6,9 @@ import uuid
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tutoring.extensions import db
 from tutoring.models import LearnerProfile, Pairing, Role, TutorProfile
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/connexion")
-    page.locator("#login").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form.stack button[type=submit]").click()
 
 
 def test_tutor_accepts_a_pairing_and_marks_a_writing(
@@ -43,7 +35,7 @@ def test_tutor_accepts_a_pairing_and_marks_a_writing(
 
     make.run(setup)
     staff = desk.new_page()
-    _sign_in(staff, live_server, "claire")
+    sign_in(staff, live_server, "claire")
     staff.goto(f"{live_server}/apprenants/{profile_id}")
     journey.check(staff, "learner-record-suggestions")
     with staff.expect_navigation():
@@ -52,7 +44,7 @@ def test_tutor_accepts_a_pairing_and_marks_a_writing(
     journey.check(staff, "pairings")
 
     tutor = desk.browser.new_context(locale="fr-FR").new_page()
-    _sign_in(tutor, live_server, "marc")
+    sign_in(tutor, live_server, "marc")
     tutor.goto(f"{live_server}/tuteur/")
     journey.check(tutor, "tutor-space")
     with tutor.expect_navigation():
