@@ -555,11 +555,10 @@ def _as_date(value: Any) -> date:
 
 
 # --- Tutoring sessions -------------------------------------------------------------
-# Everything that reads attendance lives below: when sessions get several
-# participants, only these functions change. A session row is one learner's place
-# in a meeting; `_MEETING` identifies the meeting itself, so that a group workshop
-# counts once in sessions held and in volunteer hours (with workshops stored as one
-# row per learner sharing a `slot`, set `_MEETING = TutoringSession.slot`).
+# Everything that reads attendance lives below. A session row is one learner's place
+# in a meeting; a group workshop is one row per learner sharing a `slot`, so
+# `_MEETING` (the slot) identifies the meeting itself: a workshop counts once in
+# sessions held and in volunteer hours.
 
 _MEETING: Any = TutoringSession.slot
 
