@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tutoring.extensions import db
@@ -35,6 +35,7 @@ from tutoring.models.base import utcnow
 from tutoring.services.tutoring import TutoringError
 
 PARIS = ZoneInfo("Europe/Paris")
+LOCK_KEY = 0x7475746F  # the bookings' advisory lock on PostgreSQL ("tuto")
 MAX_SERIES = 26  # weekly sessions booked at once: half a year
 _VIDEO = "visio"
 
@@ -55,9 +56,19 @@ def local(moment: datetime) -> datetime:
 
 @contextmanager
 def booking_lock() -> Iterator[None]:
-    """Serialise bookings on databases without an exclusion constraint (SQLite)."""
+    """Serialise bookings: a check made then overtaken by another booking is what
+    double booking is made of.
+
+    On PostgreSQL a transaction-level advisory lock (released by the commit or the
+    rollback that ends the booking); the exclusion constraints stay the guarantee,
+    but two concurrent inserts that each wait for the other's row would deadlock on
+    them, so bookings queue here first. On SQLite a file lock around check and insert.
+    """
     if db.engine.dialect.name == "postgresql":
-        yield  # the exclusion constraints decide
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
+        )
+        yield
         return
     path = Path(current_app.config["UPLOAD_FOLDER"]).parent / "booking.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
