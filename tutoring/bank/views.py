@@ -115,10 +115,15 @@ def _assignable() -> list[LearnerProfile]:
     if current_user.has_role(Role.REFERENT):
         profiles.update((p.id, p) for p in learners_of(current_user) if p.user)
     if current_user.is_approved_tutor:
-        for profile_id in tutor_learner_ids(current_user):
-            profile = db.session.get(LearnerProfile, profile_id)
-            if profile is not None and profile.user is not None:
-                profiles[profile.id] = profile
+        paired = tutor_learner_ids(current_user)
+        if paired:
+            profiles.update(
+                (p.id, p)
+                for p in db.session.scalars(
+                    select(LearnerProfile).where(LearnerProfile.id.in_(paired))
+                )
+                if p.user is not None
+            )
     return sorted(profiles.values(), key=lambda p: (p.user.first_name, p.id))  # type: ignore[union-attr]
 
 

@@ -629,7 +629,6 @@ def book_session(profile_id: int) -> BaseResponse:
     fields = book_fields(profile.structure_id)
     if fields is None:
         return back
-    fields.pop("video")
     try:
         booked = sessions_tutoring.book_session(pairing.tutor, pairing, **fields)
     except tutoring.TutoringError as exc:

@@ -126,12 +126,6 @@ class Availability(db.Model):
     starts: Mapped[time] = mapped_column(Time())
     ends: Mapped[time] = mapped_column(Time())
 
-    @property
-    def minutes(self) -> int:
-        return (self.ends.hour * 60 + self.ends.minute) - (
-            self.starts.hour * 60 + self.starts.minute
-        )
-
 
 class TutoringSession(db.Model):
     """One learner's place in a session: a one-to-one session has one row, a group
@@ -201,7 +195,7 @@ class TutoringSession(db.Model):
 # No double booking, enforced by PostgreSQL itself (btree_gist gives "=" and "<>"
 # in GiST): a tutor or a room overlaps only with the rows of the same slot (one
 # workshop), a learner never.
-NO_OVERLAP = """
+_NO_OVERLAP = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE tutoring_sessions ADD CONSTRAINT tutoring_sessions_tutor_no_overlap
   EXCLUDE USING gist (tutor_id WITH =, slot WITH <>,
@@ -215,7 +209,6 @@ ALTER TABLE tutoring_sessions ADD CONSTRAINT tutoring_sessions_room_no_overlap
                       tstzrange(starts_at, ends_at) WITH &&)
   WHERE (status = 'scheduled' AND place_id IS NOT NULL);
 """
-_NO_OVERLAP = NO_OVERLAP
 event.listen(
     TutoringSession.__table__,
     "after_create",

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import format_datetime as babel_datetime
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tutoring.extensions import db
@@ -63,14 +63,13 @@ def queue(
     *,
     notice: bool = True,
     remote: bool = True,
-) -> None:
+) -> int:
     """Queue a message rendered in the person's language: a notice on their home
     page and, when `remote`, an e-mail (or a text when they have no e-mail).
 
-    `render` returns (subject, body) and runs with the person's locale. A key
-    already used is skipped (the message exists)."""
-    with force_locale(locale_of(user)):
-        subject, body = render()
+    `render` returns (subject, body) and runs with the person's locale, only when
+    something is new. A key already used is skipped (the message exists). Returns
+    how many messages were queued."""
     channels: list[tuple[Channel, str | None]] = []
     if notice:
         channels.append((Channel.APP, None))
@@ -78,24 +77,32 @@ def queue(
         channels.append((Channel.EMAIL, user.email))
     elif remote and user.phone:
         channels.append((Channel.SMS, user.phone))
-    for channel, address in channels:
-        full_key = f"{key}:{user.id}:{channel.value}"[:160]
-        exists = db.session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.key == full_key)
+    keys = {c: f"{key}:{user.id}:{c.value}"[:160] for c, _address in channels}
+    existing = set(
+        db.session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.key.in_(keys.values()))
         )
-        if exists:
-            continue
+    )
+    new = [(c, address) for c, address in channels if keys[c] not in existing]
+    if not new:
+        return 0
+    with force_locale(locale_of(user)):
+        subject, body = render()
+    queued = 0
+    for channel, address in new:
         savepoint = db.session.begin_nested()
         try:
             db.session.add(
                 OutboxMessage(
-                    key=full_key, user_id=user.id, channel=channel, address=address,
-                    subject=subject[:200], body=body,
+                    key=keys[channel], user_id=user.id, channel=channel,
+                    address=address, subject=subject[:200], body=body,
                 )
             )  # fmt: skip
             savepoint.commit()
+            queued += 1
         except IntegrityError:  # queued meanwhile by another process
             savepoint.rollback()
+    return queued
 
 
 def notices(user: User) -> list[OutboxMessage]:
@@ -148,12 +155,12 @@ def queue_reminders(now: datetime | None = None) -> int:
             TutoringSession.starts_at < end,
         )
     ).all()
-    before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    queued = 0
     for row in rows:
         moment = row.starts_at.isoformat()
         learner = row.learner.user
         if learner is not None and learner.active:
-            queue(
+            queued += queue(
                 learner, f"reminder:{row.id}:{moment}",
                 lambda row=row, learner=learner: _reminder_text(row, learner),
                 notice=False,
@@ -161,14 +168,13 @@ def queue_reminders(now: datetime | None = None) -> int:
         tutor = row.tutor
         if tutor.active:
             # one reminder per session for the tutor, also for a workshop
-            queue(
+            queued += queue(
                 tutor, f"reminder:{row.slot}:{moment}",
                 lambda row=row, tutor=tutor: _reminder_text(row, tutor),
                 notice=False,
             )  # fmt: skip
     db.session.commit()
-    after = db.session.scalar(select(func.count()).select_from(OutboxMessage))
-    return int(after or 0) - int(before or 0)
+    return queued
 
 
 def _reminder_text(row: TutoringSession, user: User) -> tuple[str, str]:

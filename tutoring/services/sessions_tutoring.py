@@ -403,15 +403,14 @@ def sessions_of_pairing(pairing_ids: set[int]) -> list[TutoringSession]:
 
 
 def tutoring_minutes(profile: LearnerProfile) -> int:
-    return sum(
-        s.minutes or 0
-        for s in db.session.scalars(
-            select(TutoringSession).where(
-                TutoringSession.learner_id == profile.id,
-                TutoringSession.status == SessionStatus.HELD,
-            )
+    """Minutes of tutoring the learner attended (summed by the database)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(TutoringSession.minutes), 0)).where(
+            TutoringSession.learner_id == profile.id,
+            TutoringSession.status == SessionStatus.HELD,
         )
     )
+    return int(total or 0)
 
 
 def _event(session: TutoringSession, summary: str, description: str) -> Event:

@@ -49,13 +49,21 @@ class BookingInputError(ValueError):
     pass
 
 
+def read_when() -> tuple[date, time, int]:
+    """Date, time and length in minutes from the form (ValueError when unreadable)."""
+    form = request.form
+    return (
+        date.fromisoformat(form.get("day", "")),
+        time.fromisoformat(form.get("at", "")),
+        int(form.get("minutes", "")),
+    )
+
+
 def read_booking(structure_id: int | None) -> dict[str, Any]:
     """Date, time, length, place or video, and optional weekly end from the form."""
     form = request.form
     try:
-        day = date.fromisoformat(form.get("day", ""))
-        at = time.fromisoformat(form.get("at", ""))
-        minutes = int(form.get("minutes", ""))
+        day, at, minutes = read_when()
         until = form.get("weekly_until", "")
         weekly_until = date.fromisoformat(until) if until else None
     except ValueError as exc:
@@ -72,7 +80,7 @@ def read_booking(structure_id: int | None) -> dict[str, Any]:
     return {
         "day": day, "at": at, "minutes": minutes, "place": place,
         "video_url": video_url if place is None else None,
-        "weekly_until": weekly_until, "video": place is None,
+        "weekly_until": weekly_until,
     }  # fmt: skip
 
 

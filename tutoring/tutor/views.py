@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -38,6 +38,7 @@ from tutoring.sessions_bp.booking import (
     booking_error,
     notify_booked,
     notify_moved,
+    read_when,
 )
 from tutoring.tutor import bp
 
@@ -149,7 +150,6 @@ def book(profile_id: int) -> BaseResponse:
     fields = book_fields(current_user.structure_id)
     if fields is None:
         return back
-    fields.pop("video")
     try:
         booked = sessions.book_session(current_user, pairing, **fields)
     except TutoringError as exc:
@@ -189,7 +189,6 @@ def workshop() -> BaseResponse | tuple[str, int]:
         fields = book_fields(current_user.structure_id)
         if fields is None:
             return redirect(url_for("tutor.workshop"))
-        fields.pop("video")
         if not title:
             error = _("Donnez un titre à l’atelier.")
         else:
@@ -234,9 +233,7 @@ def reschedule(session_id: int) -> BaseResponse | tuple[str, int]:
         if not ConfirmForm().validate_on_submit():
             abort(400)
         try:
-            day = date.fromisoformat(request.form.get("day", ""))
-            at = time.fromisoformat(request.form.get("at", ""))
-            minutes = int(request.form.get("minutes", ""))
+            day, at, minutes = read_when()
         except ValueError:
             error = _("Indiquez une date, une heure et une durée valables.")
         else:
