@@ -18,6 +18,7 @@ from tutoring.models import (
     ExternalLevel,
     LearnerOutcome,
     LearnerProfile,
+    LearnerYear,
     LevelSource,
     OutcomeKind,
     Pairing,
@@ -29,9 +30,11 @@ from tutoring.models import (
     SessionStatus,
     TutoringSession,
 )
+from tutoring.models.indicators import local_day
 from tutoring.services import indicators
 from tutoring.services.indicator_queries import Scope
 from tutoring.services.learners import erase_learner
+from tutoring.services.rollups import rebuild_all, rebuild_learner_years
 
 MARCH = Scope(date(2026, 3, 1), date(2026, 3, 31))
 APRIL = Scope(date(2026, 4, 1), date(2026, 4, 30))
@@ -87,6 +90,8 @@ def scenario(make):
                     attempts=attempts, time_ms=ms,
                 )
             )  # fmt: skip
+        db.session.flush()
+        rebuild_learner_years()
         pairing = {}
         for name, status, responded, ended in [
             ("A", PairingStatus.ACTIVE, utc(2026, 2, 15), None),
@@ -259,11 +264,89 @@ def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
                 response={"choice": "0"}, time_ms=1500,
             )  # fmt: skip
         db.session.commit()
+        return snapshot()
+
+    def snapshot():
         days = db.session.scalars(db.select(PracticeDay)).all()
         months = db.session.scalars(db.select(PracticeMonth)).all()
-        return [(r.attempts, r.time_ms) for r in (*days, *months)]
+        years = db.session.scalars(db.select(LearnerYear)).all()
+        return [(r.attempts, r.time_ms) for r in (*days, *months, *years)] + [
+            (r.year, r.practised, r.tutored) for r in years
+        ]
 
-    assert make.run(answer) == [(2, 3000), (2, 3000)]
+    def rebuilt():
+        rebuild_all()
+        return snapshot()
+
+    today = local_day(datetime.now(UTC))
+    month_bit = 1 << (today.month - 1)
+    kept = make.run(answer)
+    assert kept == [(2, 3000)] * 3 + [(today.year, month_bit, 0)]
+    assert make.run(rebuilt) == kept
+
+
+def test_levels_and_first_pairing_rollups_follow_the_rows(make):
+    """The outside levels a referent records and the pairings volunteers accept are
+    rolled up per learner as they are written, as a rebuild would."""
+    from tutoring.models import LearnerLevels
+
+    referent = make.user("ref-levels", Role.REFERENT)
+    tutor = make.user("tuteur-levels", Role.TUTOR)
+    learner_id = make.learner(referent)[0]
+
+    def write():
+        for skill, level, day in [
+            (None, "A1", date(2026, 1, 5)),  # placement: all four skills
+            ("CO", "A2", date(2026, 4, 2)),
+            ("EE", "xx", date(2026, 5, 2)),  # outside the scale: rank 0
+        ]:
+            db.session.add(
+                ExternalLevel(
+                    learner_id=learner_id, skill=skill, level=level,
+                    source=LevelSource.OFII, taken_on=day,
+                )
+            )  # fmt: skip
+        for status, responded in [
+            (PairingStatus.DECLINED, utc(2026, 2, 1)),
+            (PairingStatus.ENDED, utc(2026, 3, 1)),
+            (PairingStatus.ACTIVE, utc(2026, 2, 20)),
+        ]:
+            db.session.add(
+                Pairing(
+                    learner_id=learner_id, tutor_id=tutor, status=status,
+                    responded_at=responded,
+                )
+            )  # fmt: skip
+        db.session.flush()
+        return snapshot()
+
+    def snapshot():
+        row = db.session.get(LearnerLevels, learner_id)
+        profile = db.session.get(LearnerProfile, learner_id)
+        db.session.refresh(profile)
+        columns = ("last_on", "entry_co", "latest_co", "entry_ee", "latest_ee",
+                   "entry_ce", "latest_ce")  # fmt: skip
+        return [getattr(row, c) for c in columns], profile.first_paired_at
+
+    def rebuilt():
+        db.session.execute(db.update(LearnerProfile).values(first_paired_at=None))
+        db.session.execute(db.delete(LearnerLevels))
+        rebuild_all()
+        db.session.expire_all()
+        return snapshot()
+
+    kept = make.run(write)
+    assert kept == ([date(2026, 5, 2), 2, 3, 2, 0, 2, 2], utc(2026, 2, 20))
+    assert make.run(rebuilt) == kept
+    # A period ending before the latest records reads the levels known then.
+    march = make.run(
+        lambda: indicators.q.progress(Scope(date(2026, 3, 1), date(2026, 3, 31)))
+    )
+    april = make.run(
+        lambda: indicators.q.progress(Scope(date(2026, 4, 1), date(2026, 4, 30)))
+    )
+    assert (march["by_skill"]["CO"], march["gained"]) == ((1, 0), 0)
+    assert (april["by_skill"]["CO"], april["gained"]) == ((1, 1), 1)
 
 
 def test_referent_records_an_outcome_that_the_indicators_count(app, client, make):
@@ -375,9 +458,13 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
     erasure leaves it unchanged."""
     from sqlalchemy import select
 
-    from tutoring.models import SessionMonth, User
+    from tutoring.models import LearnerYear, SessionMonth, TutorMonth, User
     from tutoring.services import sessions_tutoring as st
-    from tutoring.services.synthetic import rebuild_session_months
+    from tutoring.services.rollups import (
+        rebuild_learner_years,
+        rebuild_sessions,
+        rebuild_tutor_months,
+    )
 
     referent = make.user("ref-rollup", Role.REFERENT)
     tutor = make.user("tuteur-rollup", Role.TUTOR)
@@ -389,11 +476,27 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
         )
         return [(r.learner_id, r.month, r.attended, r.minutes) for r in rows]
 
+    def years():
+        rows = db.session.scalars(
+            select(LearnerYear).order_by(LearnerYear.learner_id, LearnerYear.year)
+        )
+        return [(r.learner_id, r.year, r.attended, r.minutes, r.tutored) for r in rows]
+
+    def meetings():
+        rows = db.session.scalars(select(TutorMonth).order_by(TutorMonth.month))
+        return [
+            (r.month, r.held, r.cancelled, r.missed, r.volunteer_minutes,
+             r.learner_minutes)
+            for r in rows
+        ]  # fmt: skip
+
     def check():
-        kept = rollup()
-        rebuild_session_months()
-        assert rollup() == kept
-        return kept
+        kept = rollup(), years(), meetings()
+        rebuild_sessions()
+        rebuild_learner_years()
+        rebuild_tutor_months()
+        assert (rollup(), years(), meetings()) == kept
+        return kept[0]
 
     def add(learner_id, slot, starts, status, attendance=None, minutes=None):
         row = TutoringSession(
@@ -411,13 +514,24 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
         held, present = SessionStatus.HELD, Attendance.PRESENT
         ids["a"] = add(learners[0], "a", utc(2026, 3, 10, 9), held, present, 60)
         ids["b"] = add(learners[0], "b", utc(2026, 3, 31, 21, 30), held, present, 45)
-        ids["c"] = add(learners[1], "c", utc(2026, 3, 12, 9), held, Attendance.ABSENT, 0)
+        ids["c"] = add(
+            learners[1], "c", utc(2026, 3, 12, 9), held, Attendance.ABSENT, 0
+        )
         ids["d"] = add(learners[1], "d", utc(2026, 4, 2, 9), SessionStatus.SCHEDULED)
         ids["e"] = add(learners[2], "e", utc(2026, 4, 3, 9), held, present, 90)
         return check()
 
     first = make.run(past_sessions)
     assert [(r[2], r[3]) for r in first] == [(2, 105), (1, 90)]  # 31 March 23:30 local
+    # March: two meetings held, one missed (the volunteer came: 60 more minutes)
+    assert make.run(meetings) == [
+        (date(2026, 3, 1), 2, 0, 1, 180, 105),
+        (date(2026, 4, 1), 1, 0, 0, 60, 90),
+    ]
+    assert [r[1:] for r in make.run(years)] == [
+        (2026, 2, 105, 0b100),
+        (2026, 1, 90, 0b1000),
+    ]
 
     def report_and_edit():
         get = lambda key: db.session.get(TutoringSession, ids[key])  # noqa: E731
@@ -457,6 +571,7 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
         return check()
 
     assert make.run(book_reschedule_cancel) == edited
+    assert make.run(meetings)[-1][1:] == (0, 1, 0, 0, 0)  # the cancelled booking
 
     def erase():
         profile = db.session.get(LearnerProfile, learners[2])
@@ -464,5 +579,7 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
         db.session.flush()
         return rollup()
 
+    kept = make.run(meetings), make.run(years)
     assert make.run(erase) == edited
+    assert (make.run(meetings), make.run(years)) == kept
     assert make.run(check) == edited

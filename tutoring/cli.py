@@ -87,6 +87,8 @@ def reminders_send() -> None:
     queued = queue_reminders()
     sent, failed = send_pending()
     click.echo(f"{queued} reminders queued, {sent} messages sent, {failed} failed.")
+
+
 indicators_cli = AppGroup("indicators", help="CTAI indicators: rollups.")
 
 
@@ -447,13 +449,13 @@ def demo_generate(learners: int, seed: int) -> None:
 
 @indicators_cli.command("rebuild")
 def indicators_rebuild() -> None:
-    """Recompute the practice and session rollups from every stored row."""
-    from tutoring.services.synthetic import (
-        rebuild_practice_days,
-        rebuild_session_months,
-    )
+    """Recompute every indicator rollup from the stored rows."""
+    from tutoring.services.rollups import rebuild_all
 
-    days = rebuild_practice_days()
-    months = rebuild_session_months()
+    counts = rebuild_all()
     db.session.commit()
-    click.echo(f"{days} learner-days, {months} learner-months of sessions rolled up.")
+    click.echo(
+        f"{counts['practice_days']} learner-days of practice, "
+        f"{counts['session_months']} learner-months of sessions, "
+        f"{counts['tutor_months']} volunteer-months of meetings rolled up."
+    )

@@ -14,11 +14,14 @@ from tutoring.models.accounts import (
 )
 from tutoring.models.exams import Attestation, CivicExam, LanguageExam
 from tutoring.models.indicators import (
+    LearnerLevels,
     LearnerOutcome,
+    LearnerYear,
     OutcomeKind,
     PracticeDay,
     PracticeMonth,
     SessionMonth,
+    TutorMonth,
 )
 from tutoring.models.practice import (
     Assignment,
@@ -68,11 +71,14 @@ __all__ = [
     "Attestation",
     "ExternalLevel",
     "ItemStat",
+    "LearnerLevels",
     "LearnerOutcome",
+    "LearnerYear",
     "OutcomeKind",
     "PracticeDay",
     "PracticeMonth",
     "SessionMonth",
+    "TutorMonth",
     "LevelSource",
     "ReviewCard",
     "Attempt",

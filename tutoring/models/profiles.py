@@ -95,6 +95,9 @@ class LearnerProfile(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a volunteer first accepted to accompany them (waiting list indicators);
+    # kept by a listener on pairings (`tutoring.models.indicators`), never edited.
+    first_paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(
         back_populates="learner_profile", foreign_keys=[user_id]

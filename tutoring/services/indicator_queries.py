@@ -35,8 +35,10 @@ from tutoring.models import (
     CivicExam,
     ExternalLevel,
     LanguageExam,
+    LearnerLevels,
     LearnerOutcome,
     LearnerProfile,
+    LearnerYear,
     Pairing,
     PairingStatus,
     PracticeDay,
@@ -44,12 +46,12 @@ from tutoring.models import (
     SessionMonth,
     SessionStatus,
     TutoringSession,
+    TutorMonth,
 )
 from tutoring.models.base import UTCDateTime
-from tutoring.models.indicators import LOCAL_ZONE
+from tutoring.models.indicators import LEVEL_RANKS, LOCAL_ZONE, meeting_rows
 from tutoring.services.exams import PASS_MARK
 
-LEVEL_RANKS = {"A1.1": 1, "A1": 2, "A2": 3, "B1": 4, "B2": 5, "C1": 6, "C2": 7}
 GOAL_RANKS = {"a2": 3, "b1": 4, "b2": 5}
 LP = LearnerProfile
 
@@ -114,54 +116,110 @@ def _days_between(later: Any, earlier: Any) -> ColumnElement[float]:
 # --- Practice rollups ----------------------------------------------------------------
 
 
+Tile = tuple[str, date, date]  # ("year" | "month" | "day", first day, last day)
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def tiles(start: date, end: date) -> list[Tile]:
+    """Split the days from `start` to `end` into runs of whole calendar years, whole
+    months and single days, so that each run reads the coarsest rollup."""
+    pieces: list[Tile] = []
+    day = start
+    while day <= end:
+        if (day.month, day.day) == (1, 1) and date(day.year, 12, 31) <= end:
+            grain, last = "year", date(day.year, 12, 31)
+        elif day.day == 1 and _month_end(day) <= end:
+            grain, last = "month", _month_end(day)
+        else:
+            grain, last = "day", min(end, _month_end(day))
+        if pieces and pieces[-1][0] == grain:
+            pieces[-1] = (grain, pieces[-1][1], last)
+        else:
+            pieces.append((grain, day, last))
+        day = last + timedelta(days=1)
+    return pieces
+
+
 def whole_months(scope: Scope) -> bool:
-    """Whether the period is made of whole calendar months (then months are read)."""
-    return scope.start.day == 1 and (scope.end + timedelta(days=1)).day == 1
+    """Whether the period is made of whole calendar months (no day tile)."""
+    return all(grain != "day" for grain, _first, _last in tiles(scope.start, scope.end))
 
 
 def _practice(scope: Scope) -> Subquery:
-    """Rollup rows (learner_id, attempts, time_ms) of the period, by day or month."""
-    if whole_months(scope):
-        table: Any = PracticeMonth
-        where = PracticeMonth.month.between(scope.start, scope.end)
-    else:
-        table, where = PracticeDay, PracticeDay.day.between(scope.start, scope.end)
-    return (
-        select(table.learner_id, table.attempts, table.time_ms).where(where).subquery()
-    )
+    """Rollup rows (learner_id, attempts, time_ms) covering the period: one per
+    learner and year, month or day tile (a learner may have several)."""
+    parts = []
+    for grain, first, last in tiles(scope.start, scope.end):
+        if grain == "year":
+            table: Any = LearnerYear
+            where = and_(
+                LearnerYear.year.between(first.year, last.year),
+                LearnerYear.practised != 0,
+            )
+        elif grain == "month":
+            table, where = PracticeMonth, PracticeMonth.month.between(first, last)
+        else:
+            table, where = PracticeDay, PracticeDay.day.between(first, last)
+        parts.append(
+            select(table.learner_id, table.attempts, table.time_ms).where(where)
+        )
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
 
 
 # --- Beneficiaries ----------------------------------------------------------------
 
 
+def _whole_months(scope: Scope) -> dict[int, int]:
+    """The whole months of the period, as bits of each year (bit m-1: month m)."""
+    bits: dict[int, int] = {}
+    for grain, first, last in tiles(scope.start, scope.end):
+        if grain == "day":
+            continue
+        for month in months_between(first, last):
+            bits[month.year] = bits.get(month.year, 0) | 1 << (month.month - 1)
+    return bits
+
+
 def active_learner_ids(scope: Scope) -> Select[Any]:
-    """Learners with practice or an attended tutoring session in the period."""
-    rows = _practice(scope)
-    practising = select(rows.c.learner_id.label("learner_id"))
-    return union(practising, _sessions_attended_learners(scope))
+    """Learners with practice or an attended tutoring session in the period: the
+    bits of `learner_years` for whole months, the day rollup and the session rows
+    for the days of a partial month."""
+    parts: list[Select[Any]] = []
+    for year, bits in _whole_months(scope).items():
+        active = LearnerYear.practised.op("|")(LearnerYear.tutored).op("&")(bits)
+        parts.append(
+            select(LearnerYear.learner_id.label("learner_id")).where(
+                LearnerYear.year == year, active != 0
+            )
+        )
+    for grain, first, last in tiles(scope.start, scope.end):
+        if grain == "day":
+            parts += [
+                select(PracticeDay.learner_id).where(
+                    PracticeDay.day.between(first, last)
+                ),
+                select(TutoringSession.learner_id).where(
+                    _ATTENDED, _sessions_between(first, last)
+                ),
+            ]
+    return parts[0] if len(parts) == 1 else union(*parts)  # type: ignore[return-value]
 
 
 def beneficiaries(scope: Scope) -> dict[str, int]:
     """Return active learners, new enrolments and the cumulative count."""
-    active = active_learner_ids(scope).subquery()
-    active_n = _scalar(
-        select(func.count())
-        .select_from(active.join(LP, LP.id == active.c.learner_id))
-        .where(*_learner_filter(scope))
-    )
-    new = _scalar(
-        select(func.count())
-        .select_from(LP)
-        .where(LP.enrolled_at >= scope.since, LP.enrolled_at < scope.until)
-        .where(*_learner_filter(scope))
-    )
-    cumulative = _scalar(
-        select(func.count())
-        .select_from(LP)
+    active_n = sum(active_by_all(scope)["public_category"].values())
+    new, cumulative = db.session.execute(
+        select(
+            func.count().filter(LP.enrolled_at >= scope.since),
+            func.count(),
+        )
         .where(LP.enrolled_at < scope.until)
         .where(*_learner_filter(scope))
-    )
-    return {"active": active_n or 0, "new": new or 0, "cumulative": cumulative or 0}
+    ).one()
+    return {"active": active_n, "new": new or 0, "cumulative": cumulative or 0}
 
 
 DIMENSIONS = ("public_category", "sex", "age_band", "partner_id", "years_since_arrival")
@@ -173,6 +231,13 @@ def active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     One query groups by all five attributes together; the five margins are then
     summed from those aggregate counts (never from rows about people).
     """
+    cache = g.setdefault("_active_by", {}) if has_app_context() else {}
+    if scope not in cache:
+        cache[scope] = _active_by_all(scope)
+    return {dimension: dict(counts) for dimension, counts in cache[scope].items()}
+
+
+def _active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     years = scope.end.year - LP.arrival_year
     arrival = case((years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String))
     columns = [LP.public_category, LP.sex, LP.age_band, LP.partner_id, arrival]
@@ -200,33 +265,63 @@ def active_by(scope: Scope, dimension: str) -> dict[str, int]:
 # --- Digital practice --------------------------------------------------------------
 
 
-def practice(scope: Scope) -> dict[str, Any]:
-    """Return learners practising, exercises done, time and homework completion."""
-    rows = _practice(scope)
-    per_learner = (
-        select(
-            rows.c.learner_id,
-            func.sum(rows.c.attempts).label("attempts"),
-            func.sum(rows.c.time_ms).label("v"),
+def _one_row_per_learner(scope: Scope) -> bool:
+    """Whether the period is one calendar year or one month: its rollup rows are
+    then one per learner, with nothing to add up."""
+    pieces = tiles(scope.start, scope.end)
+    if len(pieces) != 1:
+        return False
+    grain, first, last = pieces[0]
+    if grain == "year":
+        return first.year == last.year
+    return grain == "month" and first.replace(day=1) == last.replace(day=1)
+
+
+def _per_learner(rows: Subquery, scope: Scope) -> Subquery:
+    """(learner_id, attempts, v = time_ms) summed per learner over the tiles."""
+    if _one_row_per_learner(scope):
+        statement = select(
+            rows.c.learner_id, rows.c.attempts, rows.c.time_ms.label("v")
         )
-        .join(LP, LP.id == rows.c.learner_id)
-        .where(*_learner_filter(scope))
+        return _for_learners(statement, rows.c.learner_id, scope).subquery()
+    statement = select(
+        rows.c.learner_id,
+        func.sum(rows.c.attempts).label("attempts"),
+        func.sum(rows.c.time_ms).label("v"),
+    )
+    return (
+        _for_learners(statement, rows.c.learner_id, scope)
         .group_by(rows.c.learner_id)
         .subquery()
     )
-    learners, attempts, time_ms = db.session.execute(
-        select(
-            func.count(), func.sum(per_learner.c.attempts), func.sum(per_learner.c.v)
-        )
-    ).one()
-    median_ms = _median(per_learner)
-    due = (
-        select(Assignment.learner_id, Assignment.completed_at)
-        .join(LP, LP.id == Assignment.learner_id)
-        .where(Assignment.due_on.between(scope.start, scope.end))
-        .where(*_learner_filter(scope))
-        .subquery()
+
+
+def _count_sum_median(values: Subquery, *extra: Any) -> tuple[Any, ...]:
+    """Count of rows, sum and median of column `v`, then the `extra` aggregates.
+
+    PostgreSQL reads the rows once (`percentile_cont`); SQLite has no ordered-set
+    aggregate, so the median is a second query there."""
+    aggregates = [func.count(), func.sum(values.c.v), *extra]
+    if db.engine.dialect.name == "postgresql":
+        median = func.percentile_cont(0.5).within_group(values.c.v)
+        return tuple(db.session.execute(select(*aggregates, median)).one())
+    row = tuple(db.session.execute(select(*aggregates)).one())
+    return (*row, _median(values))
+
+
+def practice(scope: Scope) -> dict[str, Any]:
+    """Return learners practising, exercises done, time and homework completion."""
+    per_learner = _per_learner(_practice(scope), scope)
+    learners, time_ms, attempts, median_ms = _count_sum_median(
+        per_learner, func.sum(per_learner.c.attempts)
     )
+    due = _for_learners(
+        select(Assignment.learner_id, Assignment.completed_at).where(
+            Assignment.due_on.between(scope.start, scope.end)
+        ),
+        Assignment.learner_id,
+        scope,
+    ).subquery()
     done = and_(due.c.completed_at.is_not(None))
     homework_learners, homework_due, homework_done = db.session.execute(
         select(
@@ -258,8 +353,14 @@ def _skills_cte() -> CTE:
     return union_all(*rows).cte("skills")
 
 
-def _levels_per_skill(scope: Scope) -> Subquery:
-    """First and latest recorded level per learner and skill, up to the period's end."""
+_ENTRY = {skill: f"entry_{skill.lower()}" for skill in SKILLS}
+_LATEST = {skill: f"latest_{skill.lower()}" for skill in SKILLS}
+
+
+def _levels_known_later(scope: Scope) -> Subquery:
+    """Per learner whose levels changed after the period, one row in the shape of
+    `learner_levels`, recomputed from the raw rows taken up to the period's end."""
+    changed = select(LearnerLevels.learner_id).where(LearnerLevels.last_on > scope.end)
     skills = _skills_cte()
     partition = (ExternalLevel.learner_id, skills.c.skill)
     expanded = (
@@ -280,21 +381,38 @@ def _levels_per_skill(scope: Scope) -> Subquery:
             or_(ExternalLevel.skill.is_(None), ExternalLevel.skill == skills.c.skill),
         )
         .where(ExternalLevel.taken_on <= scope.end)
+        .where(ExternalLevel.learner_id.in_(changed))
         .subquery()
     )
     # One sort: the first level is row 1, the latest the last row of its partition.
-    return _for_learners(
-        select(
-            expanded.c.learner_id,
-            expanded.c.skill,
-            func.max(case((expanded.c.n == 1, expanded.c.rank))).label("entry"),
-            func.max(
-                case((expanded.c.n == expanded.c.total, expanded.c.rank))
-            ).label("latest"),
-        ),
-        expanded.c.learner_id,
-        scope,
-    ).group_by(expanded.c.learner_id, expanded.c.skill).subquery()
+    columns = []
+    for skill in SKILLS:
+        on_skill = expanded.c.skill == skill
+        first = and_(on_skill, expanded.c.n == 1)
+        last = and_(on_skill, expanded.c.n == expanded.c.total)
+        columns += [
+            func.max(case((first, expanded.c.rank))).label(_ENTRY[skill]),
+            func.max(case((last, expanded.c.rank))).label(_LATEST[skill]),
+        ]
+    return (
+        select(expanded.c.learner_id, *columns)
+        .group_by(expanded.c.learner_id)
+        .subquery()
+    )
+
+
+def _levels(scope: Scope) -> Subquery:
+    """First and latest level per skill, one row per learner with a level by the
+    period's end: the `learner_levels` rollup, or the raw rows for the learners
+    whose levels changed after the period."""
+    columns = [name for skill in SKILLS for name in (_ENTRY[skill], _LATEST[skill])]
+    current = select(
+        LearnerLevels.learner_id, *(LearnerLevels.__table__.c[c] for c in columns)
+    ).where(LearnerLevels.last_on <= scope.end)
+    later = _levels_known_later(scope)
+    return union_all(
+        current, select(later.c.learner_id, *(later.c[c] for c in columns))
+    ).subquery()
 
 
 def progress(scope: Scope) -> dict[str, Any]:
@@ -302,35 +420,24 @@ def progress(scope: Scope) -> dict[str, Any]:
     cache = g.setdefault("_progress", {}) if has_app_context() else {}
     if scope in cache:
         return dict(cache[scope])
-    levels = _levels_per_skill(scope)
-    gain = case((levels.c.latest > levels.c.entry, 1), else_=0)
+    levels = _levels(scope)
     goal = case(*((LP.goal == g_, n) for g_, n in GOAL_RANKS.items()), else_=99)
-    # One row per learner (at most one level row per skill), so that the figures by
-    # skill and by learner come from a single pass over the levels.
-    per_skill = []
-    for i, skill in enumerate(SKILLS):
-        on_skill = levels.c.skill == skill
-        per_skill += [
-            func.sum(case((on_skill, 1), else_=0)).label(f"assessed_{i}"),
-            func.sum(case((on_skill, gain), else_=0)).label(f"gained_{i}"),
-        ]
-    per_learner = (
-        select(
-            func.sum(gain).label("gains"),
-            func.sum(case((levels.c.latest >= goal, 1), else_=0)).label("at_goal"),
-            *per_skill,
-        )
-        .join(LP, LP.id == levels.c.learner_id)
-        .group_by(levels.c.learner_id)
-        .subquery()
-    )
+    gains = {
+        skill: levels.c[_LATEST[skill]] > levels.c[_ENTRY[skill]] for skill in SKILLS
+    }
+    at_goal = and_(*(levels.c[_LATEST[skill]] >= goal for skill in SKILLS))
     row = db.session.execute(
         select(
-            func.sum(case((per_learner.c.gains > 0, 1), else_=0)),
-            func.sum(case((per_learner.c.at_goal == len(SKILLS), 1), else_=0)),
-            *(func.sum(per_learner.c[f"assessed_{i}"]) for i in range(len(SKILLS))),
-            *(func.sum(per_learner.c[f"gained_{i}"]) for i in range(len(SKILLS))),
+            func.sum(case((or_(*gains.values()), 1), else_=0)),
+            func.sum(case((at_goal, 1), else_=0)),
+            *(
+                func.sum(case((levels.c[_ENTRY[skill]].is_not(None), 1), else_=0))
+                for skill in SKILLS
+            ),
+            *(func.sum(case((gains[skill], 1), else_=0)) for skill in SKILLS),
         )
+        .join(LP, LP.id == levels.c.learner_id)
+        .where(*_learner_filter(scope))
     ).one()
     gained, at_target = row[0], row[1]
     n = len(SKILLS)
@@ -400,64 +507,70 @@ _STARTED = (PairingStatus.ACTIVE, PairingStatus.ENDED)
 def pairings(scope: Scope) -> dict[str, Any]:
     """Return pairings started, running and ended, and the waiting list."""
     started = and_(Pairing.status.in_(_STARTED), Pairing.responded_at.is_not(None))
-    base = (
-        select(func.count()).select_from(Pairing).join(LP, LP.id == Pairing.learner_id)
-    )
-    base = base.where(*_learner_filter(scope))
-    new = _scalar(
-        base.where(
-            started,
-            Pairing.responded_at >= scope.since,
-            Pairing.responded_at < scope.until,
+    begun = Pairing.responded_at < scope.until
+    new, active, ended = db.session.execute(
+        _for_learners(
+            select(
+                func.count().filter(
+                    started, begun, Pairing.responded_at >= scope.since
+                ),
+                func.count().filter(
+                    started,
+                    begun,
+                    or_(Pairing.ended_at.is_(None), Pairing.ended_at >= scope.since),
+                ),
+                func.count().filter(
+                    Pairing.status == PairingStatus.ENDED,
+                    Pairing.ended_at >= scope.since,
+                    Pairing.ended_at < scope.until,
+                ),
+            ),
+            Pairing.learner_id,
+            scope,
         )
-    )
-    active = _scalar(
-        base.where(
-            started,
-            Pairing.responded_at < scope.until,
-            or_(Pairing.ended_at.is_(None), Pairing.ended_at >= scope.since),
+    ).one()
+    first_at = LP.first_paired_at
+    # One pass over the learners: those enrolled and not yet paired at the end of
+    # the period (the waiting list), and the wait of those first paired in it.
+    waited = and_(first_at >= scope.since, first_at < scope.until)
+    learners = (
+        select(
+            case(
+                (
+                    and_(
+                        or_(LP.erased_at.is_(None), LP.erased_at >= scope.until),
+                        or_(first_at.is_(None), first_at >= scope.until),
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("waiting"),
+            case((waited, _days_between(first_at, LP.enrolled_at))).label("v"),
         )
-    )
-    ended = _scalar(
-        base.where(
-            Pairing.status == PairingStatus.ENDED,
-            Pairing.ended_at >= scope.since,
-            Pairing.ended_at < scope.until,
-        )
-    )
-    first_start = (
-        select(Pairing.learner_id, func.min(Pairing.responded_at).label("first_at"))
-        .where(started)
-        .group_by(Pairing.learner_id)
-        .subquery()
-    )
-    waiting = _scalar(
-        select(func.count())
-        .select_from(LP)
-        .outerjoin(first_start, first_start.c.learner_id == LP.id)
         .where(LP.enrolled_at < scope.until)
-        .where(or_(LP.erased_at.is_(None), LP.erased_at >= scope.until))
-        .where(
-            or_(first_start.c.first_at.is_(None), first_start.c.first_at >= scope.until)
-        )
-        .where(*_learner_filter(scope))
-    )
-    waited = (
-        select(_days_between(first_start.c.first_at, LP.enrolled_at).label("v"))
-        .select_from(first_start)
-        .join(LP, LP.id == first_start.c.learner_id)
-        .where(first_start.c.first_at >= scope.since)
-        .where(first_start.c.first_at < scope.until)
         .where(*_learner_filter(scope))
         .subquery()
     )
-    waited_n = _scalar(select(func.count()).select_from(waited))
-    median = _median(waited)
+    waits = select(learners.c.v.label("v")).where(learners.c.v.is_not(None)).subquery()
+    waiting = func.sum(learners.c.waiting)
+    if db.engine.dialect.name == "postgresql":
+        waiting_n, waited_n, median = db.session.execute(
+            select(
+                waiting,
+                func.count(learners.c.v),
+                func.percentile_cont(0.5).within_group(learners.c.v),
+            )
+        ).one()
+    else:
+        waiting_n, waited_n = db.session.execute(
+            select(waiting, func.count(learners.c.v))
+        ).one()
+        median = _median(waits)
     return {
         "new": new or 0,
         "active": active or 0,
         "ended": ended or 0,
-        "waiting": waiting or 0,
+        "waiting": int(waiting_n or 0),
         "first_paired": waited_n or 0,
         "median_wait_days": None if median is None else float(median),
     }
@@ -491,52 +604,53 @@ def _months_cte(months: list[date]) -> CTE:
     return union_all(*rows).cte("months")
 
 
+def _people_by_month(scope: Scope, months: list[date]) -> dict[str, list[int]]:
+    """Learners active, practising and tutored in each month. `learner_years` rows
+    are counted by year and by their two sets of months (a few thousand groups at
+    national scale, whatever the number of learners); the months are then read from
+    those counts."""
+    index = {month: i for i, month in enumerate(months)}
+    result = {key: [0] * len(months) for key in ("active", "practising", "tutored")}
+    groups = _for_learners(
+        select(
+            LearnerYear.year, LearnerYear.practised, LearnerYear.tutored, func.count()
+        ).where(LearnerYear.year.between(months[0].year, months[-1].year)),
+        LearnerYear.learner_id,
+        scope,
+    ).group_by(LearnerYear.year, LearnerYear.practised, LearnerYear.tutored)
+    for year, practised, tutored, n in db.session.execute(groups):
+        for m in range(12):
+            i = index.get(date(int(year), m + 1, 1))
+            if i is None:
+                continue
+            bit = 1 << m
+            if (practised | tutored) & bit:
+                result["active"][i] += n
+            if practised & bit:
+                result["practising"][i] += n
+            if tutored & bit:
+                result["tutored"][i] += n
+    return result
+
+
 def trend(scope: Scope, months: list[date]) -> dict[str, list[Any]]:
-    """Return, for each month, active learners, new enrolments and practice."""
+    """Return, for each month, active learners, new enrolments, practice and tutoring."""
     cte = _months_cte(months)
     filters = _learner_filter(scope)
     index = {month: i for i, month in enumerate(months)}
-    practising = (
-        select(
-            PracticeMonth.month.label("month"),
-            PracticeMonth.learner_id.label("learner_id"),
-            PracticeMonth.attempts,
-        )
-        .where(PracticeMonth.month.between(months[0], months[-1]))
-        .subquery()
-    )
-    tutored = _sessions_attended_by_month(cte)
-    by_month = select(cte.c.first_day.label("month"), tutored.c.learner_id).join(
-        tutored, tutored.c.idx == cte.c.idx
-    )
-    both = union(
-        select(practising.c.month, practising.c.learner_id), by_month
-    ).subquery()
     size = len(months)
-    result: dict[str, list[Any]] = {
-        "active": [0] * size,
-        "new": [0] * size,
-        "attempts": [0] * size,
-        "practising": [0] * size,
-    }
-    for month, n in db.session.execute(
-        select(both.c.month, func.count())
-        .join(LP, LP.id == both.c.learner_id)
-        .where(*filters)
-        .group_by(both.c.month)
+    result: dict[str, list[Any]] = dict(_people_by_month(scope, months))
+    result["attempts"] = [0] * size
+    result["new"] = [0] * size
+    for month, attempts in db.session.execute(
+        _for_learners(
+            select(PracticeMonth.month, func.sum(PracticeMonth.attempts)).where(
+                PracticeMonth.month.between(months[0], months[-1])
+            ),
+            PracticeMonth.learner_id,
+            scope,
+        ).group_by(PracticeMonth.month)
     ):
-        result["active"][index[_as_date(month)]] = int(n)
-    for month, n, attempts in db.session.execute(
-        select(
-            practising.c.month,
-            func.count(func.distinct(practising.c.learner_id)),
-            func.sum(practising.c.attempts),
-        )
-        .join(LP, LP.id == practising.c.learner_id)
-        .where(*filters)
-        .group_by(practising.c.month)
-    ):
-        result["practising"][index[_as_date(month)]] = int(n)
         result["attempts"][index[_as_date(month)]] = int(attempts or 0)
     for idx, n in db.session.execute(
         select(cte.c.idx, func.count())
@@ -573,9 +687,14 @@ _MISSED = and_(
 
 
 def _sessions_in(scope: Scope) -> ColumnElement[bool]:
+    return _sessions_between(scope.start, scope.end)
+
+
+def _sessions_between(first: date, last: date) -> ColumnElement[bool]:
+    """Sessions starting from `first` to `last` (whole days, Millau time)."""
     return and_(
-        TutoringSession.starts_at >= scope.since,
-        TutoringSession.starts_at < scope.until,
+        TutoringSession.starts_at >= local_midnight(first),
+        TutoringSession.starts_at < local_midnight(last + timedelta(days=1)),
     )
 
 
@@ -588,87 +707,107 @@ def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Sele
     return statement.join(LP, LP.id == learner_id).where(*filters)
 
 
-def _sessions_attended_learners(scope: Scope) -> Select[Any]:
-    """Learner ids with at least one attended session in the period."""
-    if whole_months(scope):
-        return select(SessionMonth.learner_id.label("learner_id")).where(
-            SessionMonth.month.between(scope.start, scope.end)
-        )
-    return select(TutoringSession.learner_id.label("learner_id")).where(
-        _ATTENDED, _sessions_in(scope)
-    )
+def _attended(scope: Scope, minutes: bool) -> list[Select[Any]]:
+    """Selects of (learner_id[, v = minutes]) of attended sessions covering the
+    period: from `learner_years` and `session_months` for whole years and months,
+    from the session rows for the days of a partial month."""
+    parts: list[Select[Any]] = []
+    for grain, first, last in tiles(scope.start, scope.end):
+        if grain == "year":
+            table: Any = LearnerYear
+            where: Any = and_(
+                LearnerYear.year.between(first.year, last.year),
+                LearnerYear.tutored != 0,
+            )
+            v: Any = LearnerYear.minutes
+        elif grain == "month":
+            table, where = SessionMonth, SessionMonth.month.between(first, last)
+            v = SessionMonth.minutes
+        else:
+            table = TutoringSession
+            where = and_(_ATTENDED, _sessions_between(first, last))
+            v = TutoringSession.minutes
+        columns = [table.learner_id.label("learner_id")]
+        if minutes:
+            columns.append(v.label("v"))
+        parts.append(select(*columns).where(where))
+    return parts
 
 
-def _sessions_attended_by_month(cte: CTE) -> Subquery:
-    """(idx, learner_id) of learners with an attended session in each month."""
+def _attended_per_learner(scope: Scope) -> Subquery:
+    """(learner_id, v): minutes of attended sessions per learner in the period."""
+    parts = _attended(scope, minutes=True)
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    if _one_row_per_learner(scope):
+        statement = select(rows.c.learner_id, rows.c.v)
+        return _for_learners(statement, rows.c.learner_id, scope).subquery()
+    statement = select(rows.c.learner_id, func.sum(rows.c.v).label("v"))
     return (
-        select(cte.c.idx, SessionMonth.learner_id.label("learner_id"))
-        .join(SessionMonth, SessionMonth.month == cte.c.first_day)
+        _for_learners(statement, rows.c.learner_id, scope)
+        .group_by(rows.c.learner_id)
         .subquery()
     )
 
 
-def _attended_per_learner(scope: Scope) -> Subquery:
-    """(learner_id, v): minutes of attended sessions per learner in the period,
-    from the monthly rollup when the period is made of whole months."""
-    if whole_months(scope):
-        statement = select(
-            SessionMonth.learner_id, func.sum(SessionMonth.minutes).label("v")
-        ).where(SessionMonth.month.between(scope.start, scope.end))
-        learner_id: Any = SessionMonth.learner_id
-    else:
-        statement = select(
-            TutoringSession.learner_id, func.sum(TutoringSession.minutes).label("v")
-        ).where(_ATTENDED, _sessions_in(scope))
-        learner_id = TutoringSession.learner_id
-    return (
-        _for_learners(statement, learner_id, scope).group_by(learner_id).subquery()
+def _meetings_raw(scope: Scope, first: date, last: date) -> Select[Any]:
+    """Per meeting from the session rows: held, cancelled, missed, minutes, tutor."""
+    meetings = meeting_rows(db.session.connection(), TutoringSession.__table__)
+    meetings = meetings.add_columns(func.max(TutoringSession.tutor_id).label("tutor"))
+    return _for_learners(
+        meetings.where(_sessions_between(first, last)),
+        TutoringSession.learner_id,
+        scope,
     )
+
+
+def _meetings(scope: Scope) -> tuple[Subquery, Subquery]:
+    """(totals, tutors): held, cancelled, missed and volunteer minutes of the
+    period's meetings, in one row; and the volunteers who held one (the learner
+    present or not), one row each.
+
+    Without a filter on learners, whole months come from `tutor_months`. With one,
+    a meeting counts when one of its learners is in the filter, which only the
+    session rows tell (a workshop may mix publics and partners)."""
+    parts: list[Select[Any]] = []
+    tutors: list[Select[Any]] = []
+    for grain, first, last in tiles(scope.start, scope.end):
+        if grain == "day" or _learner_filter(scope):
+            raw = _meetings_raw(scope, first, last).subquery()
+            parts.append(
+                select(raw.c.held, raw.c.cancelled, raw.c.missed, raw.c.minutes)
+            )
+            tutors.append(select(raw.c.tutor).where(raw.c.minutes.is_not(None)))
+            continue
+        in_months = TutorMonth.month.between(first, last)
+        parts.append(
+            select(
+                TutorMonth.held,
+                TutorMonth.cancelled,
+                TutorMonth.missed,
+                TutorMonth.volunteer_minutes.label("minutes"),
+            ).where(in_months)
+        )
+        held_one = or_(
+            TutorMonth.held > 0, TutorMonth.missed > 0, TutorMonth.volunteer_minutes > 0
+        )
+        tutors.append(select(TutorMonth.tutor_id).where(in_months, held_one))
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    totals = select(
+        func.sum(rows.c.held).label("held"),
+        func.sum(rows.c.cancelled).label("cancelled"),
+        func.sum(rows.c.missed).label("missed"),
+        func.sum(rows.c.minutes).label("minutes"),
+    ).subquery()
+    people = (tutors[0] if len(tutors) == 1 else union(*tutors)).subquery()
+    return totals, people
 
 
 def sessions(scope: Scope) -> dict[str, Any]:
     """Return sessions held, cancelled and missed, hours, learners and tutors."""
-    held_status = TutoringSession.status == SessionStatus.HELD
-    cancelled_status = TutoringSession.status == SessionStatus.CANCELLED
-    scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
-    # One row per meeting (hashed, not sorted): whether it was attended, cancelled,
-    # its missed places and, if held, its scheduled length for volunteer hours.
-    meetings = (
-        _for_learners(
-            select(
-                func.max(case((_ATTENDED, 1), else_=0)).label("attended"),
-                func.max(case((cancelled_status, 1), else_=0)).label("cancelled"),
-                func.sum(case((_MISSED, 1), else_=0)).label("missed"),
-                func.max(case((held_status, scheduled * (24 * 60)))).label("v"),
-            ).where(_sessions_in(scope)),
-            TutoringSession.learner_id,
-            scope,
-        )
-        .group_by(_MEETING)
-        .subquery()
-    )
-    held, cancelled, missed, volunteer = db.session.execute(
-        select(
-            func.sum(meetings.c.attended),
-            func.sum(meetings.c.cancelled),
-            func.sum(meetings.c.missed),
-            func.sum(meetings.c.v),
-        )
-    ).one()
-    tutors = _scalar(
-        _for_learners(
-            select(func.count(func.distinct(TutoringSession.tutor_id))).where(
-                held_status, _sessions_in(scope)
-            ),
-            TutoringSession.learner_id,
-            scope,
-        )
-    )
-    per_learner = _attended_per_learner(scope)
-    learners, minutes = db.session.execute(
-        select(func.count(), func.sum(per_learner.c.v))
-    ).one()
-    median = _median(per_learner)
+    totals, people = _meetings(scope)
+    held, cancelled, missed, volunteer = db.session.execute(select(totals)).one()
+    tutors = _scalar(select(func.count(func.distinct(people.c[0]))).select_from(people))
+    learners, minutes, median = _count_sum_median(_attended_per_learner(scope))
     return {
         "held": int(held or 0),
         "cancelled": int(cancelled or 0),
@@ -682,9 +821,24 @@ def sessions(scope: Scope) -> dict[str, Any]:
 
 
 def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
+    """Meetings held and tutoring hours per month of the trend: from `tutor_months`
+    without a filter on learners; with one, meetings from the session rows (a
+    workshop counts for a public when one of its learners is of it) and hours from
+    `session_months`."""
     held = [0] * size
     hours = [0.0] * size
-    tutored = [0] * size
+    if not _learner_filter(scope):
+        for idx, n, minutes in db.session.execute(
+            select(
+                cte.c.idx,
+                func.sum(TutorMonth.held),
+                func.sum(TutorMonth.learner_minutes),
+            )
+            .join(TutorMonth, TutorMonth.month == cte.c.first_day)
+            .group_by(cte.c.idx)
+        ):
+            held[idx], hours[idx] = int(n or 0), float(minutes or 0) / 60
+        return {"sessions": held, "tutoring_hours": hours}
     meetings = (
         _for_learners(
             select(cte.c.idx)
@@ -706,14 +860,14 @@ def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
         select(meetings.c.idx, func.count()).group_by(meetings.c.idx)
     ):
         held[idx] = int(n)
-    for idx, minutes, learners in db.session.execute(
+    for idx, minutes in db.session.execute(
         _for_learners(
-            select(cte.c.idx, func.sum(SessionMonth.minutes), func.count()).join(
+            select(cte.c.idx, func.sum(SessionMonth.minutes)).join(
                 SessionMonth, SessionMonth.month == cte.c.first_day
             ),
             SessionMonth.learner_id,
             scope,
         ).group_by(cte.c.idx)
     ):
-        hours[idx], tutored[idx] = float(minutes or 0) / 60, int(learners)
-    return {"sessions": held, "tutoring_hours": hours, "tutored": tutored}
+        hours[idx] = float(minutes or 0) / 60
+    return {"sessions": held, "tutoring_hours": hours}

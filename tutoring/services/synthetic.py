@@ -20,8 +20,10 @@ drawn from one seeded generator, so a seed always gives the same data):
   for 60 %, a later level for half of those; civic mock exams for 20 %;
   outcomes: certification 5 %, civic exam 5 %, residence card 3 %.
 
-Rows go in by PostgreSQL COPY (psycopg) or by multi-row inserts elsewhere; the
-daily practice rollup is rebuilt at the end.
+Rows go in by PostgreSQL COPY (psycopg) or by multi-row inserts elsewhere; on
+PostgreSQL the attempts are drawn in the database (`_attempts_in_database`), with
+the table's indexes and constraints dropped during the load. Every indicator
+rollup is rebuilt at the end.
 """
 
 from __future__ import annotations
@@ -30,15 +32,17 @@ import json
 import math
 import random
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, func, select, text
+from sqlalchemy import JSON, select, text
 
 from tutoring.extensions import db
 from tutoring.models import ItemVersion, Partner, Structure
 from tutoring.services.indicator_queries import local_midnight
+from tutoring.services.rollups import rebuild_all
 
 CATEGORIES = (
     ("cir", 40),
@@ -74,7 +78,8 @@ def _bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
     if connection.dialect.name == "postgresql":
         # COPY skips the models' defaults: add the NOT NULL columns left out with
         # their default value (new columns then need no change here).
-        defaults = _copy_defaults(table, columns)
+        known = table in db.metadata.tables  # not a temporary table of this module
+        defaults = _copy_defaults(table, columns) if known else {}
         if defaults:
             extra_names = tuple(defaults)
             extra_values = tuple(defaults.values())
@@ -223,19 +228,22 @@ def generate(learners: int, seed: int, today: date | None = None) -> dict[str, i
         json_columns=("languages",),
     )  # fmt: skip
     counts.update(_tutoring(rng, plan, tutor_ids, now))
-    counts["attempts"] = _bulk(
-        "attempts",
-        ("client_id", "learner_id", "item_version_id", "response", "score", "result",
-         "time_ms", "created_at"),
-        _attempts(rng, plan, items, now, _next_id("attempts")),
-        json_columns=("response", "result"),
-    )  # fmt: skip
+    salt = _next_id("attempts")
+    if db.session.connection().dialect.name == "postgresql":
+        counts["attempts"] = _attempts_in_database(rng, plan, items, now, salt)
+    else:
+        counts["attempts"] = _bulk(
+            "attempts",
+            ("client_id", "learner_id", "item_version_id", "response", "score",
+             "result", "time_ms", "created_at"),
+            _attempts(rng, plan, items, now, salt),
+            json_columns=("response", "result"),
+        )  # fmt: skip
     counts.update(_progress(rng, plan, items, now))
     _fix_sequences(("users", "learner_profiles", "pairings", "tutoring_sessions",
                     "attempts", "assignments", "external_levels", "civic_exams",
                     "learner_outcomes"))  # fmt: skip
-    rebuild_practice_days()
-    rebuild_session_months()
+    rebuild_all()
     return counts
 
 
@@ -295,15 +303,22 @@ def _tutoring(rng: random.Random, plan: list[tuple[int, datetime, datetime | Non
     }  # fmt: skip
 
 
-def _attempts(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
-              items: list[int], now: datetime, salt: int) -> Iterator[tuple[Any, ...]]:  # fmt: skip
-    """Yield attempts; `salt` keeps client ids unique when the generator runs again."""
-    empty: dict[str, Any] = {}
+def _attempt_plan(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
+                  now: datetime) -> Iterator[tuple[int, int, datetime, float]]:  # fmt: skip
+    """Yield (learner, number of attempts, first moment, window in seconds)."""
     for learner_id, enrolled, erased in plan:
         n = int(rng.lognormvariate(4.8, 0.9))  # mean about 200
         stop = min(erased or now, now)
         window = max((stop - enrolled).total_seconds(), 3600.0)
         window = min(window, rng.uniform(0.3, 1.0) * window)  # drop-outs stop early
+        yield learner_id, n, enrolled, window
+
+
+def _attempts(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
+              items: list[int], now: datetime, salt: int) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+    """Yield attempts; `salt` keeps client ids unique when the generator runs again."""
+    empty: dict[str, Any] = {}
+    for learner_id, n, enrolled, window in _attempt_plan(rng, plan, now):
         for i in range(n):
             yield (
                 f"syn-{salt}-{learner_id}-{i}",
@@ -315,6 +330,94 @@ def _attempts(rng: random.Random, plan: list[tuple[int, datetime, datetime | Non
                 int(rng.lognormvariate(10.4, 0.6)),  # about 40 s
                 enrolled + timedelta(seconds=rng.random() * window),
             )
+
+
+@contextmanager
+def _without_indexes(table: str) -> Iterator[None]:
+    """PostgreSQL bulk load: drop the table's secondary indexes, unique and foreign
+    key constraints, and create them again after the load (one sort per index and
+    one check per constraint instead of maintaining them row by row)."""
+    constraints = db.session.execute(
+        text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:t AS regclass) AND contype IN ('u', 'f')"
+        ),
+        {"t": table},
+    ).all()
+    for name, _definition in constraints:
+        db.session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    indexes = db.session.execute(
+        text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "JOIN pg_index x ON x.indexrelid = CAST(i.indexname AS regclass) "
+            "WHERE i.tablename = :t AND NOT x.indisprimary"
+        ),
+        {"t": table},
+    ).all()
+    for name, _definition in indexes:
+        db.session.execute(text(f'DROP INDEX "{name}"'))
+    yield
+    for _name, definition in indexes:
+        db.session.execute(text(definition))
+    for name, definition in constraints:
+        db.session.execute(
+            text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        )
+
+
+def _attempts_in_database(rng: random.Random,
+                          plan: list[tuple[int, datetime, datetime | None]],
+                          items: list[int], now: datetime, salt: int) -> int:  # fmt: skip
+    """PostgreSQL: draw the attempts in the database from a per-learner plan (same
+    distributions as `_attempts`), so that 20 million rows take minutes, not the
+    quarter of an hour of building each row in Python for COPY. `setseed` makes
+    them depend on the seed only."""
+    db.session.execute(
+        text(
+            "CREATE TEMPORARY TABLE synthetic_plan (learner_id integer, n integer, "
+            "since timestamptz, window_s double precision) ON COMMIT DROP"
+        )
+    )
+    _bulk("synthetic_plan", ("learner_id", "n", "since", "window_s"),
+          _attempt_plan(rng, plan, now))  # fmt: skip
+    db.session.execute(text("SELECT setseed(:seed)"), {"seed": rng.random() * 2 - 1})
+    defaults = _copy_defaults(
+        "attempts",
+        (
+            "client_id",
+            "learner_id",
+            "item_version_id",
+            "response",
+            "score",
+            "result",
+            "time_ms",
+            "created_at",
+        ),
+    )
+    extra = "".join(f", {name}" for name in defaults)
+    extra_values = "".join(f", :default_{name}" for name in defaults)
+    # Box-Muller for the log-normal answer time (random_normal() is PostgreSQL 16).
+    with _without_indexes("attempts"):
+        result = db.session.execute(
+            text(
+                "INSERT INTO attempts (client_id, learner_id, item_version_id, response, "  # noqa: S608  # nosec B608 - column names come from the model, values are bound
+                f"score, result, time_ms, created_at{extra}) "
+                "SELECT 'syn-' || :salt || '-' || p.learner_id || '-' || i, p.learner_id, "
+                "(:items)[1 + floor(random() * :n_items)::int], '{}', "
+                "round(random()::numeric, 2), '{}', "
+                "exp(10.4 + 0.6 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))"
+                "::int, p.since + random() * p.window_s * interval '1 second'"
+                f"{extra_values} "
+                "FROM synthetic_plan p CROSS JOIN LATERAL generate_series(0, p.n - 1) i"
+            ),
+            {
+                "salt": str(salt),
+                "items": items,
+                "n_items": len(items),
+                **{f"default_{k}": v for k, v in defaults.items()},
+            },
+        )
+    return int(result.rowcount)
 
 
 def _progress(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
@@ -378,94 +481,3 @@ def _progress(rng: random.Random, plan: list[tuple[int, datetime, datetime | Non
             outcomes,
         ),
     }  # fmt: skip
-
-
-def rebuild_practice_days() -> int:
-    """Recompute the daily and monthly practice rollups from every stored attempt."""
-    db.session.execute(text("DELETE FROM practice_months"))
-    db.session.execute(text("DELETE FROM practice_days"))
-    if db.session.connection().dialect.name == "postgresql":
-        db.session.execute(
-            text(
-                "INSERT INTO practice_days (learner_id, day, attempts, time_ms) "
-                "SELECT learner_id, (created_at AT TIME ZONE 'Europe/Paris')::date, "
-                "count(*), coalesce(sum(greatest(time_ms, 0)), 0) "
-                "FROM attempts GROUP BY 1, 2"
-            )
-        )
-    else:
-        from tutoring.models import Attempt
-        from tutoring.models.indicators import local_day
-
-        days: dict[tuple[int, date], list[int]] = {}
-        rows = db.session.execute(
-            select(Attempt.learner_id, Attempt.created_at, Attempt.time_ms)
-        )
-        for learner_id, created_at, time_ms in rows:
-            day = days.setdefault((learner_id, local_day(created_at)), [0, 0])
-            day[0] += 1
-            day[1] += max(0, time_ms or 0)
-        _bulk(
-            "practice_days",
-            ("learner_id", "day", "attempts", "time_ms"),
-            ((k[0], k[1], v[0], v[1]) for k, v in days.items()),
-        )
-    month = (
-        "date_trunc('month', day)::date"
-        if db.session.connection().dialect.name == "postgresql"
-        else "date(day, 'start of month')"
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO practice_months (learner_id, month, attempts, time_ms) "  # noqa: S608  # nosec B608 - fixed SQL, no input
-            f"SELECT learner_id, {month}, sum(attempts), sum(time_ms) "
-            "FROM practice_days GROUP BY 1, 2"
-        )
-    )
-    return int(
-        db.session.scalar(select(func.count()).select_from(text("practice_days"))) or 0
-    )
-
-
-def rebuild_session_months() -> int:
-    """Recompute the monthly rollup of attended sessions from every stored session."""
-    from tutoring.models import Attendance, SessionStatus, TutoringSession
-    from tutoring.models.indicators import local_day
-
-    db.session.execute(text("DELETE FROM session_months"))
-    if db.session.connection().dialect.name == "postgresql":
-        db.session.execute(
-            text(
-                "INSERT INTO session_months (learner_id, month, attended, minutes) "
-                "SELECT learner_id, "
-                "date_trunc('month', starts_at AT TIME ZONE 'Europe/Paris')::date, "
-                "count(*), coalesce(sum(minutes), 0) FROM tutoring_sessions "
-                "WHERE status = 'held' AND attendance = 'present' GROUP BY 1, 2"
-            )
-        )
-    else:
-        months: dict[tuple[int, date], list[int]] = {}
-        rows = db.session.execute(
-            select(
-                TutoringSession.learner_id,
-                TutoringSession.starts_at,
-                TutoringSession.minutes,
-            ).where(
-                TutoringSession.status == SessionStatus.HELD,
-                TutoringSession.attendance == Attendance.PRESENT,
-            )
-        )
-        for learner_id, starts_at, minutes in rows:
-            key = (learner_id, local_day(starts_at).replace(day=1))
-            cell = months.setdefault(key, [0, 0])
-            cell[0] += 1
-            cell[1] += minutes or 0
-        _bulk(
-            "session_months",
-            ("learner_id", "month", "attended", "minutes"),
-            ((k[0], k[1], v[0], v[1]) for k, v in months.items()),
-        )
-    return int(
-        db.session.scalar(select(func.count()).select_from(text("session_months")))
-        or 0
-    )
