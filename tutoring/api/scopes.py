@@ -42,7 +42,7 @@ def group_contents() -> dict[str, list[str]]:
         contents[definition.group].append(str(definition.label))
     contents["beneficiaries"].append(
         _(
-            "apprenants actifs par situation, sexe, tranche d’âge, partenaire et ancienneté d’arrivée ; inscriptions par situation"
+            "Apprenants actifs par situation, sexe, tranche d’âge, partenaire et ancienneté d’arrivée ; inscriptions par situation"
         )
     )
     contents[TREND] = [str(label) for _key, label in TREND_SERIES]
