@@ -122,6 +122,74 @@ def test_api_is_rate_limited(api):
     assert 429 in statuses
 
 
+SCOPED = "ctai_scoped_token_9876543210"
+
+
+@pytest.fixture
+def scoped_api(app, make):
+    """A token that may read the exam figures and the monthly series only."""
+    make.run(
+        lambda: db.session.add(
+            ApiToken(
+                name="examens", prefix=SCOPED[:9], token_hash=digest(SCOPED),
+                scope=["exams", "trend"],
+            )
+        )
+    )  # fmt: skip
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {SCOPED}"
+    return client
+
+
+@pytest.mark.usefixtures("scenario")
+def test_a_scoped_token_reads_its_groups_only(scoped_api):
+    allowed = scoped_api.get("/api/v1/indicators/exams.civic_taken", query_string=MARCH)
+    assert allowed.status_code == 200
+    assert allowed.get_json()["value"] == 0
+    trend = scoped_api.get("/api/v1/indicators/trend.active", query_string=MARCH)
+    assert trend.status_code == 200
+    for name in (
+        "beneficiaries.active",
+        "beneficiaries.active_by.sex",
+        "tutoring.hours",
+        "practice.attempts",
+        "outcomes.certification",
+    ):
+        refused = scoped_api.get(f"/api/v1/indicators/{name}", query_string=MARCH)
+        assert refused.status_code == 403, name
+        body = refused.get_json()
+        assert body["status"] == 403
+        assert "ne donne pas accès à l’indicateur" in body["error"]
+        assert name in body["error"]
+    enrolments = scoped_api.get("/api/v1/indicators/enrolments")
+    assert enrolments.status_code == 403
+    assert enrolments.get_json()["status"] == 403
+
+
+def test_a_scoped_token_lists_only_what_it_may_read(api, scoped_api):
+    names = set(scoped_api.get("/api/v1/indicators").get_json()["indicators"])
+    assert "exams.civic_passed" in names
+    assert "trend.sessions" in names
+    assert {n.split(".")[0] for n in names} == {"exams", "trend"}
+    everything = set(api.get("/api/v1/indicators").get_json()["indicators"])
+    assert names < everything
+    assert "tutoring.hours" in everything  # a token without a scope reads everything
+    assert "beneficiaries.active_by.partner_id" in everything
+
+
+def test_out_of_scope_answer_follows_the_reader_language(scoped_api):
+    response = scoped_api.get(
+        "/api/v1/indicators/tutoring.hours", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 403
+    assert "This token does not give access" in response.get_json()["error"]
+
+
+def test_unknown_indicator_is_still_400_for_a_scoped_token(scoped_api):
+    response = scoped_api.get("/api/v1/indicators/tutoring.nothing")
+    assert response.status_code == 400
+
+
 def test_openapi_document_is_valid(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -129,3 +197,5 @@ def test_openapi_document_is_valid(client):
     validate(document)
     names = document["paths"]["/indicators/{name}"]["get"]["parameters"][0]
     assert "beneficiaries.active" in names["schema"]["enum"]
+    for path in ("/indicators/{name}", "/indicators/enrolments"):
+        assert "403" in document["paths"][path]["get"]["responses"], path

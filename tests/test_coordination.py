@@ -9,7 +9,10 @@ import zipfile
 
 import pytest
 
-from tests.test_indicators import scenario  # noqa: F401 - the fixed March scenario
+from tests.test_indicators import (  # noqa: F401 - the fixed March scenario
+    language_exams,
+    scenario,
+)
 from tutoring.models import Role
 
 MARCH = "?period=month&value=2026-03"
@@ -91,6 +94,37 @@ def test_xlsx_export_is_protected(coordinator):
     assert not [t for t in texts if SMALL.match(t)]
     assert 't="n"' not in sheet  # every figure is written as its protected text
     assert not any(name in strings for name in NAMES)
+
+
+@pytest.mark.usefixtures("language_exams")
+def test_language_mock_exam_passes_reach_every_output(app, coordinator):
+    app.config["SMALL_CELL_THRESHOLD"] = 1  # nothing hidden: the values can be read
+    label = "Examens de français blancs réussis en expression écrite"
+    html = coordinator.get("/coordination/" + MARCH).get_data(as_text=True)
+    row = re.search(
+        r'href="/coordination/definitions#def-exams-language_passed_ee"[^>]*>'
+        r"([^<]*)</a>.*?<td class=\"num\">([^<]*)</td>",
+        html,
+        re.S,
+    )
+    assert row is not None
+    assert row.groups() == (label, "2")
+    definitions = coordinator.get("/coordination/definitions").get_data(as_text=True)
+    assert 'id="def-exams-language_passed_all"' in definitions
+    assert "dans les quatre épreuves d’un même examen de français blanc" in definitions
+    raw = coordinator.get("/coordination/export.csv" + MARCH).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert ["Examens blancs", label, "2"] in rows
+    assert [
+        "Examens blancs",
+        "Examens de français blancs réussis dans les quatre compétences",
+        "1",
+    ] in rows
+    report = coordinator.get("/coordination/bilan" + MARCH).get_data(as_text=True)
+    assert label in report
+    xlsx = coordinator.get("/coordination/export.xlsx" + MARCH).get_data()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        assert label in book.read("xl/sharedStrings.xml").decode("utf-8")
 
 
 @pytest.mark.usefixtures("scenario")

@@ -16,6 +16,7 @@ from tutoring.extensions import db
 from tutoring.models import (
     Attendance,
     ExternalLevel,
+    LanguageExam,
     LearnerOutcome,
     LearnerProfile,
     LearnerYear,
@@ -583,3 +584,82 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
     assert make.run(erase) == edited
     assert (make.run(meetings), make.run(years)) == kept
     assert make.run(check) == edited
+
+
+@pytest.fixture
+def language_exams(make, scenario):
+    """Finished mock French exams and their stored outcome per skill (CO, CE, EE, EO;
+    None: a production still waiting for a tutor), added to the March scenario."""
+    ids = scenario
+    T, F, N = True, False, None  # noqa: N806 - a readable table
+
+    def build():
+        for name, finished, outcome in [
+            ("A", utc(2026, 3, 2, 10), (T, T, T, T)),  # all four in one exam
+            ("A", utc(2026, 3, 20, 10), (T, F, N, F)),
+            ("B", utc(2026, 3, 15, 10), (T, T, F, T)),
+            ("B", utc(2026, 3, 31, 22, 30), (T, T, T, T)),  # 00:30 on 1 April
+            ("C", utc(2026, 2, 28, 23, 30), (F, T, N, T)),  # 00:30 on 1 March
+            ("C", None, (N, N, N, N)),  # started, not finished
+            ("D", utc(2026, 3, 10, 10), (T, T, T, F)),  # erased: still counts
+            ("D", utc(2026, 3, 11, 10), (F, F, F, T)),  # four skills, two exams
+        ]:
+            co, ce, ee, eo = outcome
+            db.session.add(
+                LanguageExam(
+                    learner_id=ids[name], target="A2", started_at=utc(2026, 2, 1),
+                    finished_at=finished, passed_co=co, passed_ce=ce, passed_ee=ee,
+                    passed_eo=eo,
+                )
+            )  # fmt: skip
+
+    make.run(build)
+    return ids
+
+
+def test_language_mock_exams_passed_per_skill_and_in_all_four(make, language_exams):
+    v = values(make, MARCH)
+    assert v["exams.language_taken"] == 4  # A, B, C (00:30 on 1 March), D
+    assert v["exams.language_passed_co"] == 3  # A, B, D
+    assert v["exams.language_passed_ce"] == 4  # A, B, C, D
+    assert v["exams.language_passed_ee"] == 2  # A, D; C's writing awaits a tutor
+    assert v["exams.language_passed_eo"] == 4  # A, B, C, D (D in its second exam)
+    assert v["exams.language_passed_all"] == 1  # A; D passed the four in two exams
+    april = values(make, APRIL)
+    assert april["exams.language_taken"] == 1  # B's exam at 00:30 on 1 April
+    assert april["exams.language_passed_all"] == 1
+    assert april["exams.language_passed_ee"] == 1
+    bpi = values(make, Scope(MARCH.start, MARCH.end, category="bpi"))  # A and D
+    assert bpi["exams.language_taken"] == 2
+    assert bpi["exams.language_passed_co"] == 2
+    assert bpi["exams.language_passed_ee"] == 2
+    assert bpi["exams.language_passed_all"] == 1
+
+
+def test_language_mock_exam_figures_are_protected(make, language_exams):
+    v = values(make, MARCH, k=11)
+    for skill in ("co", "ce", "ee", "eo", "all"):
+        assert v[f"exams.language_passed_{skill}"] is None
+    assert v["exams.language_taken"] is None
+    june = values(make, Scope(date(2026, 6, 1), date(2026, 6, 30)), k=11)
+    assert june["exams.language_passed_all"] == 0  # zero is shown
+
+
+def test_language_passes_are_protected_against_differences():
+    raw = {
+        "exams.language_taken": 60,
+        "exams.language_passed_co": 57,  # 3 failed listening: hidden
+        "exams.language_passed_ce": 45,
+        "exams.language_passed_ee": 35,
+        "exams.language_passed_eo": 30,
+        "exams.language_passed_all": 15,
+    }
+    assert indicators.hidden_counts(raw, 11) == {"exams.language_passed_co"}
+    raw["exams.language_passed_co"] = 40
+    raw["exams.language_passed_ee"] = 45
+    raw["exams.language_passed_all"] = 28  # 2 passed speaking but not all four
+    assert indicators.hidden_counts(raw, 11) == {"exams.language_passed_all"}
+    raw["exams.language_passed_all"] = 5  # small itself
+    assert indicators.hidden_counts(raw, 11) == {"exams.language_passed_all"}
+    raw["exams.language_passed_all"] = 0
+    assert indicators.hidden_counts(raw, 11) == set()

@@ -150,3 +150,100 @@ def test_another_learner_cannot_open_my_french_exam(learner, make, app):
     assert other.get(f"/examens/francais/{exam.id}").status_code == 404
     assert other.post(f"/examens/francais/{exam.id}/partie").status_code == 404
     assert other.get(f"/examens/francais/{exam.id}/resultat").status_code == 404
+
+
+def _passed(make, exam_id: int) -> tuple[bool | None, ...]:
+    exam = make.run(lambda: db.session.get(LanguageExam, exam_id))
+    return (exam.passed_co, exam.passed_ce, exam.passed_ee, exam.passed_eo)
+
+
+def _sit(learner, make, answered: str) -> int:
+    """Sit a whole exam: answer the section of `answered` with the key (or a text for
+    writing), let the time of the three others run out; return the exam id."""
+    learner.post("/examens/francais")
+    exam = _latest(make, LanguageExam)
+    for section in SECTIONS:
+        learner.post(f"/examens/francais/{exam.id}/partie")
+        practice = _latest(make, PracticeSet)
+        if section.skill == answered == "EE":
+            for _ in range(len(practice.item_version_ids)):
+                page = learner.get(f"/pratique/serie/{practice.id}").get_data(
+                    as_text=True
+                )
+                fields = dict(
+                    re.findall(
+                        r'name="(position|client_id|shown_at)" value="([^"]*)"', page
+                    )
+                )
+                text = "Bonjour, je voudrais un rendez-vous mardi matin. Merci."
+                reply = learner.post(
+                    f"/pratique/serie/{practice.id}", data={**fields, "text": text}
+                )
+                assert reply.status_code == 302
+        elif section.skill == answered:
+            _answer_all(learner, make, practice.id)
+        else:
+            _expire(make, practice.id)
+    learner.get(f"/examens/francais/{exam.id}")
+    assert _latest(make, LanguageExam).finished_at is not None
+    return exam.id
+
+
+def test_the_outcome_per_skill_is_stored_when_the_exam_finishes(learner, make, runner):
+    exam_id = _sit(learner, make, "CO")
+    # 25 right answers in listening reach A2; an empty section keeps the starting
+    # level, below A2: not passed.
+    assert _passed(make, exam_id) == (True, False, False, False)
+
+    def same_as_the_result_page():
+        from tutoring.services.exams import language_results
+
+        exam = db.session.get(LanguageExam, exam_id)
+        return tuple(r["passed"] for r in language_results(exam))
+
+    assert make.run(same_as_the_result_page) == (True, False, False, False)
+
+    def forget():  # an exam finished before the columns existed
+        exam = db.session.get(LanguageExam, exam_id)
+        exam.passed_co = exam.passed_ce = exam.passed_ee = exam.passed_eo = None
+
+    make.run(forget)
+    result = runner.invoke(args=["indicators", "language-exams"])
+    assert result.exit_code == 0, result.output
+    assert "1 finished mock French exams examined" in result.output
+    assert _passed(make, exam_id) == (True, False, False, False)
+    again = runner.invoke(args=["indicators", "language-exams"])
+    assert "0 finished mock French exams examined" in again.output
+    everything = runner.invoke(args=["indicators", "language-exams", "--all"])
+    assert "1 finished mock French exams examined" in everything.output
+
+
+def test_writing_is_decided_when_a_tutor_has_marked_every_text(learner, make):
+    from tutoring.models import Attempt, Submission, User
+    from tutoring.services.tutoring import RUBRIC_WRITING, record_review
+
+    exam_id = _sit(learner, make, "EE")
+    assert _passed(make, exam_id) == (False, False, None, False)  # texts wait
+    reviewer = make.user("correctrice", Role.REFERENT)
+
+    def review(first: int, last: int) -> None:
+        submissions = db.session.scalars(
+            select(Submission)
+            .join(Attempt, Attempt.id == Submission.attempt_id)
+            .join(PracticeSet, PracticeSet.id == Attempt.set_id)
+            .where(PracticeSet.exam_id == exam_id)
+            .order_by(Submission.id)
+        ).all()
+        assert len(submissions) == 3
+        for submission in submissions[first:last]:
+            record_review(
+                submission,
+                db.session.get(User, reviewer),
+                dict.fromkeys(RUBRIC_WRITING, 3),
+                "Très bien.",
+            )
+
+    make.run(lambda: review(0, 2))
+    assert _passed(make, exam_id)[2] is None  # one text still waits
+    make.run(lambda: review(2, 3))
+    assert _passed(make, exam_id) == (False, False, True, False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
@@ -227,6 +228,83 @@ def test_api_needs_a_valid_token_and_never_lists_people(app, client, make, signe
         ).status_code
         == 401
     )
+
+
+def test_admin_creates_a_token_scoped_to_some_indicator_groups(
+    app, client, make, signed_in
+):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(Role.ADMIN)
+    form = client.get("/admin/jetons").get_data(as_text=True)
+    assert "Tous les indicateurs, y compris ceux ajoutés plus tard" in form
+    assert 'value="exams"' in form
+    assert "Examens civiques blancs réussis" in form  # what the exams group holds
+    response = client.post(
+        "/admin/jetons",
+        data={
+            "name": "Tableau examens",
+            "access": "some",
+            "groups": ["trend", "exams"],
+        },
+    )
+    assert response.status_code == 200
+    token = re.search(r"(ctai_[A-Za-z0-9_-]+)", response.get_data(as_text=True))
+    assert token is not None
+    scope = make.run(lambda: db.session.scalar(select(ApiToken.scope)))
+    assert scope == ["exams", "trend"]  # in the order of the groups, no duplicates
+    listing = client.get("/admin/jetons").get_data(as_text=True)
+    assert "Examens blancs, Séries mensuelles" in listing
+    assert "api_token_created" in _actions(make)
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token.group(1)}"
+    assert api.get("/api/v1/indicators/exams.civic_taken").status_code == 200
+    assert api.get("/api/v1/indicators/tutoring.hours").status_code == 403
+    assert api.get("/api/v1/indicators/enrolments").status_code == 403
+    # the token was used: its last use shows on the list
+    listing = client.get("/admin/jetons").get_data(as_text=True)
+    row = next(r for r in listing.split("<tr>") if "Tableau examens" in r)
+    assert "—" not in row.split("</td>")[3]
+
+
+def test_admin_creates_an_all_indicators_token_by_default(app, client, make, signed_in):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(Role.ADMIN)
+    response = client.post(
+        "/admin/jetons",
+        data={"name": "Module CTAI", "access": "all", "groups": ["exams"]},
+    )
+    assert response.status_code == 200
+    assert make.run(lambda: db.session.scalar(select(ApiToken.scope))) is None
+    row = next(
+        r for r in response.get_data(as_text=True).split("<tr>") if "Module CTAI" in r
+    )
+    assert "tous" in row
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"name": "Sans groupe", "access": "some"},
+            "Cochez au moins un groupe d’indicateurs, ou choisissez « Tous les indicateurs ».",
+        ),
+        ({"name": "Groupe inconnu", "access": "some", "groups": ["people"]}, "valid"),
+        ({"name": "Accès inconnu", "access": "everything"}, "valid"),
+    ],
+)
+def test_token_form_refuses_a_scope_it_cannot_store(
+    app, client, make, signed_in, data, message
+):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(Role.ADMIN)
+    response = client.post("/admin/jetons", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "Le formulaire contient des erreurs" in page
+    assert data["name"] in page  # the form comes back filled in
+    assert "ctai_" not in page
+    assert make.run(lambda: db.session.scalar(select(db.func.count(ApiToken.id)))) == 0
 
 
 def test_coordinator_dashboard_shows_protected_aggregates_only(

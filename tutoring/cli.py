@@ -447,6 +447,27 @@ def demo_generate(learners: int, seed: int) -> None:
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
 
+@indicators_cli.command("language-exams")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Recompute every finished exam, not only those without an outcome.",
+)
+def indicators_language_exams(everything: bool) -> None:
+    """Record, for finished mock French exams, whether each skill reached the target.
+
+    New exams get their outcome when they finish; run this once after the migration
+    that added the columns, for exams finished before it. Item difficulties are
+    refined as learners answer, so --all may move a past outcome at a boundary.
+    """
+    from tutoring.services.exams import backfill_language_outcomes
+
+    examined = backfill_language_outcomes(everything)
+    db.session.commit()
+    click.echo(f"{examined} finished mock French exams examined.")
+
+
 @indicators_cli.command("rebuild")
 def indicators_rebuild() -> None:
     """Recompute every indicator rollup from the stored rows."""

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from tutoring.api.scopes import SCOPE_GROUPS
 from tutoring.forms import options, strip_filter
 from tutoring.learners.forms import MultiCheckboxField
 from tutoring.models import Role
@@ -85,6 +93,36 @@ class ApiTokenForm(FlaskForm):
         filters=[strip_filter],
         description=_l("Par exemple : module de coordination CTAI."),
     )
+    access = RadioField(
+        _l("Indicateurs que le jeton permet de lire"),
+        choices=options(
+            [
+                ("all", _l("Tous les indicateurs, y compris ceux ajoutés plus tard")),
+                ("some", _l("Seulement les groupes cochés ci-dessous")),
+            ]
+        ),
+        default="all",
+    )
+    groups = MultiCheckboxField(
+        _l("Groupes d’indicateurs"),
+        choices=options(SCOPE_GROUPS),
+        default=[],
+    )
+
+    def validate_groups(self, field: MultiCheckboxField) -> None:
+        if self.access.data == "some" and not field.data:
+            raise ValidationError(
+                _l(
+                    "Cochez au moins un groupe d’indicateurs, ou choisissez « Tous les indicateurs »."
+                )
+            )
+
+    def scope(self) -> list[str] | None:
+        """The scope to store: None for every indicator, else the groups chosen."""
+        if self.access.data == "all":
+            return None
+        chosen = set(self.groups.data or [])
+        return [key for key, _title in SCOPE_GROUPS if key in chosen]
 
 
 AUDIT_LABELS = {

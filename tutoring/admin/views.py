@@ -17,6 +17,7 @@ from tutoring.admin.forms import (
     StaffForm,
     StructureForm,
 )
+from tutoring.api.scopes import SCOPE_GROUPS, group_contents
 from tutoring.extensions import db
 from tutoring.forms import ConfirmForm, options
 from tutoring.models import ApiToken, AuditEvent, Role, Structure, User
@@ -221,9 +222,16 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
                 prefix=new_token[:9],
                 token_hash=digest(new_token),
                 created_by_id=current_user.id,
+                scope=form.scope(),
             )
         )
-        audit.record("api_token_created", current_user, None, name=form.name.data)
+        audit.record(
+            "api_token_created",
+            current_user,
+            None,
+            name=form.name.data,
+            scope=",".join(form.scope() or ["all"]),
+        )
         db.session.commit()
         form = ApiTokenForm(formdata=None)
     tokens = db.session.scalars(
@@ -234,6 +242,8 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
         form=form,
         tokens=tokens,
         new_token=new_token,
+        group_titles=dict(SCOPE_GROUPS),
+        group_contents=group_contents(),
         confirm=ConfirmForm(),
     ), (400 if form.errors else 200)
 

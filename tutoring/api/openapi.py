@@ -52,6 +52,12 @@ def openapi_document(names: list[str]) -> dict[str, Any]:
         "401": _error("Jeton absent, inconnu ou révoqué."),
         "429": _error("Trop de requêtes : 120 par minute au plus."),
     }
+    scoped = {
+        "403": _error(
+            "Indicateur hors du périmètre du jeton : un administrateur choisit, à "
+            "la création du jeton, les groupes d’indicateurs qu’il permet de lire."
+        ),
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -68,7 +74,7 @@ def openapi_document(names: list[str]) -> dict[str, Any]:
         "paths": {
             "/indicators": {
                 "get": {
-                    "summary": "Liste des indicateurs et de leurs définitions",
+                    "summary": "Indicateurs que le jeton permet de lire, et leurs définitions",
                     "operationId": "listIndicators",
                     "responses": {
                         "200": {
@@ -107,6 +113,7 @@ def openapi_document(names: list[str]) -> dict[str, Any]:
                             "Date illisible, période trop longue, filtre ou "
                             "indicateur inconnu."
                         ),
+                        **scoped,
                         **protected,
                     },
                 }
@@ -122,6 +129,7 @@ def openapi_document(names: list[str]) -> dict[str, Any]:
                                 "application/json": {"schema": {"type": "object"}}
                             },
                         },
+                        **scoped,
                         **protected,
                     },
                 }

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tutoring.api import bp
 from tutoring.api.openapi import openapi_document
+from tutoring.api.scopes import ENROLMENTS_GROUP, group_of
 from tutoring.extensions import db, limiter
 from tutoring.models import ApiToken, Partner
 from tutoring.models.base import utcnow
@@ -58,16 +60,35 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return api_error(401, "Jeton inconnu ou révoqué.")
         row.last_used_at = utcnow()
         db.session.commit()
+        g.api_token = row
         return view(*args, **kwargs)
 
     setattr(wrapper, ACCESS_ATTR, API_TOKEN)
     return wrapper
 
 
+def _may_read(group: str | None) -> bool:
+    """Whether the token of this request may read the indicators of `group`."""
+    token: ApiToken = g.api_token
+    return group is not None and token.may_read(group)
+
+
+def out_of_scope(name: str) -> tuple[Response, int]:
+    return api_error(
+        403,
+        _(
+            "Ce jeton ne donne pas accès à l’indicateur « %(name)s ». Voir /api/v1/indicators pour ceux qu’il permet de lire.",
+            name=name,
+        ),
+    )
+
+
 @bp.get("/indicators/enrolments")
 @token_required
 @limiter.limit("120 per minute")
 def enrolments() -> ResponseReturnValue:
+    if not _may_read(ENROLMENTS_GROUP):
+        return out_of_scope("enrolments")
     k = current_app.config["SMALL_CELL_THRESHOLD"]
     cells, total = protect(enrolments_by_category(), k)
     tutors, _total = protect({"approved_tutors": approved_tutors()}, k)
@@ -140,9 +161,12 @@ def _rule(k: int) -> dict[str, Any]:
 @token_required
 @limiter.limit("120 per minute")
 def indicators_list() -> ResponseReturnValue:
-    """List every indicator the API serves, with its definition."""
+    """List the indicators this token may read, with their definitions."""
     k = current_app.config["SMALL_CELL_THRESHOLD"]
-    return jsonify({"small_cell_rule": _rule(k), "indicators": _catalogue()})
+    readable = {
+        name: entry for name, entry in _catalogue().items() if _may_read(group_of(name))
+    }
+    return jsonify({"small_cell_rule": _rule(k), "indicators": readable})
 
 
 @bp.get("/indicators/<path:name>")
@@ -154,6 +178,8 @@ def indicator(name: str) -> ResponseReturnValue:
         return api_error(
             400, f"Indicateur inconnu : « {name} ». Voir /api/v1/indicators."
         )
+    if not _may_read(group_of(name)):
+        return out_of_scope(name)
     k = current_app.config["SMALL_CELL_THRESHOLD"]
     partners = set(db.session.scalars(select(Partner.id)))
     try:

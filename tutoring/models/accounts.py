@@ -255,6 +255,15 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The indicator groups the token may read, a JSON list of the keys of
+    # `tutoring.api.scopes.SCOPE_GROUPS` ("beneficiaries", "sessions", "pairings",
+    # "practice", "progress", "exams", "outcomes", "trend"). NULL means every
+    # indicator, groups added later included; a token never holds an empty list.
+    scope: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+
+    def may_read(self, group: str) -> bool:
+        """Whether this token may read the indicators of `group`."""
+        return self.scope is None or group in self.scope
 
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.extensions import db
@@ -60,3 +60,12 @@ class LanguageExam(db.Model):
     target: Mapped[str] = mapped_column(String(8))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Per skill, whether the section's estimated level reached `target`, stored when
+    # the exam finishes (`services.exams.record_language_outcome`, the rule of
+    # `language_results`) and again when a tutor marks one of its productions. NULL:
+    # not finished, or answers still waiting for a tutor (or older than these columns:
+    # `flask indicators language-exams` fills them).
+    passed_co: Mapped[bool | None] = mapped_column(Boolean)
+    passed_ce: Mapped[bool | None] = mapped_column(Boolean)
+    passed_ee: Mapped[bool | None] = mapped_column(Boolean)
+    passed_eo: Mapped[bool | None] = mapped_column(Boolean)

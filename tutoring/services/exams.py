@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from exercises.civic import (
     DURATION_MINUTES,
@@ -193,6 +193,49 @@ def finish_if_complete(exam: LanguageExam) -> None:
     sets = section_sets(exam)
     if exam.finished_at is None and all(s is not None and s.finished_at for s in sets):
         exam.finished_at = max(s.finished_at for s in sets if s and s.finished_at)
+        record_language_outcome(exam)
+
+
+PASSED_COLUMNS = {
+    section.skill: f"passed_{section.skill.lower()}" for section in SECTIONS
+}
+
+
+def record_language_outcome(exam: LanguageExam) -> None:
+    """Store, per skill, whether a finished exam reached its target level (None while
+    answers of that section wait for a tutor), as `language_results` shows it."""
+    if exam.finished_at is None:
+        return
+    for result in language_results(exam):
+        setattr(exam, PASSED_COLUMNS[str(result["skill"])], result["passed"])
+
+
+def record_outcome_after_review(practice_set_id: int | None) -> None:
+    """A tutor marked an answer: update the outcome of its mock exam, if finished."""
+    practice = db.session.get(PracticeSet, practice_set_id) if practice_set_id else None
+    if practice is None or practice.exam_id is None:
+        return
+    exam = db.session.get(LanguageExam, practice.exam_id)
+    if exam is not None:
+        record_language_outcome(exam)
+
+
+def backfill_language_outcomes(everything: bool = False, batch: int = 200) -> int:
+    """Record the outcome of finished exams that have none yet (all with
+    `everything`); return how many exams were examined."""
+    query = select(LanguageExam.id).where(LanguageExam.finished_at.is_not(None))
+    if not everything:
+        query = query.where(
+            or_(*(getattr(LanguageExam, c).is_(None) for c in PASSED_COLUMNS.values()))
+        )
+    ids = list(db.session.scalars(query.order_by(LanguageExam.id)))
+    for start in range(0, len(ids), batch):
+        for exam in db.session.scalars(
+            select(LanguageExam).where(LanguageExam.id.in_(ids[start : start + batch]))
+        ):
+            record_language_outcome(exam)
+        db.session.flush()
+    return len(ids)
 
 
 def start_section(
@@ -235,8 +278,14 @@ def start_section(
 
 
 def language_results(exam: LanguageExam) -> list[dict[str, object]]:
-    """Per section: right answers, the level they suggest, and answers awaiting a tutor."""
-    from exercises.estimate import estimate, level_of
+    """Per section: right answers, the level they suggest, answers awaiting a tutor, and
+    whether the target level is reached (None while answers await a tutor).
+
+    A section is passed when its estimated ability reaches the lower bound of the
+    exam's target level (`reaches`, the rule of the learner's progress bars); a
+    section with no answer keeps the starting ability, below A2, so it is not passed.
+    """
+    from exercises.estimate import estimate, level_of, reaches
     from tutoring.services.practice import set_attempts
     from tutoring.services.progress import difficulty_of
 
@@ -254,6 +303,9 @@ def language_results(exam: LanguageExam) -> list[dict[str, object]]:
                 "answered": len(attempts),
                 "pending": len(attempts) - len(marked),
                 "level": level_of(est.value) if marked else None,
+                "passed": None
+                if len(attempts) > len(marked)
+                else reaches(est.value, exam.target),
             }
         )
     return results

@@ -455,7 +455,8 @@ def progress(scope: Scope) -> dict[str, Any]:
 
 
 def exams(scope: Scope) -> dict[str, int]:
-    """Return mock exams taken and civic mock exams passed (32/40) in the period."""
+    """Return mock exams taken and passed in the period: civic (32/40), and French per
+    skill and in all four skills of one exam (outcomes stored when it finished)."""
     civic = (
         select(
             func.count(func.distinct(CivicExam.learner_id)),
@@ -471,17 +472,35 @@ def exams(scope: Scope) -> dict[str, int]:
         .where(*_learner_filter(scope))
     )
     civic_taken, civic_passed = db.session.execute(civic).one()
-    language_taken = _scalar(
-        select(func.count(func.distinct(LanguageExam.learner_id)))
+    passed = {
+        skill.lower(): getattr(LanguageExam, f"passed_{skill.lower()}").is_(True)
+        for skill in SKILLS
+    }
+
+    def learners_where(condition: ColumnElement[bool]) -> Any:
+        return func.count(func.distinct(case((condition, LanguageExam.learner_id))))
+
+    language = (
+        select(
+            func.count(func.distinct(LanguageExam.learner_id)),
+            *(learners_where(c) for c in passed.values()),
+            learners_where(and_(*passed.values())),
+        )
         .join(LP, LP.id == LanguageExam.learner_id)
         .where(LanguageExam.finished_at >= scope.since)
         .where(LanguageExam.finished_at < scope.until)
         .where(*_learner_filter(scope))
     )
+    language_taken, *by_skill, all_four = db.session.execute(language).one()
     return {
         "civic_taken": civic_taken or 0,
         "civic_passed": civic_passed or 0,
         "language_taken": language_taken or 0,
+        **{
+            f"language_passed_{skill}": n or 0
+            for skill, n in zip(passed, by_skill, strict=True)
+        },
+        "language_passed_all": all_four or 0,
     }
 
 

@@ -330,6 +330,46 @@ DEFINITIONS: tuple[Definition, ...] = (
         ),
     ),
     Definition(
+        "exams.language_passed_co",
+        "exams",
+        _l("Examens de français blancs réussis en compréhension orale"),
+        _l(
+            "Personnes dont le niveau estimé à l’épreuve de compréhension orale d’un examen de français blanc terminé pendant la période atteint le niveau visé par cet examen (A2, B1 ou B2, selon leur objectif)."
+        ),
+    ),
+    Definition(
+        "exams.language_passed_ce",
+        "exams",
+        _l("Examens de français blancs réussis en compréhension écrite"),
+        _l(
+            "Personnes dont le niveau estimé à l’épreuve de compréhension écrite d’un examen de français blanc terminé pendant la période atteint le niveau visé par cet examen (A2, B1 ou B2, selon leur objectif)."
+        ),
+    ),
+    Definition(
+        "exams.language_passed_ee",
+        "exams",
+        _l("Examens de français blancs réussis en expression écrite"),
+        _l(
+            "Personnes dont le niveau estimé à l’épreuve d’expression écrite d’un examen de français blanc terminé pendant la période atteint le niveau visé par cet examen ; une épreuve dont un texte attend encore la correction d’un tuteur n’est pas comptée."
+        ),
+    ),
+    Definition(
+        "exams.language_passed_eo",
+        "exams",
+        _l("Examens de français blancs réussis en expression orale"),
+        _l(
+            "Personnes dont le niveau estimé à l’épreuve d’expression orale d’un examen de français blanc terminé pendant la période atteint le niveau visé par cet examen ; une épreuve dont un enregistrement attend encore la correction d’un tuteur n’est pas comptée."
+        ),
+    ),
+    Definition(
+        "exams.language_passed_all",
+        "exams",
+        _l("Examens de français blancs réussis dans les quatre compétences"),
+        _l(
+            "Personnes ayant atteint le niveau visé dans les quatre épreuves d’un même examen de français blanc terminé pendant la période."
+        ),
+    ),
+    Definition(
         "outcomes.certification",
         "outcomes",
         _l("Certifications obtenues"),
@@ -410,6 +450,8 @@ def is_small(n: int | None, k: int) -> bool:
     return n is not None and 0 < n < k
 
 
+_LANGUAGE = ("co", "ce", "ee", "eo")  # the skills of the mock French exam
+
 # (whole, part): publishing both would publish their difference, a group of people
 # too (e.g. learners who failed the civic mock exam); when that difference is from
 # 1 to k-1, the part is hidden as well.
@@ -418,6 +460,9 @@ COMPLEMENTS = (
     ("beneficiaries.active", "practice.learners"),
     ("beneficiaries.active", "tutoring.learners"),
     ("exams.civic_taken", "exams.civic_passed"),
+    *(("exams.language_taken", f"exams.language_passed_{s}") for s in _LANGUAGE),
+    ("exams.language_taken", "exams.language_passed_all"),
+    *((f"exams.language_passed_{s}", "exams.language_passed_all") for s in _LANGUAGE),
     ("pairings.active", "pairings.new"),
     ("pairings.active", "pairings.ended"),
 )

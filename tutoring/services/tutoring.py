@@ -507,6 +507,9 @@ def record_review(
     submission.status = SubmissionStatus.REVIEWED
     submission.attempt.score = mark
     db.session.flush()
+    from tutoring.services.exams import record_outcome_after_review
+
+    record_outcome_after_review(submission.attempt.set_id)
     return review
 
 
