@@ -478,5 +478,8 @@ def indicators_rebuild() -> None:
     click.echo(
         f"{counts['practice_days']} learner-days of practice, "
         f"{counts['session_months']} learner-months of sessions, "
-        f"{counts['tutor_months']} volunteer-months of meetings rolled up."
+        f"{counts['learner_years']} learner-years of activity, "
+        f"{counts['tutor_months']} volunteer-months of meetings, "
+        f"{counts['learner_levels']} learners' levels and "
+        f"{counts['first_pairings']} first pairings rolled up."
     )

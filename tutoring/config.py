@@ -86,6 +86,9 @@ def defaults(app: Flask) -> dict[str, Any]:
         # an indicator may be asked for (about the contract's three years).
         "CTAI_START": os.environ.get("CTAI_START", "2025-10-01"),
         "INDICATORS_MAX_DAYS": _int("INDICATORS_MAX_DAYS", 1100),
+        # Database connections a coordinator's report uses at once on PostgreSQL
+        # (its groups of figures are independent queries); 1 computes them in turn.
+        "INDICATORS_THREADS": _int("INDICATORS_THREADS", 2),
         "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
         # "module:function" sending a text (number, text); the default logs it.
         "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.services.notify:log_sms"),

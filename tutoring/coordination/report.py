@@ -146,6 +146,9 @@ def _breakdowns(scope: Scope, k: int) -> list[Table]:
 
 def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
     """Compute every table of the coordinator for `scope`."""
+    first = date.fromisoformat(current_app.config["CTAI_START"])
+    trend_from = min(first, scope.start) if with_trend else None
+    indicators.compute_all(scope, trend_from)
     figures = indicators.figures(scope, k)
     tables = []
     for group, title in SECTIONS:
@@ -164,9 +167,8 @@ def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
     ]
     months: list[date] = []
     trend: dict[str, list[Any]] = {}
-    if with_trend:
-        first = date.fromisoformat(current_app.config["CTAI_START"])
-        data = indicators.monthly_trend(scope, k, min(first, scope.start))
+    if trend_from is not None:
+        data = indicators.monthly_trend(scope, k, trend_from)
         months, trend = data["months"], data["series"]
     return Report(
         scope=scope,

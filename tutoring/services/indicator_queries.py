@@ -1,18 +1,33 @@
 """The SQL behind the CTAI indicators: one aggregate query per group of figures.
 
 Every function returns plain numbers computed by the database (counts, sums,
-medians through window functions), never rows about people. The caller applies
-small-cell protection. Tutoring-session queries are grouped in the `_sessions_*`
-section at the end, the only place that knows how attendance is stored.
+medians), never rows about people. The caller applies small-cell protection.
+
+A period is split into tiles (`tiles`): whole calendar years, whole months and the
+days of partial months. Each tile reads the coarsest rollup kept current by
+`tutoring.models.indicators`: `learner_years` (one row per learner and year, with
+the months of activity as bits), `practice_months` / `session_months`, and the day
+rollup or the raw session rows for single days. Without a filter on learners,
+meetings come from `tutor_months`; progress reads `learner_levels`, the waiting
+list `learner_profiles.first_paired_at`. So a full year at national scale reads
+about one row per learner, not millions of attempts or sessions.
+
+Each group is computed once per request (`per_request`); a full report computes
+its groups concurrently on PostgreSQL (`prefetch`). Tutoring-session queries are
+grouped at the end, the only place that knows how attendance is stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import (
     and_,
     case,
@@ -113,6 +128,59 @@ def _days_between(later: Any, earlier: Any) -> ColumnElement[float]:
     return func.julianday(later) - func.julianday(earlier)
 
 
+# --- Per-request results and concurrent computation ---------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _key(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (function.__name__, *(tuple(a) if isinstance(a, list) else a for a in args))
+
+
+def per_request(function: F) -> F:
+    """Compute a group of figures once per request (a page shows the same figure
+    in several places, and complementary suppression needs other groups)."""
+
+    @wraps(function)
+    def wrapper(*args: Any) -> Any:
+        if not has_app_context():
+            return function(*args)
+        cache = g.setdefault("_indicators", {})
+        key = _key(function, args)
+        if key not in cache:
+            cache[key] = function(*args)
+        return deepcopy(cache[key])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def prefetch(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+    """Compute these `per_request` groups at the same time, each on its own
+    database connection, and keep their results for this request.
+
+    Only on PostgreSQL, whose server runs the queries on several cores (SQLite,
+    for development and tests, computes them one after the other when asked).
+    The threads read committed data: the pages that call this never write."""
+    threads = current_app.config["INDICATORS_THREADS"]
+    if db.engine.dialect.name != "postgresql" or threads < 2:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache = g.setdefault("_indicators", {})
+    todo = [(f, args) for f, args in calls if _key(f, args) not in cache]
+
+    def run(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        with app.app_context():
+            try:
+                return function.__wrapped__(*args)  # type: ignore[attr-defined]
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [(f, args, pool.submit(run, f, args)) for f, args in todo]
+        for function, args, future in futures:
+            cache[_key(function, args)] = future.result()
+
+
 # --- Practice rollups ----------------------------------------------------------------
 
 
@@ -210,7 +278,13 @@ def active_learner_ids(scope: Scope) -> Select[Any]:
 
 def beneficiaries(scope: Scope) -> dict[str, int]:
     """Return active learners, new enrolments and the cumulative count."""
-    active_n = sum(active_by_all(scope)["public_category"].values())
+    active = sum(active_by_all(scope)["public_category"].values())
+    return {"active": active, **enrolments(scope)}
+
+
+@per_request
+def enrolments(scope: Scope) -> dict[str, int]:
+    """Return new enrolments in the period and enrolments since the start."""
     new, cumulative = db.session.execute(
         select(
             func.count().filter(LP.enrolled_at >= scope.since),
@@ -219,25 +293,19 @@ def beneficiaries(scope: Scope) -> dict[str, int]:
         .where(LP.enrolled_at < scope.until)
         .where(*_learner_filter(scope))
     ).one()
-    return {"active": active_n, "new": new or 0, "cumulative": cumulative or 0}
+    return {"new": new or 0, "cumulative": cumulative or 0}
 
 
 DIMENSIONS = ("public_category", "sex", "age_band", "partner_id", "years_since_arrival")
 
 
+@per_request
 def active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     """Return active learners counted by each attribute of their enrolment.
 
     One query groups by all five attributes together; the five margins are then
     summed from those aggregate counts (never from rows about people).
     """
-    cache = g.setdefault("_active_by", {}) if has_app_context() else {}
-    if scope not in cache:
-        cache[scope] = _active_by_all(scope)
-    return {dimension: dict(counts) for dimension, counts in cache[scope].items()}
-
-
-def _active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     years = scope.end.year - LP.arrival_year
     arrival = case((years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String))
     columns = [LP.public_category, LP.sex, LP.age_band, LP.partner_id, arrival]
@@ -309,6 +377,7 @@ def _count_sum_median(values: Subquery, *extra: Any) -> tuple[Any, ...]:
     return (*row, _median(values))
 
 
+@per_request
 def practice(scope: Scope) -> dict[str, Any]:
     """Return learners practising, exercises done, time and homework completion."""
     per_learner = _per_learner(_practice(scope), scope)
@@ -333,7 +402,7 @@ def practice(scope: Scope) -> dict[str, Any]:
     return {
         "learners": learners or 0,
         "attempts": int(attempts or 0),
-        "hours": (time_ms or 0) / 3_600_000,
+        "hours": float(time_ms or 0) / 3_600_000,
         "median_hours": None if median_ms is None else float(median_ms) / 3_600_000,
         "homework_learners": homework_learners or 0,
         "homework_due": homework_due or 0,
@@ -415,11 +484,9 @@ def _levels(scope: Scope) -> Subquery:
     ).subquery()
 
 
+@per_request
 def progress(scope: Scope) -> dict[str, Any]:
     """Return gains since entry and learners at their target, by skill and overall."""
-    cache = g.setdefault("_progress", {}) if has_app_context() else {}
-    if scope in cache:
-        return dict(cache[scope])
     levels = _levels(scope)
     goal = case(*((LP.goal == g_, n) for g_, n in GOAL_RANKS.items()), else_=99)
     gains = {
@@ -445,15 +512,14 @@ def progress(scope: Scope) -> dict[str, Any]:
         skill: (int(row[2 + i] or 0), int(row[2 + n + i] or 0))
         for i, skill in enumerate(SKILLS)
     }
-    result = {
+    return {
         "by_skill": by_skill,
         "gained": int(gained or 0),
         "at_target": int(at_target or 0),
     }
-    cache[scope] = result
-    return dict(result)
 
 
+@per_request
 def exams(scope: Scope) -> dict[str, int]:
     """Return mock exams taken and passed in the period: civic (32/40), and French per
     skill and in all four skills of one exam (outcomes stored when it finished)."""
@@ -504,6 +570,7 @@ def exams(scope: Scope) -> dict[str, int]:
     }
 
 
+@per_request
 def outcomes(scope: Scope) -> dict[str, int]:
     """Return learners with each outcome recorded as obtained in the period."""
     rows = db.session.execute(
@@ -523,6 +590,7 @@ def outcomes(scope: Scope) -> dict[str, int]:
 _STARTED = (PairingStatus.ACTIVE, PairingStatus.ENDED)
 
 
+@per_request
 def pairings(scope: Scope) -> dict[str, Any]:
     """Return pairings started, running and ended, and the waiting list."""
     started = and_(Pairing.status.in_(_STARTED), Pairing.responded_at.is_not(None))
@@ -652,6 +720,7 @@ def _people_by_month(scope: Scope, months: list[date]) -> dict[str, list[int]]:
     return result
 
 
+@per_request
 def trend(scope: Scope, months: list[date]) -> dict[str, list[Any]]:
     """Return, for each month, active learners, new enrolments, practice and tutoring."""
     cte = _months_cte(months)
@@ -821,6 +890,7 @@ def _meetings(scope: Scope) -> tuple[Subquery, Subquery]:
     return totals, people
 
 
+@per_request
 def sessions(scope: Scope) -> dict[str, Any]:
     """Return sessions held, cancelled and missed, hours, learners and tutors."""
     totals, people = _meetings(scope)

@@ -544,6 +544,19 @@ def skill_table(scope: q.Scope, k: int) -> list[tuple[str, int | None, int | Non
     return rows
 
 
+def compute_all(scope: q.Scope, trend_from: date | None) -> None:
+    """Compute every group of figures a full report shows, concurrently where the
+    database allows it (`q.prefetch`); the functions below then read the results.
+    The heaviest groups go first so that the threads finish together."""
+    calls: list[tuple[Any, tuple[Any, ...]]] = []
+    if trend_from is not None:
+        calls.append((q.trend, (scope, q.months_between(trend_from, scope.end))))
+    for group in (q.active_by_all, q.pairings, q.progress, q.practice, q.sessions,
+                  q.enrolments, q.exams, q.outcomes):  # fmt: skip
+        calls.append((group, (scope,)))
+    q.prefetch(calls)
+
+
 def monthly_trend(scope: q.Scope, k: int, first: date) -> dict[str, Any]:
     """Return the protected monthly series from `first` to the period's end."""
     months = q.months_between(first, scope.end)
