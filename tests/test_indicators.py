@@ -424,7 +424,11 @@ def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
 
     referent = make.user("ref-atelier", Role.REFERENT)
     tutor = make.user("tuteur-atelier", Role.TUTOR)
-    learners = [make.learner(referent, first_name=f"L{i}")[0] for i in range(3)]
+    publics = (PublicCategory.BPI, PublicCategory.CIR, PublicCategory.BPI)
+    learners = [
+        make.learner(referent, first_name=f"L{i}", public_category=public)[0]
+        for i, public in enumerate(publics)
+    ]
 
     def build():
         start = to_utc(date(2026, 5, 12), datetime.min.time().replace(hour=14))
@@ -450,6 +454,31 @@ def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
     assert v["tutoring.hours"] == 4.0
     assert v["tutoring.learners"] == 2
     assert v["tutoring.sessions_missed"] == 1
+
+    def by_public(public):
+        # the month (from tutor_months) and the same days (from the session rows)
+        month = values(make, Scope(date(2026, 5, 1), date(2026, 5, 31), public))
+        days = values(make, Scope(date(2026, 5, 12), date(2026, 5, 13), public))
+        names = ("sessions_held", "sessions_missed", "volunteer_hours", "hours")
+        figures = [month[f"tutoring.{name}"] for name in names]
+        assert figures == [days[f"tutoring.{name}"] for name in names]
+        trend = make.run(
+            lambda: indicators.monthly_trend(
+                Scope(date(2026, 5, 1), date(2026, 5, 31), public), 1, date(2026, 5, 1)
+            )
+        )
+        return figures, trend["series"]["sessions"], trend["series"]["tutoring_hours"]
+
+    # A workshop counts for a public when one of its learners is of it.
+    assert by_public("cir") == ([1, 0, 1.5, 1.5], [1], [1.5])
+    assert by_public("bpi") == ([2, 1, 2.5, 2.5], [2], [2.5])
+
+    def move():  # the referent corrects L1's public
+        db.session.get(LearnerProfile, learners[1]).public_category = PublicCategory.BPI
+
+    make.run(move)
+    assert by_public("cir") == ([0, 0, 0, 0], [0], [0])
+    assert by_public("bpi") == ([2, 1, 2.5, 4.0], [2], [4.0])
 
 
 def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
@@ -484,19 +513,31 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
         return [(r.learner_id, r.year, r.attended, r.minutes, r.tutored) for r in rows]
 
     def meetings():
-        rows = db.session.scalars(select(TutorMonth).order_by(TutorMonth.month))
+        rows = db.session.scalars(
+            select(TutorMonth)
+            .where(TutorMonth.public_category == "", TutorMonth.partner_id == 0)
+            .order_by(TutorMonth.month)
+        )
         return [
             (r.month, r.held, r.cancelled, r.missed, r.volunteer_minutes,
              r.learner_minutes)
             for r in rows
         ]  # fmt: skip
 
+    def every_cell():
+        rows = db.session.scalars(select(TutorMonth))
+        return sorted(
+            (r.tutor_id, r.month, r.public_category, r.partner_id, r.held,
+             r.cancelled, r.missed, r.volunteer_minutes, r.learner_minutes)
+            for r in rows
+        )  # fmt: skip
+
     def check():
-        kept = rollup(), years(), meetings()
+        kept = rollup(), years(), every_cell()
         rebuild_sessions()
         rebuild_learner_years()
         rebuild_tutor_months()
-        assert (rollup(), years(), meetings()) == kept
+        assert (rollup(), years(), every_cell()) == kept
         return kept[0]
 
     def add(learner_id, slot, starts, status, attendance=None, minutes=None):
@@ -663,3 +704,15 @@ def test_language_passes_are_protected_against_differences():
     assert indicators.hidden_counts(raw, 11) == {"exams.language_passed_all"}
     raw["exams.language_passed_all"] = 0
     assert indicators.hidden_counts(raw, 11) == set()
+
+
+def test_breakdowns_without_an_enum_come_in_a_stable_order():
+    """Years since arrival read 0, 1, … 5+ and partners by id, whatever order the
+    database grouped them in; "not recorded" comes last."""
+    cells, total = indicators.breakdown(
+        MARCH, "years_since_arrival", 1, {"5+": 3, "": 1, "2": 1, "0": 2}
+    )
+    assert [c.key for c in cells] == ["0", "2", "5+", ""]
+    assert total == 7
+    cells, _total = indicators.breakdown(MARCH, "partner_id", 1, {"12": 1, "3": 2})
+    assert [c.key for c in cells] == ["3", "12"]

@@ -88,8 +88,9 @@ def test_the_rollup_migration_fills_what_a_rebuild_computes(empty_database_url):
     queries = {
         "learner_years": "SELECT learner_id, year, attempts, time_ms, practised, "
         "attended, minutes, tutored FROM learner_years ORDER BY 1, 2",
-        "tutor_months": "SELECT tutor_id, month, held, cancelled, missed, "
-        "volunteer_minutes, learner_minutes FROM tutor_months ORDER BY 1, 2",
+        "tutor_months": "SELECT tutor_id, month, public_category, partner_id, held, "
+        "cancelled, missed, volunteer_minutes, learner_minutes FROM tutor_months "
+        "ORDER BY 1, 2, 3, 4",
         "learner_levels": "SELECT * FROM learner_levels ORDER BY learner_id",
         "first_pairings": "SELECT id, first_paired_at FROM learner_profiles "
         "WHERE first_paired_at IS NOT NULL ORDER BY id",

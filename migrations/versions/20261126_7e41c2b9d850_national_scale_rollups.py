@@ -7,11 +7,14 @@ about one row per learner instead of every session and month row:
   time, attended sessions and minutes, and the months of practice and of tutoring as
   bits (bit m-1 for month m). Filled here from `practice_months` and
   `session_months`; a row means some activity that year.
-- `tutor_months`: per volunteer and calendar month, meetings held (a learner
-  present), cancelled, places missed, volunteer minutes (scheduled length of the
-  meetings held) and the minutes attended by learners; a group workshop is one
-  meeting (`slot`). `tutor_id` has no foreign key: the hours of a volunteer whose
-  account is deleted still count, like `session_months` keeps erased learners'.
+- `tutor_months`: per volunteer, calendar month and filter on learners (every
+  learner: public '' and partner 0; one public; one partner; both), meetings held
+  (a learner present), cancelled, places missed, volunteer minutes (scheduled
+  length of the meetings held) and the minutes attended by learners; a group
+  workshop is one meeting (`slot`). `tutor_id` has no foreign key: the hours of a
+  volunteer whose account is deleted still count, like `session_months` keeps
+  erased learners'. Filled in Python on both databases (the same rule as
+  `meeting_cells`; a town's data, not a national one, goes through this).
 - `learner_levels`: per learner, the first and latest outside level per skill (as
   ranks: A1.1 = 1 … C2 = 7, 0 outside the scale) and the date of the latest record.
 - `learner_profiles.first_paired_at`: when a volunteer first accepted a pairing
@@ -65,15 +68,17 @@ def upgrade():
     op.create_table('tutor_months',
     sa.Column('tutor_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('public_category', sa.String(length=20), nullable=False),
+    sa.Column('partner_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('held', sa.Integer(), nullable=False),
     sa.Column('cancelled', sa.Integer(), nullable=False),
     sa.Column('missed', sa.Integer(), nullable=False),
     sa.Column('volunteer_minutes', sa.Integer(), nullable=False),
     sa.Column('learner_minutes', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('tutor_id', 'month', name=op.f('pk_tutor_months'))
+    sa.PrimaryKeyConstraint('tutor_id', 'month', 'public_category', 'partner_id', name=op.f('pk_tutor_months'))
     )
     with op.batch_alter_table('tutor_months', schema=None) as batch_op:
-        batch_op.create_index('ix_tutor_months_month_tutor', ['month', 'tutor_id'], unique=False)
+        batch_op.create_index('ix_tutor_months_filter_month', ['public_category', 'partner_id', 'month'], unique=False)
 
     op.create_table('learner_levels',
     sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -122,69 +127,55 @@ def _fill_learner_years():
 
 
 def _fill_tutor_months():
+    """Per volunteer, month and filter key ('' / 0: every public / partner), as
+    `tutoring.models.indicators.meeting_cells` computes it."""
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.execute(
-            "INSERT INTO tutor_months (tutor_id, month, held, cancelled, missed, "
-            "volunteer_minutes, learner_minutes) "
-            "SELECT tutor_id, month, sum(held), sum(cancelled), sum(missed), "
-            "round(coalesce(sum(minutes), 0)), sum(learner_minutes) FROM ("
-            " SELECT tutor_id, "
-            " date_trunc('month', starts_at AT TIME ZONE 'Europe/Paris')::date AS month,"
-            " max(CASE WHEN status = 'held' AND attendance = 'present' "
-            "  THEN 1 ELSE 0 END) AS held,"
-            " max(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,"
-            " sum(CASE WHEN status = 'held' AND attendance IN ('absent', 'excused') "
-            "  THEN 1 ELSE 0 END) AS missed,"
-            " max(CASE WHEN status = 'held' "
-            "  THEN extract(epoch FROM ends_at - starts_at) / 60.0 END) AS minutes,"
-            " sum(CASE WHEN status = 'held' AND attendance = 'present' "
-            "  THEN coalesce(tutoring_sessions.minutes, 0) ELSE 0 END) AS learner_minutes"
-            " FROM tutoring_sessions GROUP BY tutor_id, slot, 2"
-            ") meetings GROUP BY tutor_id, month "
-            "HAVING sum(held) + sum(cancelled) + sum(missed) > 0 OR count(minutes) > 0"
-        )
-        return
-    # held, cancelled, missed, volunteer minutes (None: not held), learner minutes
-    meetings = defaultdict(lambda: [0, 0, 0, None, 0])
     rows = bind.execute(sa.text(
-        "SELECT tutor_id, slot, starts_at, ends_at, status, attendance, minutes "
-        "FROM tutoring_sessions"
+        "SELECT s.tutor_id, s.slot, s.status, s.attendance, s.minutes, s.starts_at, "
+        "s.ends_at, l.public_category, l.partner_id FROM tutoring_sessions s "
+        "JOIN learner_profiles l ON l.id = s.learner_id"
     ))
-    for tutor_id, slot, starts_at, ends_at, status, attendance, minutes in rows:
+    # held, cancelled, missed, scheduled minutes if held, learner minutes
+    meetings = defaultdict(lambda: [0, 0, 0, None, 0])
+    for tutor_id, slot, status, attendance, minutes, starts_at, ends_at, public, partner in rows:
         starts, ends = _instant(starts_at), _instant(ends_at)
-        meeting = meetings[(tutor_id, starts.astimezone(ZONE).date().replace(day=1), slot)]
-        if status == "held":
-            if attendance == "present":
-                meeting[0] = 1
-                meeting[4] += minutes or 0
-            elif attendance in ("absent", "excused"):
-                meeting[2] += 1
-            length = (ends - starts).total_seconds() / 60
-            meeting[3] = max(meeting[3] or 0, length)
-        elif status == "cancelled":
-            meeting[1] = 1
+        month = starts.astimezone(ZONE).date().replace(day=1)
+        keys = {("", 0), (public or "", 0)}
+        if partner is not None:
+            keys |= {("", partner), (public or "", partner)}
+        for key in keys:
+            meeting = meetings[(tutor_id, month, *key, slot)]
+            if status == "held":
+                if attendance == "present":
+                    meeting[0] = 1
+                    meeting[4] += minutes or 0
+                elif attendance in ("absent", "excused"):
+                    meeting[2] += 1
+                length = (ends - starts).total_seconds() / 60
+                meeting[3] = max(meeting[3] or 0, length)
+            elif status == "cancelled":
+                meeting[1] = 1
     cells = defaultdict(lambda: [0, 0, 0, 0.0, 0, False])
-    for (tutor_id, month, _slot), (held, cancelled, missed, length, attended) in meetings.items():
-        cell = cells[(tutor_id, month)]
-        cell[0] += held
-        cell[1] += cancelled
-        cell[2] += missed
-        cell[3] += length or 0
-        cell[4] += attended
-        cell[5] = cell[5] or length is not None
+    for (tutor_id, month, public, partner, _slot), meeting in meetings.items():
+        cell = cells[(tutor_id, month, public, partner)]
+        for i in (0, 1, 2, 4):
+            cell[i] += meeting[i]
+        cell[3] += meeting[3] or 0
+        cell[5] = cell[5] or meeting[3] is not None
     table = sa.table(
         "tutor_months", sa.column("tutor_id"), sa.column("month", sa.Date),
+        sa.column("public_category"), sa.column("partner_id"),
         sa.column("held"), sa.column("cancelled"), sa.column("missed"),
         sa.column("volunteer_minutes"), sa.column("learner_minutes"),
     )
     rows = [
-        {"tutor_id": k[0], "month": k[1], "held": v[0], "cancelled": v[1],
-         "missed": v[2], "volunteer_minutes": round(v[3]), "learner_minutes": v[4]}
+        {"tutor_id": k[0], "month": k[1], "public_category": k[2], "partner_id": k[3],
+         "held": v[0], "cancelled": v[1], "missed": v[2],
+         "volunteer_minutes": round(v[3]), "learner_minutes": v[4]}
         for k, v in cells.items() if v[0] or v[1] or v[2] or v[5]
     ]
-    if rows:
-        op.bulk_insert(table, rows)
+    for start in range(0, len(rows), 10_000):
+        op.bulk_insert(table, rows[start:start + 10_000])
 
 
 def _instant(value):
@@ -235,7 +226,7 @@ def downgrade():
     op.drop_table('learner_levels')
 
     with op.batch_alter_table('tutor_months', schema=None) as batch_op:
-        batch_op.drop_index('ix_tutor_months_month_tutor')
+        batch_op.drop_index('ix_tutor_months_filter_month')
     op.drop_table('tutor_months')
 
     with op.batch_alter_table('learner_years', schema=None) as batch_op:

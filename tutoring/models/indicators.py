@@ -14,8 +14,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    and_,
-    case,
     delete,
     event,
     func,
@@ -154,32 +152,88 @@ class LearnerYear(db.Model):
     tutored: Mapped[int] = mapped_column(Integer, default=0)
 
 
+ALL_PUBLICS, ALL_PARTNERS = "", 0  # the keys of `tutor_months` without that filter
+
+
 class TutorMonth(db.Model):
-    """Meetings of one volunteer in one calendar month of their start (Millau time):
-    held (a learner present), cancelled, places missed (learner absent or excused)
-    and volunteer minutes (scheduled length of the meetings held). A group workshop
-    is one meeting (its `slot`). `learner_minutes` adds the minutes each present
-    learner attended (the monthly trend of tutoring hours without a filter). Only
-    months with a held or cancelled meeting have a row.
+    """Meetings of one volunteer in one calendar month of their start (Millau time),
+    for every filter the coordinator may set: every learner (`public_category` ''
+    and `partner_id` 0), one public, one referring partner, or both.
+
+    For the learners a filter keeps, a meeting (its `slot`: a group workshop is one
+    meeting) counts as held when one of them was present, cancelled when one of
+    their places was, and adds their places missed (absent or excused), the
+    scheduled minutes when one of their places was held (volunteer hours) and the
+    minutes they attended. Only (month, filter) pairs with a held or cancelled
+    place have a row.
 
     Recounted from the raw rows, in the same transaction, whenever a session row of
-    that volunteer and month is inserted or changes; like `session_months`, deleting
-    rows does not touch it, so the hours given by a volunteer whose account was
-    deleted still count (until `flask indicators rebuild`). `tutor_id` has no
-    foreign key for that reason."""
+    that volunteer and month is inserted or changes, or a learner's public or
+    partner changes; like `session_months`, deleting rows does not touch it, so the
+    hours given by a volunteer whose account was deleted still count (until
+    `flask indicators rebuild`). `tutor_id` has no foreign key for that reason."""
 
     __tablename__ = "tutor_months"
-    __table_args__ = (Index("ix_tutor_months_month_tutor", "month", "tutor_id"),)
+    __table_args__ = (
+        Index("ix_tutor_months_filter_month", "public_category", "partner_id", "month"),
+    )
 
     tutor_id: Mapped[int] = mapped_column(
         Integer, primary_key=True, autoincrement=False
     )
     month: Mapped[date] = mapped_column(Date, primary_key=True)
+    public_category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )
     held: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
     missed: Mapped[int] = mapped_column(Integer, default=0)
     volunteer_minutes: Mapped[int] = mapped_column(Integer, default=0)
     learner_minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def meeting_cells(rows: Any) -> dict[tuple[str, int], dict[str, int]]:
+    """The `tutor_months` values of one volunteer's month, by filter key, from its
+    session rows given as (slot, status, attendance, minutes, starts_at, ends_at,
+    public_category, partner_id)."""
+    meetings: dict[tuple[str, int, str], list[Any]] = {}
+    for slot, status, attendance, minutes, starts, ends, public, partner in rows:
+        public = getattr(public, "value", public) or ""
+        keys = {(ALL_PUBLICS, ALL_PARTNERS), (public, ALL_PARTNERS)}
+        if partner is not None:
+            keys |= {(ALL_PUBLICS, partner), (public, partner)}
+        for key in keys:
+            # held, cancelled, missed, scheduled minutes if held, learner minutes
+            meeting = meetings.setdefault((*key, slot), [0, 0, 0, None, 0])
+            if status == SessionStatus.HELD:
+                if attendance == Attendance.PRESENT:
+                    meeting[0] = 1
+                    meeting[4] += minutes or 0
+                elif attendance in (Attendance.ABSENT, Attendance.EXCUSED):
+                    meeting[2] += 1
+                length = (ends - starts).total_seconds() / 60
+                meeting[3] = max(meeting[3] or 0, length)
+            elif status == SessionStatus.CANCELLED:
+                meeting[1] = 1
+    cells: dict[tuple[str, int], list[Any]] = {}
+    for (public, partner, _slot), meeting in meetings.items():
+        cell = cells.setdefault((public, partner), [0, 0, 0, 0.0, 0, False])
+        for i in (0, 1, 2, 4):
+            cell[i] += meeting[i]
+        cell[3] += meeting[3] or 0
+        cell[5] = cell[5] or meeting[3] is not None
+    return {
+        key: {
+            "held": c[0],
+            "cancelled": c[1],
+            "missed": c[2],
+            "volunteer_minutes": round(c[3]),
+            "learner_minutes": c[4],
+        }
+        for key, c in cells.items()
+        if c[0] or c[1] or c[2] or c[5]
+    }
 
 
 LEVEL_RANKS = {"A1.1": 1, "A1": 2, "A2": 3, "B1": 4, "B2": 5, "C1": 6, "C2": 7}
@@ -360,66 +414,46 @@ def recount_session_year(connection: Connection, learner_id: int, year: int) -> 
     )
 
 
-def scheduled_minutes(connection: Connection, rows: Any) -> Any:
-    """The scheduled length of session rows in minutes, on SQLite and PostgreSQL."""
-    if connection.dialect.name == "postgresql":
-        return func.extract("epoch", rows.c.ends_at - rows.c.starts_at) / 60.0
-    return (func.julianday(rows.c.ends_at) - func.julianday(rows.c.starts_at)) * 1440.0
-
-
-def meeting_rows(connection: Connection, rows: Any) -> Any:
-    """Per meeting (`slot`) of the session rows: held, cancelled, places missed and
-    the volunteer minutes of a held meeting; the caller adds its filters."""
-    held = rows.c.status == SessionStatus.HELD
-    attended = and_(held, rows.c.attendance == Attendance.PRESENT)
-    missed = and_(held, rows.c.attendance.in_((Attendance.ABSENT, Attendance.EXCUSED)))
-    return select(
-        func.max(case((attended, 1), else_=0)).label("held"),
-        func.max(case((rows.c.status == SessionStatus.CANCELLED, 1), else_=0)).label(
-            "cancelled"
-        ),
-        func.sum(case((missed, 1), else_=0)).label("missed"),
-        func.max(case((held, scheduled_minutes(connection, rows)))).label("minutes"),
-        func.sum(case((attended, rows.c.minutes), else_=0)).label("learner_minutes"),
-    ).group_by(rows.c.slot)
-
-
 def recount_tutor_month(connection: Connection, tutor_id: int, month: date) -> None:
-    """Recompute one volunteer's cell of `tutor_months` from the raw session rows."""
+    """Recompute one volunteer's month of `tutor_months` from the raw session rows."""
     table, rows = TutorMonth.__table__, TutoringSession.__table__
+    learners = LearnerProfile.__table__
     since, until = month_bounds(month)
-    meetings = (
-        meeting_rows(connection, rows)
+    found = connection.execute(
+        select(
+            rows.c.slot,
+            rows.c.status,
+            rows.c.attendance,
+            rows.c.minutes,
+            rows.c.starts_at,
+            rows.c.ends_at,
+            learners.c.public_category,
+            learners.c.partner_id,
+        )
+        .join(learners, learners.c.id == rows.c.learner_id)
         .where(
             rows.c.tutor_id == tutor_id,
             rows.c.starts_at >= since,
             rows.c.starts_at < until,
         )
-        .subquery()
-    )
-    held, cancelled, missed, minutes, learner_minutes = connection.execute(
-        select(
-            func.sum(meetings.c.held),
-            func.sum(meetings.c.cancelled),
-            func.sum(meetings.c.missed),
-            func.sum(meetings.c.minutes),
-            func.sum(meetings.c.learner_minutes),
-        )
-    ).one()
+    ).all()
     connection.execute(
         delete(table).where(table.c.tutor_id == tutor_id, table.c.month == month)
     )
-    if held or cancelled or missed or minutes is not None:
+    cells = meeting_cells(found)
+    if cells:
         connection.execute(
-            insert(table).values(
-                tutor_id=tutor_id,
-                month=month,
-                held=int(held or 0),
-                cancelled=int(cancelled or 0),
-                missed=int(missed or 0),
-                volunteer_minutes=round(float(minutes or 0)),
-                learner_minutes=int(learner_minutes or 0),
-            )
+            insert(table),
+            [
+                {
+                    "tutor_id": tutor_id,
+                    "month": month,
+                    "public_category": public,
+                    "partner_id": partner,
+                    **values,
+                }
+                for (public, partner), values in cells.items()
+            ],  # fmt: skip
         )
 
 
@@ -457,6 +491,21 @@ def _recount_session(_mapper: Mapper[Any], connection: Connection, row: Any) -> 
     if any(get_history(row, name).has_changes() for name in _MEETING_FIELDS):
         for tutor_id, month in _cells(row, "tutor_id", old=True):
             recount_tutor_month(connection, tutor_id, month)
+
+
+@event.listens_for(LearnerProfile, "after_update")
+def _recount_filters(_mapper: Mapper[Any], connection: Connection, row: Any) -> None:
+    """A learner's public or partner changed: recount the volunteer months of their
+    sessions, whose filtered cells hold them."""
+    fields = ("public_category", "partner_id")
+    if not any(get_history(row, name).has_changes() for name in fields):
+        return
+    rows = TutoringSession.__table__
+    found = connection.execute(
+        select(rows.c.tutor_id, rows.c.starts_at).where(rows.c.learner_id == row.id)
+    ).all()
+    for tutor_id, month in {(t, local_day(s).replace(day=1)) for t, s in found}:
+        recount_tutor_month(connection, tutor_id, month)
 
 
 _STARTED = (PairingStatus.ACTIVE, PairingStatus.ENDED)

@@ -7,9 +7,9 @@ A period is split into tiles (`tiles`): whole calendar years, whole months and t
 days of partial months. Each tile reads the coarsest rollup kept current by
 `tutoring.models.indicators`: `learner_years` (one row per learner and year, with
 the months of activity as bits), `practice_months` / `session_months`, and the day
-rollup or the raw session rows for single days. Without a filter on learners,
-meetings come from `tutor_months`; progress reads `learner_levels`, the waiting
-list `learner_profiles.first_paired_at`. So a full year at national scale reads
+rollup or the raw session rows for single days. Meetings come from
+`tutor_months` (kept per filter on learners), progress from `learner_levels`, the
+waiting list from `learner_profiles.first_paired_at`. So a full year at national scale reads
 about one row per learner, not millions of attempts or sessions.
 
 Each group is computed once per request (`per_request`); a full report computes
@@ -64,7 +64,12 @@ from tutoring.models import (
     TutorMonth,
 )
 from tutoring.models.base import UTCDateTime
-from tutoring.models.indicators import LEVEL_RANKS, LOCAL_ZONE, meeting_rows
+from tutoring.models.indicators import (
+    ALL_PARTNERS,
+    ALL_PUBLICS,
+    LEVEL_RANKS,
+    LOCAL_ZONE,
+)
 from tutoring.services.exams import PASS_MARK
 
 GOAL_RANKS = {"a2": 3, "b1": 4, "b2": 5}
@@ -837,14 +842,37 @@ def _attended_per_learner(scope: Scope) -> Subquery:
     )
 
 
-def _meetings_raw(scope: Scope, first: date, last: date) -> Select[Any]:
-    """Per meeting from the session rows: held, cancelled, missed, minutes, tutor."""
-    meetings = meeting_rows(db.session.connection(), TutoringSession.__table__)
-    meetings = meetings.add_columns(func.max(TutoringSession.tutor_id).label("tutor"))
-    return _for_learners(
-        meetings.where(_sessions_between(first, last)),
-        TutoringSession.learner_id,
-        scope,
+def _meetings_raw(scope: Scope, first: date, last: date) -> Subquery:
+    """Per meeting of the session rows of the scope's learners, from `first` to
+    `last`: held, cancelled, missed, volunteer minutes, tutor."""
+    held = TutoringSession.status == SessionStatus.HELD
+    scheduled = _days_between(TutoringSession.ends_at, TutoringSession.starts_at)
+    return (
+        _for_learners(
+            select(
+                func.max(case((_ATTENDED, 1), else_=0)).label("held"),
+                func.max(
+                    case(
+                        (TutoringSession.status == SessionStatus.CANCELLED, 1), else_=0
+                    )
+                ).label("cancelled"),
+                func.sum(case((_MISSED, 1), else_=0)).label("missed"),
+                func.max(case((held, scheduled * (24 * 60)))).label("minutes"),
+                func.max(TutoringSession.tutor_id).label("tutor"),
+            ).where(_sessions_between(first, last)),
+            TutoringSession.learner_id,
+            scope,
+        )
+        .group_by(_MEETING)
+        .subquery()
+    )
+
+
+def _filter_key(scope: Scope) -> ColumnElement[bool]:
+    """The `tutor_months` rows of the scope's filter on learners."""
+    return and_(
+        TutorMonth.public_category == (scope.category or ALL_PUBLICS),
+        TutorMonth.partner_id == (scope.partner_id or ALL_PARTNERS),
     )
 
 
@@ -853,32 +881,32 @@ def _meetings(scope: Scope) -> tuple[Subquery, Subquery]:
     period's meetings, in one row; and the volunteers who held one (the learner
     present or not), one row each.
 
-    Without a filter on learners, whole months come from `tutor_months`. With one,
-    a meeting counts when one of its learners is in the filter, which only the
-    session rows tell (a workshop may mix publics and partners)."""
+    Whole months come from `tutor_months` (the rows of the scope's filter: with a
+    filter, a meeting counts when one of its learners is in it); the days of a
+    partial month from the session rows."""
     parts: list[Select[Any]] = []
     tutors: list[Select[Any]] = []
     for grain, first, last in tiles(scope.start, scope.end):
-        if grain == "day" or _learner_filter(scope):
-            raw = _meetings_raw(scope, first, last).subquery()
+        if grain == "day":
+            raw = _meetings_raw(scope, first, last)
             parts.append(
                 select(raw.c.held, raw.c.cancelled, raw.c.missed, raw.c.minutes)
             )
             tutors.append(select(raw.c.tutor).where(raw.c.minutes.is_not(None)))
             continue
-        in_months = TutorMonth.month.between(first, last)
+        cells = and_(TutorMonth.month.between(first, last), _filter_key(scope))
         parts.append(
             select(
                 TutorMonth.held,
                 TutorMonth.cancelled,
                 TutorMonth.missed,
                 TutorMonth.volunteer_minutes.label("minutes"),
-            ).where(in_months)
+            ).where(cells)
         )
         held_one = or_(
             TutorMonth.held > 0, TutorMonth.missed > 0, TutorMonth.volunteer_minutes > 0
         )
-        tutors.append(select(TutorMonth.tutor_id).where(in_months, held_one))
+        tutors.append(select(TutorMonth.tutor_id).where(cells, held_one))
     rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     totals = select(
         func.sum(rows.c.held).label("held"),
@@ -910,53 +938,19 @@ def sessions(scope: Scope) -> dict[str, Any]:
 
 
 def _sessions_trend(cte: CTE, scope: Scope, size: int) -> dict[str, list[Any]]:
-    """Meetings held and tutoring hours per month of the trend: from `tutor_months`
-    without a filter on learners; with one, meetings from the session rows (a
-    workshop counts for a public when one of its learners is of it) and hours from
-    `session_months`."""
+    """Meetings held and tutoring hours per month of the trend, from the
+    `tutor_months` rows of the scope's filter."""
     held = [0] * size
     hours = [0.0] * size
-    if not _learner_filter(scope):
-        for idx, n, minutes in db.session.execute(
-            select(
-                cte.c.idx,
-                func.sum(TutorMonth.held),
-                func.sum(TutorMonth.learner_minutes),
-            )
-            .join(TutorMonth, TutorMonth.month == cte.c.first_day)
-            .group_by(cte.c.idx)
-        ):
-            held[idx], hours[idx] = int(n or 0), float(minutes or 0) / 60
-        return {"sessions": held, "tutoring_hours": hours}
-    meetings = (
-        _for_learners(
-            select(cte.c.idx)
-            .join(
-                TutoringSession,
-                and_(
-                    TutoringSession.starts_at >= cte.c.since,
-                    TutoringSession.starts_at < cte.c.until,
-                ),
-            )
-            .where(_ATTENDED),
-            TutoringSession.learner_id,
-            scope,
+    for idx, n, minutes in db.session.execute(
+        select(
+            cte.c.idx,
+            func.sum(TutorMonth.held),
+            func.sum(TutorMonth.learner_minutes),
         )
-        .group_by(cte.c.idx, _MEETING)
-        .subquery()
-    )
-    for idx, n in db.session.execute(
-        select(meetings.c.idx, func.count()).group_by(meetings.c.idx)
+        .join(TutorMonth, TutorMonth.month == cte.c.first_day)
+        .where(_filter_key(scope))
+        .group_by(cte.c.idx)
     ):
-        held[idx] = int(n)
-    for idx, minutes in db.session.execute(
-        _for_learners(
-            select(cte.c.idx, func.sum(SessionMonth.minutes)).join(
-                SessionMonth, SessionMonth.month == cte.c.first_day
-            ),
-            SessionMonth.learner_id,
-            scope,
-        ).group_by(cte.c.idx)
-    ):
-        hours[idx] = float(minutes or 0) / 60
+        held[idx], hours[idx] = int(n or 0), float(minutes or 0) / 60
     return {"sessions": held, "tutoring_hours": hours}

@@ -523,7 +523,15 @@ def breakdown(
     counts = dict(q.active_by(scope, dimension) if counts is None else counts)
     if dimension in _ENUMS:
         counts = {m.value: counts.pop(m.value, 0) for m in _ENUMS[dimension]} | counts
+    else:  # years since arrival (0 … 5+) and partner ids, in a stable order
+        counts = dict(sorted(counts.items(), key=lambda item: _natural(item[0])))
     return protect(counts, k)
+
+
+def _natural(key: str) -> tuple[int, str]:
+    """Sort numbers as numbers ("5+" after 4), anything else (not recorded) last."""
+    digits = key.rstrip("+")
+    return (int(digits), key) if digits.isdigit() else (10**9, key)
 
 
 def skill_table(scope: q.Scope, k: int) -> list[tuple[str, int | None, int | None]]:

@@ -20,10 +20,11 @@ from tutoring.models import (
     Attempt,
     Attendance,
     ExternalLevel,
+    LearnerProfile,
     SessionStatus,
     TutoringSession,
 )
-from tutoring.models.indicators import levels_row, local_day
+from tutoring.models.indicators import levels_row, local_day, meeting_cells
 
 
 def _postgresql() -> bool:
@@ -156,94 +157,44 @@ def rebuild_sessions() -> int:
 
 
 def rebuild_tutor_months() -> int:
-    """Recompute `tutor_months` (meetings per volunteer and month) from the sessions."""
+    """Recompute `tutor_months` (meetings per volunteer, month and filter) from the
+    sessions, with the same function as the listeners (`meeting_cells`)."""
     db.session.execute(text("DELETE FROM tutor_months"))
-    if _postgresql():
-        db.session.execute(
-            text(
-                "INSERT INTO tutor_months "
-                "(tutor_id, month, held, cancelled, missed, volunteer_minutes, "
-                "learner_minutes) "
-                "SELECT tutor_id, month, sum(held), sum(cancelled), sum(missed), "
-                "round(coalesce(sum(minutes), 0)), sum(learner_minutes) FROM ("
-                " SELECT tutor_id, "
-                " date_trunc('month', starts_at AT TIME ZONE 'Europe/Paris')::date "
-                " AS month,"
-                " max(CASE WHEN status = 'held' AND attendance = 'present' "
-                "  THEN 1 ELSE 0 END) AS held,"
-                " max(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,"
-                " sum(CASE WHEN status = 'held' AND attendance IN "
-                "  ('absent', 'excused') THEN 1 ELSE 0 END) AS missed,"
-                " max(CASE WHEN status = 'held' "
-                "  THEN extract(epoch FROM ends_at - starts_at) / 60.0 END) AS minutes,"
-                " sum(CASE WHEN status = 'held' AND attendance = 'present' "
-                "  THEN coalesce(tutoring_sessions.minutes, 0) ELSE 0 END)"
-                " AS learner_minutes"
-                " FROM tutoring_sessions GROUP BY tutor_id, slot, 2"
-                ") meetings GROUP BY tutor_id, month "
-                "HAVING sum(held) + sum(cancelled) + sum(missed) > 0 OR count(minutes) > 0"
-            )
-        )
-        return _count("tutor_months")
-    # held, cancelled, missed, volunteer minutes, learner minutes of each meeting
-    meetings: dict[tuple[int, date, str], list[Any]] = defaultdict(
-        lambda: [0, 0, 0, None, 0]
-    )
     rows = db.session.execute(
         select(
             TutoringSession.tutor_id,
             TutoringSession.slot,
-            TutoringSession.starts_at,
-            TutoringSession.ends_at,
             TutoringSession.status,
             TutoringSession.attendance,
             TutoringSession.minutes,
+            TutoringSession.starts_at,
+            TutoringSession.ends_at,
+            LearnerProfile.public_category,
+            LearnerProfile.partner_id,
         )
+        .join(LearnerProfile, LearnerProfile.id == TutoringSession.learner_id)
+        .order_by(TutoringSession.tutor_id, TutoringSession.starts_at)
+        .execution_options(yield_per=20_000)
     )
-    for tutor_id, slot, starts_at, ends_at, status, attendance, minutes in rows:
-        meeting = meetings[(tutor_id, local_day(starts_at).replace(day=1), slot)]
-        if status == SessionStatus.HELD:
-            if attendance == Attendance.PRESENT:
-                meeting[0] = 1
-                meeting[4] += minutes or 0
-            elif attendance in (Attendance.ABSENT, Attendance.EXCUSED):
-                meeting[2] += 1
-            length = (ends_at - starts_at).total_seconds() / 60
-            meeting[3] = max(meeting[3] or 0, length)
-        elif status == SessionStatus.CANCELLED:
-            meeting[1] = 1
-    # held, cancelled, missed, volunteer minutes, learner minutes, and whether a
-    # meeting was held at all (the learner present or not)
-    cells: dict[tuple[int, date], list[float]] = defaultdict(
-        lambda: [0, 0, 0, 0.0, 0, 0]
-    )
-    for (tutor_id, month, _slot), meeting in meetings.items():
-        held, cancelled, missed, minutes, learner_minutes = meeting
-        cell = cells[(tutor_id, month)]
-        cell[0] += held
-        cell[1] += cancelled
-        cell[2] += missed
-        cell[3] += minutes or 0
-        cell[4] += learner_minutes
-        cell[5] = cell[5] or minutes is not None
-    _insert(
-        "tutor_months",
-        (
-            "tutor_id",
-            "month",
-            "held",
-            "cancelled",
-            "missed",
-            "volunteer_minutes",
-            "learner_minutes",
-        ),
-        [
-            (k[0], k[1], int(v[0]), int(v[1]), int(v[2]), round(v[3]), int(v[4]))
-            for k, v in cells.items()
-            if v[0] or v[1] or v[2] or v[5]
-        ],  # fmt: skip
-    )
-    return _count("tutor_months")
+    batch: list[dict[str, Any]] = []
+    count = 0
+    table = db.metadata.tables["tutor_months"]
+    month_of = lambda row: (row[0], local_day(row[5]).replace(day=1))  # noqa: E731
+    for (tutor_id, month), group in groupby(rows, key=month_of):
+        cells = meeting_cells(row[1:] for row in group)
+        for (public, partner), values in cells.items():
+            batch.append(
+                {"tutor_id": tutor_id, "month": month, "public_category": public,
+                 "partner_id": partner, **values}
+            )  # fmt: skip
+        if len(batch) >= 10_000:
+            db.session.execute(table.insert(), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        db.session.execute(table.insert(), batch)
+        count += len(batch)
+    return count
 
 
 def rebuild_levels() -> int:
