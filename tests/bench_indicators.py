@@ -105,6 +105,7 @@ def run(url: str, learners: int, runs: int) -> None:
             isolation_level="AUTOCOMMIT"
         ) as connection:
             connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))  # not racing the writer after
         coordinator = User(
             username="bench-coordination",
             first_name="Coord",

@@ -272,18 +272,30 @@ def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
         months = db.session.scalars(db.select(PracticeMonth)).all()
         years = db.session.scalars(db.select(LearnerYear)).all()
         return [(r.attempts, r.time_ms) for r in (*days, *months, *years)] + [
-            (r.year, r.practised, r.tutored) for r in years
+            (r.year, r.practised, r.tutored, r.public_category) for r in years
         ]
 
     def rebuilt():
         rebuild_all()
         return snapshot()
 
+    def move():  # the referent corrects the learner's public
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        profile.public_category = PublicCategory.BPT
+        db.session.commit()
+        return snapshot()
+
     today = local_day(datetime.now(UTC))
     month_bit = 1 << (today.month - 1)
     kept = make.run(answer)
-    assert kept == [(2, 3000)] * 3 + [(today.year, month_bit, 0)]
+    public = make.run(lambda: db.session.get(LearnerProfile, learner.profile_id))
+    assert kept == [(2, 3000)] * 3 + [
+        (today.year, month_bit, 0, public.public_category.value)
+    ]
     assert make.run(rebuilt) == kept
+    moved = make.run(move)
+    assert moved[-1] == (today.year, month_bit, 0, "bpt")
+    assert make.run(rebuilt) == moved
 
 
 def test_levels_and_first_pairing_rollups_follow_the_rows(make):

@@ -5,8 +5,10 @@ about one row per learner instead of every session and month row:
 
 - `learner_years`: per learner and calendar year (Millau time), attempts, practice
   time, attended sessions and minutes, and the months of practice and of tutoring as
-  bits (bit m-1 for month m). Filled here from `practice_months` and
-  `session_months`; a row means some activity that year.
+  bits (bit m-1 for month m), and a copy of the learner's public, partner, sex,
+  age band and arrival year (breakdowns and filters read this table alone). Filled
+  here from `practice_months`, `session_months` and `learner_profiles`; a row means
+  some activity that year.
 - `tutor_months`: per volunteer, calendar month and filter on learners (every
   learner: public '' and partner 0; one public; one partner; both), meetings held
   (a learner present), cancelled, places missed, volunteer minutes (scheduled
@@ -59,6 +61,11 @@ def upgrade():
     sa.Column('attended', sa.Integer(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('tutored', sa.Integer(), nullable=False),
+    sa.Column('public_category', sa.String(length=20), nullable=True),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('sex', sa.String(length=20), nullable=True),
+    sa.Column('age_band', sa.String(length=20), nullable=True),
+    sa.Column('arrival_year', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['learner_id'], ['learner_profiles.id'], name=op.f('fk_learner_years_learner_id_learner_profiles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('learner_id', 'year', name=op.f('pk_learner_years'))
     )
@@ -114,15 +121,19 @@ def _fill_learner_years():
         bit = "1 << (CAST(strftime('%m', month) AS integer) - 1)"
     op.execute(
         "INSERT INTO learner_years (learner_id, year, attempts, time_ms, "
-        "practised, attended, minutes, tutored) "
-        "SELECT learner_id, year, sum(attempts), sum(time_ms), sum(practised), "
-        "sum(attended), sum(minutes), sum(tutored) FROM ("
-        f" SELECT learner_id, {year} AS year, attempts, time_ms, {bit} AS practised,"
-        " 0 AS attended, 0 AS minutes, 0 AS tutored FROM practice_months"
-        " UNION ALL"
-        f" SELECT learner_id, {year}, 0, 0, 0, attended, minutes, {bit}"
-        " FROM session_months"
-        ") months GROUP BY learner_id, year"
+        "practised, attended, minutes, tutored, public_category, partner_id, "
+        "sex, age_band, arrival_year) "
+        "SELECT y.*, l.public_category, l.partner_id, l.sex, l.age_band, "
+        "l.arrival_year FROM ("
+        " SELECT learner_id, year, sum(attempts), sum(time_ms), sum(practised),"
+        " sum(attended), sum(minutes), sum(tutored) FROM ("
+        f"  SELECT learner_id, {year} AS year, attempts, time_ms, {bit} AS practised,"
+        "  0 AS attended, 0 AS minutes, 0 AS tutored FROM practice_months"
+        "  UNION ALL"
+        f"  SELECT learner_id, {year}, 0, 0, 0, attended, minutes, {bit}"
+        "  FROM session_months"
+        " ) months GROUP BY learner_id, year"
+        ") y JOIN learner_profiles l ON l.id = y.learner_id"
     )
 
 

@@ -150,6 +150,46 @@ class LearnerYear(db.Model):
     attended: Mapped[int] = mapped_column(Integer, default=0)
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     tutored: Mapped[int] = mapped_column(Integer, default=0)
+    # Copies of the learner's enrolment attributes (`LEARNER_ATTRIBUTES`), so that
+    # the breakdowns and filters of a year read this table alone; copied when the
+    # row is created and whenever the learner's enrolment changes.
+    public_category: Mapped[str | None] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    arrival_year: Mapped[int | None] = mapped_column(Integer)
+
+
+LEARNER_ATTRIBUTES = (
+    "public_category",
+    "partner_id",
+    "sex",
+    "age_band",
+    "arrival_year",
+)
+
+
+def _upsert_learner_year(
+    connection: Connection, learner_id: int, year: int, values: dict[str, Any],
+    changes: dict[str, Any],
+) -> None:  # fmt: skip
+    """Insert or update one `learner_years` row; a new row copies the learner's
+    enrolment attributes."""
+    table, learners = LearnerYear.__table__, LearnerProfile.__table__
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    names = ["learner_id", "year", *values, *LEARNER_ATTRIBUTES]
+    source = select(
+        learners.c.id,
+        literal(year),
+        *(literal(v) for v in values.values()),
+        *(learners.c[name] for name in LEARNER_ATTRIBUTES),
+    ).where(learners.c.id == learner_id)
+    statement = insert(table).from_select(names, source)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["learner_id", "year"], set_=changes
+        )
+    )
 
 
 ALL_PUBLICS, ALL_PARTNERS = "", 0  # the keys of `tutor_months` without that filter
@@ -313,19 +353,27 @@ def _count_attempt(_mapper: Mapper[Any], connection: Connection, attempt: Any) -
     day = local_day(moment)
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     bit = 1 << (day.month - 1)
+    years = LearnerYear.__table__
+    _upsert_learner_year(
+        connection,
+        attempt.learner_id,
+        day.year,
+        {"attempts": 1, "time_ms": time_ms, "practised": bit},
+        {
+            "attempts": years.c.attempts + 1,
+            "time_ms": years.c.time_ms + time_ms,
+            "practised": years.c.practised.op("|")(bit),
+        },
+    )
     for table, key, when in (
         (PracticeDay.__table__, "day", day),
         (PracticeMonth.__table__, "month", day.replace(day=1)),
-        (LearnerYear.__table__, "year", day.year),
     ):
         values = {"learner_id": attempt.learner_id, "attempts": 1, "time_ms": time_ms}
         changes = {
             "attempts": table.c.attempts + 1,
             "time_ms": table.c.time_ms + time_ms,
         }
-        if key == "year":
-            values["practised"] = bit
-            changes["practised"] = table.c.practised.op("|")(bit)
         statement = insert(table).values(**values, **{key: when})
         statement = statement.on_conflict_do_update(
             index_elements=["learner_id", key], set_=changes
@@ -398,12 +446,7 @@ def recount_session_year(connection: Connection, learner_id: int, year: int) -> 
         "minutes": sum(r.minutes for r in rows),
         "tutored": sum({1 << (r.month.month - 1) for r in rows}),
     }
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(
-        insert(table)
-        .values(learner_id=learner_id, year=year, **tutoring)
-        .on_conflict_do_update(index_elements=["learner_id", "year"], set_=tutoring)
-    )
+    _upsert_learner_year(connection, learner_id, year, tutoring, tutoring)
     connection.execute(  # a row means some activity in the year
         delete(table).where(
             table.c.learner_id == learner_id,
@@ -494,11 +537,27 @@ def _recount_session(_mapper: Mapper[Any], connection: Connection, row: Any) -> 
 
 
 @event.listens_for(LearnerProfile, "after_update")
-def _recount_filters(_mapper: Mapper[Any], connection: Connection, row: Any) -> None:
-    """A learner's public or partner changed: recount the volunteer months of their
-    sessions, whose filtered cells hold them."""
-    fields = ("public_category", "partner_id")
-    if not any(get_history(row, name).has_changes() for name in fields):
+def _learner_changed(_mapper: Mapper[Any], connection: Connection, row: Any) -> None:
+    """A learner's enrolment changed: copy it to their `learner_years` rows and, for
+    a new public or partner, recount the volunteer months of their sessions (whose
+    filtered cells hold them)."""
+    changed = {n for n in LEARNER_ATTRIBUTES if get_history(row, n).has_changes()}
+    if not changed:
+        return
+    years, learners = LearnerYear.__table__, LearnerProfile.__table__
+    connection.execute(
+        update(years)
+        .where(years.c.learner_id == row.id)
+        .values(
+            {
+                name: select(learners.c[name])
+                .where(learners.c.id == row.id)
+                .scalar_subquery()
+                for name in LEARNER_ATTRIBUTES
+            }
+        )
+    )
+    if not changed & {"public_category", "partner_id"}:
         return
     rows = TutoringSession.__table__
     found = connection.execute(

@@ -109,6 +109,16 @@ def _learner_filter(scope: Scope) -> list[ColumnElement[bool]]:
     return clauses
 
 
+def _year_filter(scope: Scope) -> list[ColumnElement[bool]]:
+    """The scope's filter on learners, on the copies held by `learner_years`."""
+    clauses: list[ColumnElement[bool]] = []
+    if scope.category:
+        clauses.append(LearnerYear.public_category == str(scope.category))
+    if scope.partner_id:
+        clauses.append(LearnerYear.partner_id == scope.partner_id)
+    return clauses
+
+
 def _scalar(statement: Select[Any]) -> Any:
     return db.session.execute(statement).scalar()
 
@@ -311,14 +321,34 @@ def active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     One query groups by all five attributes together; the five margins are then
     summed from those aggregate counts (never from rows about people).
     """
-    years = scope.end.year - LP.arrival_year
+    bits = _whole_months(scope)
+    partial = any(grain == "day" for grain, *_days in tiles(scope.start, scope.end))
+    if len(bits) == 1 and not partial:
+        # Whole months of one year: `learner_years` alone, with its copy of the
+        # learners' attributes.
+        ((year, months),) = bits.items()
+        table: Any = LearnerYear
+        active_in = LearnerYear.practised.op("|")(LearnerYear.tutored).op("&")(months)
+        where = [LearnerYear.year == year, active_in != 0, *_year_filter(scope)]
+        source: Any = LearnerYear
+    else:
+        table = LP
+        active = active_learner_ids(scope).subquery()
+        where = _learner_filter(scope)
+        source = active.join(LP, LP.id == active.c.learner_id)
+    years = scope.end.year - table.arrival_year
     arrival = case((years >= 5, "5+"), (years <= 0, "0"), else_=cast(years, db.String))
-    columns = [LP.public_category, LP.sex, LP.age_band, LP.partner_id, arrival]
-    active = active_learner_ids(scope).subquery()
+    columns = [
+        table.public_category,
+        table.sex,
+        table.age_band,
+        table.partner_id,
+        arrival,
+    ]
     rows = db.session.execute(
         select(*columns, func.count())
-        .select_from(active.join(LP, LP.id == active.c.learner_id))
-        .where(*_learner_filter(scope))
+        .select_from(source)
+        .where(*where)
         .group_by(*columns)
     ).all()
     margins: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
@@ -703,13 +733,14 @@ def _people_by_month(scope: Scope, months: list[date]) -> dict[str, list[int]]:
     those counts."""
     index = {month: i for i, month in enumerate(months)}
     result = {key: [0] * len(months) for key in ("active", "practising", "tutored")}
-    groups = _for_learners(
+    groups = (
         select(
             LearnerYear.year, LearnerYear.practised, LearnerYear.tutored, func.count()
-        ).where(LearnerYear.year.between(months[0].year, months[-1].year)),
-        LearnerYear.learner_id,
-        scope,
-    ).group_by(LearnerYear.year, LearnerYear.practised, LearnerYear.tutored)
+        )
+        .where(LearnerYear.year.between(months[0].year, months[-1].year))
+        .where(*_year_filter(scope))
+        .group_by(LearnerYear.year, LearnerYear.practised, LearnerYear.tutored)
+    )
     for year, practised, tutored, n in db.session.execute(groups):
         for m in range(12):
             i = index.get(date(int(year), m + 1, 1))

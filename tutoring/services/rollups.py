@@ -105,15 +105,19 @@ def rebuild_learner_years() -> int:
         text(
             # Fixed SQL, no input (S608 reviewed).
             "INSERT INTO learner_years (learner_id, year, attempts, time_ms, "  # noqa: S608  # nosec B608
-            "practised, attended, minutes, tutored) "
-            "SELECT learner_id, year, sum(attempts), sum(time_ms), sum(practised), "
-            "sum(attended), sum(minutes), sum(tutored) FROM ("
-            f" SELECT learner_id, {year} AS year, attempts, time_ms, {bit} AS practised,"
-            " 0 AS attended, 0 AS minutes, 0 AS tutored FROM practice_months"
-            " UNION ALL"
-            f" SELECT learner_id, {year}, 0, 0, 0, attended, minutes, {bit}"
-            " FROM session_months"
-            ") months GROUP BY learner_id, year"
+            "practised, attended, minutes, tutored, public_category, partner_id, "
+            "sex, age_band, arrival_year) "
+            "SELECT y.*, l.public_category, l.partner_id, l.sex, l.age_band, "
+            "l.arrival_year FROM ("
+            " SELECT learner_id, year, sum(attempts), sum(time_ms), sum(practised),"
+            " sum(attended), sum(minutes), sum(tutored) FROM ("
+            f"  SELECT learner_id, {year} AS year, attempts, time_ms, {bit} AS practised,"
+            "  0 AS attended, 0 AS minutes, 0 AS tutored FROM practice_months"
+            "  UNION ALL"
+            f"  SELECT learner_id, {year}, 0, 0, 0, attended, minutes, {bit}"
+            "  FROM session_months"
+            " ) months GROUP BY learner_id, year"
+            ") y JOIN learner_profiles l ON l.id = y.learner_id"
         )
     )
     return _count("learner_years")
