@@ -117,7 +117,16 @@ def test_learner_sits_the_mock_french_exam(learner, make):
     assert "Résultat de l’examen blanc de français" in body
     assert "25 sur 25" in body or "25.0 sur 25" in body
     assert "ce n’est pas un score officiel du TCF" in body
-    assert _latest(make, LanguageExam).finished_at is not None
+    finished = _latest(make, LanguageExam)
+    assert finished.finished_at is not None
+    # Per part, whether the target level is reached: not for the unanswered parts.
+    assert f"Niveau {finished.target} atteint" in body
+    assert body.count("<td>pas encore</td>") == sum(
+        passed is False
+        for passed in (finished.passed_co, finished.passed_ce, finished.passed_ee,
+                       finished.passed_eo)
+    )  # fmt: skip
+    assert finished.passed_ce is False  # reading: time over, nothing answered
 
 
 def test_a_late_answer_is_refused(learner, make):
