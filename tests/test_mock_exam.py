@@ -121,7 +121,7 @@ def test_learner_sits_the_mock_french_exam(learner, make):
     assert finished.finished_at is not None
     # Per part, whether the target level is reached: not for the unanswered parts.
     assert f"Niveau {finished.target} atteint" in body
-    assert body.count("<td>pas encore</td>") == sum(
+    assert body.count('<dd class="passed">pas encore</dd>') == sum(
         passed is False
         for passed in (finished.passed_co, finished.passed_ce, finished.passed_ee,
                        finished.passed_eo)
