@@ -100,22 +100,14 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_ZONE).astimezone(UTC)
 
 
-def _learner_filter(scope: Scope) -> list[ColumnElement[bool]]:
+def _learner_filter(scope: Scope, table: Any = LP) -> list[ColumnElement[bool]]:
+    """The scope's filter on learners, on their enrolment or on the copy of it that
+    `learner_years` holds."""
     clauses: list[ColumnElement[bool]] = []
     if scope.category:
-        clauses.append(LP.public_category == scope.category)
+        clauses.append(table.public_category == scope.category)
     if scope.partner_id:
-        clauses.append(LP.partner_id == scope.partner_id)
-    return clauses
-
-
-def _year_filter(scope: Scope) -> list[ColumnElement[bool]]:
-    """The scope's filter on learners, on the copies held by `learner_years`."""
-    clauses: list[ColumnElement[bool]] = []
-    if scope.category:
-        clauses.append(LearnerYear.public_category == str(scope.category))
-    if scope.partner_id:
-        clauses.append(LearnerYear.partner_id == scope.partner_id)
+        clauses.append(table.partner_id == scope.partner_id)
     return clauses
 
 
@@ -231,9 +223,10 @@ def whole_months(scope: Scope) -> bool:
     return all(grain != "day" for grain, _first, _last in tiles(scope.start, scope.end))
 
 
-def _practice(scope: Scope) -> Subquery:
-    """Rollup rows (learner_id, attempts, time_ms) covering the period: one per
-    learner and year, month or day tile (a learner may have several)."""
+def _practice(scope: Scope) -> list[Select[Any]]:
+    """Selects of rollup rows (learner_id, attempts, v = time_ms) covering the
+    period: one per learner and year, month or day tile (a learner may have
+    several)."""
     parts = []
     for grain, first, last in tiles(scope.start, scope.end):
         if grain == "year":
@@ -247,15 +240,22 @@ def _practice(scope: Scope) -> Subquery:
         else:
             table, where = PracticeDay, PracticeDay.day.between(first, last)
         parts.append(
-            select(table.learner_id, table.attempts, table.time_ms).where(where)
+            select(table.learner_id, table.attempts, table.time_ms.label("v")).where(
+                where
+            )
         )
-    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    return parts
 
 
 # --- Beneficiaries ----------------------------------------------------------------
 
 
-def _whole_months(scope: Scope) -> dict[int, int]:
+def _active_in(months: int) -> ColumnElement[bool]:
+    """`learner_years` rows with practice or tutoring in one of these months."""
+    return LearnerYear.practised.op("|")(LearnerYear.tutored).op("&")(months) != 0
+
+
+def _month_bits(scope: Scope) -> dict[int, int]:
     """The whole months of the period, as bits of each year (bit m-1: month m)."""
     bits: dict[int, int] = {}
     for grain, first, last in tiles(scope.start, scope.end):
@@ -271,11 +271,10 @@ def active_learner_ids(scope: Scope) -> Select[Any]:
     bits of `learner_years` for whole months, the day rollup and the session rows
     for the days of a partial month."""
     parts: list[Select[Any]] = []
-    for year, bits in _whole_months(scope).items():
-        active = LearnerYear.practised.op("|")(LearnerYear.tutored).op("&")(bits)
+    for year, bits in _month_bits(scope).items():
         parts.append(
             select(LearnerYear.learner_id.label("learner_id")).where(
-                LearnerYear.year == year, active != 0
+                LearnerYear.year == year, _active_in(bits)
             )
         )
     for grain, first, last in tiles(scope.start, scope.end):
@@ -321,15 +320,17 @@ def active_by_all(scope: Scope) -> dict[str, dict[str, int]]:
     One query groups by all five attributes together; the five margins are then
     summed from those aggregate counts (never from rows about people).
     """
-    bits = _whole_months(scope)
-    partial = any(grain == "day" for grain, *_days in tiles(scope.start, scope.end))
-    if len(bits) == 1 and not partial:
+    bits = _month_bits(scope)
+    if len(bits) == 1 and whole_months(scope):
         # Whole months of one year: `learner_years` alone, with its copy of the
         # learners' attributes.
         ((year, months),) = bits.items()
         table: Any = LearnerYear
-        active_in = LearnerYear.practised.op("|")(LearnerYear.tutored).op("&")(months)
-        where = [LearnerYear.year == year, active_in != 0, *_year_filter(scope)]
+        where = [
+            LearnerYear.year == year,
+            _active_in(months),
+            *_learner_filter(scope, LearnerYear),
+        ]
         source: Any = LearnerYear
     else:
         table = LP
@@ -380,17 +381,15 @@ def _one_row_per_learner(scope: Scope) -> bool:
     return grain == "month" and first.replace(day=1) == last.replace(day=1)
 
 
-def _per_learner(rows: Subquery, scope: Scope) -> Subquery:
-    """(learner_id, attempts, v = time_ms) summed per learner over the tiles."""
+def _per_learner(parts: list[Select[Any]], scope: Scope, *names: str) -> Subquery:
+    """(learner_id, *names) of the scope's learners, summed per learner over the
+    tiles' rollup rows (`parts`); read as they are when there is one row each."""
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     if _one_row_per_learner(scope):
-        statement = select(
-            rows.c.learner_id, rows.c.attempts, rows.c.time_ms.label("v")
-        )
+        statement = select(rows.c.learner_id, *(rows.c[name] for name in names))
         return _for_learners(statement, rows.c.learner_id, scope).subquery()
     statement = select(
-        rows.c.learner_id,
-        func.sum(rows.c.attempts).label("attempts"),
-        func.sum(rows.c.time_ms).label("v"),
+        rows.c.learner_id, *(func.sum(rows.c[name]).label(name) for name in names)
     )
     return (
         _for_learners(statement, rows.c.learner_id, scope)
@@ -415,7 +414,7 @@ def _count_sum_median(values: Subquery, *extra: Any) -> tuple[Any, ...]:
 @per_request
 def practice(scope: Scope) -> dict[str, Any]:
     """Return learners practising, exercises done, time and homework completion."""
-    per_learner = _per_learner(_practice(scope), scope)
+    per_learner = _per_learner(_practice(scope), scope, "attempts", "v")
     learners, time_ms, attempts, median_ms = _count_sum_median(
         per_learner, func.sum(per_learner.c.attempts)
     )
@@ -738,7 +737,7 @@ def _people_by_month(scope: Scope, months: list[date]) -> dict[str, list[int]]:
             LearnerYear.year, LearnerYear.practised, LearnerYear.tutored, func.count()
         )
         .where(LearnerYear.year.between(months[0].year, months[-1].year))
-        .where(*_year_filter(scope))
+        .where(*_learner_filter(scope, LearnerYear))
         .group_by(LearnerYear.year, LearnerYear.practised, LearnerYear.tutored)
     )
     for year, practised, tutored, n in db.session.execute(groups):
@@ -810,10 +809,6 @@ _MISSED = and_(
 )
 
 
-def _sessions_in(scope: Scope) -> ColumnElement[bool]:
-    return _sessions_between(scope.start, scope.end)
-
-
 def _sessions_between(first: date, last: date) -> ColumnElement[bool]:
     """Sessions starting from `first` to `last` (whole days, Millau time)."""
     return and_(
@@ -831,8 +826,8 @@ def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Sele
     return statement.join(LP, LP.id == learner_id).where(*filters)
 
 
-def _attended(scope: Scope, minutes: bool) -> list[Select[Any]]:
-    """Selects of (learner_id[, v = minutes]) of attended sessions covering the
+def _attended(scope: Scope) -> list[Select[Any]]:
+    """Selects of (learner_id, v = minutes) of attended sessions covering the
     period: from `learner_years` and `session_months` for whole years and months,
     from the session rows for the days of a partial month."""
     parts: list[Select[Any]] = []
@@ -851,26 +846,10 @@ def _attended(scope: Scope, minutes: bool) -> list[Select[Any]]:
             table = TutoringSession
             where = and_(_ATTENDED, _sessions_between(first, last))
             v = TutoringSession.minutes
-        columns = [table.learner_id.label("learner_id")]
-        if minutes:
-            columns.append(v.label("v"))
-        parts.append(select(*columns).where(where))
+        parts.append(
+            select(table.learner_id.label("learner_id"), v.label("v")).where(where)
+        )
     return parts
-
-
-def _attended_per_learner(scope: Scope) -> Subquery:
-    """(learner_id, v): minutes of attended sessions per learner in the period."""
-    parts = _attended(scope, minutes=True)
-    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    if _one_row_per_learner(scope):
-        statement = select(rows.c.learner_id, rows.c.v)
-        return _for_learners(statement, rows.c.learner_id, scope).subquery()
-    statement = select(rows.c.learner_id, func.sum(rows.c.v).label("v"))
-    return (
-        _for_learners(statement, rows.c.learner_id, scope)
-        .group_by(rows.c.learner_id)
-        .subquery()
-    )
 
 
 def _meetings_raw(scope: Scope, first: date, last: date) -> Subquery:
@@ -955,7 +934,9 @@ def sessions(scope: Scope) -> dict[str, Any]:
     totals, people = _meetings(scope)
     held, cancelled, missed, volunteer = db.session.execute(select(totals)).one()
     tutors = _scalar(select(func.count(func.distinct(people.c[0]))).select_from(people))
-    learners, minutes, median = _count_sum_median(_attended_per_learner(scope))
+    learners, minutes, median = _count_sum_median(
+        _per_learner(_attended(scope), scope, "v")
+    )
     return {
         "held": int(held or 0),
         "cancelled": int(cancelled or 0),

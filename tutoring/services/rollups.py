@@ -9,6 +9,7 @@ knows Millau's time zone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -41,6 +42,19 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -
             db.metadata.tables[table].insert(),
             [dict(zip(columns, row, strict=True)) for row in rows],
         )
+
+
+def _insert_batches(table: str, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows given as dicts, 10,000 at a time; return how many."""
+    count, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 10_000:
+            db.session.execute(db.metadata.tables[table].insert(), batch)
+            count, batch = count + len(batch), []
+    if batch:
+        db.session.execute(db.metadata.tables[table].insert(), batch)
+    return count + len(batch)
 
 
 def _year_and_bit(column: str) -> tuple[str, str]:
@@ -180,25 +194,17 @@ def rebuild_tutor_months() -> int:
         .order_by(TutoringSession.tutor_id, TutoringSession.starts_at)
         .execution_options(yield_per=20_000)
     )
-    batch: list[dict[str, Any]] = []
-    count = 0
-    table = db.metadata.tables["tutor_months"]
     month_of = lambda row: (row[0], local_day(row[5]).replace(day=1))  # noqa: E731
-    for (tutor_id, month), group in groupby(rows, key=month_of):
-        cells = meeting_cells(row[1:] for row in group)
-        for (public, partner), values in cells.items():
-            batch.append(
-                {"tutor_id": tutor_id, "month": month, "public_category": public,
-                 "partner_id": partner, **values}
-            )  # fmt: skip
-        if len(batch) >= 10_000:
-            db.session.execute(table.insert(), batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        db.session.execute(table.insert(), batch)
-        count += len(batch)
-    return count
+
+    def cells() -> Iterator[dict[str, Any]]:
+        for (tutor_id, month), group in groupby(rows, key=month_of):
+            for (public, partner), values in meeting_cells(
+                r[1:] for r in group
+            ).items():
+                yield {"tutor_id": tutor_id, "month": month, "public_category": public,
+                       "partner_id": partner, **values}  # fmt: skip
+
+    return _insert_batches("tutor_months", cells())
 
 
 def rebuild_levels() -> int:
@@ -212,16 +218,13 @@ def rebuild_levels() -> int:
             ExternalLevel.taken_on,
         ).order_by(ExternalLevel.learner_id, ExternalLevel.taken_on, ExternalLevel.id)
     )
-    learners = []
-    for learner_id, group in groupby(rows, key=lambda row: row[0]):
-        records = [row[1:] for row in group]
-        learners.append({"learner_id": learner_id, **levels_row(records)})
-    for start in range(0, len(learners), 10_000):
-        db.session.execute(
-            db.metadata.tables["learner_levels"].insert(),
-            learners[start : start + 10_000],
-        )
-    return len(learners)
+    return _insert_batches(
+        "learner_levels",
+        (
+            {"learner_id": learner_id, **levels_row([row[1:] for row in group])}
+            for learner_id, group in groupby(rows, key=lambda row: row[0])
+        ),
+    )
 
 
 def rebuild_first_pairings() -> int:
