@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from tutoring import create_app
-from tutoring.extensions import db
-from tutoring.models import FrenchGoal, PublicCategory, Role, Structure, User
-from tutoring.services.learners import LearnerData, enrol_learner
-from tutoring.services.passwords import hash_password, verify_password
+from tutoring.accounts.enrolment import LearnerData, enrol_learner
+from tutoring.accounts.models import Role, Structure, User
+from tutoring.accounts.passwords import hash_password, verify_password
+from tutoring.accounts.profiles import FrenchGoal, PublicCategory
+from tutoring.core.extensions import db
 
 PASSWORD = "une phrase assez longue"
 PUBLIC_PAGES = ["/", "/connexion", "/carte"]
@@ -115,8 +116,8 @@ def _bench_page(client, path: str, requests: int, who: str) -> None:
 def bench_practice(app, sets: int = 20) -> None:
     """Time a learner's loop: open the item, answer it, read the feedback."""
     from exercises.loading import BANK, load_bank
-    from tutoring.models import LearnerProfile
-    from tutoring.services.practice import sync_bank
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.content.bank import sync_bank
 
     with app.app_context():
         items, _ = load_bank(BANK, check_audio=False)
@@ -177,9 +178,10 @@ def bench_pairing(folder: Path) -> None:
     with weekly availability (2 to 6 half-days each) and 4 places."""
     import random
 
-    from tutoring.models import LearnerProfile, Place, TutorProfile, TutorStatus
-    from tutoring.services.availability import PERIODS, save
-    from tutoring.services.tutoring import optimal_proposal
+    from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
+    from tutoring.pairing.availability import PERIODS, save
+    from tutoring.pairing.fit import optimal_proposal
+    from tutoring.pairing.models import Place
 
     app = create_app({
         "TESTING": True, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,

@@ -8,7 +8,7 @@ machine. It exists only in this module, never in the deployed application.
 from __future__ import annotations
 
 from tutoring import create_app
-from tutoring.security import public
+from tutoring.accounts.access import public
 
 app = create_app()
 

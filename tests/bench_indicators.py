@@ -24,11 +24,12 @@ from datetime import date
 from sqlalchemy import text
 
 from tutoring import create_app
-from tutoring.extensions import db
-from tutoring.models import ApiToken, Role, User
-from tutoring.services.codes import digest
-from tutoring.services.passwords import hash_password
-from tutoring.services.synthetic import generate
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.passwords import hash_password
+from tutoring.core.codes import digest
+from tutoring.core.extensions import db
+from tutoring.demo.synthetic import generate
+from tutoring.indicators.models import ApiToken
 
 TOKEN = "ctai_bench_token_0123456789"
 PASSWORD = "une phrase assez longue"

@@ -21,23 +21,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tutoring import create_app
-from tutoring.extensions import db, limiter
-from tutoring.models import (
+from tutoring.accounts.cards import issue_login_card
+from tutoring.accounts.enrolment import LearnerData, enrol_learner
+from tutoring.accounts.models import Role, Structure, User
+from tutoring.accounts.passwords import hash_password
+from tutoring.accounts.profiles import (
     FrenchGoal,
-    Pairing,
-    PairingStatus,
-    Place,
     PublicCategory,
-    Role,
-    Structure,
     TutorProfile,
     TutorStatus,
-    User,
 )
-from tutoring.models.base import utcnow
-from tutoring.services.accounts import CHARTER_VERSION
-from tutoring.services.learners import LearnerData, enrol_learner, issue_login_card
-from tutoring.services.passwords import hash_password
+from tutoring.accounts.users import CHARTER_VERSION
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db, limiter
+from tutoring.pairing.models import Pairing, PairingStatus, Place
 
 PASSWORD = "une phrase assez longue"
 UPLOADS = tempfile.mkdtemp(prefix="tutoring-uploads-")
@@ -242,8 +239,8 @@ FIXTURE_BANK = Path(__file__).parent / "data" / "bank"
 def bank(app: Flask) -> dict[str, int]:
     """Load the small test bank (one item of each type); return item id -> version id."""
     from exercises.loading import load_bank
-    from tutoring.models import ItemVersion
-    from tutoring.services.practice import sync_bank
+    from tutoring.content.bank import sync_bank
+    from tutoring.content.models import ItemVersion
 
     items, problems = load_bank(FIXTURE_BANK, check_audio=False)
     assert problems == []
@@ -296,7 +293,7 @@ def signed_in(client: FlaskClient, make: Factory) -> Callable[..., int]:
 @pytest.fixture
 def learner(app: Flask, make: Factory, bank: dict[str, int]) -> FlaskClient:
     """A learner practising at A2, signed in with their card; `.profile_id` is theirs."""
-    from tutoring.models import LearnerProfile
+    from tutoring.accounts.profiles import LearnerProfile
 
     referent = make.user("claire", Role.REFERENT)
     profile_id, user_id = make.learner(referent, first_name="Amina")

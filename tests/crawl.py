@@ -25,21 +25,13 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from tests.conftest import PASSWORD, Factory, csrf_from
-from tutoring.extensions import db
-from tutoring.models import (
-    Attempt,
-    LearnerProfile,
-    Pairing,
-    PairingStatus,
-    Partner,
-    Place,
-    Role,
-    Structure,
-    Submission,
-    User,
-)
-from tutoring.models.base import utcnow
-from tutoring.services.passwords import hash_password
+from tutoring.accounts.models import Partner, Role, Structure, User
+from tutoring.accounts.passwords import hash_password
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import Attempt, Submission
+from tutoring.pairing.models import Pairing, PairingStatus, Place
 
 L, T, R, C, A = Role.LEARNER, Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN
 
@@ -58,11 +50,11 @@ OWNED_ARGS = (
 # Forms that open something (or answer an item, to reach its feedback): the crawler
 # submits each once with its default values to walk the pages behind them.
 OPENING_FORMS = {
-    "practice.play",
-    "practice.new_set",
-    "practice.placement",
-    "practice.homework",
-    "practice.review",
+    "learning.play",
+    "learning.new_set",
+    "learning.placement",
+    "learning.homework",
+    "learning.review",
     "exams.start_civic",
     "exams.start_language",
 }
@@ -81,8 +73,8 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
 
     def build() -> dict[str, int]:
         from tests.test_access import _civic_exam, _practice
-        from tutoring.services import practice
-        from tutoring.services.sessions_tutoring import book_session
+        from tutoring.learning import practice
+        from tutoring.sessions.booking import book_session
 
         user = db.session.get(User, learner_user)
         user.username = f"learner-{tag}"

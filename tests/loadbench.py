@@ -62,10 +62,11 @@ def prepare(database_url: str) -> None:
     os.environ.update({k: env[k] for k in ("SECRET_KEY", "DATABASE_URL")})
     os.environ["SESSION_COOKIE_SECURE"] = "0"
     from tutoring import create_app
-    from tutoring.extensions import db
-    from tutoring.models import FrenchGoal, PublicCategory, Role, User
-    from tutoring.services.learners import LearnerData, enrol_learner
-    from tutoring.services.passwords import hash_password
+    from tutoring.accounts.enrolment import LearnerData, enrol_learner
+    from tutoring.accounts.models import Role, User
+    from tutoring.accounts.passwords import hash_password
+    from tutoring.accounts.profiles import FrenchGoal, PublicCategory
+    from tutoring.core.extensions import db
 
     app = create_app()
     started = time.perf_counter()

@@ -10,94 +10,95 @@ import pytest
 from flask import Flask
 
 from tests.conftest import PASSWORD, login
-from tutoring.extensions import db
-from tutoring.models import ApiToken, Partner, Role, Structure
-from tutoring.security import ACCESS_ATTR, API_TOKEN, PUBLIC, SIGNED_IN
+from tutoring.accounts.access import ACCESS_ATTR, API_TOKEN, PUBLIC, SIGNED_IN
+from tutoring.accounts.models import Partner, Role, Structure
+from tutoring.core.extensions import db
+from tutoring.indicators.models import ApiToken
 
 L, T, R, C, A = Role.LEARNER, Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN
 
 MATRIX: dict[str, object] = {
-    "main.home": PUBLIC,
-    "main.set_language": PUBLIC,
-    "main.accessibility": PUBLIC,
-    "main.privacy": PUBLIC,
-    "main.charter": PUBLIC,
-    "main.health": PUBLIC,
-    "auth.login": PUBLIC,
-    "auth.second_factor": PUBLIC,
-    "auth.card_login": PUBLIC,
-    "auth.card_link": PUBLIC,
-    "auth.tutor_signup": PUBLIC,
-    "auth.forgot_password": PUBLIC,
-    "auth.choose_password": PUBLIC,
-    "auth.logout": SIGNED_IN,
-    "account.overview": SIGNED_IN,
-    "account.change_password": SIGNED_IN,
-    "account.two_factor_setup": SIGNED_IN,
-    "account.two_factor_disable": SIGNED_IN,
-    "account.recovery_codes": SIGNED_IN,
-    "account.my_data": SIGNED_IN,
-    "account.my_data_json": SIGNED_IN,
-    "account.erasure": {L},
-    "account.attestation": {L},
-    "main.check_attestation": PUBLIC,
-    "learners.index": {R},
-    "learners.enrol": {R},
-    "learners.show": {R},
-    "learners.edit": {R},
-    "learners.print_card": {R},
-    "learners.revoke_card": {R},
-    "learners.data": {R},
-    "learners.data_json": {R},
-    "learners.erase": {R},
-    "learners.partners": {R},
-    "learners.toggle_partner": {R},
-    "learners.external_level": {R},
-    "learners.outcome": {R},
-    "learners.propose_pairing": {R},
-    "learners.end_pairing": {R},
-    "learners.pairings": {R},
-    "tutor.index": {T},
-    "tutor.respond": {T},
-    "tutor.learner": {T},
-    "tutor.profile": {T},
+    "home.home": PUBLIC,
+    "home.set_language": PUBLIC,
+    "home.accessibility": PUBLIC,
+    "home.privacy": PUBLIC,
+    "home.charter": PUBLIC,
+    "home.health": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.second_factor": PUBLIC,
+    "accounts.card_login": PUBLIC,
+    "accounts.card_link": PUBLIC,
+    "accounts.tutor_signup": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.choose_password": PUBLIC,
+    "accounts.logout": SIGNED_IN,
+    "accounts.overview": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.two_factor_setup": SIGNED_IN,
+    "accounts.two_factor_disable": SIGNED_IN,
+    "accounts.recovery_codes": SIGNED_IN,
+    "accounts.my_data": SIGNED_IN,
+    "accounts.my_data_json": SIGNED_IN,
+    "accounts.erasure": {L},
+    "home.attestation": {L},
+    "home.check_attestation": PUBLIC,
+    "home.learners": {R},
+    "accounts.enrol": {R},
+    "home.learner": {R},
+    "accounts.edit_learner": {R},
+    "accounts.print_card": {R},
+    "accounts.revoke_card": {R},
+    "accounts.learner_data": {R},
+    "accounts.learner_data_json": {R},
+    "accounts.erase_learner": {R},
+    "accounts.partners": {R},
+    "accounts.toggle_partner": {R},
+    "learning.external_level": {R},
+    "indicators.outcome": {R},
+    "pairing.propose_pairing": {R},
+    "pairing.end_pairing": {R},
+    "pairing.pairings": {R},
+    "home.volunteer": {T},
+    "pairing.respond": {T},
+    "home.volunteer_learner": {T},
+    "pairing.profile": {T},
     "reviews.index": {R, T},
-    "tutor.book": {T},
-    "tutor.report": {T},
-    "tutor.workshop": {T},
-    "tutor.reschedule": {T},
+    "sessions.book": {T},
+    "sessions.report": {T},
+    "sessions.workshop": {T},
+    "sessions.reschedule": {T},
     "sessions.confirm": {L},
     "sessions.ask_change": {L},
     "sessions.feed": PUBLIC,
-    "account.calendar_feed": SIGNED_IN,
-    "main.dismiss_notice": SIGNED_IN,
-    "learners.places": {R},
-    "learners.edit_place": {R},
-    "learners.needs": {R},
-    "learners.book_session": {R},
-    "bank.record_voice": {R, T},
-    "bank.voices_index": {R},
-    "bank.decide_voice": {R},
-    "bank.pending_voice": {R, T},
-    "bank.voice": PUBLIC,
+    "sessions.calendar_feed": SIGNED_IN,
+    "home.dismiss_notice": SIGNED_IN,
+    "pairing.places": {R},
+    "pairing.edit_place": {R},
+    "pairing.needs": {R},
+    "sessions.book_session": {R},
+    "content.record_voice": {R, T},
+    "content.voices_index": {R},
+    "content.decide_voice": {R},
+    "content.pending_voice": {R, T},
+    "content.voice": PUBLIC,
     "sessions.index": {L},
     "sessions.cancel": {L, T, R},
     "sessions.calendar": {L, T, R},
     "reviews.review": {R, T},
     "reviews.recording": {R, T},
-    "tutors.index": {R},
-    "tutors.approve": {R},
-    "tutors.decline": {R},
-    "practice.index": {L},
-    "practice.set_level": {L},
-    "practice.new_set": {L},
-    "practice.homework": {L},
-    "practice.review": {L},
-    "practice.placement": {L},
-    "practice.set_target": {L},
-    "practice.play": {L},
-    "practice.feedback": {L},
-    "practice.summary": {L},
+    "accounts.volunteers": {R},
+    "accounts.approve_volunteer": {R},
+    "accounts.decline_volunteer": {R},
+    "learning.index": {L},
+    "learning.set_level": {L},
+    "learning.new_set": {L},
+    "learning.homework": {L},
+    "learning.review": {L},
+    "learning.placement": {L},
+    "learning.set_target": {L},
+    "learning.play": {L},
+    "learning.feedback": {L},
+    "learning.summary": {L},
     "exams.index": {L},
     "exams.start_civic": {L},
     "exams.civic": {L},
@@ -106,15 +107,15 @@ MATRIX: dict[str, object] = {
     "exams.language": {L},
     "exams.language_section": {L},
     "exams.language_result": {L},
-    "bank.index": {R, T},
-    "bank.preview": {R, T},
-    "bank.assign": {R, T},
-    "coordination.dashboard": {C},
-    "coordination.definitions": {C},
-    "coordination.export_csv": {C},
-    "coordination.export_xlsx": {C},
-    "coordination.annual_report": {C},
-    "coordination.annual_report_pdf": {C},
+    "learning.bank": {R, T},
+    "content.preview": {R, T},
+    "learning.assign": {R, T},
+    "indicators.dashboard": {C},
+    "indicators.definitions": {C},
+    "indicators.export_csv": {C},
+    "indicators.export_xlsx": {C},
+    "indicators.annual_report": {C},
+    "indicators.annual_report_pdf": {C},
     "admin.index": {A},
     "admin.accounts": {A},
     "admin.new_account": {A},
@@ -125,13 +126,13 @@ MATRIX: dict[str, object] = {
     "admin.api_tokens": {A},
     "admin.revoke_api_token": {A},
     "admin.audit_log": {A},
-    "api.enrolments": API_TOKEN,
-    "api.indicators_list": API_TOKEN,
-    "api.indicator": API_TOKEN,
-    "api.openapi": PUBLIC,
+    "indicators.api_enrolments": API_TOKEN,
+    "indicators.api_indicators": API_TOKEN,
+    "indicators.api_indicator": API_TOKEN,
+    "indicators.api_openapi": PUBLIC,
 }
 ROLES = [L, T, R, C, A]
-SKIP_BEHAVIOUR = {"auth.logout"}  # signs the client out; covered in test_auth
+SKIP_BEHAVIOUR = {"accounts.logout"}  # signs the client out; covered in test_auth
 
 
 def _declared(app: Flask, endpoint: str) -> object:
@@ -206,8 +207,8 @@ def world(make, app, bank):
         username = f"role-{role.value}"
         accounts[role] = (username, make.user(username, role))
     # the learner needs a password to sign in like the others
-    from tutoring.models import User
-    from tutoring.services.passwords import hash_password
+    from tutoring.accounts.models import User
+    from tutoring.accounts.passwords import hash_password
 
     def learner_password():
         user = db.session.get(User, learner_id)
@@ -224,8 +225,9 @@ def _practice(profile_id: int, referent_id: int, bank: dict) -> tuple[int, int]:
     import uuid
     from datetime import date, timedelta
 
-    from tutoring.models import LearnerProfile, User
-    from tutoring.services import practice
+    from tutoring.accounts.models import User
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.learning import practice
 
     profile = db.session.get(LearnerProfile, profile_id)
     done = practice.start_set(profile, level="A2")
@@ -242,8 +244,8 @@ def _practice(profile_id: int, referent_id: int, bank: dict) -> tuple[int, int]:
 
 
 def _civic_exam(profile_id: int) -> int:
-    from tutoring.models import LearnerProfile
-    from tutoring.services.exams import start_civic_exam
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.exams.civic import start_civic_exam
 
     return start_civic_exam(db.session.get(LearnerProfile, profile_id), "csp").id
 

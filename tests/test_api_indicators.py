@@ -6,10 +6,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from tests.test_indicators import scenario  # noqa: F401 - the fixed March scenario
-from tutoring.extensions import db
-from tutoring.models import ApiToken
-from tutoring.models.base import utcnow
-from tutoring.services.codes import digest
+from tutoring.core.codes import digest
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.indicators.models import ApiToken
 
 TOKEN = "ctai_test_token_0123456789"
 MARCH = {"period": "month", "value": "2026-03"}

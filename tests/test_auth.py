@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import PASSWORD, login, logout
-from tutoring.extensions import db
-from tutoring.models import Role, UserSession
-from tutoring.models.base import utcnow
+from tutoring.accounts.models import Role, UserSession
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
 
 
 def test_password_sign_in_lands_on_home(client, make):
@@ -44,7 +44,7 @@ def test_disabled_account_cannot_sign_in(client, make):
     make.run(
         lambda: setattr(
             db.session.get(
-                __import__("tutoring.models", fromlist=["User"]).User, user_id
+                __import__("tutoring.accounts.models", fromlist=["User"]).User, user_id
             ),
             "active",
             False,
@@ -193,7 +193,7 @@ def test_per_address_limit_covers_many_accounts(client, make, app):
 
 
 def test_password_is_hashed_with_argon2id_owasp_parameters(make):
-    from tutoring.models import User
+    from tutoring.accounts.models import User
 
     user_id = make.user("claire", Role.REFERENT)
     stored = make.run(lambda: db.session.get(User, user_id).password_hash)

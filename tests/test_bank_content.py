@@ -139,8 +139,8 @@ def test_every_french_word_passes_the_spell_check(tmp_path):
 
 
 def test_bank_loads_into_the_database_once(app):
-    from tutoring.extensions import db
-    from tutoring.services.practice import sync_bank
+    from tutoring.content.bank import sync_bank
+    from tutoring.core.extensions import db
 
     with app.app_context():
         first = sync_bank(ITEMS)

@@ -7,14 +7,14 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import card_login, login
-from tutoring.extensions import db
-from tutoring.models import AuditEvent, LoginCard, Role
-from tutoring.services.codes import (
+from tutoring.accounts.models import AuditEvent, LoginCard, Role
+from tutoring.core.codes import (
     CARD_ALPHABET,
     CARD_ENTROPY_BITS,
     new_card_code,
     normalise_card_code,
 )
+from tutoring.core.extensions import db
 
 
 def test_card_code_has_enough_entropy_and_no_lookalikes():
@@ -120,7 +120,7 @@ def test_learner_may_also_choose_a_password(app, make, signed_in, client):
     username = make.run(
         lambda: (
             db.session.get(
-                __import__("tutoring.models", fromlist=["User"]).User, user_id
+                __import__("tutoring.accounts.models", fromlist=["User"]).User, user_id
             ).username
         )
     )

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from exercises.civic import BLUEPRINT, CIVIC, MENTIONS, build_exam, load_civic
 from tests.conftest import card_login
 from tests.spelling import allow_list, unknown_words
-from tutoring.extensions import db
-from tutoring.models import CivicExam, Role
-from tutoring.models.base import utcnow
+from tutoring.accounts.models import Role
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.exams.models import CivicExam
 
 QUESTIONS, PROBLEMS = load_civic()
 

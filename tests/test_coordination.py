@@ -13,7 +13,7 @@ from tests.test_indicators import (  # noqa: F401 - the fixed March scenario
     language_exams,
     scenario,
 )
-from tutoring.models import Role
+from tutoring.accounts.models import Role
 
 MARCH = "?period=month&value=2026-03"
 SMALL = re.compile(r"^(?:[1-9]|10)$")  # 1 to k-1 with k = 11

@@ -28,25 +28,25 @@ from tests.crawl import (
     two_tenants,
 )
 from tests.test_access import MATRIX
-from tutoring.models import Role
-from tutoring.security import API_TOKEN, PUBLIC, SIGNED_IN
+from tutoring.accounts.access import API_TOKEN, PUBLIC, SIGNED_IN
+from tutoring.accounts.models import Role
 
 ROLES = [L, T, R, C, A]
 # What each role must at least reach, so a crawler that stops early fails.
 MUST_REACH = {
-    None: {"auth.login", "auth.card_login", "auth.tutor_signup", "main.accessibility"},
+    None: {"accounts.login", "accounts.card_login", "accounts.tutor_signup", "home.accessibility"},
     L: {
-        "practice.index",
-        "practice.play",
-        "practice.feedback",
+        "learning.index",
+        "learning.play",
+        "learning.feedback",
         "exams.civic",
         "sessions.index",
         "sessions.calendar",
-        "account.my_data",
+        "accounts.my_data",
     },
-    T: {"tutor.index", "tutor.learner", "reviews.review", "bank.preview"},
-    R: {"learners.show", "learners.edit", "reviews.review", "tutors.index"},
-    C: {"coordination.dashboard", "account.overview"},
+    T: {"home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview"},
+    R: {"home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers"},
+    C: {"indicators.dashboard", "accounts.overview"},
     A: {"admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens"},
 }
 
@@ -194,8 +194,8 @@ def test_another_structures_object_answers_404_when_its_id_is_swapped_in(
     assert failures == []
     assert fingerprint(app) == before, "a refused request changed stored data"
     expected = {
-        L: {"practice.play", "practice.feedback", "exams.civic", "sessions.cancel"},
-        T: {"tutor.learner", "tutor.book", "reviews.review"},
-        R: {"learners.show", "learners.edit", "learners.end_pairing", "reviews.review"},
+        L: {"learning.play", "learning.feedback", "exams.civic", "sessions.cancel"},
+        T: {"home.volunteer_learner", "sessions.book", "reviews.review"},
+        R: {"home.learner", "accounts.edit_learner", "pairing.end_pairing", "reviews.review"},
     }[role]
     assert expected <= swapped

@@ -33,8 +33,8 @@ from tests.crawl import (
     sign_in,
     two_tenants,
 )
-from tutoring.extensions import db
-from tutoring.models import LearnerProfile
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.extensions import db
 
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 300
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -79,12 +79,12 @@ PAYLOADS = [
 # Forms whose success would end the crawl's world (sign-out, erasure, revocation,
 # deactivation): their refusals are covered by the crawler's CSRF and IDOR probes.
 NOT_FUZZED = {
-    "auth.logout",
-    "account.erasure",
-    "learners.erase",
-    "learners.revoke_card",
+    "accounts.logout",
+    "accounts.erasure",
+    "accounts.erase_learner",
+    "accounts.revoke_card",
     "admin.toggle_active",
-    "account.two_factor_disable",
+    "accounts.two_factor_disable",
 }
 
 hostile_text = st.one_of(
@@ -185,7 +185,7 @@ def test_hostile_recordings_are_refused_with_a_message(app, make, bank, tenants)
     profile_id = a["ids"]["profile_id"]
 
     def oral_set() -> int:
-        from tutoring.services import practice
+        from tutoring.learning import practice
 
         profile = db.session.get(LearnerProfile, profile_id)
         current = practice.start_set(profile, level="A2")
@@ -243,7 +243,7 @@ def test_hostile_recordings_are_refused_with_a_message(app, make, bank, tenants)
 
 def test_nul_character_is_refused_with_400_and_nothing_saved(app, client, signed_in):
     """Regression: PostgreSQL cannot store NUL, which used to end in a 500 there."""
-    from tutoring.models import Role
+    from tutoring.accounts.models import Role
 
     signed_in(Role.REFERENT)
     before = fingerprint(app)

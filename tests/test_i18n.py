@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import login
 from tutoring import PROJECT_ROOT
-from tutoring.models import Role
+from tutoring.accounts.models import Role
 
 TRANSLATIONS = PROJECT_ROOT / "tutoring" / "translations"
 LOCALES = ["fr", "en", "ar", "uk"]

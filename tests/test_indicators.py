@@ -12,30 +12,25 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tutoring.extensions import db
-from tutoring.models import (
-    Attendance,
-    ExternalLevel,
-    LanguageExam,
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile, PublicCategory
+from tutoring.accounts.rights import erase_learner
+from tutoring.core.clock import local_day
+from tutoring.core.extensions import db
+from tutoring.exams.models import LanguageExam
+from tutoring.indicators import definitions as indicators
+from tutoring.indicators.models import (
     LearnerOutcome,
-    LearnerProfile,
     LearnerYear,
-    LevelSource,
     OutcomeKind,
-    Pairing,
-    PairingStatus,
     PracticeDay,
     PracticeMonth,
-    PublicCategory,
-    Role,
-    SessionStatus,
-    TutoringSession,
 )
-from tutoring.models.indicators import local_day
-from tutoring.services import indicators
-from tutoring.services.indicator_queries import Scope
-from tutoring.services.learners import erase_learner
-from tutoring.services.rollups import rebuild_all, rebuild_learner_years
+from tutoring.indicators.queries import Scope
+from tutoring.indicators.rollups import rebuild_all, rebuild_learner_years
+from tutoring.learning.models import ExternalLevel, LevelSource
+from tutoring.pairing.models import Pairing, PairingStatus
+from tutoring.sessions.models import Attendance, SessionStatus, TutoringSession
 
 MARCH = Scope(date(2026, 3, 1), date(2026, 3, 31))
 APRIL = Scope(date(2026, 4, 1), date(2026, 4, 30))
@@ -253,7 +248,7 @@ def test_small_counts_are_hidden_with_their_sums(make, scenario):
 
 
 def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
-    from tutoring.services import practice
+    from tutoring.learning import practice
 
     def answer():
         profile = db.session.get(LearnerProfile, learner.profile_id)
@@ -301,7 +296,7 @@ def test_each_attempt_updates_the_daily_rollup(make, learner, bank):
 def test_levels_and_first_pairing_rollups_follow_the_rows(make):
     """The outside levels a referent records and the pairings volunteers accept are
     rolled up per learner as they are written, as a rebuild would."""
-    from tutoring.models import LearnerLevels
+    from tutoring.indicators.models import LearnerLevels
 
     referent = make.user("ref-levels", Role.REFERENT)
     tutor = make.user("tuteur-levels", Role.TUTOR)
@@ -391,7 +386,7 @@ def test_referent_records_an_outcome_that_the_indicators_count(app, client, make
 def test_generator_is_seeded_and_fills_the_rollup(app, runner, make):
     from sqlalchemy import func, select
 
-    from tutoring.models import Attempt
+    from tutoring.learning.models import Attempt
 
     result = runner.invoke(args=["demo", "generate", "--learners", "40", "--seed", "7"])
     assert result.exit_code == 0, result.output
@@ -431,8 +426,8 @@ def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
     """Three learners in one 90-minute workshop (two present, one absent) and one
     60-minute individual session: 2 sessions held, 2.5 volunteer hours, and 4 hours of
     tutoring received (90 + 90 + 60 minutes)."""
-    from tutoring.models import Role
-    from tutoring.services.sessions_tutoring import to_utc
+    from tutoring.accounts.models import Role
+    from tutoring.core.clock import to_utc
 
     referent = make.user("ref-atelier", Role.REFERENT)
     tutor = make.user("tuteur-atelier", Role.TUTOR)
@@ -500,13 +495,14 @@ def test_session_rollup_stays_equal_to_a_recount_after_changes(app, make):
     erasure leaves it unchanged."""
     from sqlalchemy import select
 
-    from tutoring.models import LearnerYear, SessionMonth, TutorMonth, User
-    from tutoring.services import sessions_tutoring as st
-    from tutoring.services.rollups import (
+    from tutoring.accounts.models import User
+    from tutoring.indicators.models import LearnerYear, SessionMonth, TutorMonth
+    from tutoring.indicators.rollups import (
         rebuild_learner_years,
         rebuild_sessions,
         rebuild_tutor_months,
     )
+    from tutoring.sessions import booking as st
 
     referent = make.user("ref-rollup", Role.REFERENT)
     tutor = make.user("tuteur-rollup", Role.TUTOR)

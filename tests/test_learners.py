@@ -8,10 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.conftest import card_login
-from tutoring.extensions import db
-from tutoring.models import (
+from tutoring.accounts.models import (
     AuditEvent,
-    LearnerProfile,
     LoginCard,
     Partner,
     Role,
@@ -19,8 +17,10 @@ from tutoring.models import (
     User,
     UserSession,
 )
-from tutoring.models.base import utcnow
-from tutoring.services.learners import purge_inactive
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.accounts.rights import purge_inactive
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
 
 VALID = {
     "first_name": "Oksana",

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import base_config
 from tutoring import PROJECT_ROOT, create_app
-from tutoring.extensions import db
+from tutoring.core.extensions import db
 
 
 @pytest.fixture
@@ -82,8 +82,8 @@ def test_the_rollup_migration_fills_what_a_rebuild_computes(empty_database_url):
     """Upgrading a database that already holds activity fills `learner_years`,
     `tutor_months`, `learner_levels` and the first pairing exactly as
     `flask indicators rebuild` does."""
-    from tutoring.services.rollups import rebuild_all
-    from tutoring.services.synthetic import generate
+    from tutoring.demo.synthetic import generate
+    from tutoring.indicators.rollups import rebuild_all
 
     queries = {
         "learner_years": "SELECT learner_id, year, attempts, time_ms, practised, "

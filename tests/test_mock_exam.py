@@ -14,10 +14,13 @@ from exercises.loading import BANK, load_bank
 from exercises.mock import SECTIONS, draw_section
 from tests.conftest import card_login
 from tests.test_bank_content import key_response
-from tutoring.extensions import db
-from tutoring.models import ItemVersion, LanguageExam, PracticeSet, Role
-from tutoring.models.base import utcnow
-from tutoring.services.practice import item_of, sync_bank
+from tutoring.accounts.models import Role
+from tutoring.content.bank import item_of, sync_bank
+from tutoring.content.models import ItemVersion
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.exams.models import LanguageExam
+from tutoring.learning.models import PracticeSet
 
 ITEMS, _ = load_bank(BANK, check_audio=False)
 
@@ -144,7 +147,7 @@ def test_a_late_answer_is_refused(learner, make):
     )
     assert reply.status_code == 302
     assert f"/examens/francais/{exam.id}" in reply.headers["Location"]
-    from tutoring.models import Attempt
+    from tutoring.learning.models import Attempt
 
     assert make.run(lambda: db.session.scalar(select(Attempt))) is None
 
@@ -205,7 +208,7 @@ def test_the_outcome_per_skill_is_stored_when_the_exam_finishes(learner, make, r
     assert _passed(make, exam_id) == (True, False, False, False)
 
     def same_as_the_result_page():
-        from tutoring.services.exams import language_results
+        from tutoring.exams.language import language_results
 
         exam = db.session.get(LanguageExam, exam_id)
         return tuple(r["passed"] for r in language_results(exam))
@@ -228,8 +231,9 @@ def test_the_outcome_per_skill_is_stored_when_the_exam_finishes(learner, make, r
 
 
 def test_writing_is_decided_when_a_tutor_has_marked_every_text(learner, make):
-    from tutoring.models import Attempt, Submission, User
-    from tutoring.services.tutoring import RUBRIC_WRITING, record_review
+    from tutoring.accounts.models import User
+    from tutoring.learning.models import Attempt, Submission
+    from tutoring.reviews.marking import RUBRIC_WRITING, record_review
 
     exam_id = _sit(learner, make, "EE")
     assert _passed(make, exam_id) == (False, False, None, False)  # texts wait

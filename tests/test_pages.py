@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import login
-from tutoring.extensions import db
-from tutoring.models import Role, User
+from tutoring.accounts.models import Role, User
+from tutoring.core.extensions import db
 
 BUDGET = 150 * 1024  # bytes transferred (gzip) for a first load, CSS and JS included
 
@@ -85,7 +85,7 @@ def test_too_large_upload_answers_413(app, client):
 
 
 def test_unexpected_error_answers_a_french_500_page(app, client, monkeypatch):
-    from tutoring.services import accounts
+    from tutoring.accounts import users as accounts
 
     def boom(*args, **kwargs):
         raise RuntimeError("bug")

@@ -11,15 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import card_login, login
-from tutoring.extensions import db
-from tutoring.models import (
-    Assignment,
-    Attempt,
-    PracticeSet,
-    Role,
-    Submission,
-    User,
-)
+from tutoring.accounts.models import Role, User
+from tutoring.core.extensions import db
+from tutoring.learning.models import Assignment, Attempt, PracticeSet, Submission
 
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 200
 
@@ -35,7 +29,7 @@ def _hidden(page: str, name: str) -> str:
 
 
 def _current_type(make, practice) -> str:
-    from tutoring.models import ItemVersion
+    from tutoring.content.models import ItemVersion
 
     return make.run(
         lambda: (
@@ -262,9 +256,10 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
 
 
 def test_recordings_over_five_megabytes_are_refused(app):
-    from tutoring.services.practice import PracticeError, store_audio
+    from tutoring.content.audio import store_audio
+    from tutoring.content.bank import ContentError
 
-    with app.app_context(), pytest.raises(PracticeError) as error:
+    with app.app_context(), pytest.raises(ContentError) as error:
         store_audio(WEBM + b"\x00" * (5 * 1024 * 1024), "audio/webm")
     assert error.value.code == "audio_size"
 
@@ -396,8 +391,8 @@ def test_erasure_deletes_productions_but_keeps_scores(learner, make, app):
 def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
     from exercises.loading import load_bank
     from tests.conftest import FIXTURE_BANK
-    from tutoring.models import ItemVersion
-    from tutoring.services.practice import PracticeError, sync_bank
+    from tutoring.content.bank import ContentError, sync_bank
+    from tutoring.content.models import ItemVersion
 
     items, _ = load_bank(FIXTURE_BANK, check_audio=False)
     with app.app_context():
@@ -407,7 +402,7 @@ def test_bank_sync_is_idempotent_and_versions_edits(app, bank):
         from dataclasses import replace
 
         edited[0] = replace(items[0], explanation="Autre explication.")
-        with pytest.raises(PracticeError):
+        with pytest.raises(ContentError):
             sync_bank(edited)
         db.session.rollback()
         edited[0] = replace(edited[0], version=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutoring import create_app
-from tutoring.config import ConfigError
+from tutoring.core.config import ConfigError
 
 
 @pytest.fixture

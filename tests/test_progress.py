@@ -22,9 +22,11 @@ from exercises.estimate import (
 from exercises.model import Item
 from exercises.selection import adaptive_set
 from tests.conftest import card_login, login
-from tutoring.extensions import db
-from tutoring.models import ItemStat, LearnerProfile, PracticeSet, ReviewCard, Role
-from tutoring.models.base import utcnow
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import ItemStat, PracticeSet, ReviewCard
 
 
 def _simulate(true_ability: float, attempts: int, rng: random.Random) -> float:
@@ -113,7 +115,7 @@ def test_adaptive_set_follows_the_estimates_and_the_weakest_skill():
 
 
 def _answer(make, profile_id: int, bank: dict, number: int, response: dict):
-    from tutoring.services import practice
+    from tutoring.learning import practice
 
     def run():
         profile = db.session.get(LearnerProfile, profile_id)
@@ -189,7 +191,7 @@ def test_referent_records_an_outside_level_and_sees_the_progress(
     assert "TCF – B1" in page
     assert "Progression" in page
 
-    from tutoring.services.progress import skill_estimates
+    from tutoring.learning.progress import skill_estimates
 
     values = make.run(
         lambda: {
@@ -258,8 +260,8 @@ def _play_placement(client, make, answer_right: bool) -> PracticeSet:
         fields = dict(
             re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page)
         )
-        from tutoring.models import ItemVersion
-        from tutoring.services.practice import item_of
+        from tutoring.content.bank import item_of
+        from tutoring.content.models import ItemVersion
 
         version_id = current.item_version_ids[current.position]
         version = make.run(lambda vid=version_id: db.session.get(ItemVersion, vid))
@@ -301,7 +303,7 @@ def _play_placement(client, make, answer_right: bool) -> PracticeSet:
 @pytest.fixture
 def real_bank(app):
     from exercises.loading import BANK, load_bank
-    from tutoring.services.practice import sync_bank
+    from tutoring.content.bank import sync_bank
 
     items, _ = load_bank(BANK, check_audio=False)
     with app.app_context():
@@ -326,10 +328,10 @@ def test_placement_test_finds_a_level_and_adapts(app, make, real_bank):
             v.level
             for v in db.session.scalars(
                 select(
-                    __import__("tutoring.models", fromlist=["ItemVersion"]).ItemVersion
+                    __import__("tutoring.content.models", fromlist=["ItemVersion"]).ItemVersion
                 ).where(
                     __import__(
-                        "tutoring.models", fromlist=["ItemVersion"]
+                        "tutoring.content.models", fromlist=["ItemVersion"]
                     ).ItemVersion.id.in_(done.item_version_ids)
                 )
             )
@@ -358,7 +360,7 @@ def test_learner_who_does_not_read_yet_gets_pictures_and_sound(app, make, real_b
     card_login(client, make.card(user_id, referent))
     client.post("/pratique/positionnement", data={"reads": "no"})
     done = _play_placement(client, make, answer_right=True)
-    from tutoring.models import ItemVersion
+    from tutoring.content.models import ItemVersion
 
     versions = make.run(
         lambda: db.session.scalars(

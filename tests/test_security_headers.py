@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import PASSWORD, csrf_from
 from tutoring import create_app
-from tutoring.models import Role
+from tutoring.accounts.models import Role
 
 
 def test_csrf_is_enforced_on_sign_in_and_sign_out(app, client, make):
@@ -95,7 +95,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     import pytest
 
-    from tutoring.config import ConfigError
+    from tutoring.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -9,16 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import card_login, login
-from tutoring.extensions import db
-from tutoring.models import (
-    LearnerProfile,
-    Pairing,
-    PracticeSet,
-    Review,
-    Role,
-    Submission,
-    TutorProfile,
-)
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile, TutorProfile
+from tutoring.core.extensions import db
+from tutoring.learning.models import PracticeSet, Review, Submission
+from tutoring.pairing.models import Pairing
 
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 300
 
@@ -140,7 +135,7 @@ def test_optimal_proposal_respects_languages_and_capacity(app, make, world):
 
 def _produce(app, make, world, bank) -> tuple[int, int]:
     """Amina answers a writing and a speaking item; return their submission ids."""
-    from tutoring.services import practice
+    from tutoring.learning import practice
 
     def run():
         profile = db.session.get(LearnerProfile, world["amina"])

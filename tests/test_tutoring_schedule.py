@@ -16,25 +16,20 @@ from sqlalchemy import func, select
 
 from tests.conftest import card_login, login
 from tests.test_sessions import _book, _sessions
-from tutoring.extensions import db
-from tutoring.models import (
-    Assignment,
-    Attendance,
-    Channel,
-    LearnerProfile,
-    OutboxMessage,
-    Pairing,
-    PairingStatus,
-    Place,
-    Role,
-    TutoringSession,
-    User,
-)
-from tutoring.models.base import utcnow
-from tutoring.services import notify, tutoring
-from tutoring.services.availability import save
-from tutoring.services.sessions_tutoring import Booking, book, local, to_utc
-from tutoring.services.tutoring import TutoringError
+from tutoring.accounts import outbox as notify
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.outbox import Channel, OutboxMessage
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.clock import local, to_utc
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import Assignment
+from tutoring.pairing import fit, pairings
+from tutoring.pairing.availability import save
+from tutoring.pairing.models import Pairing, PairingStatus, Place
+from tutoring.pairing.pairings import TutoringError
+from tutoring.sessions.booking import Booking, book
+from tutoring.sessions.models import Attendance, TutoringSession
 
 
 def _second_learner(make, pair, first_name="Oksana"):
@@ -289,7 +284,7 @@ def test_a_failing_sender_is_retried_later_and_never_sends_twice(app, make, pair
         assert make.run(notify.send_pending) == (1, 0)
         assert make.run(notify.send_pending) == (0, 0)
     finally:
-        app.config["SMS_SENDER"] = "tutoring.services.notify:log_sms"
+        app.config["SMS_SENDER"] = "tutoring.accounts.outbox:log_sms"
     assert calls == ["0600000000", "0600000000"]
     message = make.run(lambda: db.session.scalar(select(OutboxMessage)))
     assert (message.failures, message.last_error) == (1, "provider down")
@@ -305,9 +300,9 @@ def test_pairing_changes_reach_the_learner_in_their_language(app, make):
         learner.locale = "uk"
         profile = db.session.get(LearnerProfile, profile_id)
         tutor = db.session.get(User, tutor_id)
-        pairing = tutoring.propose(db.session.get(User, referent), profile, tutor)
-        tutoring.respond(tutor, pairing, accept=True)
-        tutoring.end(pairing, "déménagement")
+        pairing = pairings.propose(db.session.get(User, referent), profile, tutor)
+        pairings.respond(tutor, pairing, accept=True)
+        pairings.end(pairing, "déménagement")
         db.session.commit()
         rows = db.session.scalars(
             select(OutboxMessage).where(
@@ -421,7 +416,7 @@ def test_pairing_fit_reads_availability_places_reading_and_wishes(app, make):
             tutor.tutor_profile.non_readers = non_readers
             save(tutor, slots)
         db.session.commit()
-        ranked = tutoring.suggestions(profile)
+        ranked = fit.suggestions(profile)
         return [(s.tutor.id, s.overlap_minutes, s.places, s.reading_fit) for s in ranked]
 
     ranked = make.run(setup)
@@ -475,7 +470,7 @@ def test_tutor_profile_saves_availability_places_and_absence(app, make, pair):
 
 
 def _listening_item(bank, make):
-    from tutoring.models import ItemVersion
+    from tutoring.content.models import ItemVersion
 
     def find():
         for version_id in bank.values():
@@ -488,7 +483,7 @@ def _listening_item(bank, make):
 
 
 def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, pair, bank):
-    from tutoring.models import VoiceRecording, VoiceStatus
+    from tutoring.content.models import VoiceRecording, VoiceStatus
 
     version_id, item_id = _listening_item(bank, make)
     url = f"/banque/exercice/{version_id}/voix"
@@ -497,10 +492,10 @@ def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, p
     assert wrong.status_code == 302
     assert "pas un enregistrement accepté" in pair["client"].get(wrong.location).get_data(as_text=True)
     def too_heavy():
-        from tutoring.services import voices
-        from tutoring.services.practice import PracticeError
+        from tutoring.content import voices
+        from tutoring.content.bank import ContentError
 
-        with pytest.raises(PracticeError) as refused:
+        with pytest.raises(ContentError) as refused:
             voices.record(db.session.get(User, pair["tutor"]), item_id,
                           b"OggS" + b"\0" * (5 * 1024 * 1024 + 10), "audio/ogg")  # fmt: skip
         db.session.rollback()
@@ -545,8 +540,8 @@ def test_the_fast_fit_matrix_scores_exactly_like_the_worded_fit(app, make):
 
     import numpy as np
 
-    from tutoring.models import Sex
-    from tutoring.services.availability import PERIODS
+    from tutoring.accounts.profiles import Sex
+    from tutoring.pairing.availability import PERIODS
 
     rng = random.Random(3)
     referent = make.user("claire", Role.REFERENT)
@@ -583,12 +578,12 @@ def test_the_fast_fit_matrix_scores_exactly_like_the_worded_fit(app, make):
             save(db.session.get(User, tid), set(rng.sample(half_days, rng.randint(0, 5))))
         db.session.commit()
         profiles = [db.session.get(LearnerProfile, pid) for pid in learner_ids]
-        needs = tutoring._needs(profiles)
-        offers = tutoring._offers(structure_id)
-        names = tutoring.place_names(structure_id)
-        worded = np.array([[tutoring.fit(n, o, names, date.today()).score for o in offers]
+        needs = fit._needs(profiles)
+        offers = fit._offers(structure_id)
+        names = fit.place_names(structure_id)
+        worded = np.array([[fit.fit(n, o, names, date.today()).score for o in offers]
                            for n in needs])  # fmt: skip
-        return worded, tutoring.fit_matrix(needs, offers, date.today())
+        return worded, fit.fit_matrix(needs, offers, date.today())
 
     worded, fast = make.run(run)
     assert worded.shape == (12, 6)
@@ -630,7 +625,7 @@ def test_the_referent_books_for_the_pairing_and_reads_the_confidential_note(app,
 
 
 def test_a_volunteer_gives_homework_from_the_bank_to_their_own_learner_only(app, make, pair, bank):
-    from tutoring.models import Assignment
+    from tutoring.learning.models import Assignment
 
     items = [str(bank["a2-sante-test-01"]), str(bank["a2-sante-test-02"])]
     due = (date.today() + timedelta(days=7)).isoformat()
@@ -649,7 +644,8 @@ def test_a_volunteer_gives_homework_from_the_bank_to_their_own_learner_only(app,
 
 
 def test_the_referent_reads_which_skills_to_work_on_first(app, make, learner, bank):
-    from tutoring.services.progress import dashboard, weakest_skills
+    from tutoring.home.dashboard import dashboard
+    from tutoring.learning.progress import weakest_skills
 
     def board_of():
         profile = db.session.get(LearnerProfile, learner.profile_id)

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
-from tutoring.extensions import db
-from tutoring.models import ApiToken, AuditEvent, Role, TutorProfile, User, UserSession
-from tutoring.services.indicators import protect
+from tutoring.accounts.models import AuditEvent, Role, User, UserSession
+from tutoring.accounts.profiles import TutorProfile
+from tutoring.core.extensions import db
+from tutoring.indicators.definitions import protect
+from tutoring.indicators.models import ApiToken
 
 SIGNUP = {
     "first_name": "Marc",
@@ -206,7 +208,7 @@ def test_api_needs_a_valid_token_and_never_lists_people(app, client, make, signe
         referent,
         first_name="Seule",
         public_category=__import__(
-            "tutoring.models", fromlist=["PublicCategory"]
+            "tutoring.accounts.profiles", fromlist=["PublicCategory"]
         ).PublicCategory.BPT,
     )
     response = api.get(

@@ -8,8 +8,8 @@ import pyotp
 from sqlalchemy import select
 
 from tests.conftest import login
-from tutoring.extensions import db
-from tutoring.models import RecoveryCode, Role, User
+from tutoring.accounts.models import RecoveryCode, Role, User
+from tutoring.core.extensions import db
 
 
 def test_coordinator_without_2fa_must_set_it_up_first(client, make):

@@ -1,28 +1,26 @@
-"""Flask application of the French-learning and tutoring platform (Millau CTAI)."""
+"""Flask application of the French-learning and tutoring platform (Millau CTAI).
+
+The code is cut in feature packages (core, accounts, pairing, content, learning, exams,
+sessions, reviews, indicators, home, admin, demo) that import each other in that order
+only; `setup.py` is the one place that assembles them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tutoring import setup
+from tutoring.core import config as app_config
+from tutoring.core.config import PROJECT_ROOT
+
+__all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI."""
-    from tutoring import config as app_config
-    from tutoring.setup import (
-        register_blueprints,
-        register_cli,
-        register_errorhandlers,
-        register_extensions,
-        register_request_hooks,
-        register_template_helpers,
-    )
-
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -30,10 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app_config.load(app, config)
-    register_extensions(app)
-    register_request_hooks(app)
-    register_template_helpers(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_cli(app)
+    setup.register_extensions(app)
+    setup.register_request_hooks(app)
+    setup.register_template_helpers(app)
+    setup.register_blueprints(app)
+    setup.register_errorhandlers(app)
+    setup.register_cli(app)
     return app

@@ -1,24 +1,44 @@
-"""The parts of create_app(): extensions, hooks, template helpers, blueprints, CLI."""
+"""The parts of create_app(): extensions, models, hooks, template helpers, blueprints,
+error pages, CLI.
+
+This module and `tutoring/__init__.py` sit above every feature: they are the only
+place that imports them all (see the layers contract in pyproject.toml)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, g, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tutoring import i18n, security
-from tutoring.extensions import babel, csrf, db, limiter, login_manager, migrate
-from tutoring.models import User
+from tutoring import cli
+from tutoring.accounts import access
+from tutoring.accounts import views as accounts_views
+from tutoring.accounts.labels import audit_label, role_label
+from tutoring.accounts.models import User
+from tutoring.accounts.signin import load_session
+from tutoring.admin import views as admin_views
+from tutoring.content import views as content_views
+from tutoring.core import errors, i18n
+from tutoring.core.config import PROJECT_ROOT
+from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.exams import views as exams_views
+from tutoring.home import views as home_views
+from tutoring.indicators import api as indicators_api
+from tutoring.indicators import views as indicators_views
+from tutoring.learning import views as learning_views
+from tutoring.pairing import views as pairing_views
+from tutoring.reviews import views as reviews_views
+from tutoring.sessions import views as sessions_views
 
 
 def register_extensions(app: Flask) -> None:
-    from tutoring import PROJECT_ROOT
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -29,7 +49,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "tutoring" / "translations"),
     )
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are checked on the server
@@ -53,8 +73,6 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
 
 def _load_user(token: str) -> User | None:
     """Flask-Login loader: the cookie holds a session token, checked on the server."""
-    from tutoring.services.sessions import load_session
-
     row = load_session(token)
     if db.session.dirty:
         db.session.commit()  # persist the expiry or the last-seen time
@@ -67,19 +85,14 @@ def _load_user(token: str) -> User | None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    security.init_app(app)
+    access.init_app(app)
 
 
 def _as_date(value: str) -> Any:
-    from datetime import date
-
     return date.fromisoformat(value)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tutoring.admin.forms import audit_label, role_label
-    from tutoring.practice.labels import SKILL_LABELS, THEME_LABELS
-
     def theme_label(key: str) -> str:
         return str(THEME_LABELS.get(key, key))
 
@@ -107,8 +120,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        from flask_babel import get_locale
-
         row = g.get("user_session")
         return {
             "current_locale": str(get_locale()),
@@ -119,48 +130,27 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from tutoring.account import bp as account_bp
-    from tutoring.admin import bp as admin_bp
-    from tutoring.api import bp as api_bp
-    from tutoring.auth import bp as auth_bp
-    from tutoring.bank import bp as bank_bp
-    from tutoring.coordination import bp as coordination_bp
-    from tutoring.exams import bp as exams_bp
-    from tutoring.learners import bp as learners_bp
-    from tutoring.main import bp as main_bp
-    from tutoring.practice import bp as practice_bp
-    from tutoring.reviews import bp as reviews_bp
-    from tutoring.sessions_bp import bp as sessions_bp
-    from tutoring.tutor import bp as tutor_bp
-    from tutoring.tutors import bp as tutors_bp
-
+    """One blueprint per feature; URLs are written in full in each view."""
     for bp in (
-        main_bp,
-        auth_bp,
-        account_bp,
-        practice_bp,
-        exams_bp,
-        bank_bp,
-        learners_bp,
-        tutors_bp,
-        tutor_bp,
-        reviews_bp,
-        sessions_bp,
-        admin_bp,
-        coordination_bp,
+        home_views.bp,
+        accounts_views.bp,
+        pairing_views.bp,
+        content_views.bp,
+        learning_views.bp,
+        exams_views.bp,
+        sessions_views.bp,
+        reviews_views.bp,
+        indicators_views.bp,
+        admin_views.bp,
     ):
         app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)
+    for view in indicators_api.VIEWS:
+        csrf.exempt(view)  # the API authenticates by bearer token, not by cookie
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from tutoring.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_cli(app: Flask) -> None:
-    from tutoring.cli import register
-
-    register(app)
+    cli.register(app)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import sign_in
-from tutoring.extensions import db
-from tutoring.models import Role, User
+from tutoring.accounts.models import Role, User
+from tutoring.core.extensions import db
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])

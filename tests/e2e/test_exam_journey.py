@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutoring.models import Role
+from tutoring.accounts.models import Role
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
@@ -40,8 +40,8 @@ def test_learner_reads_a_mock_french_exam_result_on_a_phone(
     """One card per part, with whether the target level is reached, fits a phone."""
     from datetime import UTC, datetime
 
-    from tutoring.extensions import db
-    from tutoring.models import LanguageExam
+    from tutoring.core.extensions import db
+    from tutoring.exams.models import LanguageExam
 
     referent = make.user("claire", Role.REFERENT)
     profile_id, learner_id = make.learner(referent, first_name="Amina", locale=locale)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import PASSWORD
-from tutoring.models import Role
+from tutoring.accounts.models import Role
 
 
 def _sign_in(page, base, username, password=PASSWORD, shared=False):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tutoring.extensions import db
-from tutoring.models import LearnerProfile, Role
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.extensions import db
 
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 400
 

@@ -9,18 +9,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.e2e.conftest import PHONE, sign_in
-from tutoring.extensions import db
-from tutoring.models import (
-    Assignment,
-    LearnerProfile,
-    Pairing,
-    PairingStatus,
-    Place,
-    Role,
-    TutoringSession,
-    User,
-)
-from tutoring.models.base import utcnow
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import Assignment
+from tutoring.pairing.models import Pairing, PairingStatus, Place
+from tutoring.sessions.models import TutoringSession
 
 
 def test_tutor_schedules_the_learner_confirms_in_arabic_and_the_report_is_made(

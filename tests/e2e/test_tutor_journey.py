@@ -7,8 +7,10 @@ import uuid
 from sqlalchemy import select
 
 from tests.e2e.conftest import sign_in
-from tutoring.extensions import db
-from tutoring.models import LearnerProfile, Pairing, Role, TutorProfile
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile, TutorProfile
+from tutoring.core.extensions import db
+from tutoring.pairing.models import Pairing
 
 
 def test_tutor_accepts_a_pairing_and_marks_a_writing(
@@ -22,7 +24,7 @@ def test_tutor_accepts_a_pairing_and_marks_a_writing(
 
     def setup():
         db.session.get(TutorProfile, tutor_id).languages = ["ar"]
-        from tutoring.services import practice
+        from tutoring.learning import practice
 
         profile = db.session.get(LearnerProfile, profile_id)
         current = practice.start_set(profile, level="A2")

@@ -14,18 +14,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tutoring.api.scopes import SCOPE_GROUPS
-from tutoring.forms import options, strip_filter
-from tutoring.learners.forms import MultiCheckboxField
-from tutoring.models import Role
+from tutoring.accounts.labels import ROLE_LABELS
+from tutoring.accounts.models import Role
+from tutoring.core.forms import MultiCheckboxField, options, strip_filter
+from tutoring.indicators.scopes import SCOPE_GROUPS
 
-ROLE_LABELS = {
-    Role.LEARNER: _l("Apprenant·e"),
-    Role.TUTOR: _l("Tuteur ou tutrice bénévole"),
-    Role.REFERENT: _l("Référent·e de l’association"),
-    Role.COORDINATOR: _l("Coordination CTAI"),
-    Role.ADMIN: _l("Administration technique"),
-}
 STAFF_ROLES = [Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN]
 
 
@@ -123,36 +116,3 @@ class ApiTokenForm(FlaskForm):
             return None
         chosen = set(self.groups.data or [])
         return [key for key, _title in SCOPE_GROUPS if key in chosen]
-
-
-AUDIT_LABELS = {
-    "calendar_feed_created": _l("adresse d’agenda créée"),
-    "voice_approved": _l("enregistrement de voix approuvé"),
-    "account_created": _l("compte créé"),
-    "tutor_approved": _l("bénévole validé·e"),
-    "tutor_declined": _l("bénévole refusé·e"),
-    "roles_changed": _l("rôles modifiés"),
-    "structure_changed": _l("structure modifiée"),
-    "account_enabled": _l("compte réactivé"),
-    "account_disabled": _l("compte désactivé"),
-    "password_changed": _l("mot de passe modifié"),
-    "password_link_created": _l("lien de mot de passe créé"),
-    "login_card_issued": _l("carte de connexion imprimée"),
-    "login_card_revoked": _l("carte de connexion désactivée"),
-    "two_factor_enabled": _l("double authentification activée"),
-    "two_factor_disabled": _l("double authentification désactivée"),
-    "recovery_codes_renewed": _l("codes de secours renouvelés"),
-    "data_exported": _l("données exportées"),
-    "erasure_requested": _l("effacement demandé"),
-    "learner_erased": _l("apprenant·e effacé·e"),
-    "api_token_created": _l("jeton d’API créé"),
-    "api_token_revoked": _l("jeton d’API révoqué"),
-}
-
-
-def role_label(value: str) -> str:
-    return str(ROLE_LABELS.get(Role(value), value))
-
-
-def audit_label(action: str) -> str:
-    return str(AUDIT_LABELS.get(action, action))

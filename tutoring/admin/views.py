@@ -9,31 +9,28 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from tutoring.admin import bp
-from tutoring.admin.forms import (
-    ROLE_LABELS,
-    ApiTokenForm,
-    RolesForm,
-    StaffForm,
-    StructureForm,
-)
-from tutoring.api.scopes import SCOPE_GROUPS, group_contents
-from tutoring.extensions import db
-from tutoring.forms import ConfirmForm, options
-from tutoring.models import ApiToken, AuditEvent, Role, Structure, User
-from tutoring.models.base import utcnow
-from tutoring.security import roles_required
-from tutoring.services import audit
-from tutoring.services.accounts import (
+from tutoring.accounts import audit
+from tutoring.accounts.access import roles_required
+from tutoring.accounts.labels import ROLE_LABELS
+from tutoring.accounts.models import AuditEvent, Role, Structure, User
+from tutoring.accounts.users import (
     AccountError,
     create_staff,
     password_link_token,
     set_active,
     set_roles,
 )
-from tutoring.services.codes import digest, new_api_token
+from tutoring.admin.blueprint import bp
+from tutoring.admin.forms import ApiTokenForm, RolesForm, StaffForm, StructureForm
+from tutoring.core.codes import digest, new_api_token
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.core.forms import ConfirmForm, options
+from tutoring.indicators.models import ApiToken
+from tutoring.indicators.scopes import SCOPE_GROUPS, group_contents
 
 PAGE_SIZE = 50
+
 
 ACCOUNT_ERRORS = {
     "username_taken": lambda: _("Cet identifiant est déjà pris."),
@@ -59,13 +56,13 @@ def _page() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
 
 
-@bp.get("/")
+@bp.get("/admin/")
 @roles_required(Role.ADMIN)
 def index() -> BaseResponse:
     return redirect(url_for("admin.accounts"))
 
 
-@bp.get("/comptes")
+@bp.get("/admin/comptes")
 @roles_required(Role.ADMIN)
 def accounts() -> str:
     query = request.args.get("q", "").strip().lower()[:80]
@@ -89,7 +86,7 @@ def accounts() -> str:
     )
 
 
-@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@bp.route("/admin/comptes/nouveau", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_account() -> BaseResponse | tuple[str, int]:
     form = StaffForm()
@@ -117,7 +114,7 @@ def new_account() -> BaseResponse | tuple[str, int]:
             return render_template("admin/new_account.html", form=form), 400
         db.session.commit()
         link = url_for(
-            "auth.choose_password", token=password_link_token(user), _external=True
+            "accounts.choose_password", token=password_link_token(user), _external=True
         )
         return render_template("admin/password_link.html", user=user, link=link), 201
     return render_template(
@@ -125,7 +122,7 @@ def new_account() -> BaseResponse | tuple[str, int]:
     ), 400 if form.errors else 200
 
 
-@bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/comptes/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def account(user_id: int) -> BaseResponse | tuple[str, int]:
     user = db.session.get(User, user_id) or abort(404)
@@ -158,7 +155,7 @@ def account(user_id: int) -> BaseResponse | tuple[str, int]:
     ), (400 if form.errors else 200)
 
 
-@bp.post("/comptes/<int:user_id>/activation")
+@bp.post("/admin/comptes/<int:user_id>/activation")
 @roles_required(Role.ADMIN)
 def toggle_active(user_id: int) -> BaseResponse:
     user = db.session.get(User, user_id) or abort(404)
@@ -177,7 +174,7 @@ def toggle_active(user_id: int) -> BaseResponse:
     return redirect(url_for("admin.account", user_id=user.id))
 
 
-@bp.post("/comptes/<int:user_id>/lien-mot-de-passe")
+@bp.post("/admin/comptes/<int:user_id>/lien-mot-de-passe")
 @roles_required(Role.ADMIN)
 def password_link(user_id: int) -> tuple[str, int]:
     user = db.session.get(User, user_id) or abort(404)
@@ -186,12 +183,12 @@ def password_link(user_id: int) -> tuple[str, int]:
     audit.record("password_link_created", current_user, user)
     db.session.commit()
     link = url_for(
-        "auth.choose_password", token=password_link_token(user), _external=True
+        "accounts.choose_password", token=password_link_token(user), _external=True
     )
     return render_template("admin/password_link.html", user=user, link=link), 200
 
 
-@bp.route("/structures", methods=["GET", "POST"])
+@bp.route("/admin/structures", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def structures() -> BaseResponse | tuple[str, int]:
     form = StructureForm()
@@ -209,7 +206,7 @@ def structures() -> BaseResponse | tuple[str, int]:
     )
 
 
-@bp.route("/jetons", methods=["GET", "POST"])
+@bp.route("/admin/jetons", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def api_tokens() -> BaseResponse | tuple[str, int]:
     form = ApiTokenForm()
@@ -248,7 +245,7 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
     ), (400 if form.errors else 200)
 
 
-@bp.post("/jetons/<int:token_id>/revoquer")
+@bp.post("/admin/jetons/<int:token_id>/revoquer")
 @roles_required(Role.ADMIN)
 def revoke_api_token(token_id: int) -> BaseResponse:
     token = db.session.get(ApiToken, token_id) or abort(404)
@@ -260,7 +257,7 @@ def revoke_api_token(token_id: int) -> BaseResponse:
     return redirect(url_for("admin.api_tokens"))
 
 
-@bp.get("/journal")
+@bp.get("/admin/journal")
 @roles_required(Role.ADMIN)
 def audit_log() -> str:
     page = _page()

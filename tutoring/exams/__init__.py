@@ -1,7 +1,5 @@
-"""Mock exams for learners (examen civique blanc)."""
+"""Mock exams: the civic exam and the French exam in four skills, their results and whether
+the target level is reached.
 
-from flask import Blueprint
-
-bp = Blueprint("exams", __name__, url_prefix="/examens")
-
-from tutoring.exams import views  # noqa: E402,F401
+Imports: may import core, accounts, pairing, content, learning.
+"""

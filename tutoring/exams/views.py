@@ -12,18 +12,23 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
 from exercises.mock import SECTIONS
-from tutoring.exams import bp
-from tutoring.extensions import db
-from tutoring.forms import ConfirmForm
-from tutoring.models import CivicExam, LanguageExam, LearnerProfile, Role
-from tutoring.security import roles_required
-from tutoring.services import exams as service
+from tutoring.accounts.access import roles_required
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.extensions import db
+from tutoring.core.forms import ConfirmForm
+from tutoring.exams import civic as civic_exams
+from tutoring.exams import language as french_exams
+from tutoring.exams.blueprint import bp
+from tutoring.exams.models import CivicExam, LanguageExam
 
 MENTION_LABELS = {
     "csp": _l("Carte de séjour pluriannuelle"),
     "cr": _l("Carte de résident"),
     "nat": _l("Naturalisation"),
 }
+
+
 CIVIC_THEME_LABELS = {
     "principes": _l("Principes et valeurs de la République"),
     "institutions": _l("Système institutionnel et politique"),
@@ -47,16 +52,16 @@ def _own_exam(exam_id: int) -> CivicExam:
     return exam
 
 
-@bp.get("/")
+@bp.get("/examens/")
 @roles_required(Role.LEARNER)
 def index() -> str:
     profile = _profile()
     return render_template(
         "exams/index.html",
         mentions=[(m, MENTION_LABELS[m]) for m in MENTIONS],
-        chosen=service.default_mention(profile),
-        exams=service.exams_of(profile),
-        language_exams=service.language_exams_of(profile),
+        chosen=civic_exams.default_mention(profile),
+        exams=civic_exams.exams_of(profile),
+        language_exams=french_exams.language_exams_of(profile),
         labels=MENTION_LABELS,
         pass_mark=PASS_MARK,
         total=QUESTIONS_PER_EXAM,
@@ -65,35 +70,35 @@ def index() -> str:
     )
 
 
-@bp.post("/civique")
+@bp.post("/examens/civique")
 @roles_required(Role.LEARNER)
 def start_civic() -> BaseResponse:
     mention = request.form.get("mention", "")
     if not ConfirmForm().validate_on_submit() or mention not in MENTIONS:
         abort(400)
     try:
-        exam = service.start_civic_exam(_profile(), mention)
-    except service.ExamError:
+        exam = civic_exams.start_civic_exam(_profile(), mention)
+    except civic_exams.ExamError:
         flash(_("Cet examen blanc n’est pas encore disponible."), "error")
         return redirect(url_for("exams.index"))
     db.session.commit()
     return redirect(url_for("exams.civic", exam_id=exam.id, page=0))
 
 
-@bp.route("/civique/<int:exam_id>", methods=["GET", "POST"])
+@bp.route("/examens/civique/<int:exam_id>", methods=["GET", "POST"])
 @roles_required(Role.LEARNER)
 def civic(exam_id: int) -> BaseResponse | str:
     exam = _own_exam(exam_id)
-    service.close_if_expired(exam)
+    civic_exams.close_if_expired(exam)
     if exam.submitted_at is not None:
         db.session.commit()
         return redirect(url_for("exams.civic_result", exam_id=exam.id))
-    pages = (len(exam.questions) + service.PAGE_SIZE - 1) // service.PAGE_SIZE
+    pages = (len(exam.questions) + civic_exams.PAGE_SIZE - 1) // civic_exams.PAGE_SIZE
     page = request.args.get("page", 0, type=int) or 0
     if not 0 <= page < pages:
         abort(404)
-    first = page * service.PAGE_SIZE
-    indexes = range(first, min(first + service.PAGE_SIZE, len(exam.questions)))
+    first = page * civic_exams.PAGE_SIZE
+    indexes = range(first, min(first + civic_exams.PAGE_SIZE, len(exam.questions)))
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -105,15 +110,15 @@ def civic(exam_id: int) -> BaseResponse | str:
                     abort(400)
                 answers[index] = int(value)
         try:
-            service.save_answers(exam, answers)
-        except service.ExamError as exc:
+            civic_exams.save_answers(exam, answers)
+        except civic_exams.ExamError as exc:
             db.session.commit()
             if exc.code == "invalid":
                 abort(400)
             flash(_("Le temps est écoulé : vos réponses ont été envoyées."), "info")
             return redirect(url_for("exams.civic_result", exam_id=exam.id))
         if request.form.get("action") == "finish":
-            service.submit(exam)
+            civic_exams.submit(exam)
             db.session.commit()
             return redirect(url_for("exams.civic_result", exam_id=exam.id))
         db.session.commit()
@@ -121,7 +126,7 @@ def civic(exam_id: int) -> BaseResponse | str:
         return redirect(
             url_for("exams.civic", exam_id=exam.id, page=max(0, min(pages - 1, target)))
         )
-    left = service.time_left(exam)
+    left = civic_exams.time_left(exam)
     return render_template(
         "exams/civic.html",
         exam=exam,
@@ -129,26 +134,26 @@ def civic(exam_id: int) -> BaseResponse | str:
         pages=pages,
         indexes=indexes,
         minutes_left=math.ceil(left.total_seconds() / 60),
-        deadline=service.deadline(exam).isoformat(),
+        deadline=civic_exams.deadline(exam).isoformat(),
         answered=sum(1 for a in exam.answers if a is not None),
         form=ConfirmForm(),
         labels=MENTION_LABELS,
     )
 
 
-@bp.get("/civique/<int:exam_id>/resultat")
+@bp.get("/examens/civique/<int:exam_id>/resultat")
 @roles_required(Role.LEARNER)
 def civic_result(exam_id: int) -> BaseResponse | str:
     exam = _own_exam(exam_id)
-    service.close_if_expired(exam)
+    civic_exams.close_if_expired(exam)
     db.session.commit()
     if exam.submitted_at is None:
         return redirect(url_for("exams.civic", exam_id=exam.id))
     return render_template(
         "exams/civic_result.html",
         exam=exam,
-        passed=service.passed(exam),
-        by_theme=service.by_theme(exam),
+        passed=civic_exams.passed(exam),
+        by_theme=civic_exams.by_theme(exam),
         theme_labels=CIVIC_THEME_LABELS,
         labels=MENTION_LABELS,
         pass_mark=PASS_MARK,
@@ -170,25 +175,25 @@ SECTION_LABELS = {
 }
 
 
-@bp.post("/francais")
+@bp.post("/examens/francais")
 @roles_required(Role.LEARNER)
 def start_language() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    exam = service.start_language_exam(_profile())
+    exam = french_exams.start_language_exam(_profile())
     db.session.commit()
     return redirect(url_for("exams.language", exam_id=exam.id))
 
 
-@bp.get("/francais/<int:exam_id>")
+@bp.get("/examens/francais/<int:exam_id>")
 @roles_required(Role.LEARNER)
 def language(exam_id: int) -> BaseResponse | str:
     exam = _own_language_exam(exam_id)
-    sets = service.section_sets(exam)
+    sets = french_exams.section_sets(exam)
     for practice in sets:
         if practice is not None:
-            service.close_expired_section(practice)
-    service.finish_if_complete(exam)
+            french_exams.close_expired_section(practice)
+    french_exams.finish_if_complete(exam)
     db.session.commit()
     if exam.finished_at is not None:
         return redirect(url_for("exams.language_result", exam_id=exam.id))
@@ -201,22 +206,22 @@ def language(exam_id: int) -> BaseResponse | str:
     )
 
 
-@bp.post("/francais/<int:exam_id>/partie")
+@bp.post("/examens/francais/<int:exam_id>/partie")
 @roles_required(Role.LEARNER)
 def language_section(exam_id: int) -> BaseResponse:
     exam = _own_language_exam(exam_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        practice = service.start_section(_profile(), exam)
-    except service.ExamError:
+        practice = french_exams.start_section(_profile(), exam)
+    except civic_exams.ExamError:
         db.session.commit()
         return redirect(url_for("exams.language_result", exam_id=exam.id))
     db.session.commit()
-    return redirect(url_for("practice.play", set_id=practice.id))
+    return redirect(url_for("learning.play", set_id=practice.id))
 
 
-@bp.get("/francais/<int:exam_id>/resultat")
+@bp.get("/examens/francais/<int:exam_id>/resultat")
 @roles_required(Role.LEARNER)
 def language_result(exam_id: int) -> BaseResponse | str:
     exam = _own_language_exam(exam_id)
@@ -225,7 +230,7 @@ def language_result(exam_id: int) -> BaseResponse | str:
     return render_template(
         "exams/language_result.html",
         exam=exam,
-        results=service.language_results(exam),
+        results=french_exams.language_results(exam),
         labels=SECTION_LABELS,
-        sets=service.section_sets(exam),
+        sets=french_exams.section_sets(exam),
     )

@@ -1,7 +1,4 @@
-"""The review queue: tutors and referents mark written and spoken productions."""
+"""The review queue: the productions a volunteer or referent may mark, and the rubric.
 
-from flask import Blueprint
-
-bp = Blueprint("reviews", __name__, url_prefix="/corrections")
-
-from tutoring.reviews import views  # noqa: E402,F401
+Imports: may import core, accounts, pairing, content, learning, exams, sessions.
+"""

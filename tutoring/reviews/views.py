@@ -8,14 +8,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.extensions import db
-from tutoring.forms import ConfirmForm
-from tutoring.models import Role, Submission
-from tutoring.practice.labels import SKILL_LABELS, TYPE_LABELS
-from tutoring.reviews import bp
-from tutoring.security import roles_required
-from tutoring.services import tutoring as service
-from tutoring.services.practice import audio_path, item_of
+from tutoring.accounts.access import roles_required
+from tutoring.accounts.models import Role
+from tutoring.content.audio import audio_path
+from tutoring.content.bank import item_of
+from tutoring.core.extensions import db
+from tutoring.core.forms import ConfirmForm
+from tutoring.core.labels import SKILL_LABELS, TYPE_LABELS
+from tutoring.learning.models import Submission
+from tutoring.reviews import marking as service
+from tutoring.reviews.blueprint import bp
 
 CRITERIA_LABELS = {
     "task": _l("La tâche est faite"),
@@ -24,6 +26,8 @@ CRITERIA_LABELS = {
     "grammar": _l("Les phrases sont correctes"),
     "pronunciation": _l("La prononciation se comprend bien"),
 }
+
+
 LEVEL_LABELS = {
     0: _l("pas encore"),
     1: _l("en partie"),
@@ -39,7 +43,7 @@ def _submission_or_404(submission_id: int) -> Submission:
     return submission
 
 
-@bp.get("/")
+@bp.get("/corrections/")
 @roles_required(Role.REFERENT, Role.TUTOR)
 def index() -> str:
     return render_template(
@@ -49,7 +53,7 @@ def index() -> str:
     )
 
 
-@bp.route("/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/corrections/<int:submission_id>", methods=["GET", "POST"])
 @roles_required(Role.REFERENT, Role.TUTOR)
 def review(submission_id: int) -> BaseResponse | tuple[str, int]:
     submission = _submission_or_404(submission_id)
@@ -97,7 +101,7 @@ def review(submission_id: int) -> BaseResponse | tuple[str, int]:
     )
 
 
-@bp.get("/<int:submission_id>/enregistrement")
+@bp.get("/corrections/<int:submission_id>/enregistrement")
 @roles_required(Role.REFERENT, Role.TUTOR)
 def recording(submission_id: int) -> BaseResponse:
     submission = _submission_or_404(submission_id)

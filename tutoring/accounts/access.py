@@ -1,0 +1,200 @@
+"""Access rules (deny by default), safe redirects and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from tutoring.accounts.enrolment import learner_for
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+PUBLIC = "public"
+
+
+SIGNED_IN = "signed-in"
+
+
+API_TOKEN = "api-token"  # noqa: S105 - a rule name, not a secret; checked by the API's own bearer-token decorator  # nosec B105
+
+
+ACCESS_ATTR = "__access__"
+
+
+NO_2FA_ATTR = "__allowed_before_2fa__"
+
+
+def public(view: F) -> F:
+    """Mark a view as open to everyone, signed in or not."""
+    setattr(view, ACCESS_ATTR, PUBLIC)
+    return view
+
+
+def signed_in(view: F) -> F:
+    """Mark a view as open to any signed-in account, whatever its roles."""
+    setattr(view, ACCESS_ATTR, SIGNED_IN)
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Mark a view as open to accounts holding at least one of `roles`."""
+
+    def decorate(view: F) -> F:
+        setattr(view, ACCESS_ATTR, frozenset(roles))
+        return view
+
+    return decorate
+
+
+def allowed_before_2fa(view: F) -> F:
+    """Let an account that must still set up two-factor sign-in reach this view."""
+    setattr(view, NO_2FA_ATTR, True)
+    return view
+
+
+def access_rule(endpoint: str | None) -> object:
+    """Return the access rule declared by the view behind `endpoint` (None if none)."""
+    if endpoint is None:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether this account must pass a second factor before using the platform."""
+    required = set(current_app.config["REQUIRE_2FA_ROLES"])
+    return user.has_2fa or bool({r.value for r in user.roles} & required)
+
+
+def enforce_access() -> Response | None:
+    """before_request hook: answer 401/403 unless the view names who may use it."""
+    if request.endpoint is None:
+        return None  # 404 or 405: let Flask answer
+    if request.endpoint == "static":
+        return None
+    rule = access_rule(request.endpoint)
+    if rule is None:
+        abort(403)
+    if rule == API_TOKEN:
+        return None
+    if current_user.is_authenticated and _second_factor_missing():
+        return redirect(url_for("accounts.two_factor_setup"))  # type: ignore[return-value]
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+    if rule == SIGNED_IN:
+        return None
+    # Fail closed on anything but a set of roles (no assert: `python -O` drops them).
+    if not isinstance(rule, frozenset) or not current_user.has_role(*rule):
+        abort(403)
+    return None
+
+
+def _second_factor_missing() -> bool:
+    """Whether this signed-in session still owes a second factor for this view."""
+    session_row = getattr(g, "user_session", None)
+    view = current_app.view_functions[request.endpoint]  # type: ignore[index]
+    return (
+        session_row is not None
+        and not session_row.second_factor_done
+        and needs_second_factor(current_user)
+        and not getattr(view, NO_2FA_ATTR, False)
+    )
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Accept only a local absolute path: '/x', never '//x', '/\\x' or 'https://x'."""
+    if not target or not target.startswith("/"):
+        return False
+    if target.startswith(("//", "/\\")):
+        return False
+    if any(ord(c) < 32 for c in target) or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    return target if target and is_safe_next(target) else default
+
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def set_security_headers(response: Response) -> Response:
+    """after_request hook: headers every response carries."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault(
+        "Permissions-Policy", "camera=(), geolocation=(), microphone=(self), payment=()"
+    )
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault(
+            "Strict-Transport-Security",
+            f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
+        )
+    if current_user.is_authenticated:
+        # Nothing personal stays in a shared computer's cache or back button.
+        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Vary", "Cookie")
+    return response
+
+
+def refuse_nul_characters() -> None:
+    """before_request hook: answer 400 to a NUL character in the URL or a form field.
+
+    No field has a use for it, and PostgreSQL cannot store it in text: without this
+    check such a request would end in a server error there (found by the fuzzing).
+    """
+    values = [v for vs in request.args.listvalues() for v in vs]
+    values += [v for vs in request.form.listvalues() for v in vs]
+    values += [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    values += [f.filename or "" for f in request.files.values()]
+    if any("\x00" in v for v in values):
+        abort(400)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+    app.before_request(enforce_access)
+    app.after_request(set_security_headers)
+
+
+def require_approved_volunteer() -> None:
+    """Answer 403 unless the signed-in user is an approved volunteer."""
+    if not current_user.is_approved_tutor:
+        abort(403)
+
+
+def learner_or_404(profile_id: int) -> LearnerProfile:
+    """The learner of the signed-in referent's structure with this id, else 404."""
+    profile = learner_for(current_user, profile_id)
+    if profile is None:
+        abort(404)
+    return profile

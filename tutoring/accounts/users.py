@@ -1,0 +1,258 @@
+"""Accounts: usernames, tutors' sign-up and approval, staff accounts, passwords."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+
+from tutoring.accounts import audit
+from tutoring.accounts.models import Role, Structure, User
+from tutoring.accounts.passwords import hash_password, needs_rehash, verify_password
+from tutoring.accounts.profiles import TutorProfile, TutorStatus
+from tutoring.accounts.signin import revoke_all_sessions
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+
+CHARTER_VERSION = "2026-11"
+
+
+PASSWORD_LINK_MAX_AGE = 72 * 3600
+
+
+class AccountError(ValueError):
+    """A rule of the domain was broken; `field` names the form field concerned."""
+
+    def __init__(self, code: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def slugify(text: str) -> str:
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:20]
+
+
+def new_username(first_name: str) -> str:
+    """Return a free username from a first name: 'amina-4821' (or 'apprenant-4821')."""
+    stem = slugify(first_name) or "apprenant"
+    for _ in range(50):
+        candidate = f"{stem}-{secrets.randbelow(9000) + 1000}"
+        if not username_taken(candidate):
+            return candidate
+    raise AccountError("username_exhausted")  # pragma: no cover - 9,000 tries per stem
+
+
+def username_taken(username: str) -> bool:
+    return (
+        db.session.scalar(select(User.id).where(User.username == username.lower()))
+        is not None
+    )
+
+
+def email_taken(email: str) -> bool:
+    return (
+        db.session.scalar(
+            select(User.id).where(func.lower(User.email) == email.lower())
+        )
+        is not None
+    )
+
+
+def find_by_login(login: str) -> User | None:
+    """Return the account whose username or e-mail is `login` (any case)."""
+    login = login.strip().lower()
+    if not login:
+        return None
+    return db.session.scalar(
+        select(User).where(or_(User.username == login, func.lower(User.email) == login))
+    )
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the active account matching these credentials, upgrading its hash."""
+    user = find_by_login(login)
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    assert user.password_hash is not None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def register_tutor(
+    *, username: str, email: str, first_name: str, password: str, locale: str
+) -> User:
+    """Create a volunteer's account, pending a referent's approval."""
+    if username_taken(username):
+        raise AccountError("username_taken", "username")
+    if email_taken(email):
+        raise AccountError("email_taken", "email")
+    user = User(
+        username=username.lower(),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+    )
+    user.add_role(Role.TUTOR)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(
+        TutorProfile(
+            user_id=user.id, charter_version=CHARTER_VERSION, status=TutorStatus.PENDING
+        )
+    )
+    audit.record("account_created", user, user, role=Role.TUTOR.value)
+    return user
+
+
+def decide_tutor(tutor: User, referent: User, *, approve: bool) -> None:
+    """Approve or decline a volunteer; an approved tutor joins the referent's structure."""
+    profile = tutor.tutor_profile
+    if profile is None:
+        raise AccountError("not_a_tutor")
+    profile.decided_by_id = referent.id
+    if approve:
+        profile.status = TutorStatus.APPROVED
+        profile.approved_at = utcnow()
+        profile.structure_id = referent.structure_id
+        audit.record("tutor_approved", referent, tutor)
+    else:
+        profile.status = TutorStatus.DECLINED
+        profile.approved_at = None
+        audit.record("tutor_declined", referent, tutor)
+
+
+def create_staff(
+    *,
+    actor: User,
+    username: str,
+    email: str | None,
+    first_name: str,
+    last_name: str | None,
+    roles: Iterable[Role],
+    structure: Structure | None,
+) -> User:
+    """Create a staff account (referent, coordinator, admin); it gets a password link."""
+    roles = set(roles)
+    if username_taken(username):
+        raise AccountError("username_taken", "username")
+    if email and email_taken(email):
+        raise AccountError("email_taken", "email")
+    if Role.REFERENT in roles and structure is None:
+        raise AccountError("structure_required", "structure_id")
+    user = User(
+        username=username.lower(),
+        email=email.strip().lower() if email else None,
+        first_name=first_name.strip(),
+        last_name=(last_name or "").strip() or None,
+        structure_id=structure.id if structure else None,
+    )
+    for role in sorted(roles):
+        user.add_role(role)
+    db.session.add(user)
+    db.session.flush()
+    if Role.TUTOR in roles:
+        db.session.add(
+            TutorProfile(
+                user_id=user.id,
+                charter_version=CHARTER_VERSION,
+                status=TutorStatus.APPROVED,
+                approved_at=utcnow(),
+                decided_by_id=actor.id,
+                structure_id=user.structure_id,
+            )
+        )
+    audit.record(
+        "account_created", actor, user, roles=",".join(sorted(r.value for r in roles))
+    )
+    return user
+
+
+def set_roles(user: User, roles: Iterable[Role], actor: User) -> None:
+    """Replace the roles of `user`; an admin cannot take away their own admin role."""
+    wanted = set(roles)
+    if user.id == actor.id and Role.ADMIN not in wanted:
+        raise AccountError("cannot_drop_own_admin", "roles")
+    if Role.REFERENT in wanted and user.structure_id is None:
+        raise AccountError("structure_required", "structure_id")
+    before = user.roles
+    for role in before - wanted:
+        user.remove_role(role)
+    for role in wanted - before:
+        user.add_role(role)
+    if Role.TUTOR in wanted and user.tutor_profile is None:
+        db.session.add(
+            TutorProfile(
+                user_id=user.id,
+                charter_version=CHARTER_VERSION,
+                status=TutorStatus.APPROVED,
+                approved_at=utcnow(),
+                decided_by_id=actor.id,
+                structure_id=user.structure_id,
+            )
+        )
+    if before != wanted:
+        audit.record(
+            "roles_changed",
+            actor,
+            user,
+            before=",".join(sorted(r.value for r in before)),
+            after=",".join(sorted(r.value for r in wanted)),
+        )
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise AccountError("cannot_disable_self")
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        revoke_all_sessions(user)
+    audit.record("account_enabled" if active else "account_disabled", actor, user)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end the account's other sessions."""
+    user.password_hash = hash_password(password)
+    audit.record("password_changed", user, user)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="password-link"
+    )
+
+
+def password_link_token(user: User) -> str:
+    """Return a token to choose a password; it dies once a password is set."""
+    fingerprint = (user.password_hash or "none")[-16:]
+    return _serializer().dumps({"u": user.id, "f": fingerprint})
+
+
+def user_from_password_token(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token, max_age=PASSWORD_LINK_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_active:
+        return None
+    if (user.password_hash or "none")[-16:] != data.get("f"):
+        return None
+    return user

@@ -1,0 +1,287 @@
+"""Sign-in pages. Failed attempts answer 401 and count towards the rate limits."""
+
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from tutoring.accounts import cards as learners
+from tutoring.accounts import twofactor
+from tutoring.accounts import users as accounts
+from tutoring.accounts.access import allowed_before_2fa, public, safe_next, signed_in
+from tutoring.accounts.blueprint import bp
+from tutoring.accounts.forms import (
+    CardLoginForm,
+    ChoosePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SecondFactorForm,
+    TutorSignupForm,
+)
+from tutoring.accounts.models import User
+from tutoring.accounts.signin import end_session, revoke_all_sessions, start_session
+from tutoring.core.extensions import db, limiter
+from tutoring.core.mail import send_mail
+
+PENDING_KEY = "pending_2fa"
+
+
+PENDING_SECONDS = 300
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    typed = request.form.get("login", "")[:254].strip().lower()
+    return "account:" + typed
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING_KEY) or {}
+    return f"account-id:{pending.get('uid', 'none')}"
+
+
+def _per_account() -> str:
+    return str(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+
+
+def _per_ip() -> str:
+    return str(current_app.config["LOGIN_FAILURES_PER_IP"])
+
+
+def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> None:
+    """Open a fresh server-side session: a new cookie and a new CSRF token."""
+    session.clear()
+    token = start_session(
+        user, shared_device=shared, second_factor_done=second_factor_done
+    )
+    user.session_token = token
+    login_user(user, remember=False)
+    session.permanent = not shared  # a shared computer forgets the cookie on closing
+    db.session.commit()
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    _per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
+def login() -> BaseResponse | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.password.errors = [_("Identifiant ou mot de passe incorrect.")]
+            return render_template("accounts/login.html", form=form), 401
+        target = safe_next(form.next.data, url_for("home.home"))
+        if user.has_2fa:
+            db.session.commit()  # keep a rehashed password
+            session.clear()
+            session[PENDING_KEY] = {
+                "uid": user.id,
+                "shared": bool(form.shared_device.data),
+                "next": target,
+                "at": int(time.time()),
+            }
+            return redirect(url_for("accounts.second_factor"))
+        complete_login(
+            user, shared=bool(form.shared_device.data), second_factor_done=False
+        )
+        return redirect(target)
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    _per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed
+)
+def second_factor() -> BaseResponse | tuple[str, int]:
+    pending = session.get(PENDING_KEY)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING_KEY, None)
+        flash(_("Reprenez la connexion depuis le début."), "info")
+        return redirect(url_for("accounts.login"))
+    user = db.session.get(User, pending["uid"])
+    if user is None or not user.is_active:
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if not twofactor.verify_second_factor(user, form.code.data):
+            db.session.rollback()
+            form.code.errors = [
+                _("Ce code n’est pas valable. Vérifiez l’heure de votre téléphone.")
+            ]
+            return render_template("accounts/second_factor.html", form=form), 401
+        complete_login(user, shared=pending["shared"], second_factor_done=True)
+        return redirect(safe_next(pending.get("next"), url_for("home.home")))
+    return render_template(
+        "accounts/second_factor.html", form=form
+    ), 400 if form.errors else 200
+
+
+@bp.route("/carte", methods=["GET", "POST"])
+@public
+@limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
+def card_login() -> BaseResponse | tuple[str, int]:
+    form = CardLoginForm()
+    if form.validate_on_submit():
+        user = learners.user_for_card(form.code.data)
+        if user is None:
+            db.session.rollback()
+            form.code.errors = [
+                _(
+                    "Ce code ne fonctionne pas. Vérifiez-le, ou demandez une nouvelle "
+                    "carte à votre référent ou référente."
+                )
+            ]
+            return render_template("accounts/card_login.html", form=form), 401
+        complete_login(
+            user, shared=bool(form.shared_device.data), second_factor_done=False
+        )
+        return redirect(url_for("home.home"))
+    return render_template(
+        "accounts/card_login.html", form=form
+    ), 400 if form.errors else 200
+
+
+@bp.get("/c/<code>")
+@public
+def card_link(code: str) -> Response:
+    """The QR code's address: the code is filled in, one tap signs in."""
+    form = CardLoginForm(code=code[:40])
+    response = Response(
+        render_template("accounts/card_login.html", form=form, from_qr=True)
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/deconnexion")
+@signed_in
+@allowed_before_2fa
+def logout() -> BaseResponse:
+    row = g.get("user_session")
+    if row is not None:
+        end_session(row)
+    logout_user()
+    session.clear()
+    db.session.commit()
+    flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+    return redirect(url_for("home.home"))
+
+
+@bp.route("/devenir-benevole", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def tutor_signup() -> BaseResponse | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.home"))
+    form = TutorSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_tutor(
+                username=form.username.data,
+                email=form.email.data,
+                first_name=form.first_name.data,
+                password=form.password.data,
+                locale=str(get_locale()),
+            )
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "username")
+            field.errors = [
+                _("Cet identifiant est déjà pris.")
+                if exc.code == "username_taken"
+                else _("Un compte existe déjà avec cette adresse e-mail.")
+            ]
+            return render_template("accounts/tutor_signup.html", form=form), 409
+        db.session.flush()
+        complete_login(user, shared=False, second_factor_done=False)
+        flash(_("Merci ! Votre inscription est enregistrée."), "success")
+        return redirect(url_for("home.home"))
+    return render_template(
+        "accounts/tutor_signup.html", form=form
+    ), 400 if form.errors else 200
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password() -> BaseResponse | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.email.data)
+        if user is not None and user.is_active and user.email:
+            link = url_for(
+                "accounts.choose_password",
+                token=accounts.password_link_token(user),
+                _external=True,
+            )
+            send_mail(
+                user.email,
+                _("Choisir un nouveau mot de passe"),
+                _(
+                    "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+                    "(valable 3 jours) :\n%(link)s\n\nSi vous n’avez rien demandé, "
+                    "ignorez ce message.",
+                    link=link,
+                ),
+            )
+        flash(
+            _(
+                "Si un compte correspond à cette adresse, un e-mail vient de lui être "
+                "envoyé avec un lien pour choisir un nouveau mot de passe."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template(
+        "accounts/forgot_password.html", form=form
+    ), 400 if form.errors else 200
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@public
+def choose_password(token: str) -> BaseResponse | tuple[str, int]:
+    user = accounts.user_from_password_token(token)
+    if user is None:
+        return render_template("accounts/password_link_invalid.html"), 404
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        revoke_all_sessions(user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(
+            _("Votre mot de passe est enregistré. Vous pouvez vous connecter."),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    response = render_template("accounts/choose_password.html", form=form, user=user)
+    return response, 400 if form.errors else 200

@@ -1,0 +1,110 @@
+"""Command line of the exercise bank: check, load, count, civic bank, audio."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from exercises.__main__ import stats
+from exercises.civic import civic_stats, load_civic
+from exercises.loading import BANK, load_bank
+from tutoring.content.audio import generate
+from tutoring.content.bank import ContentError, sync_bank
+from tutoring.core.config import PROJECT_ROOT
+from tutoring.core.extensions import db
+
+exercises_cli = AppGroup("exercises", help="Check, load and count the exercise bank.")
+
+
+def _bank() -> tuple[list, list]:
+
+    return load_bank(BANK, PROJECT_ROOT / "static")
+
+
+@exercises_cli.command("check")
+def exercises_check() -> None:
+    """Validate every bank file; exit 1 with file, item and field for each problem."""
+    items, problems = _bank()
+    for problem in problems:
+        click.echo(
+            f"{problem.file}:{problem.item or '-'}:{problem.field or '-'}: {problem.message}"
+        )
+    click.echo(f"{len(items)} item(s) valid, {len(problems)} problem(s).")
+    if problems:
+        raise SystemExit(1)
+
+
+@exercises_cli.command("load")
+def exercises_load() -> None:
+    """Sync the bank into the database (idempotent; edited items need a new version)."""
+
+    items, problems = _bank()
+    if problems:
+        raise click.ClickException(
+            f"{len(problems)} problem(s): run `flask exercises check`."
+        )
+    try:
+        report = sync_bank(items)
+    except ContentError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"items changed without a new version (bump `version`): {exc.detail}"
+        ) from exc
+    db.session.commit()
+    click.echo(
+        f"{report.added} added, {report.unchanged} unchanged, "
+        f"{report.retired} retired, {report.reactivated} reactivated."
+    )
+
+
+@exercises_cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def exercises_stats(as_json: bool) -> None:
+    """Print the counts of items by level, skill, theme and type."""
+
+
+    items, _problems = _bank()
+    counts = stats(items)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    for key, values in counts.items():
+        click.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+
+
+@exercises_cli.command("civic")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def exercises_civic(as_json: bool) -> None:
+    """Check the civic question bank and count it by theme, kind and mention."""
+
+
+    questions, problems = load_civic()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    counts = civic_stats(questions)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(questions)} question(s) valid, {len(problems)} problem(s).")
+        for key, values in counts.items():
+            click.echo(
+                f"{key}: " + ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
+            )
+    if problems:
+        raise SystemExit(1)
+
+
+@exercises_cli.command("audio")
+@click.option("--force", is_flag=True, help="Regenerate every file.")
+def exercises_audio(force: bool) -> None:
+    """Synthesise the missing audio (espeak-ng, Opus) and remove stale files."""
+
+    items, problems = load_bank(BANK, PROJECT_ROOT / "static", check_audio=False)
+    if problems:
+        raise click.ClickException(
+            f"{len(problems)} problem(s): run `flask exercises check`."
+        )
+    created, removed = generate(items, force=force)
+    click.echo(f"{created} audio file(s) created, {removed} removed.")

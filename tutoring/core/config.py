@@ -1,0 +1,134 @@
+"""Default settings; environment variables override them (see the README table)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the application cannot start safely with its configuration."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [p.strip() for p in os.environ.get(name, default).split(",") if p.strip()]
+
+
+def defaults(app: Flask) -> dict[str, Any]:
+    """Return the settings read from the environment, with safe defaults."""
+    sqlite_default = f"sqlite:///{os.path.join(app.instance_path, 'tutoring.sqlite')}"
+    secure = _bool("SESSION_COOKIE_SECURE", True)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", sqlite_default),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
+            "LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"
+        ),
+        "LOGIN_FAILURES_PER_IP": os.environ.get(
+            "LOGIN_FAILURES_PER_IP", "100 per 15 minutes"
+        ),
+        "SITE_NAME": os.environ.get("SITE_NAME", "Français à Millau"),
+        "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Association Myriade"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "contact@myriade.example"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "ne-pas-repondre@myriade.example"),
+        "REQUIRE_2FA_ROLES": _list("REQUIRE_2FA_ROLES", "coordinator,admin"),
+        "SUPPORTED_LOCALES": _list("SUPPORTED_LOCALES", "fr,en,ar,uk"),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_IDLE_MINUTES_SHARED": _int("SESSION_IDLE_MINUTES_SHARED", 10),
+        "SESSION_IDLE_MINUTES_COORDINATOR": _int(
+            "SESSION_IDLE_MINUTES_COORDINATOR", 15
+        ),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=_int("SESSION_ABSOLUTE_HOURS", 12)
+        ),
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "HSTS_SECONDS": _int("HSTS_SECONDS", 31536000),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        "UPLOAD_FOLDER": os.environ.get(
+            "UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads")
+        ),
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        "INACTIVE_MONTHS": _int("INACTIVE_MONTHS", 24),
+        "ERASURE_NOTICE_DAYS": _int("ERASURE_NOTICE_DAYS", 30),
+        "SMALL_CELL_THRESHOLD": _int("SMALL_CELL_THRESHOLD", 11),
+        # First day of the CTAI (monthly trends start here) and the longest period
+        # an indicator may be asked for (about the contract's three years).
+        "CTAI_START": os.environ.get("CTAI_START", "2025-10-01"),
+        "INDICATORS_MAX_DAYS": _int("INDICATORS_MAX_DAYS", 1100),
+        # Database connections a coordinator's report uses at once on PostgreSQL
+        # (its groups of figures are independent queries); 1 computes them in turn.
+        "INDICATORS_THREADS": _int("INDICATORS_THREADS", 2),
+        "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
+        # "module:function" sending a text (number, text); the default logs it.
+        "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.accounts.outbox:log_sms"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "DEMO_MODE": _bool("DEMO_MODE", False),
+    }
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill app.config from defaults, the environment, then explicit overrides."""
+    app.config.update(defaults(app))
+    if overrides:
+        app.config.update(overrides)
+        if (
+            "SESSION_COOKIE_SECURE" in overrides
+            and "SESSION_COOKIE_NAME" not in overrides
+        ):
+            app.config["SESSION_COOKIE_NAME"] = (
+                "__Host-session" if overrides["SESSION_COOKIE_SECURE"] else "session"
+            )
+    if not app.config["SECRET_KEY"]:
+        if app.debug or app.testing:
+            app.config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set: refusing to start. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+    if app.debug and not app.testing and app.config["SESSION_COOKIE_SECURE"]:
+        # The Werkzeug debugger runs any code typed in the browser: it must never
+        # reach a deployment. Debug is for plain-HTTP development only.
+        raise ConfigError(
+            "Debug mode is on (FLASK_DEBUG or DEBUG) with SESSION_COOKIE_SECURE: "
+            "refusing to start. Debug is for local development over plain HTTP "
+            "(SESSION_COOKIE_SECURE=0) only."
+        )
+    if "fr" not in app.config["SUPPORTED_LOCALES"]:
+        raise ConfigError(
+            "SUPPORTED_LOCALES must contain 'fr', the reference language."
+        )

@@ -1,0 +1,29 @@
+"""Mock exams: the civic exam (40 questions, 45 minutes, 32 to pass)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tutoring.core.database import UTCDateTime, utcnow
+from tutoring.core.extensions import db
+
+
+class Attestation(db.Model):
+    """A progress record (attestation de suivi) given to a learner, checkable by its code.
+
+    The content is frozen at issue so that the check shows what was printed.
+    """
+
+    __tablename__ = "attestations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)

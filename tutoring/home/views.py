@@ -1,0 +1,326 @@
+"""Home, language picker, accessibility statement, privacy notice, charter, health."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select, text
+from werkzeug.wrappers import Response as BaseResponse
+
+from tutoring.accounts import outbox as notify
+from tutoring.accounts.access import (
+    allowed_before_2fa,
+    is_safe_next,
+    public,
+    roles_required,
+    signed_in,
+)
+from tutoring.accounts.cards import active_card
+from tutoring.accounts.enrolment import (
+    PRIVACY_NOTICE_VERSION,
+    learner_for,
+    learners_of,
+)
+from tutoring.accounts.labels import (
+    AGE_BAND_LABELS,
+    GOAL_LABELS,
+    PUBLIC_CATEGORY_LABELS,
+    SEX_LABELS,
+)
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.profiles import (
+    LearnerProfile,
+    TutorProfile,
+    TutorStatus,
+)
+from tutoring.accounts.users import CHARTER_VERSION
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import csrf, db
+from tutoring.core.forms import ConfirmForm
+from tutoring.core.i18n import (
+    LANG_COOKIE,
+    supported_locales,
+)
+from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.home import attestations
+from tutoring.home.blueprint import bp
+from tutoring.home.dashboard import dashboard
+from tutoring.indicators.forms import OUTCOME_LABELS, OutcomeForm
+from tutoring.indicators.outcomes import outcomes_of
+from tutoring.learning.forms import SOURCE_LABELS, ExternalLevelForm
+from tutoring.learning.practice import open_homework, placement_done
+from tutoring.learning.progress import (
+    external_levels,
+    recent_attempts,
+    weakest_skills,
+)
+from tutoring.pairing.availability import places_of
+from tutoring.pairing.fit import suggestions
+from tutoring.pairing.models import Pairing, PairingStatus
+from tutoring.pairing.pairings import (
+    OPEN,
+    active_pairing,
+    open_pairing,
+    tutor_learner_ids,
+)
+from tutoring.reviews.marking import review_queue, reviews_for_learner
+from tutoring.sessions.agenda import (
+    sessions_of_learner,
+    sessions_of_pairing,
+    tutor_agenda,
+    upcoming_for_learner,
+)
+
+
+@bp.get("/")
+@public
+def home() -> str:
+    if not current_user.is_authenticated:
+        return render_template("home/landing.html")
+    context: dict[str, object] = {"notices": notify.notices(current_user)}
+    if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
+        context["homework"] = open_homework(current_user.learner_profile)
+        context["board"] = dashboard(current_user.learner_profile)
+        context["placement_done"] = placement_done(current_user.learner_profile)
+        context["reviews"] = reviews_for_learner(current_user.learner_profile, limit=3)
+        upcoming = upcoming_for_learner(current_user.learner_profile)
+        context["next_session"] = upcoming[0] if upcoming else None
+        context["skill_labels"] = SKILL_LABELS
+    if current_user.has_role(Role.REFERENT):
+        structure_id = current_user.structure_id
+        context["pending_tutors"] = db.session.scalar(
+            select(db.func.count())
+            .select_from(TutorProfile)
+            .where(TutorProfile.status == TutorStatus.PENDING)
+        )
+        context["erasure_requests"] = db.session.scalars(
+            select(LearnerProfile).where(
+                LearnerProfile.structure_id == structure_id,
+                LearnerProfile.erasure_requested_at.is_not(None),
+                LearnerProfile.user_id.is_not(None),
+            )
+        ).all()
+        context["inactive_learners"] = db.session.scalars(
+            select(LearnerProfile)
+            .join(User, LearnerProfile.user_id == User.id)
+            .where(
+                LearnerProfile.structure_id == structure_id,
+                User.inactivity_notice_at.is_not(None),
+            )
+        ).all()
+    return render_template("home/home.html", **context)
+
+
+@bp.post("/langue")
+@public
+@allowed_before_2fa
+def set_language() -> BaseResponse:
+    """Remember the chosen language for the browser and, if signed in, the account."""
+    lang = request.form.get("lang", "")
+    target = request.form.get("next", "")
+    target = target if is_safe_next(target) else url_for("home.home")
+    response = redirect(target)
+    if lang in supported_locales():
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return response
+
+
+@bp.get("/accessibilite")
+@public
+@allowed_before_2fa
+def accessibility() -> str:
+    return render_template("home/accessibility.html")
+
+
+@bp.get("/confidentialite")
+@public
+@allowed_before_2fa
+def privacy() -> str:
+    return render_template("home/privacy.html", version=PRIVACY_NOTICE_VERSION)
+
+
+@bp.get("/charte-du-benevole")
+@public
+@allowed_before_2fa
+def charter() -> str:
+    return render_template("home/charter.html", version=CHARTER_VERSION)
+
+
+@bp.get("/attestation/<code>")
+@public
+@allowed_before_2fa
+def check_attestation(code: str) -> tuple[str, int]:
+    """Anyone given an attestation's code can check that it is genuine."""
+    from tutoring.core.labels import SKILL_LABELS
+    from tutoring.home.attestations import find
+
+    record = find(code[:30])
+    return (
+        render_template(
+            "home/attestation_check.html", record=record, skill_labels=SKILL_LABELS
+        ),
+        200 if record else 404,
+    )
+
+
+@bp.get("/sante")
+@public
+@allowed_before_2fa
+@csrf.exempt
+def health() -> tuple[BaseResponse, int]:
+    """For the reverse proxy and monitoring: is the database reachable?"""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        db.session.rollback()
+        return jsonify(status="error"), 503
+    return jsonify(status="ok"), 200
+
+
+@bp.post("/nouvelles/<int:message_id>/lu")
+@signed_in
+def dismiss_notice(message_id: int) -> BaseResponse:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not notify.dismiss(current_user, message_id):
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("home.home"))
+
+
+def require_approved_volunteer() -> None:
+    if not current_user.is_approved_tutor:
+        abort(403)
+
+
+@bp.get("/tuteur/")
+@roles_required(Role.TUTOR)
+def volunteer() -> str:
+    require_approved_volunteer()
+    pairings = db.session.scalars(
+        select(Pairing)
+        .where(Pairing.tutor_id == current_user.id, Pairing.status.in_(OPEN))
+        .order_by(Pairing.created_at)
+    ).all()
+    return render_template(
+        "home/volunteer.html",
+        proposed=[p for p in pairings if p.status == PairingStatus.PROPOSED],
+        active=[p for p in pairings if p.status == PairingStatus.ACTIVE],
+        queue=len(review_queue(current_user)),
+        agenda=tutor_agenda(current_user),
+        now=utcnow(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/tuteur/apprenants/<int:profile_id>")
+@roles_required(Role.TUTOR)
+def volunteer_learner(profile_id: int) -> str:
+    require_approved_volunteer()
+    if profile_id not in tutor_learner_ids(current_user):
+        abort(404)
+    profile = db.session.get(LearnerProfile, profile_id)
+    if profile is None or profile.user is None:
+        abort(404)
+    pairing = (active_pairing(current_user, profile_id) or abort(404))
+    return render_template(
+        "home/volunteer_learner.html",
+        profile=profile,
+        board=dashboard(profile),
+        skill_labels=SKILL_LABELS,
+        sessions=sessions_of_pairing({pairing.id}),
+        places=places_of(current_user.structure_id),
+        now=utcnow(),
+        form=ConfirmForm(),
+    )
+
+
+def learner_or_404(profile_id: int) -> LearnerProfile:
+    profile = learner_for(current_user, profile_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@bp.get("/apprenants/")
+@roles_required(Role.REFERENT)
+def learners() -> str:
+    query = request.args.get("q", "").strip().lower()[:80]
+    profiles = learners_of(current_user)
+    if query:
+        profiles = [
+            p
+            for p in profiles
+            if p.user
+            and (query in p.user.display_name.lower() or query in p.user.username)
+        ]
+    return render_template("home/learners.html", profiles=profiles, query=query)
+
+
+@bp.get("/apprenants/<int:profile_id>")
+@roles_required(Role.REFERENT)
+def learner(profile_id: int) -> str:
+    profile = learner_or_404(profile_id)
+    assert profile.user is not None
+    board = dashboard(profile)
+    return render_template(
+        "home/learner.html",
+        profile=profile,
+        board=board,
+        weak_skills=weakest_skills(board),
+        skill_labels=SKILL_LABELS,
+        theme_labels=THEME_LABELS,
+        recent=recent_attempts(profile),
+        external=external_levels(profile),
+        level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
+        outcome_form=OutcomeForm(formdata=None, obtained_on=date.today()),
+        outcomes=outcomes_of(profile),
+        outcome_labels=OUTCOME_LABELS,
+        source_labels=SOURCE_LABELS,
+        card=active_card(profile.user),
+        pairing=open_pairing(profile),
+        suggestions=suggestions(profile)[:5],
+        sessions=sessions_of_learner(profile)[:10],
+        places=places_of(profile.structure_id),
+        labels={
+            "category": PUBLIC_CATEGORY_LABELS,
+            "goal": GOAL_LABELS,
+            "sex": SEX_LABELS,
+            "age": AGE_BAND_LABELS,
+        },
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/compte/attestation")
+@roles_required(Role.LEARNER)
+def attestation() -> str:
+    """Issue a printable progress record with a verification code."""
+    profile = current_user.learner_profile
+    if profile is None or not ConfirmForm().validate_on_submit():
+        abort(400)
+    record = attestations.issue(profile)
+    db.session.commit()
+    return render_template(
+        "home/attestation.html", record=record, skill_labels=SKILL_LABELS
+    )

@@ -1,0 +1,40 @@
+"""Enrolment form: each field says why it is asked."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    SelectField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Optional,
+)
+
+from tutoring.core.forms import options
+
+OUTCOME_LABELS = {
+    "certification": _l("Certification de français obtenue (TCF, TEF, DELF…)"),
+    "civic_exam": _l("Examen civique réussi"),
+    "residence_card": _l("Titre de séjour obtenu (carte pluriannuelle ou de résident)"),
+}
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(_l("Résultat"), choices=options(list(OUTCOME_LABELS.items())))
+    level = SelectField(
+        _l("Niveau certifié"),
+        description=_l("Seulement pour une certification de français."),
+        choices=options(
+            [("", _l("Sans objet"))]
+            + [(lvl, lvl) for lvl in ("A1", "A2", "B1", "B2", "C1", "C2")]
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    obtained_on = DateField(
+        _l("Date d’obtention"),
+        validators=[InputRequired(message=_l("Indiquez la date."))],
+    )

@@ -1,0 +1,214 @@
+"""The coordinator's tables, labelled in the reader's language, shared by the page,"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exercises.model import SKILLS
+from tutoring.accounts.labels import AGE_BAND_LABELS, PUBLIC_CATEGORY_LABELS, SEX_LABELS
+from tutoring.accounts.models import Partner
+from tutoring.core.extensions import db
+from tutoring.core.labels import SKILL_LABELS
+from tutoring.indicators import definitions as indicators
+from tutoring.indicators import queries as q
+from tutoring.indicators.definitions import BY_NAME, DAYS, HOURS, RATE
+from tutoring.indicators.queries import Scope
+
+SECTIONS = (
+    ("beneficiaries", _l("Bénéficiaires")),
+    ("sessions", _l("Tutorat")),
+    ("pairings", _l("Jumelages et liste d’attente")),
+    ("practice", _l("Entraînement numérique")),
+    ("progress", _l("Progression")),
+    ("exams", _l("Examens blancs")),
+    ("outcomes", _l("Résultats enregistrés par les référents")),
+)
+
+
+KEY_FIGURES = (
+    "beneficiaries.active",
+    "beneficiaries.new",
+    "tutoring.hours",
+    "practice.attempts",
+)
+
+
+TREND_SERIES = (
+    ("active", _l("Apprenants actifs")),
+    ("new", _l("Nouvelles inscriptions")),
+    ("sessions", _l("Séances réalisées")),
+    ("tutoring_hours", _l("Heures de tutorat reçues")),
+    ("attempts", _l("Exercices faits")),
+)
+
+
+YEARS_LABELS = {
+    "0": _l("Arrivée dans l’année"),
+    "1": _l("1 an"),
+    "2": _l("2 ans"),
+    "3": _l("3 ans"),
+    "4": _l("4 ans"),
+    "5+": _l("5 ans ou plus"),
+}
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    anchor: str | None = None  # the definition this figure links to
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    total: Row | None = None
+
+
+@dataclass
+class Report:
+    scope: Scope
+    k: int
+    key_figures: list[Row]
+    tables: list[Table]
+    breakdowns: list[Table]
+    skills: list[tuple[str, str, str]]
+    months: list[date]
+    trend: dict[str, list[Any]]
+
+
+def anchor(name: str) -> str:
+    return "def-" + name.replace(".", "-")
+
+
+def shown(value: Any, k: int, unit: str = indicators.PEOPLE) -> str:
+    """Format a value for reading; a hidden one reads '< k'."""
+    if value is None:
+        return f"< {k}"
+    if unit == RATE:
+        return format_percent(value)
+    if unit in (HOURS, DAYS):
+        return format_decimal(value, format="#,##0.0")
+    return format_decimal(value)
+
+
+def _figure_row(figure: indicators.Figure, k: int) -> Row:
+    definition = figure.definition
+    if figure.value is None and not figure.hidden:
+        value = "—"  # nothing to measure (no homework due, nobody paired…)
+    else:
+        value = shown(figure.value, k, definition.unit)
+    return Row(str(definition.label), value, anchor(definition.name))
+
+
+def rule(k: int) -> str:
+    return _(
+        "Secret statistique : tout effectif de 1 à %(n)s personnes est remplacé par « < %(k)s », de même qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres publiés permettrait de le retrouver ; une somme ou une médiane portant sur moins de %(k)s personnes est masquée elle aussi.",
+        n=k - 1,
+        k=k,
+    )
+
+
+def partner_names() -> dict[int, str]:
+    rows = db.session.execute(select(Partner.id, Partner.name)).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def _breakdowns(scope: Scope, k: int) -> list[Table]:
+    partners = {str(i): n for i, n in partner_names().items()}
+    labelled = (
+        ("public_category", _("Apprenants actifs par situation"),
+         {c.value: str(v) for c, v in PUBLIC_CATEGORY_LABELS.items()}),
+        ("sex", _("Apprenants actifs par sexe"), {c.value: str(v) for c, v in SEX_LABELS.items()}),
+        ("age_band", _("Apprenants actifs par tranche d’âge"),
+         {c.value: str(v) for c, v in AGE_BAND_LABELS.items()}),
+        ("partner_id", _("Apprenants actifs par partenaire prescripteur"), partners),
+        ("years_since_arrival", _("Apprenants actifs par ancienneté d’arrivée en France"),
+         {key: str(v) for key, v in YEARS_LABELS.items()}),
+    )  # fmt: skip
+    tables = []
+    margins = q.active_by_all(scope)
+    for dimension, title, labels in labelled:
+        cells, total = indicators.breakdown(scope, dimension, k, margins[dimension])
+        table = Table(dimension, title)
+        for cell in cells:
+            label = labels.get(cell.key) or _("Non renseigné")
+            table.rows.append(Row(label, shown(cell.value, k)))
+        table.total = Row(_("Total"), shown(total, k), anchor("beneficiaries.active"))
+        tables.append(table)
+    return tables
+
+
+def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
+    """Compute every table of the coordinator for `scope`."""
+    first = date.fromisoformat(current_app.config["CTAI_START"])
+    trend_from = min(first, scope.start) if with_trend else None
+    indicators.compute_all(scope, trend_from)
+    figures = indicators.figures(scope, k)
+    tables = []
+    for group, title in SECTIONS:
+        table = Table(group, str(title))
+        for name, figure in figures.items():
+            if BY_NAME[name].group == group:
+                table.rows.append(_figure_row(figure, k))
+        tables.append(table)
+    skills = [
+        (
+            str(SKILL_LABELS.get(skill, skill)),
+            shown(assessed, k),
+            shown(gained, k),
+        )
+        for skill, assessed, gained in indicators.skill_table(scope, k)
+    ]
+    months: list[date] = []
+    trend: dict[str, list[Any]] = {}
+    if trend_from is not None:
+        data = indicators.monthly_trend(scope, k, trend_from)
+        months, trend = data["months"], data["series"]
+    return Report(
+        scope=scope,
+        k=k,
+        key_figures=[_figure_row(figures[n], k) for n in KEY_FIGURES],
+        tables=tables,
+        breakdowns=_breakdowns(scope, k),
+        skills=skills,
+        months=months,
+        trend=trend,
+    )
+
+
+def period_label(scope: Scope) -> str:
+    return _(
+        "du %(start)s au %(end)s",
+        start=format_date(scope.start, "long"),
+        end=format_date(scope.end, "long"),
+    )
+
+
+def month_label(month: date) -> str:
+    return format_date(month, "MMM yyyy")
+
+
+def trend_rows(report: Report) -> list[tuple[str, list[str]]]:
+    """Return (month, values) rows of the monthly table, hidden values as '< k'."""
+    rows = []
+    for i, month in enumerate(report.months):
+        values = []
+        for key, _label in TREND_SERIES:
+            unit = HOURS if key == "tutoring_hours" else indicators.PEOPLE
+            values.append(shown(report.trend[key][i], report.k, unit))
+        rows.append((month_label(month), values))
+    return rows
+
+
+__all__ = ["SKILLS", "Report", "build", "rule", "shown"]

@@ -1,0 +1,233 @@
+"""Practice: item versions from the bank, sets, attempts, productions, homework."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.content.models import ItemVersion
+from tutoring.core.database import UTCDateTime, enum_column, utcnow
+from tutoring.core.extensions import db
+
+if TYPE_CHECKING:
+    from tutoring.learning.models import Review
+
+
+class SetMode(enum.StrEnum):
+    LEVEL = "level"
+    THEME = "theme"
+    HOMEWORK = "homework"
+    PLACEMENT = "placement"
+    MOCK = "mock"
+
+
+class Assignment(db.Model):
+    """Homework: items a tutor or referent asks a learner to do by a date."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    item_version_ids: Mapped[list[int]] = mapped_column(JSON)
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    learner: Mapped[LearnerProfile] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class PracticeSet(db.Model):
+    """A series of items answered one per screen; it can be left and resumed."""
+
+    __tablename__ = "practice_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[SetMode] = mapped_column(enum_column(SetMode, "set_mode"))
+    level: Mapped[str] = mapped_column(String(8))
+    theme: Mapped[str | None] = mapped_column(String(32))
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
+    item_version_ids: Mapped[list[int]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A timed section of a mock exam: answers after the deadline are refused.
+    exam_id: Mapped[int | None] = mapped_column(
+        ForeignKey("language_exams.id", ondelete="CASCADE"), index=True
+    )
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assignment: Mapped[Assignment | None] = relationship()
+
+    @property
+    def planned(self) -> int:
+        """How many items the set will have (the placement test grows as it goes)."""
+        if self.mode == SetMode.PLACEMENT:
+            from exercises.placement import LENGTH, LENGTH_STARTING_TO_READ
+
+            return LENGTH_STARTING_TO_READ if self.level == "A1.1" else LENGTH
+        return len(self.item_version_ids)
+
+
+class Attempt(db.Model):
+    """One answer to one item version. Append-only; `client_id` makes resubmits harmless."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_sets.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int | None] = mapped_column(Integer)
+    item_version_id: Mapped[int] = mapped_column(
+        ForeignKey("item_versions.id"), index=True
+    )
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    time_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, index=True
+    )
+
+    item_version: Mapped[ItemVersion] = relationship()
+    learner: Mapped[LearnerProfile] = relationship()
+    submission: Mapped[Submission | None] = relationship(
+        back_populates="attempt", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class SubmissionStatus(enum.StrEnum):
+    PENDING = "pending"
+    REVIEWED = "reviewed"
+
+
+class Submission(db.Model):
+    """A written text or a recording waiting for a tutor's review."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    audio_file: Mapped[str | None] = mapped_column(String(80))
+    audio_mime: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        enum_column(SubmissionStatus, "submission_status"),
+        default=SubmissionStatus.PENDING,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="submission")
+    review: Mapped[Review | None] = relationship(
+        uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class Review(db.Model):
+    """A tutor's marking of a written or spoken production, on a simple rubric."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON)
+    mark: Mapped[float] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    reviewer: Mapped[User | None] = relationship()
+
+
+class ItemStat(db.Model):
+    """An item's difficulty on the ability scale, refined from every learner's answers."""
+
+    __tablename__ = "item_stats"
+
+    item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    adjustment: Mapped[float] = mapped_column(Float, default=0.0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewCard(db.Model):
+    """A missed item coming back for review, scheduled by FSRS (the card's state as JSON)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("learner_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(80))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LevelSource(enum.StrEnum):
+    OFII = "ofii"
+    TCF = "tcf"
+    TEF = "tef"
+    DELF = "delf"
+    OTHER = "other"
+
+
+class ExternalLevel(db.Model):
+    """A level measured outside the platform (OFII positioning, TCF, DELF…)."""
+
+    __tablename__ = "external_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+    )
+    skill: Mapped[str | None] = mapped_column(String(4))  # None: all four skills
+    level: Mapped[str] = mapped_column(String(8))
+    source: Mapped[LevelSource] = mapped_column(
+        enum_column(LevelSource, "level_source")
+    )
+    taken_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()

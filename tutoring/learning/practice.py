@@ -1,0 +1,424 @@
+"""Practice: sync the bank, build sets, record answers, assign homework."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from exercises.scoring import InvalidResponse, Result, grade
+from exercises.selection import select_set
+from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.content.audio import store_audio
+from tutoring.content.bank import ContentError, active_items, active_versions, item_of
+from tutoring.content.models import ItemVersion
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import (
+    Assignment,
+    Attempt,
+    PracticeSet,
+    SetMode,
+    Submission,
+)
+
+DEFAULT_LEVEL = "A1"
+
+
+class PracticeError(ContentError):
+    """A request that breaks a practice rule; `code` says which."""
+
+
+def practice_level(profile: LearnerProfile) -> str:
+    """The level of theme sets: the one chosen, else the one the estimates suggest."""
+    if profile.practice_level:
+        return profile.practice_level
+    from statistics import mean
+
+    from exercises.estimate import best_level
+    from tutoring.learning.progress import skill_estimates
+
+    estimates = skill_estimates(profile)
+    return best_level(mean(e.value for e in estimates.values()))
+
+
+def recent_item_ids(profile: LearnerProfile, limit: int = 60) -> frozenset[str]:
+    rows = db.session.execute(
+        select(ItemVersion.item_id)
+        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+        .where(Attempt.learner_id == profile.id)
+        .order_by(Attempt.id.desc())
+        .limit(limit)
+    )
+    return frozenset(r[0] for r in rows)
+
+
+def start_adaptive_set(
+    profile: LearnerProfile, rng: random.Random | None = None
+) -> PracticeSet:
+    """ "Practise my level": the weakest skill first, each skill at a comfortable level,
+    due reviews mixed in."""
+    from exercises.estimate import best_level
+    from exercises.selection import adaptive_set
+    from tutoring.learning.progress import due_reviews, skill_estimates
+
+    estimates = skill_estimates(profile)
+    levels = {skill: best_level(e.value) for skill, e in estimates.items()}
+    weakest = min(("CO", "CE", "EE"), key=lambda s: estimates[s].value)
+    index = active_items()
+    items = [item for _, item in index.values()]
+    by_id = {i.id: i for i in items}
+    reviews = [by_id[i] for i in due_reviews(profile) if i in by_id]
+    chosen = adaptive_set(
+        items,
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
+        levels=levels,
+        weakest=weakest,
+        reviews=reviews,
+        recent=recent_item_ids(profile),
+    )
+    if not chosen:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.LEVEL,
+        level=levels[weakest],
+        item_version_ids=[index[i.id][0] for i in chosen],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def start_placement(
+    profile: LearnerProfile, *, reads: bool, rng: random.Random | None = None
+) -> PracticeSet:
+    """Start the adaptive placement test (the picture-and-sound path if not reading)."""
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.PLACEMENT,
+        level="A1" if reads else "A1.1",
+        item_version_ids=[],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    if not _add_placement_item(profile, practice, rng):
+        raise PracticeError("no_items")
+    return practice
+
+
+def placement_length(practice: PracticeSet) -> int:
+    return practice.planned
+
+
+def _add_placement_item(
+    profile: LearnerProfile, practice: PracticeSet, rng: random.Random | None = None
+) -> bool:
+    """Append the next placement item, chosen from this test's answers so far."""
+    from exercises.estimate import estimate
+    from exercises.placement import next_item
+    from tutoring.learning.progress import difficulty_of
+
+    versions = {v.item_id: v for v in active_versions()}
+    done = set_attempts(practice)
+    answers: dict[str, list[tuple[float, float]]] = {
+        "CO": [],
+        "CE": [],
+        "EE": [],
+        "EO": [],
+    }
+    for attempt in done:
+        if attempt.score is not None:
+            version = attempt.item_version
+            answers[version.skill].append((difficulty_of(version), attempt.score))
+    abilities = {skill: estimate(values).value for skill, values in answers.items()}
+    seen = frozenset(
+        v.item_id for v in versions.values() if v.id in set(practice.item_version_ids)
+    )
+    item = next_item(
+        [item_of(v) for v in versions.values()],
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
+        answered=len(practice.item_version_ids),
+        abilities=abilities,
+        seen=seen,
+        reads=practice.level != "A1.1",
+    )
+    if item is None:
+        return False
+    practice.item_version_ids = [*practice.item_version_ids, versions[item.id].id]
+    return True
+
+
+def finish_placement(profile: LearnerProfile) -> None:
+    """Set the practice level from the placement's estimates."""
+    from statistics import mean
+
+    from exercises.estimate import level_of
+    from tutoring.learning.progress import skill_estimates
+
+    estimates = skill_estimates(profile)
+    profile.practice_level = level_of(
+        mean(estimates[s].value for s in ("CO", "CE", "EE"))
+    )
+
+
+def placement_done(profile: LearnerProfile) -> bool:
+    return (
+        db.session.scalar(
+            select(PracticeSet.id).where(
+                PracticeSet.learner_id == profile.id,
+                PracticeSet.mode == SetMode.PLACEMENT,
+                PracticeSet.finished_at.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
+def start_review_set(profile: LearnerProfile) -> PracticeSet:
+    """A set of up to ten missed items whose review is due."""
+    from tutoring.learning.progress import due_reviews
+
+    due = due_reviews(profile)[:10]
+    versions = {v.item_id: v for v in active_versions() if v.item_id in set(due)}
+    ids = [versions[i].id for i in due if i in versions]
+    if not ids:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.LEVEL,
+        level=versions[due[0]].level if due[0] in versions else DEFAULT_LEVEL,
+        item_version_ids=ids,
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def start_set(
+    profile: LearnerProfile,
+    *,
+    level: str,
+    theme: str | None = None,
+    rng: random.Random | None = None,
+) -> PracticeSet:
+    """Create a set of up to ten items at `level` (and `theme`) for the learner."""
+    index = active_items(level, theme)
+    chosen = select_set(
+        [item for _, item in index.values()],
+        rng or random.Random(),  # noqa: S311 - choosing exercises, not security  # nosec B311
+        level=level,
+        theme=theme,
+        recent=recent_item_ids(profile),
+    )
+    if not chosen:
+        raise PracticeError("no_items")
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.THEME if theme else SetMode.LEVEL,
+        level=level,
+        theme=theme,
+        item_version_ids=[index[i.id][0] for i in chosen],
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def start_homework(profile: LearnerProfile, assignment: Assignment) -> PracticeSet:
+    """Open (or reopen) the practice set of a homework."""
+    existing = db.session.scalar(
+        select(PracticeSet)
+        .where(
+            PracticeSet.assignment_id == assignment.id,
+            PracticeSet.learner_id == profile.id,
+        )
+        .order_by(PracticeSet.id.desc())
+    )
+    if existing is not None and existing.finished_at is None:
+        return existing
+    first = db.session.get(ItemVersion, assignment.item_version_ids[0])
+    practice = PracticeSet(
+        learner_id=profile.id,
+        mode=SetMode.HOMEWORK,
+        level=first.level if first else DEFAULT_LEVEL,
+        assignment_id=assignment.id,
+        item_version_ids=list(assignment.item_version_ids),
+    )
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def unfinished_set(profile: LearnerProfile) -> PracticeSet | None:
+    return db.session.scalar(
+        select(PracticeSet)
+        .where(
+            PracticeSet.learner_id == profile.id,
+            PracticeSet.finished_at.is_(None),
+            PracticeSet.mode.in_([SetMode.LEVEL, SetMode.THEME, SetMode.PLACEMENT]),
+            PracticeSet.exam_id.is_(None),
+        )
+        .order_by(PracticeSet.id.desc())
+    )
+
+
+def current_version(practice: PracticeSet) -> ItemVersion | None:
+    if practice.position >= len(practice.item_version_ids):
+        return None
+    return db.session.get(ItemVersion, practice.item_version_ids[practice.position])
+
+
+def record_answer(
+    profile: LearnerProfile,
+    practice: PracticeSet,
+    *,
+    position: int,
+    client_id: str,
+    response: dict[str, Any],
+    time_ms: int | None,
+    audio: tuple[bytes, str] | None = None,
+) -> Attempt:
+    """Grade and store the answer to the set's current item; a resubmit is harmless.
+
+    The same `client_id` sent again returns the stored attempt without a new row.
+    """
+    try:
+        uuid.UUID(client_id)
+    except ValueError as exc:
+        raise PracticeError("client_id") from exc
+    existing = db.session.scalar(select(Attempt).where(Attempt.client_id == client_id))
+    if existing is not None:
+        if existing.learner_id != profile.id:
+            raise PracticeError("client_id")
+        return existing
+    if practice.deadline is not None:
+        from tutoring.exams.language import close_expired_section
+
+        if close_expired_section(practice):
+            raise PracticeError("time_over")
+    if practice.finished_at is not None or position != practice.position:
+        raise PracticeError("stale_position")
+    version = current_version(practice)
+    if version is None:
+        raise PracticeError("stale_position")
+    item = item_of(version)
+    if item.type == "oral_production" and audio is None:
+        raise PracticeError("audio_missing")
+    try:
+        result: Result = grade(item, response)
+    except InvalidResponse as exc:
+        raise PracticeError("invalid_response", str(exc)) from exc
+    attempt = Attempt(
+        client_id=client_id,
+        learner_id=profile.id,
+        set_id=practice.id,
+        position=position,
+        item_version_id=version.id,
+        response=response,
+        score=result.score,
+        result={
+            "parts": result.parts,
+            "accents": result.accents,
+            "checks": result.checks,
+        },
+        time_ms=time_ms if time_ms is not None and 0 <= time_ms < 86_400_000 else None,
+    )
+    if item.reviewed:
+        submission = Submission(text=response.get("text"))
+        if audio is not None:
+            submission.audio_file = store_audio(*audio)
+            submission.audio_mime = audio[1].split(";")[0]
+        attempt.submission = submission
+    db.session.add(attempt)
+    db.session.flush()
+    if result.score is not None:
+        from tutoring.learning.progress import after_attempt, skill_estimate
+
+        after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
+    practice.position += 1
+    if (
+        practice.mode == SetMode.PLACEMENT
+        and practice.position >= len(practice.item_version_ids)
+        and practice.position < placement_length(practice)
+    ):
+        _add_placement_item(profile, practice)
+    if practice.position >= len(practice.item_version_ids):
+        practice.finished_at = utcnow()
+        if practice.assignment is not None and practice.assignment.completed_at is None:
+            practice.assignment.completed_at = utcnow()
+        if practice.exam_id is not None:
+            from tutoring.exams.language import finish_if_complete
+            from tutoring.exams.models import LanguageExam
+
+            db.session.flush()
+            exam = db.session.get(LanguageExam, practice.exam_id)
+            if exam is not None:
+                finish_if_complete(exam)
+        if practice.mode == SetMode.PLACEMENT:
+            db.session.flush()
+            if practice.level == "A1.1":
+                profile.practice_level = "A1.1"
+            else:
+                finish_placement(profile)
+    db.session.flush()
+    return attempt
+
+
+def set_attempts(practice: PracticeSet) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.set_id == practice.id)
+            .order_by(Attempt.position)
+        )
+    )
+
+
+def assign_homework(
+    creator: User,
+    profile: LearnerProfile,
+    *,
+    title: str,
+    item_version_ids: list[int],
+    due_on: date,
+    today: date | None = None,
+) -> Assignment:
+    """Ask a learner to do these items by `due_on`."""
+    if not item_version_ids or len(item_version_ids) > 20:
+        raise PracticeError("homework_size")
+    if due_on < (today or date.today()):
+        raise PracticeError("due_in_past")
+    found = db.session.scalars(
+        select(ItemVersion.id).where(
+            ItemVersion.id.in_(item_version_ids), ItemVersion.active
+        )
+    ).all()
+    if len(set(found)) != len(set(item_version_ids)):
+        raise PracticeError("unknown_item")
+    assignment = Assignment(
+        learner_id=profile.id,
+        created_by_id=creator.id,
+        title=title,
+        item_version_ids=list(dict.fromkeys(item_version_ids)),
+        due_on=due_on,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def open_homework(profile: LearnerProfile) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.learner_id == profile.id, Assignment.completed_at.is_(None)
+            )
+            .order_by(Assignment.due_on)
+        )
+    )

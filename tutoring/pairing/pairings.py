@@ -1,0 +1,175 @@
+"""Pairing learners with volunteer tutors, and tutors' reviews of productions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tutoring.accounts import outbox as notify
+from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.pairing.models import Pairing, PairingStatus
+
+OPEN = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
+
+
+class TutoringError(ValueError):
+    """A refused tutoring action; `dates` names the clashing times of a booking."""
+
+    def __init__(self, code: str, dates: list[Any] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.dates = dates or []
+
+
+def open_pairing(profile: LearnerProfile) -> Pairing | None:
+    return db.session.scalar(
+        select(Pairing).where(
+            Pairing.learner_id == profile.id, Pairing.status.in_(OPEN)
+        )
+    )
+
+
+def load_of(tutor: User) -> int:
+    return len(
+        db.session.scalars(
+            select(Pairing.id).where(
+                Pairing.tutor_id == tutor.id, Pairing.status.in_(OPEN)
+            )
+        ).all()
+    )
+
+
+def tutors_of(structure_id: int | None) -> list[User]:
+    """Approved, active volunteers of a structure."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(TutorProfile, TutorProfile.user_id == User.id)
+            .where(
+                TutorProfile.status == TutorStatus.APPROVED,
+                TutorProfile.structure_id == structure_id,
+                User.active,
+            )
+            .order_by(User.first_name)
+        )
+    )
+
+
+def waiting_learners(structure_id: int | None) -> list[LearnerProfile]:
+    """Learners with no open pairing: the level's deadline first, then waiting time."""
+    paired = select(Pairing.learner_id).where(Pairing.status.in_(OPEN))
+    rows = db.session.scalars(
+        select(LearnerProfile).where(
+            LearnerProfile.structure_id == structure_id,
+            LearnerProfile.user_id.is_not(None),
+            LearnerProfile.id.not_in(paired),
+        )
+    ).all()
+    return sorted(
+        rows,
+        key=lambda p: (
+            p.target_date is None,
+            p.target_date or p.enrolled_at.date(),
+            p.enrolled_at,
+        ),
+    )
+
+
+def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
+    """Propose a tutor to a learner; the tutor accepts or declines."""
+    if open_pairing(profile) is not None:
+        raise TutoringError("already_paired")
+    if tutor not in tutors_of(profile.structure_id):
+        raise TutoringError("not_a_tutor")
+    assert tutor.tutor_profile is not None
+    if load_of(tutor) >= tutor.tutor_profile.max_learners:
+        raise TutoringError("full")
+    pairing = Pairing(
+        learner_id=profile.id, tutor_id=tutor.id, proposed_by_id=referent.id
+    )
+    db.session.add(pairing)
+    db.session.flush()
+    notify.queue(
+        tutor, f"pairing:{pairing.id}:proposed",
+        lambda: (
+            _("Nouvelle proposition de jumelage"),
+            _("L’association vous propose d’accompagner une personne : répondez "
+              "dans votre espace bénévole."),
+        ),
+    )  # fmt: skip
+    return pairing
+
+
+def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") -> None:
+    if pairing.tutor_id != tutor.id or pairing.status != PairingStatus.PROPOSED:
+        raise TutoringError("not_pending")
+    pairing.status = PairingStatus.ACTIVE if accept else PairingStatus.DECLINED
+    pairing.responded_at = utcnow()
+    if not accept:
+        pairing.reason = reason.strip()[:300] or None
+        return
+    learner = pairing.learner.user
+    if learner is not None:
+        name = tutor.first_name or tutor.username
+        notify.queue(
+            learner, f"pairing:{pairing.id}:active",
+            lambda: (
+                _("Vous avez un tuteur"),
+                _("%(name)s, bénévole de l’association, va vous accompagner en "
+                  "français. Vos séances apparaîtront dans « Mes séances ».",
+                  name=name),
+            ),
+        )  # fmt: skip
+
+
+def end(pairing: Pairing, reason: str) -> None:
+    if pairing.status not in OPEN:
+        raise TutoringError("not_open")
+    was_active = pairing.status == PairingStatus.ACTIVE
+    pairing.status = PairingStatus.ENDED
+    pairing.ended_at = utcnow()
+    pairing.reason = reason.strip()[:300] or None
+    learner = pairing.learner.user
+    if was_active and learner is not None:
+        notify.queue(
+            learner, f"pairing:{pairing.id}:ended",
+            lambda: (
+                _("Fin de l’accompagnement"),
+                _("Votre accompagnement avec votre tuteur s’arrête. L’association "
+                  "vous proposera un autre bénévole si vous le souhaitez."),
+            ),
+        )  # fmt: skip
+    notify.queue(
+        pairing.tutor, f"pairing:{pairing.id}:ended",
+        lambda: (
+            _("Fin d’un jumelage"),
+            _("L’association a mis fin à un de vos jumelages. Merci pour votre "
+              "engagement."),
+        ),
+    )  # fmt: skip
+
+
+def tutor_learner_ids(tutor: User) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Pairing.learner_id).where(
+                Pairing.tutor_id == tutor.id, Pairing.status == PairingStatus.ACTIVE
+            )
+        )
+    )
+
+
+def active_pairing(tutor: User, profile_id: int) -> Pairing | None:
+    """The active pairing of this volunteer with this learner, if any."""
+    return db.session.scalar(
+        select(Pairing).where(
+            Pairing.tutor_id == tutor.id,
+            Pairing.learner_id == profile_id,
+            Pairing.status == PairingStatus.ACTIVE,
+        )
+    )

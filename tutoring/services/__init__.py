@@ -1,1 +1,0 @@
-"""Verbs of the domain. Services flush but never commit, and never touch the request."""

@@ -1,0 +1,79 @@
+"""Tutoring sessions: booking without double booking, cancelling, reports, calendars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.sessions.models import SessionStatus, TutoringSession
+
+
+def upcoming_for_learner(profile: LearnerProfile) -> list[TutoringSession]:
+    return list(
+        db.session.scalars(
+            select(TutoringSession)
+            .where(
+                TutoringSession.learner_id == profile.id,
+                TutoringSession.ends_at >= utcnow(),
+                TutoringSession.status == SessionStatus.SCHEDULED,
+            )
+            .order_by(TutoringSession.starts_at)
+        )
+    )
+
+
+def tutor_agenda(tutor: User) -> list[TutoringSession]:
+    """The tutor's sessions still to come or still to report (a workshop once)."""
+    since = utcnow() - timedelta(days=30)
+    rows = db.session.scalars(
+        select(TutoringSession)
+        .where(
+            TutoringSession.tutor_id == tutor.id,
+            TutoringSession.status == SessionStatus.SCHEDULED,
+            TutoringSession.starts_at >= since,
+        )
+        .order_by(TutoringSession.starts_at, TutoringSession.id)
+    ).all()
+    seen: dict[str, TutoringSession] = {}
+    for row in rows:
+        seen.setdefault(row.slot, row)
+    return list(seen.values())[:20]
+
+
+def sessions_of_learner(profile: LearnerProfile) -> list[TutoringSession]:
+    """A learner's sessions, latest first (for their referent)."""
+    return list(
+        db.session.scalars(
+            select(TutoringSession)
+            .where(TutoringSession.learner_id == profile.id)
+            .order_by(TutoringSession.starts_at.desc())
+        )
+    )
+
+
+def sessions_of_pairing(pairing_ids: set[int]) -> list[TutoringSession]:
+    if not pairing_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(TutoringSession)
+            .where(TutoringSession.pairing_id.in_(pairing_ids))
+            .order_by(TutoringSession.starts_at.desc())
+        )
+    )
+
+
+def tutoring_minutes(profile: LearnerProfile) -> int:
+    """Minutes of tutoring the learner attended (summed by the database)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(TutoringSession.minutes), 0)).where(
+            TutoringSession.learner_id == profile.id,
+            TutoringSession.status == SessionStatus.HELD,
+        )
+    )
+    return int(total or 0)

@@ -1,0 +1,67 @@
+"""Messages to people: notices on their home page, e-mails and texts, in their own"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from tutoring.accounts.models import User
+from tutoring.accounts.outbox import queue, when
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.sessions.models import SessionStatus, TutoringSession
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for each session of the next day (Millau), for the learner
+    (e-mail, or a text without e-mail) and the tutor. Returns how many were new."""
+    from tutoring.core.clock import local, to_utc
+
+    now = now or utcnow()
+    tomorrow = local(now).date() + timedelta(days=1)
+    start = to_utc(tomorrow, datetime.min.time())
+    end = to_utc(tomorrow + timedelta(days=1), datetime.min.time())
+    rows = db.session.scalars(
+        select(TutoringSession).where(
+            TutoringSession.status == SessionStatus.SCHEDULED,
+            TutoringSession.starts_at >= start,
+            TutoringSession.starts_at < end,
+        )
+    ).all()
+    queued = 0
+    for row in rows:
+        moment = row.starts_at.isoformat()
+        learner = row.learner.user
+        if learner is not None and learner.active:
+            queued += queue(
+                learner, f"reminder:{row.id}:{moment}",
+                lambda row=row, learner=learner: _reminder_text(row, learner),
+                notice=False,
+            )  # fmt: skip
+        tutor = row.tutor
+        if tutor.active:
+            # one reminder per session for the tutor, also for a workshop
+            queued += queue(
+                tutor, f"reminder:{row.slot}:{moment}",
+                lambda row=row, tutor=tutor: _reminder_text(row, tutor),
+                notice=False,
+            )  # fmt: skip
+    db.session.commit()
+    return queued
+
+
+def _reminder_text(row: TutoringSession, user: User) -> tuple[str, str]:
+    from flask_babel import gettext as _
+
+    place = _("en visio") if row.place_id is None else row.place
+    subject = _("Rappel : séance de français demain")
+    body = _(
+        "Bonjour, vous avez une séance de français %(when)s (heure de Millau), "
+        "%(place)s. En cas d’empêchement, prévenez l’association.",
+        when=when(user, row.starts_at),
+        place=place,
+    )
+    if row.video_url:
+        body += "\n" + row.video_url
+    return subject, body
