@@ -427,7 +427,7 @@ def test_a_workshop_counts_once_for_sessions_and_volunteer_hours(app, make):
     60-minute individual session: 2 sessions held, 2.5 volunteer hours, and 4 hours of
     tutoring received (90 + 90 + 60 minutes)."""
     from tutoring.accounts.models import Role
-    from tutoring.core.clock import to_utc
+    from tutoring.sessions.booking import to_utc
 
     referent = make.user("ref-atelier", Role.REFERENT)
     tutor = make.user("tuteur-atelier", Role.TUTOR)

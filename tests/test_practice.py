@@ -256,8 +256,8 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
 
 
 def test_recordings_over_five_megabytes_are_refused(app):
-    from tutoring.content.audio import store_audio
     from tutoring.content.bank import ContentError
+    from tutoring.content.recordings import store_audio
 
     with app.app_context(), pytest.raises(ContentError) as error:
         store_audio(WEBM + b"\x00" * (5 * 1024 * 1024), "audio/webm")

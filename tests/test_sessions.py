@@ -12,12 +12,11 @@ from sqlalchemy import select
 
 from tests.conftest import card_login, login
 from tutoring.accounts.models import Role, User
-from tutoring.core.clock import to_utc
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.pairing.models import Pairing
 from tutoring.pairing.pairings import TutoringError
-from tutoring.sessions.booking import book_session
+from tutoring.sessions.booking import book_session, to_utc
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
 UTC = UTC

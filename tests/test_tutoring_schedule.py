@@ -20,7 +20,7 @@ from tutoring.accounts import outbox as notify
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.outbox import Channel, OutboxMessage
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.core.clock import local, to_utc
+from tutoring.core.clock import local
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Assignment
@@ -28,7 +28,7 @@ from tutoring.pairing import fit, pairings
 from tutoring.pairing.availability import save
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 from tutoring.pairing.pairings import TutoringError
-from tutoring.sessions.booking import Booking, book
+from tutoring.sessions.booking import Booking, book, to_utc
 from tutoring.sessions.models import Attendance, TutoringSession
 
 

@@ -18,23 +18,35 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
 from tutoring.accounts import access
+from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
+from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
 from tutoring.accounts import views as accounts_views
 from tutoring.accounts.labels import audit_label, role_label
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import load_session
 from tutoring.admin import views as admin_views
+from tutoring.content import models as content_models  # noqa: F401 - mappers
 from tutoring.content import views as content_views
 from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.exams import language as exams_language  # noqa: F401 - signal receivers
+from tutoring.exams import models as exams_models  # noqa: F401 - mappers
 from tutoring.exams import views as exams_views
+from tutoring.home import models as home_models  # noqa: F401 - mappers
 from tutoring.home import views as home_views
 from tutoring.indicators import api as indicators_api
+from tutoring.indicators import listeners as indicators_listeners  # noqa: F401 - rollups
+from tutoring.indicators import models as indicators_models  # noqa: F401 - mappers
 from tutoring.indicators import views as indicators_views
+from tutoring.learning import models as learning_models  # noqa: F401 - mappers
+from tutoring.learning import rights as learning_rights  # noqa: F401 - signal receivers
 from tutoring.learning import views as learning_views
+from tutoring.pairing import models as pairing_models  # noqa: F401 - mappers
 from tutoring.pairing import views as pairing_views
 from tutoring.reviews import views as reviews_views
+from tutoring.sessions import models as sessions_models  # noqa: F401 - mappers
 from tutoring.sessions import views as sessions_views
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from tutoring.accounts import audit
 from tutoring.accounts.models import LoginCard, RecoveryCode, User, UserSession
 from tutoring.accounts.profiles import LearnerProfile
+from tutoring.accounts.signals import collect_user_data, erasing_learner
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 
@@ -67,7 +68,8 @@ def export_user_data(user: User) -> dict[str, Any]:
             "charter_accepted_at": iso(user.tutor_profile.charter_accepted_at),
         }
     if profile is not None:
-        data["practice"] = _practice_data(profile)
+        for _receiver, sections in collect_user_data.send(profile):
+            data.update(sections)
         data["enrolment"] = {
             "structure": profile.structure.name,
             "referring_partner": profile.partner.name if profile.partner else None,
@@ -84,28 +86,6 @@ def export_user_data(user: User) -> dict[str, Any]:
             "erasure_requested_at": iso(profile.erasure_requested_at),
         }
     return data
-
-
-def _practice_data(profile: LearnerProfile) -> list[dict[str, Any]]:
-    from tutoring.content.models import ItemVersion
-    from tutoring.learning.models import Attempt
-
-    rows = db.session.execute(
-        select(Attempt, ItemVersion.item_id)
-        .join(ItemVersion, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id)
-        .order_by(Attempt.id)
-    ).all()
-    return [
-        {
-            "item": item_id,
-            "answered_at": attempt.created_at.isoformat(),
-            "score": attempt.score,
-            "text": attempt.submission.text if attempt.submission else None,
-            "recording": bool(attempt.submission and attempt.submission.audio_file),
-        }
-        for attempt, item_id in rows
-    ]
 
 
 def request_erasure(profile: LearnerProfile, by: User) -> None:
@@ -132,31 +112,14 @@ def erase_learner(profile: LearnerProfile, actor: User | None) -> None:
     profile.enrolled_by_id = None
     profile.erased_at = utcnow()
     db.session.flush()
-    _erase_productions(profile)
+    erasing_learner.send(profile)
     for model in (LoginCard, UserSession, RecoveryCode):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.delete(user)
     audit.record("learner_erased", actor, None, profile=pseudonym)
 
 
-def _erase_productions(profile: LearnerProfile) -> None:
-    """Delete written texts and recordings: they are personal, unlike scores."""
-    from tutoring.content.audio import audio_path
-    from tutoring.learning.models import Attempt
 
-    attempts = db.session.scalars(
-        select(Attempt).where(Attempt.learner_id == profile.id)
-    ).all()
-    for attempt in attempts:
-        submission = attempt.submission
-        if submission is not None:
-            if submission.audio_file:
-                audio_path(submission.audio_file).unlink(missing_ok=True)
-            db.session.delete(submission)
-        if "text" in attempt.response:
-            attempt.response = {
-                k: v for k, v in attempt.response.items() if k != "text"
-            }
 
 
 def purge_inactive(

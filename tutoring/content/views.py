@@ -11,10 +11,11 @@ from tutoring.accounts import audit
 from tutoring.accounts.access import public, roles_required
 from tutoring.accounts.models import Role
 from tutoring.content import bank, voices
-from tutoring.content.audio import MAX_AUDIO_BYTES, audio_url
+from tutoring.content.audio import audio_url
 from tutoring.content.bank import ContentError
 from tutoring.content.blueprint import bp
 from tutoring.content.models import ItemVersion, VoiceRecording, VoiceStatus
+from tutoring.content.recordings import MAX_AUDIO_BYTES
 from tutoring.content.rendering import instruction_texts, item_view
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tutoring.accounts.models import User
-from tutoring.content.audio import audio_path, store_audio
 from tutoring.content.models import VoiceRecording, VoiceStatus
+from tutoring.content.recordings import audio_path, store_audio
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import or_, select
 
-from exercises.mock import SECTIONS
+from exercises.estimate import estimate, level_of, reaches
+from exercises.mock import SECTIONS, draw_section
 from tutoring.accounts.profiles import LearnerProfile
+from tutoring.content.bank import active_versions, item_of
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.exams.civic import ExamError
 from tutoring.exams.models import LanguageExam
 from tutoring.learning.models import PracticeSet, SetMode
+from tutoring.learning.practice import close_if_expired, recent_item_ids, set_attempts
+from tutoring.learning.progress import difficulty_of, target_level
+from tutoring.learning.signals import set_finished
 
 
 def start_language_exam(profile: LearnerProfile) -> LanguageExam:
     """Open a mock French exam; its four sections start one after the other."""
-    from tutoring.learning.progress import target_level
-
     exam = LanguageExam(learner_id=profile.id, target=target_level(profile))
     db.session.add(exam)
     db.session.flush()
@@ -35,19 +38,6 @@ def section_sets(exam: LanguageExam) -> list[PracticeSet | None]:
     ).all()
     result: list[PracticeSet | None] = list(rows)[: len(SECTIONS)]
     return result + [None] * (len(SECTIONS) - len(result))
-
-
-def close_expired_section(practice: PracticeSet, now: datetime | None = None) -> bool:
-    """Close a timed section whose time is over; return whether it is closed now."""
-    now = now or utcnow()
-    if practice.finished_at is None and practice.deadline and now >= practice.deadline:
-        practice.finished_at = practice.deadline
-        if practice.exam_id is not None:
-            exam = db.session.get(LanguageExam, practice.exam_id)
-            if exam is not None:
-                finish_if_complete(exam)
-        return True
-    return practice.finished_at is not None
 
 
 def finish_if_complete(exam: LanguageExam) -> None:
@@ -103,14 +93,10 @@ def start_section(
     profile: LearnerProfile, exam: LanguageExam, rng: random.Random | None = None
 ) -> PracticeSet:
     """Start the next section: its items drawn, its clock running."""
-    from exercises.mock import draw_section
-    from tutoring.content.bank import active_versions, item_of
-    from tutoring.learning.practice import recent_item_ids
-
     sets = section_sets(exam)
     for practice in sets:
         if practice is not None and practice.finished_at is None:
-            close_expired_section(practice)
+            close_if_expired(practice)
             if practice.finished_at is None:
                 return practice  # the current section goes on
     index = next((n for n, s in enumerate(sets) if s is None), None)
@@ -147,10 +133,6 @@ def language_results(exam: LanguageExam) -> list[dict[str, object]]:
     exam's target level (`reaches`, the rule of the learner's progress bars); a
     section with no answer keeps the starting ability, below A2, so it is not passed.
     """
-    from exercises.estimate import estimate, level_of, reaches
-    from tutoring.learning.practice import set_attempts
-    from tutoring.learning.progress import difficulty_of
-
     results = []
     for section, practice in zip(SECTIONS, section_sets(exam), strict=True):
         attempts = set_attempts(practice) if practice is not None else []
@@ -181,3 +163,13 @@ def language_exams_of(profile: LearnerProfile) -> list[LanguageExam]:
             .order_by(LanguageExam.id.desc())
         )
     )
+
+
+@set_finished.connect
+def _close_exam_when_sections_done(practice: PracticeSet) -> None:
+    """A finished section may finish its mock exam (and record the outcome)."""
+    if practice.exam_id is None:
+        return
+    exam = db.session.get(LanguageExam, practice.exam_id)
+    if exam is not None:
+        finish_if_complete(exam)

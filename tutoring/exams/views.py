@@ -21,6 +21,7 @@ from tutoring.exams import civic as civic_exams
 from tutoring.exams import language as french_exams
 from tutoring.exams.blueprint import bp
 from tutoring.exams.models import CivicExam, LanguageExam
+from tutoring.learning.practice import close_if_expired
 
 MENTION_LABELS = {
     "csp": _l("Carte de séjour pluriannuelle"),
@@ -192,7 +193,7 @@ def language(exam_id: int) -> BaseResponse | str:
     sets = french_exams.section_sets(exam)
     for practice in sets:
         if practice is not None:
-            french_exams.close_expired_section(practice)
+            close_if_expired(practice)
     french_exams.finish_if_complete(exam)
     db.session.commit()
     if exam.finished_at is not None:

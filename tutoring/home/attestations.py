@@ -11,10 +11,12 @@ from exercises.estimate import sublevel_of
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.codes import CARD_ALPHABET
 from tutoring.core.extensions import db
+from tutoring.exams.language import language_exams_of, language_results
 from tutoring.exams.models import CivicExam
 from tutoring.home.models import Attestation
 from tutoring.learning.models import Attempt
 from tutoring.learning.progress import skill_estimates, target_level
+from tutoring.sessions.agenda import tutoring_minutes
 
 
 def new_code() -> str:
@@ -51,8 +53,6 @@ def issue(profile: LearnerProfile) -> Attestation:
         .where(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
         .order_by(CivicExam.id)
     ).all()
-    from tutoring.exams.language import language_exams_of, language_results
-    from tutoring.sessions.agenda import tutoring_minutes
 
     french = [
         {

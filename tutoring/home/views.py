@@ -53,6 +53,7 @@ from tutoring.core.i18n import (
 )
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.home import attestations
+from tutoring.home.attestations import find
 from tutoring.home.blueprint import bp
 from tutoring.home.dashboard import dashboard
 from tutoring.indicators.forms import OUTCOME_LABELS, OutcomeForm
@@ -171,9 +172,6 @@ def charter() -> str:
 @allowed_before_2fa
 def check_attestation(code: str) -> tuple[str, int]:
     """Anyone given an attestation's code can check that it is genuine."""
-    from tutoring.core.labels import SKILL_LABELS
-    from tutoring.home.attestations import find
-
     record = find(code[:30])
     return (
         render_template(

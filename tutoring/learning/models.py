@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,14 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exercises.placement import LENGTH, LENGTH_STARTING_TO_READ
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.models import ItemVersion
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
 from tutoring.core.extensions import db
-
-if TYPE_CHECKING:
-    from tutoring.learning.models import Review
 
 
 class SetMode(enum.StrEnum):
@@ -89,8 +87,6 @@ class PracticeSet(db.Model):
     def planned(self) -> int:
         """How many items the set will have (the placement test grows as it goes)."""
         if self.mode == SetMode.PLACEMENT:
-            from exercises.placement import LENGTH, LENGTH_STARTING_TO_READ
-
             return LENGTH_STARTING_TO_READ if self.level == "A1.1" else LENGTH
         return len(self.item_version_ids)
 

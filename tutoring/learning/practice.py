@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from exercises.estimate import best_level, estimate, level_of
+from exercises.placement import next_item
 from exercises.scoring import InvalidResponse, Result, grade
-from exercises.selection import select_set
+from exercises.selection import adaptive_set, select_set
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.content.audio import store_audio
 from tutoring.content.bank import ContentError, active_items, active_versions, item_of
 from tutoring.content.models import ItemVersion
+from tutoring.content.recordings import store_audio
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import (
@@ -25,6 +27,14 @@ from tutoring.learning.models import (
     SetMode,
     Submission,
 )
+from tutoring.learning.progress import (
+    after_attempt,
+    difficulty_of,
+    due_reviews,
+    skill_estimate,
+    skill_estimates,
+)
+from tutoring.learning.signals import set_finished
 
 DEFAULT_LEVEL = "A1"
 
@@ -39,8 +49,6 @@ def practice_level(profile: LearnerProfile) -> str:
         return profile.practice_level
     from statistics import mean
 
-    from exercises.estimate import best_level
-    from tutoring.learning.progress import skill_estimates
 
     estimates = skill_estimates(profile)
     return best_level(mean(e.value for e in estimates.values()))
@@ -62,10 +70,6 @@ def start_adaptive_set(
 ) -> PracticeSet:
     """ "Practise my level": the weakest skill first, each skill at a comfortable level,
     due reviews mixed in."""
-    from exercises.estimate import best_level
-    from exercises.selection import adaptive_set
-    from tutoring.learning.progress import due_reviews, skill_estimates
-
     estimates = skill_estimates(profile)
     levels = {skill: best_level(e.value) for skill, e in estimates.items()}
     weakest = min(("CO", "CE", "EE"), key=lambda s: estimates[s].value)
@@ -119,10 +123,6 @@ def _add_placement_item(
     profile: LearnerProfile, practice: PracticeSet, rng: random.Random | None = None
 ) -> bool:
     """Append the next placement item, chosen from this test's answers so far."""
-    from exercises.estimate import estimate
-    from exercises.placement import next_item
-    from tutoring.learning.progress import difficulty_of
-
     versions = {v.item_id: v for v in active_versions()}
     done = set_attempts(practice)
     answers: dict[str, list[tuple[float, float]]] = {
@@ -157,8 +157,6 @@ def finish_placement(profile: LearnerProfile) -> None:
     """Set the practice level from the placement's estimates."""
     from statistics import mean
 
-    from exercises.estimate import level_of
-    from tutoring.learning.progress import skill_estimates
 
     estimates = skill_estimates(profile)
     profile.practice_level = level_of(
@@ -181,8 +179,6 @@ def placement_done(profile: LearnerProfile) -> bool:
 
 def start_review_set(profile: LearnerProfile) -> PracticeSet:
     """A set of up to ten missed items whose review is due."""
-    from tutoring.learning.progress import due_reviews
-
     due = due_reviews(profile)[:10]
     versions = {v.item_id: v for v in active_versions() if v.item_id in set(due)}
     ids = [versions[i].id for i in due if i in versions]
@@ -296,11 +292,8 @@ def record_answer(
         if existing.learner_id != profile.id:
             raise PracticeError("client_id")
         return existing
-    if practice.deadline is not None:
-        from tutoring.exams.language import close_expired_section
-
-        if close_expired_section(practice):
-            raise PracticeError("time_over")
+    if practice.deadline is not None and close_if_expired(practice):
+        raise PracticeError("time_over")
     if practice.finished_at is not None or position != practice.position:
         raise PracticeError("stale_position")
     version = current_version(practice)
@@ -337,8 +330,6 @@ def record_answer(
     db.session.add(attempt)
     db.session.flush()
     if result.score is not None:
-        from tutoring.learning.progress import after_attempt, skill_estimate
-
         after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
     practice.position += 1
     if (
@@ -351,14 +342,8 @@ def record_answer(
         practice.finished_at = utcnow()
         if practice.assignment is not None and practice.assignment.completed_at is None:
             practice.assignment.completed_at = utcnow()
-        if practice.exam_id is not None:
-            from tutoring.exams.language import finish_if_complete
-            from tutoring.exams.models import LanguageExam
-
-            db.session.flush()
-            exam = db.session.get(LanguageExam, practice.exam_id)
-            if exam is not None:
-                finish_if_complete(exam)
+        db.session.flush()
+        set_finished.send(practice)
         if practice.mode == SetMode.PLACEMENT:
             db.session.flush()
             if practice.level == "A1.1":
@@ -367,6 +352,17 @@ def record_answer(
                 finish_placement(profile)
     db.session.flush()
     return attempt
+
+
+def close_if_expired(practice: PracticeSet, now: datetime | None = None) -> bool:
+    """Close a timed set whose time is over; return whether the set is closed."""
+    now = now or utcnow()
+    if practice.finished_at is None and practice.deadline and now >= practice.deadline:
+        practice.finished_at = practice.deadline
+        db.session.flush()
+        set_finished.send(practice)
+        return True
+    return practice.finished_at is not None
 
 
 def set_attempts(practice: PracticeSet) -> list[Attempt]:

@@ -16,14 +16,24 @@ from exercises.estimate import (
     Estimate,
     estimate,
     item_difficulty,
+    progress_towards,
+    reaches,
+    sublevel_of,
     update_difficulty,
 )
+from exercises.mastery import WINDOW, mastery
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import FrenchGoal, LearnerProfile
 from tutoring.content.models import ItemVersion
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
-from tutoring.learning.models import Attempt, ExternalLevel, ItemStat, ReviewCard
+from tutoring.learning.models import (
+    Attempt,
+    ExternalLevel,
+    ItemStat,
+    LevelSource,
+    ReviewCard,
+)
 
 scheduler = Scheduler(enable_fuzzing=False)
 
@@ -232,8 +242,6 @@ def record_external_level(
     taken_on: Any,
 ) -> ExternalLevel:  # fmt: skip
     """Keep a level measured outside (it becomes the starting point of the estimate)."""
-    from tutoring.learning.models import LevelSource
-
     row = ExternalLevel(
         learner_id=profile.id, skill=skill, level=level, source=LevelSource(source),
         taken_on=taken_on, recorded_by_id=referent.id,
@@ -281,8 +289,6 @@ class UnitProgress:
 
 def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
     """Can-do statements the learner has worked on, most recent first, with mastery."""
-    from exercises.mastery import WINDOW, mastery
-
     rows = db.session.execute(
         select(ItemVersion.unit, Attempt.score)
         .join(Attempt, Attempt.item_version_id == ItemVersion.id)
@@ -318,3 +324,30 @@ def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]
             )
         )
     return result
+
+
+def skill_board(profile: LearnerProfile) -> dict[str, Any]:
+    """Per skill, the estimate and the way to the target level; reviews due, units
+    and activity: what the learner's progress views show of practice."""
+    target = target_level(profile)
+    # Without answers, an outside level or a chosen level, there is nothing to show yet.
+    informed_start = bool(profile.practice_level or external_levels(profile))
+    skills = {}
+    for skill, est in skill_estimates(profile).items():
+        level, third = sublevel_of(est.value)
+        skills[skill] = {
+            "estimate": est,
+            "level": level,
+            "third": third,
+            "progress": progress_towards(est.value, target)
+            if est.attempts or informed_start
+            else 0.0,
+            "reached": est.enough and reaches(est.value, target),
+        }
+    return {
+        "target": target,
+        "skills": skills,
+        "reviews_due": len(due_reviews(profile)),
+        "units": unit_mastery(profile),
+        "activity": activity(profile),
+    }

@@ -29,10 +29,12 @@ from tutoring.accounts.profiles import (
     LearnerProfile,
 )
 from tutoring.content import bank as content_bank
-from tutoring.content.audio import MAX_AUDIO_BYTES, audio_url, instruction_audio_url
+from tutoring.content.audio import audio_url, instruction_audio_url
 from tutoring.content.bank import ContentError
 from tutoring.content.models import ItemVersion
+from tutoring.content.recordings import MAX_AUDIO_BYTES
 from tutoring.content.rendering import instruction_texts, item_view
+from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm, options
 from tutoring.core.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS, TYPE_LABELS
@@ -40,7 +42,7 @@ from tutoring.learning import practice as service
 from tutoring.learning.blueprint import bp
 from tutoring.learning.forms import AssignForm, ExternalLevelForm
 from tutoring.learning.models import Assignment, PracticeSet, SetMode
-from tutoring.learning.progress import record_external_level
+from tutoring.learning.progress import record_external_level, skill_board
 from tutoring.pairing.pairings import tutor_learner_ids
 
 ERRORS = {
@@ -240,9 +242,7 @@ def play(set_id: int) -> BaseResponse | tuple[str, int]:
 
 def _section_closed(practice: PracticeSet) -> bool:
     """A mock exam section: closed when its time is over or all is answered."""
-    from tutoring.exams.language import close_expired_section
-
-    closed = close_expired_section(practice)
+    closed = service.close_if_expired(practice)
     db.session.commit()
     return closed
 
@@ -252,8 +252,6 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
     seed = f"{practice.id}-{practice.position}"
     left = None
     if practice.deadline is not None:
-        from tutoring.core.database import utcnow
-
         left = max(0, math.ceil((practice.deadline - utcnow()).total_seconds() / 60))
     return render_template(
         "learning/item.html",
@@ -306,9 +304,7 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
     except ContentError as exc:
         db.session.rollback()
         if exc.code == "time_over" and practice.exam_id is not None:
-            from tutoring.exams.language import close_expired_section
-
-            close_expired_section(practice)
+            service.close_if_expired(practice)
             db.session.commit()
             flash(_("Le temps de cette partie est écoulé."), "info")
             return redirect(url_for("exams.language", exam_id=practice.exam_id))
@@ -360,9 +356,7 @@ def summary(set_id: int) -> BaseResponse | str:
     score = sum(a.score or 0 for a in graded)
     board = None
     if practice.mode == SetMode.PLACEMENT:
-        from tutoring.home.dashboard import dashboard
-
-        board = dashboard(_profile())
+        board = skill_board(_profile())
     return render_template(
         "learning/summary.html",
         practice=practice,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.extensions import db
+from tutoring.exams.language import record_outcome_after_review
 from tutoring.learning.models import Attempt, Review, Submission, SubmissionStatus
 from tutoring.pairing.pairings import TutoringError, tutor_learner_ids
 
@@ -89,7 +90,6 @@ def record_review(
     submission.status = SubmissionStatus.REVIEWED
     submission.attempt.score = mark
     db.session.flush()
-    from tutoring.exams.language import record_outcome_after_review
 
     record_outcome_after_review(submission.attempt.set_id)
     return review

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts.access import roles_required
 from tutoring.accounts.models import Role
-from tutoring.content.audio import audio_path
 from tutoring.content.bank import item_of
+from tutoring.content.recordings import audio_path
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import SKILL_LABELS, TYPE_LABELS

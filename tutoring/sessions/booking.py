@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts.models import User
 from tutoring.content.models import ItemVersion
-from tutoring.core.clock import local, to_utc
+from tutoring.core.clock import ZONE, local
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Assignment
+from tutoring.learning.practice import DEFAULT_LEVEL, assign_homework
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 from tutoring.pairing.pairings import TutoringError
 from tutoring.sessions.models import Attendance, SessionStatus, TutoringSession
@@ -31,6 +32,16 @@ MAX_SERIES = 26  # weekly sessions booked at once: half a year
 
 
 _VIDEO = "visio"
+
+
+def to_utc(day: date, at: time) -> datetime:
+    """Turn a wall-clock time in Millau into UTC; refuse a time skipped by the
+    spring change, and take the first of the two autumn 2 a.m.–3 a.m. hours."""
+    wall = datetime.combine(day, at).replace(tzinfo=ZONE, fold=0)
+    utc = wall.astimezone(UTC)
+    if utc.astimezone(ZONE).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise TutoringError("no_such_time")
+    return utc
 
 
 @contextmanager
@@ -331,8 +342,6 @@ def give_homework(
 ) -> list[Assignment]:
     """Homework from the bank for each learner present: `count` exercises of the
     theme at the learner's practice level, due in a week."""
-    from tutoring.learning.practice import DEFAULT_LEVEL, assign_homework
-
     given = []
     for row in rows:
         if row.attendance != Attendance.PRESENT:

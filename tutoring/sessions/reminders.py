@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from tutoring.accounts.models import User
 from tutoring.accounts.outbox import queue, when
+from tutoring.core.clock import local
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.sessions.booking import to_utc
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
 
 def queue_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each session of the next day (Millau), for the learner
     (e-mail, or a text without e-mail) and the tutor. Returns how many were new."""
-    from tutoring.core.clock import local, to_utc
-
     now = now or utcnow()
     tomorrow = local(now).date() + timedelta(days=1)
     start = to_utc(tomorrow, datetime.min.time())

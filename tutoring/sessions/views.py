@@ -49,6 +49,7 @@ from tutoring.sessions.booking_input import (
     notify_moved,
     read_when,
 )
+from tutoring.sessions.calendars import new_feed_token, revoke_feed
 from tutoring.sessions.models import Attendance, SessionStatus, TutoringSession
 
 
@@ -475,8 +476,6 @@ def book_session(profile_id: int) -> BaseResponse:
 def calendar_feed() -> BaseResponse | str:
     """A private calendar address to subscribe to from a phone; shown once, it can
     be replaced (the old one stops working) or switched off."""
-    from tutoring.sessions.calendars import new_feed_token, revoke_feed
-
     url = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
