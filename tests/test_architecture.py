@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from tutoring import PROJECT_ROOT
 
@@ -57,3 +62,74 @@ def test_no_page_asset_comes_from_another_origin():
         assert not pattern.search(path.read_text(encoding="utf-8")), path
     for path in (PROJECT_ROOT / "static").rglob("*.css"):
         assert "url(http" not in path.read_text(encoding="utf-8"), path
+
+
+FEATURES = ("core", "accounts", "pairing", "content", "learning", "exams", "sessions",
+            "reviews", "indicators", "home", "admin", "demo")
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run import-linter with the project's contracts on the code under `root`."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_features_import_each_other_in_one_direction_only():
+    result = _lint_imports(PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_linter_refuses_a_lower_feature_importing_a_higher_one(tmp_path):
+    # A copy of the code where `core` imports `home`: the layers contract must break.
+    for name in ("tutoring", "exercises"):
+        shutil.copytree(
+            PROJECT_ROOT / name, tmp_path / name,
+            ignore=shutil.ignore_patterns("__pycache__", "translations", "bank", "civic"),
+        )
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "tutoring" / "core" / "upward.py").write_text(
+        "from tutoring.home import views\n", encoding="utf-8"
+    )
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "tutoring.core is not allowed to import tutoring.home" in result.stdout
+
+
+def test_each_feature_says_what_it_owns_and_may_import():
+    for feature in FEATURES:
+        init = PROJECT_ROOT / "tutoring" / feature / "__init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc, f"{feature}: no docstring"
+        assert "Imports:" in doc, f"{feature}: the docstring does not say what it may import"
+
+
+def test_no_function_imports_project_code():
+    # Imports inside functions hide cycles between features: they stay at module level.
+    for path in (PROJECT_ROOT / "tutoring").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.ImportFrom | ast.Import):
+                        names = (
+                            [inner.module or ""]
+                            if isinstance(inner, ast.ImportFrom)
+                            else [a.name for a in inner.names]
+                        )
+                        assert not any(
+                            n.split(".")[0] in {"tutoring", "exercises"} for n in names
+                        ), f"{path}:{inner.lineno} imports project code in a function"
+
+
+def test_blueprints_and_template_folders_share_the_feature_name(app):
+    for name, blueprint in app.blueprints.items():
+        assert name in FEATURES, name
+        assert blueprint.import_name.startswith(f"tutoring.{name}.")
+        assert (PROJECT_ROOT / "templates" / name).is_dir(), name

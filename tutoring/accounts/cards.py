@@ -1,4 +1,4 @@
-"""Learners: enrolment, login cards, data export, erasure and the inactivity purge."""
+"""Login cards: issue a learner's card, revoke it, find the learner a typed code opens."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Learners: enrolment, login cards, data export, erasure and the inactivity purge."""
+"""Learners' enrolment by a referent: the minimal data asked, checked and saved; the
+learners of a referent's structure."""
 
 from __future__ import annotations
 

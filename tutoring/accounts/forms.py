@@ -1,4 +1,4 @@
-"""Fields and checks shared by several blueprints' forms."""
+"""Forms of sign-in, own account, volunteers' sign-up and learners' enrolment."""
 
 from __future__ import annotations
 

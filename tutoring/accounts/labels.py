@@ -1,4 +1,5 @@
-"""Enrolment form: each field says why it is asked."""
+"""Names shown for the enrolment categories (public, goal, sex, age band), the roles and
+the audit log's actions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tutoring: pairings of a learner with a volunteer, and tutors' reviews of productions."""
+"""Messages to people: notices on their home page, e-mails and texts, in their own
+language, queued in the outbox and sent by `flask reminders send`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Learners: enrolment, login cards, data export, erasure and the inactivity purge."""
+"""Personal-data rights: export of a person's data, erasure of a learner (higher features
+add and erase their part through `accounts.signals`), the inactivity purge."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -118,6 +119,22 @@ def register_tutor(
     return user
 
 
+def add_approved_volunteer(user: User, approver: User, **profile: Any) -> TutorProfile:
+    """Give `user` a volunteer's profile approved by `approver`, in the user's structure
+    (the one way an approved volunteer is created without a sign-up to decide)."""
+    row = TutorProfile(
+        user_id=user.id,
+        charter_version=CHARTER_VERSION,
+        status=TutorStatus.APPROVED,
+        approved_at=utcnow(),
+        decided_by_id=approver.id,
+        structure_id=user.structure_id,
+        **profile,
+    )
+    db.session.add(row)
+    return row
+
+
 def decide_tutor(tutor: User, referent: User, *, approve: bool) -> None:
     """Approve or decline a volunteer; an approved tutor joins the referent's structure."""
     profile = tutor.tutor_profile
@@ -165,16 +182,7 @@ def create_staff(
     db.session.add(user)
     db.session.flush()
     if Role.TUTOR in roles:
-        db.session.add(
-            TutorProfile(
-                user_id=user.id,
-                charter_version=CHARTER_VERSION,
-                status=TutorStatus.APPROVED,
-                approved_at=utcnow(),
-                decided_by_id=actor.id,
-                structure_id=user.structure_id,
-            )
-        )
+        add_approved_volunteer(user, actor)
     audit.record(
         "account_created", actor, user, roles=",".join(sorted(r.value for r in roles))
     )
@@ -194,16 +202,7 @@ def set_roles(user: User, roles: Iterable[Role], actor: User) -> None:
     for role in wanted - before:
         user.add_role(role)
     if Role.TUTOR in wanted and user.tutor_profile is None:
-        db.session.add(
-            TutorProfile(
-                user_id=user.id,
-                charter_version=CHARTER_VERSION,
-                status=TutorStatus.APPROVED,
-                approved_at=utcnow(),
-                decided_by_id=actor.id,
-                structure_id=user.structure_id,
-            )
-        )
+        add_approved_volunteer(user, actor)
     if before != wanted:
         audit.record(
             "roles_changed",

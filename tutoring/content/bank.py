@@ -1,4 +1,5 @@
-"""Practice: sync the bank, build sets, record answers, assign homework."""
+"""The exercise bank in the database: sync from `exercises/` (versioned, never edited in
+place), parsed items, the active versions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Practice: item versions from the bank, sets, attempts, productions, homework."""
+"""Content tables: item versions synced from the bank, volunteers' recorded voices."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Practice pages. A learner only ever reaches their own sets and homework."""
+"""How an item shows on a page: its parts in a stable shuffled order, its instructions
+in the learner's language."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Bank views: filters by level, skill, theme and type; preview; homework."""
+"""Bank pages of referents and volunteers: an item's preview, volunteers' voices and their
+approval."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fields and checks shared by several blueprints' forms."""
+"""Fields and helpers shared by every feature's forms."""
 
 from __future__ import annotations
 

@@ -19,10 +19,7 @@ from tutoring.accounts.profiles import (
     FrenchGoal,
     PublicCategory,
     Sex,
-    TutorProfile,
-    TutorStatus,
 )
-from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.demo.synthetic import generate as generate_synthetic
 from tutoring.pairing import availability
@@ -113,18 +110,12 @@ def demo_load() -> None:
     staff("demo-coordination", "Julien", [Role.COORDINATOR])
     staff("demo-admin", "Sam", [Role.ADMIN])
     tutor = staff("demo-tuteur", "Marc", [Role.TUTOR])
-    db.session.add(
-        TutorProfile(
-            user_id=tutor.id,
-            charter_version=account_service.CHARTER_VERSION,
-            status=TutorStatus.APPROVED,
-            approved_at=utcnow(),
-            decided_by_id=referent.id,
-            structure_id=structure.id,
-            languages=["ar", "en"],
-            place_ids=[places[0].id, places[1].id],
-            video_ok=True,
-        )
+    account_service.add_approved_volunteer(
+        tutor,
+        referent,
+        languages=["ar", "en"],
+        place_ids=[places[0].id, places[1].id],
+        video_ok=True,
     )
     availability.save(tutor, {(1, "afternoon"), (3, "afternoon"), (5, "morning")})
     partner = db.session.scalar(select(Partner).where(Partner.name == "CADA de Millau"))

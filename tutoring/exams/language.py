@@ -1,4 +1,5 @@
-"""Mock civic exams: draw, save answers page by page, submit, mark."""
+"""Mock French exams in four skills: timed sections drawn from the bank, results per
+skill against the target level, outcome recorded when a section or a mark lands."""
 
 from __future__ import annotations
 

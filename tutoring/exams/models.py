@@ -1,4 +1,4 @@
-"""Mock exams: the civic exam (40 questions, 45 minutes, 32 to pass)."""
+"""Mock exams: the civic exam (40 questions, 45 minutes, 32 to pass) and the French exam."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Mock exams: the civic exam (40 questions, 45 minutes, 32 to pass)."""
+"""Attestations of progress, each with a code anyone can check."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Enrolment form: each field says why it is asked."""
+"""Form of the learners' outcomes recorded by referents."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What indicators need beyond activity rows: outcomes recorded by referents and a"""
+"""Rollups kept current in the same transaction: listeners on attempts, sessions,
+enrolments and pairings recount the learner's or volunteer's rows they touch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Accounts: users and their roles, structures, sign-in sessions, login cards."""
+"""Indicator tables: API tokens, learners' outcomes and the rollups (practice days and
+months, session months, learner years, volunteer months, learner levels)."""
 
 from __future__ import annotations
 

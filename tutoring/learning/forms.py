@@ -1,4 +1,4 @@
-"""Enrolment form: each field says why it is asked."""
+"""Forms of the learning feature: homework from the bank, a level obtained elsewhere."""
 
 from __future__ import annotations
 

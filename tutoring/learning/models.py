@@ -1,4 +1,5 @@
-"""Practice: item versions from the bank, sets, attempts, productions, homework."""
+"""Practice tables: sets, attempts, productions and their marks, homework, review cards,
+item statistics and levels obtained elsewhere."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Practice: sync the bank, build sets, record answers, assign homework."""
+"""Practice: build sets (adaptive, theme, review, placement, homework), record answers,
+close timed sets, assign homework."""
 
 from __future__ import annotations
 

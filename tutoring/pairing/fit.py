@@ -1,4 +1,5 @@
-"""Pairing learners with volunteer tutors, and tutors' reviews of productions."""
+"""The fit between a learner's needs and a volunteer's offer, suggestions for one learner,
+and the optimal proposal for a whole structure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tutoring: pairings of a learner with a volunteer, and tutors' reviews of productions."""
+"""Pairing tables: pairings, places and weekly availability."""
 
 from __future__ import annotations
 

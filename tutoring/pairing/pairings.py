@@ -1,4 +1,4 @@
-"""Pairing learners with volunteer tutors, and tutors' reviews of productions."""
+"""Pairings of a learner with a volunteer: propose, answer, end; who waits, who tutors whom."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Pairing learners with volunteer tutors, and tutors' reviews of productions."""
+"""Marking of written and spoken productions: who may mark what, the queue, the rubric,
+the mark recorded."""
 
 from __future__ import annotations
 

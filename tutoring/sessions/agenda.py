@@ -1,4 +1,4 @@
-"""Tutoring sessions: booking without double booking, cancelling, reports, calendars."""
+"""Who sees which sessions: a learner's, a volunteer's, a pairing's; tutoring time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tutoring sessions: booking without double booking, cancelling, reports, calendars."""
+"""Booking tutoring sessions without double booking: one-to-one and workshops, moving,
+cancelling, confirming, reports, homework given in a session."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tutoring sessions: booking without double booking, cancelling, reports, calendars."""
+"""Calendars: a session as an .ics file, and each person's private calendar feed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tutoring: pairings of a learner with a volunteer, and tutors' reviews of productions."""
+"""Session tables: tutoring sessions, with no double booking enforced by PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Messages to people: notices on their home page, e-mails and texts, in their own"""
+"""Reminders of tomorrow's sessions, queued in the outbox once per session and time."""
 
 from __future__ import annotations
 
