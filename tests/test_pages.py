@@ -85,12 +85,12 @@ def test_too_large_upload_answers_413(app, client):
 
 
 def test_unexpected_error_answers_a_french_500_page(app, client, monkeypatch):
-    from tutoring.accounts import users as accounts
+    from tutoring.accounts import users
 
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(accounts, "authenticate", boom)
+    monkeypatch.setattr(users, "authenticate", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post("/connexion", data={"login": "a", "password": "b"})
     assert response.status_code == 500

@@ -9,8 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tutoring.accounts import audit
-from tutoring.accounts import users as account_service
+from tutoring.accounts import audit, users
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.rights import purge_inactive
 from tutoring.core.extensions import db
@@ -25,7 +24,7 @@ accounts_cli = AppGroup("accounts", help="Manage accounts.")
 @click.option("--first-name", default="Admin")
 def create_admin(username: str, email: str | None, first_name: str) -> None:
     """Create an administrator and print a link to choose the password."""
-    if account_service.username_taken(username):
+    if users.username_taken(username):
         raise click.ClickException(f"username {username!r} is already taken")
     user = User(username=username.lower(), email=email, first_name=first_name)
     user.add_role(Role.ADMIN)
@@ -37,7 +36,7 @@ def create_admin(username: str, email: str | None, first_name: str) -> None:
     with current_app.test_request_context():
         link = url_for(
             "accounts.choose_password",
-            token=account_service.password_link_token(user),
+            token=users.password_link_token(user),
             _external=True,
         )
     click.echo(

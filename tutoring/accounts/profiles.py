@@ -96,7 +96,7 @@ class LearnerProfile(db.Model):
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When a volunteer first accepted to accompany them (waiting list indicators);
-    # kept by a listener on pairings (`tutoring.models.indicators`), never edited.
+    # kept by a listener on pairings (`tutoring.indicators.listeners`), never edited.
     first_paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(

@@ -1,4 +1,5 @@
-"""Volunteers' voices: a tutor records the audio of a listening item; once a referent"""
+"""Volunteers' voices: a tutor records the audio of a listening item; once a referent
+approves it, learners hear it instead of the synthetic voice."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from tutoring.accounts import users as account_service
+from tutoring.accounts import users
 from tutoring.accounts.cards import issue_login_card
 from tutoring.accounts.enrolment import LearnerData, enrol_learner
 from tutoring.accounts.models import Partner, Role, Structure, User
@@ -110,7 +110,7 @@ def demo_load() -> None:
     staff("demo-coordination", "Julien", [Role.COORDINATOR])
     staff("demo-admin", "Sam", [Role.ADMIN])
     tutor = staff("demo-tuteur", "Marc", [Role.TUTOR])
-    account_service.add_approved_volunteer(
+    users.add_approved_volunteer(
         tutor,
         referent,
         languages=["ar", "en"],

@@ -44,7 +44,7 @@ class LanguageExam(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Per skill, whether the section's estimated level reached `target`, stored when
-    # the exam finishes (`services.exams.record_language_outcome`, the rule of
+    # the exam finishes (`exams.language.record_language_outcome`, the rule of
     # `language_results`) and again when a tutor marks one of its productions. NULL:
     # not finished, or answers still waiting for a tutor (or older than these columns:
     # `flask indicators language-exams` fills them).

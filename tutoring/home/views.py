@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select, text
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import outbox as notify
+from tutoring.accounts import outbox
 from tutoring.accounts.access import (
     allowed_before_2fa,
     is_safe_next,
@@ -88,7 +88,7 @@ from tutoring.sessions.agenda import (
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
-    context: dict[str, object] = {"notices": notify.notices(current_user)}
+    context: dict[str, object] = {"notices": outbox.notices(current_user)}
     if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
         context["homework"] = open_homework(current_user.learner_profile)
         context["board"] = dashboard(current_user.learner_profile)
@@ -200,7 +200,7 @@ def health() -> tuple[BaseResponse, int]:
 def dismiss_notice(message_id: int) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not notify.dismiss(current_user, message_id):
+    if not outbox.dismiss(current_user, message_id):
         abort(404)
     db.session.commit()
     return redirect(url_for("home.home"))

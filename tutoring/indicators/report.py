@@ -1,4 +1,5 @@
-"""The coordinator's tables, labelled in the reader's language, shared by the page,"""
+"""The coordinator's tables, labelled in the reader's language, shared by the page,
+the CSV and XLSX exports, the annual report and its PDF."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tutoring.accounts.labels import AGE_BAND_LABELS, PUBLIC_CATEGORY_LABELS, SE
 from tutoring.accounts.models import Partner
 from tutoring.core.extensions import db
 from tutoring.core.labels import SKILL_LABELS
-from tutoring.indicators import definitions as indicators
+from tutoring.indicators import definitions
 from tutoring.indicators import queries as q
 from tutoring.indicators.definitions import BY_NAME, DAYS, HOURS, RATE
 from tutoring.indicators.queries import Scope
@@ -91,7 +92,7 @@ def anchor(name: str) -> str:
     return "def-" + name.replace(".", "-")
 
 
-def shown(value: Any, k: int, unit: str = indicators.PEOPLE) -> str:
+def shown(value: Any, k: int, unit: str = definitions.PEOPLE) -> str:
     """Format a value for reading; a hidden one reads '< k'."""
     if value is None:
         return f"< {k}"
@@ -102,7 +103,7 @@ def shown(value: Any, k: int, unit: str = indicators.PEOPLE) -> str:
     return format_decimal(value)
 
 
-def _figure_row(figure: indicators.Figure, k: int) -> Row:
+def _figure_row(figure: definitions.Figure, k: int) -> Row:
     definition = figure.definition
     if figure.value is None and not figure.hidden:
         value = "—"  # nothing to measure (no homework due, nobody paired…)
@@ -139,7 +140,7 @@ def _breakdowns(scope: Scope, k: int) -> list[Table]:
     tables = []
     margins = q.active_by_all(scope)
     for dimension, title, labels in labelled:
-        cells, total = indicators.breakdown(scope, dimension, k, margins[dimension])
+        cells, total = definitions.breakdown(scope, dimension, k, margins[dimension])
         table = Table(dimension, title)
         for cell in cells:
             label = labels.get(cell.key) or _("Non renseigné")
@@ -153,8 +154,8 @@ def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
     """Compute every table of the coordinator for `scope`."""
     first = date.fromisoformat(current_app.config["CTAI_START"])
     trend_from = min(first, scope.start) if with_trend else None
-    indicators.compute_all(scope, trend_from)
-    figures = indicators.figures(scope, k)
+    definitions.compute_all(scope, trend_from)
+    figures = definitions.figures(scope, k)
     tables = []
     for group, title in SECTIONS:
         table = Table(group, str(title))
@@ -168,12 +169,12 @@ def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
             shown(assessed, k),
             shown(gained, k),
         )
-        for skill, assessed, gained in indicators.skill_table(scope, k)
+        for skill, assessed, gained in definitions.skill_table(scope, k)
     ]
     months: list[date] = []
     trend: dict[str, list[Any]] = {}
     if trend_from is not None:
-        data = indicators.monthly_trend(scope, k, trend_from)
+        data = definitions.monthly_trend(scope, k, trend_from)
         months, trend = data["months"], data["series"]
     return Report(
         scope=scope,
@@ -205,7 +206,7 @@ def trend_rows(report: Report) -> list[tuple[str, list[str]]]:
     for i, month in enumerate(report.months):
         values = []
         for key, _label in TREND_SERIES:
-            unit = HOURS if key == "tutoring_hours" else indicators.PEOPLE
+            unit = HOURS if key == "tutoring_hours" else definitions.PEOPLE
             values.append(shown(report.trend[key][i], report.k, unit))
         rows.append((month_label(month), values))
     return rows

@@ -1,4 +1,6 @@
-"""Coordinator pages: CTAI indicators for a period, their definitions, exports and"""
+"""Coordinator pages: CTAI indicators for a period, their definitions, exports and
+the annual report. Aggregates only, every count of people protected; and the
+referents' record of a learner's outcome."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tutoring.accounts import outbox as notify
+from tutoring.accounts import outbox
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.database import utcnow
@@ -94,7 +94,7 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     )
     db.session.add(pairing)
     db.session.flush()
-    notify.queue(
+    outbox.queue(
         tutor, f"pairing:{pairing.id}:proposed",
         lambda: (
             _("Nouvelle proposition de jumelage"),
@@ -116,7 +116,7 @@ def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") ->
     learner = pairing.learner.user
     if learner is not None:
         name = tutor.first_name or tutor.username
-        notify.queue(
+        outbox.queue(
             learner, f"pairing:{pairing.id}:active",
             lambda: (
                 _("Vous avez un tuteur"),
@@ -136,7 +136,7 @@ def end(pairing: Pairing, reason: str) -> None:
     pairing.reason = reason.strip()[:300] or None
     learner = pairing.learner.user
     if was_active and learner is not None:
-        notify.queue(
+        outbox.queue(
             learner, f"pairing:{pairing.id}:ended",
             lambda: (
                 _("Fin de l’accompagnement"),
@@ -144,7 +144,7 @@ def end(pairing: Pairing, reason: str) -> None:
                   "vous proposera un autre bénévole si vous le souhaitez."),
             ),
         )  # fmt: skip
-    notify.queue(
+    outbox.queue(
         pairing.tutor, f"pairing:{pairing.id}:ended",
         lambda: (
             _("Fin d’un jumelage"),

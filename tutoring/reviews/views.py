@@ -16,7 +16,7 @@ from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import SKILL_LABELS, TYPE_LABELS
 from tutoring.learning.models import Submission
-from tutoring.reviews import marking as service
+from tutoring.reviews import marking
 from tutoring.reviews.blueprint import bp
 
 CRITERIA_LABELS = {
@@ -37,7 +37,7 @@ LEVEL_LABELS = {
 
 
 def _submission_or_404(submission_id: int) -> Submission:
-    submission = service.submission_for(current_user, submission_id)
+    submission = marking.submission_for(current_user, submission_id)
     if submission is None:
         abort(404)
     return submission
@@ -48,7 +48,7 @@ def _submission_or_404(submission_id: int) -> Submission:
 def index() -> str:
     return render_template(
         "reviews/index.html",
-        queue=service.review_queue(current_user),
+        queue=marking.review_queue(current_user),
         type_labels=TYPE_LABELS,
     )
 
@@ -58,7 +58,7 @@ def index() -> str:
 def review(submission_id: int) -> BaseResponse | tuple[str, int]:
     submission = _submission_or_404(submission_id)
     item = item_of(submission.attempt.item_version)
-    rubric = service.rubric_for(item.type)
+    rubric = marking.rubric_for(item.type)
     error = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -76,7 +76,7 @@ def review(submission_id: int) -> BaseResponse | tuple[str, int]:
         if error is None and submission.review is not None:
             error = _("Cette production est déjà corrigée.")
         if error is None:
-            service.record_review(submission, current_user, criteria, comment)
+            marking.record_review(submission, current_user, criteria, comment)
             db.session.commit()
             flash(
                 _(

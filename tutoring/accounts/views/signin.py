@@ -20,9 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import cards as learners
-from tutoring.accounts import twofactor
-from tutoring.accounts import users as accounts
+from tutoring.accounts import cards, twofactor, users
 from tutoring.accounts.access import allowed_before_2fa, public, safe_next, signed_in
 from tutoring.accounts.blueprint import bp
 from tutoring.accounts.forms import (
@@ -91,7 +89,7 @@ def login() -> BaseResponse | tuple[str, int]:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        user = users.authenticate(form.login.data, form.password.data)
         if user is None:
             db.session.rollback()
             form.password.errors = [_("Identifiant ou mot de passe incorrect.")]
@@ -150,7 +148,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
 def card_login() -> BaseResponse | tuple[str, int]:
     form = CardLoginForm()
     if form.validate_on_submit():
-        user = learners.user_for_card(form.code.data)
+        user = cards.user_for_card(form.code.data)
         if user is None:
             db.session.rollback()
             form.code.errors = [
@@ -204,14 +202,14 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
     form = TutorSignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_tutor(
+            user = users.register_tutor(
                 username=form.username.data,
                 email=form.email.data,
                 first_name=form.first_name.data,
                 password=form.password.data,
                 locale=str(get_locale()),
             )
-        except accounts.AccountError as exc:
+        except users.AccountError as exc:
             db.session.rollback()
             field = getattr(form, exc.field or "username")
             field.errors = [
@@ -235,11 +233,11 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
 def forgot_password() -> BaseResponse | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_by_login(form.email.data)
+        user = users.find_by_login(form.email.data)
         if user is not None and user.is_active and user.email:
             link = url_for(
                 "accounts.choose_password",
-                token=accounts.password_link_token(user),
+                token=users.password_link_token(user),
                 _external=True,
             )
             send_mail(
@@ -268,12 +266,12 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 @public
 def choose_password(token: str) -> BaseResponse | tuple[str, int]:
-    user = accounts.user_from_password_token(token)
+    user = users.user_from_password_token(token)
     if user is None:
         return render_template("accounts/password_link_invalid.html"), 404
     form = ChoosePasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(user, form.password.data)
+        users.set_password(user, form.password.data)
         revoke_all_sessions(user)
         db.session.commit()
         logout_user()

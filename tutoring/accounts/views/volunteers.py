@@ -1,4 +1,5 @@
-"""Volunteer approval. Pending sign-ups are visible to every referent; approved"""
+"""Volunteer approval. Pending sign-ups are visible to every referent; approved
+volunteers only to the referents of the structure that approved them."""
 
 from __future__ import annotations
 
