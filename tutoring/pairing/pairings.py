@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tutoring.accounts import outbox
+from tutoring.accounts.enrolment import learner_for
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.database import utcnow
@@ -105,6 +106,24 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     return pairing
 
 
+def propose_all(referent: User, pairs: list[tuple[int, int]]) -> int:
+    """Propose each (learner, tutor) of a computed distribution; a pair no longer
+    possible is skipped. Returns how many were proposed. Raises LookupError when a
+    learner is not the referent's or the tutor does not exist."""
+    made = 0
+    for learner_id, tutor_id in pairs:
+        profile = learner_for(referent, learner_id)
+        tutor = db.session.get(User, tutor_id)
+        if profile is None or tutor is None:
+            raise LookupError(learner_id, tutor_id)
+        try:
+            propose(referent, profile, tutor)
+        except TutoringError:
+            continue
+        made += 1
+    return made
+
+
 def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") -> None:
     if pairing.tutor_id != tutor.id or pairing.status != PairingStatus.PROPOSED:
         raise TutoringError("not_pending")
@@ -162,6 +181,18 @@ def tutor_learner_ids(tutor: User) -> set[int]:
             )
         )
     )
+
+
+def active_pairings(tutor: User) -> dict[int, Pairing]:
+    """The tutor's active pairings, by learner profile id."""
+    return {
+        p.learner_id: p
+        for p in db.session.scalars(
+            select(Pairing).where(
+                Pairing.tutor_id == tutor.id, Pairing.status == PairingStatus.ACTIVE
+            )
+        )
+    }
 
 
 def active_pairing(tutor: User, profile_id: int) -> Pairing | None:

@@ -338,6 +338,46 @@ def record_report(
     return rows
 
 
+def report_rows(session: TutoringSession) -> list[TutoringSession]:
+    """The rows a report covers: every learner of the session still expected."""
+    return [r for r in slot_rows(session) if r.status != SessionStatus.CANCELLED]
+
+
+@dataclass
+class Homework:
+    """Exercises of a theme from the bank, given with a report."""
+
+    theme: str
+    count: int
+    title: str
+
+
+def report(
+    session: TutoringSession,
+    tutor: User,
+    *,
+    attendance: dict[int, Attendance],
+    minutes: int,
+    note_for_learner: str,
+    note_for_referent: str,
+    skills: list[str],
+    themes: list[str],
+    homework: Homework | None,
+) -> list[TutoringSession]:
+    """Record the report and give the homework, if any; TutoringError("no_items")
+    when the bank has no exercise for anyone present."""
+    rows = record_report(
+        session, attendance=attendance, minutes=minutes,
+        note_for_learner=note_for_learner, note_for_referent=note_for_referent,
+        skills=skills, themes=themes,
+    )  # fmt: skip
+    if homework is not None and not give_homework(
+        tutor, rows, theme=homework.theme, count=homework.count, title=homework.title
+    ):
+        raise TutoringError("no_items")
+    return rows
+
+
 def give_homework(
     tutor: User, rows: list[TutoringSession], *, theme: str, count: int, title: str
 ) -> list[Assignment]:

@@ -1,19 +1,21 @@
-"""Booking forms shared by the volunteer's and the referent's pages, and the notices"""
+"""What the session pages say: refusals in words, and the notices each person
+gets in their own language (queued, committed by the page)."""
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Any
+from collections.abc import Callable
 
-from flask import flash, request
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from tutoring.accounts import outbox as notify
-from tutoring.core.extensions import db
-from tutoring.pairing.availability import places_of
+from tutoring.accounts.models import User
+from tutoring.core.labels import THEME_LABELS
 from tutoring.pairing.pairings import TutoringError
+from tutoring.sessions.booking import Homework, slot_rows
 from tutoring.sessions.models import TutoringSession
+
+Notice = Callable[[], tuple[str, str]]  # subject and body, in the person's language
 
 BOOKING_ERRORS = {
     "no_such_time": lambda: _(
@@ -33,64 +35,44 @@ BOOKING_ERRORS = {
     "series_long": lambda: _("Une série compte au plus 26 semaines."),
     "away": lambda: _("Le tuteur a indiqué une absence à cette date."),
     "not_scheduled": lambda: _("Cette séance n’est plus à venir."),
+    "message": lambda: _("Écrivez quand vous êtes disponible."),
 }
 
 
 def booking_error(exc: TutoringError) -> str:
-    message = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
+    message: str = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
     if exc.dates:
         days = ", ".join(format_datetime(d, "d MMMM HH:mm") for d in exc.dates[:5])
         message += " " + _("Dates concernées : %(days)s.", days=days)
     return message
 
 
-class BookingInputError(ValueError):
-    pass
+def cancel_error(exc: TutoringError) -> str:
+    if exc.code == "guard":
+        return str(
+            _(
+                "Il est trop tard pour annuler en ligne : prévenez votre tuteur ou "
+                "l’association par téléphone."
+            )
+        )
+    return str(_("Cette séance ne peut plus être annulée."))
 
 
-def read_when() -> tuple[date, time, int]:
-    """Date, time and length in minutes from the form (ValueError when unreadable)."""
-    form = request.form
-    return (
-        date.fromisoformat(form.get("day", "")),
-        time.fromisoformat(form.get("at", "")),
-        int(form.get("minutes", "")),
-    )
+def report_error(exc: TutoringError) -> str:
+    if exc.code == "no_items":
+        return str(
+            _("Aucun exercice de ce thème à ce niveau : choisissez-en un autre.")
+        )
+    return str(_("Le compte rendu se fait après le début de la séance."))
 
 
-def read_booking(structure_id: int | None) -> dict[str, Any]:
-    """Date, time, length, place or video, and optional weekly end from the form."""
-    form = request.form
-    try:
-        day, at, minutes = read_when()
-        until = form.get("weekly_until", "")
-        weekly_until = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        raise BookingInputError from exc
-    where = form.get("where", "")
-    place = None
-    if where.isdigit():
-        place = next((p for p in places_of(structure_id) if p.id == int(where)), None)
-        if place is None:
-            raise BookingInputError
-    elif where != "video":
-        raise TutoringError("place")
-    video_url = form.get("video_url", "").strip()[:300] or None
-    return {
-        "day": day, "at": at, "minutes": minutes, "place": place,
-        "video_url": video_url if place is None else None,
-        "weekly_until": weekly_until,
-    }  # fmt: skip
-
-
-def book_fields(structure_id: int | None) -> dict[str, Any] | None:
-    try:
-        return read_booking(structure_id)
-    except BookingInputError:
-        flash(_("Indiquez une date, une heure et une durée valables."), "error")
-    except TutoringError as exc:
-        flash(booking_error(exc), "error")
-    return None
+def homework(choice: tuple[str, int] | None) -> Homework | None:
+    """Homework of a theme, titled in the tutor's language."""
+    if choice is None:
+        return None
+    theme, count = choice
+    title: str = _("Devoir de la séance : %(theme)s", theme=str(THEME_LABELS[theme]))
+    return Homework(theme=theme, count=count, title=title)
 
 
 def notify_booked(booked: list[TutoringSession]) -> None:
@@ -104,22 +86,21 @@ def notify_booked(booked: list[TutoringSession]) -> None:
         user = row.learner.user
         if user is None:
             continue
-        n = count[learner_id]
-        notify.queue(
-            user, f"booked:{row.slot}",
-            lambda row=row, user=user, n=n: (
-                _("Nouvelle séance de français"),
-                ngettext(
-                    "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
-                    "demandez un autre horaire dans « Mes séances ».",
-                    "%(num)s séances prévues, la première %(when)s, %(place)s. "
-                    "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
-                    n, when=notify.when(user, row.starts_at),
-                    place=row.place,
-                ),
-            ),
-        )  # fmt: skip
-    db.session.commit()
+        notify.queue(user, f"booked:{row.slot}", _booked(user, row, count[learner_id]))
+
+
+def _booked(user: User, row: TutoringSession, n: int) -> Notice:
+    return lambda: (
+        _("Nouvelle séance de français"),
+        ngettext(
+            "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
+            "demandez un autre horaire dans « Mes séances ».",
+            "%(num)s séances prévues, la première %(when)s, %(place)s. "
+            "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
+            n, when=notify.when(user, row.starts_at),
+            place=row.place,
+        ),
+    )  # fmt: skip
 
 
 def notify_moved(rows: list[TutoringSession]) -> None:
@@ -127,15 +108,58 @@ def notify_moved(rows: list[TutoringSession]) -> None:
         user = row.learner.user
         if user is None:
             continue
+        notify.queue(user, f"moved:{row.id}:{row.sequence}", _moved(user, row))
+
+
+def _moved(user: User, row: TutoringSession) -> Notice:
+    return lambda: (
+        _("Séance de français déplacée"),
+        _(
+            "Votre séance est déplacée : %(when)s, %(place)s. Confirmez-la "
+            "ou demandez un autre horaire dans « Mes séances ».",
+            when=notify.when(user, row.starts_at), place=row.place,
+        ),
+    )  # fmt: skip
+
+
+def notify_cancelled(session: TutoringSession, by: User, *, by_learner: bool) -> None:
+    """The other side hears of a cancellation, in their language."""
+    if by_learner:
+        people = [session.tutor]
+    else:
+        people = [r.learner.user for r in slot_rows(session) if r.learner.user]
+    for user in people:
+        if user is None or user.id == by.id:
+            continue
         notify.queue(
-            user, f"moved:{row.id}:{row.sequence}",
-            lambda row=row, user=user: (
-                _("Séance de français déplacée"),
-                _(
-                    "Votre séance est déplacée : %(when)s, %(place)s. Confirmez-la "
-                    "ou demandez un autre horaire dans « Mes séances ».",
-                    when=notify.when(user, row.starts_at), place=row.place,
-                ),
-            ),
+            user, f"cancelled:{session.slot}:{session.id}:{user.id}",
+            _cancelled(user, session),
         )  # fmt: skip
-    db.session.commit()
+
+
+def _cancelled(user: User, session: TutoringSession) -> Notice:
+    return lambda: (
+        _("Séance de français annulée"),
+        _(
+            "La séance du %(when)s est annulée. Raison : %(reason)s",
+            when=notify.when(user, session.starts_at),
+            reason=session.cancel_reason or "—",
+        ),
+    )
+
+
+def notify_change_asked(session: TutoringSession, name: str) -> None:
+    """The tutor hears that the learner `name` asks for another time."""
+    tutor = session.tutor
+    notify.queue(
+        tutor, f"change:{session.id}:{session.change_requested_at}",
+        lambda: (
+            _("Demande d’un autre horaire"),
+            _(
+                "%(name)s demande un autre horaire pour la séance du %(when)s : "
+                "« %(message)s »",
+                name=name, when=notify.when(tutor, session.starts_at),
+                message=session.change_request,
+            ),
+        ),
+    )  # fmt: skip
