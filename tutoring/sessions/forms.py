@@ -12,8 +12,16 @@ from wtforms import Field
 from wtforms.validators import AnyOf, DataRequired, ValidationError
 
 from exercises.model import SKILLS, THEMES
-from tutoring.core.forms import MultiCheckboxField, options, strip_filter
-from tutoring.pairing.forms import InputForm, ParsedField, TextField, digits, keep
+from tutoring.core.forms import (
+    InputForm,
+    MultiCheckboxField,
+    ParsedField,
+    TextField,
+    digits,
+    keep,
+    options,
+    strip_filter,
+)
 from tutoring.pairing.models import Pairing, Place
 from tutoring.sessions.booking import Booking
 from tutoring.sessions.models import Attendance, TutoringSession
