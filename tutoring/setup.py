@@ -18,36 +18,46 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
 from tutoring.accounts import access
+from tutoring.accounts import blueprint as accounts_blueprint
 from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
 from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
-from tutoring.accounts import views as accounts_views
+from tutoring.accounts import views as accounts_views  # noqa: F401 - routes
 from tutoring.accounts.labels import audit_label, role_label
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import load_session
-from tutoring.admin import views as admin_views
+from tutoring.admin import blueprint as admin_blueprint
+from tutoring.admin import views as admin_views  # noqa: F401 - routes
+from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
-from tutoring.content import views as content_views
+from tutoring.content import views as content_views  # noqa: F401 - routes
 from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.exams import blueprint as exams_blueprint
 from tutoring.exams import language as exams_language  # noqa: F401 - signal receivers
 from tutoring.exams import models as exams_models  # noqa: F401 - mappers
-from tutoring.exams import views as exams_views
+from tutoring.exams import views as exams_views  # noqa: F401 - routes
+from tutoring.home import blueprint as home_blueprint
 from tutoring.home import models as home_models  # noqa: F401 - mappers
-from tutoring.home import views as home_views
+from tutoring.home import views as home_views  # noqa: F401 - routes
 from tutoring.indicators import api as indicators_api
+from tutoring.indicators import blueprint as indicators_blueprint
 from tutoring.indicators import listeners as indicators_listeners  # noqa: F401 - rollups
 from tutoring.indicators import models as indicators_models  # noqa: F401 - mappers
-from tutoring.indicators import views as indicators_views
+from tutoring.indicators import views as indicators_views  # noqa: F401 - routes
+from tutoring.learning import blueprint as learning_blueprint
 from tutoring.learning import models as learning_models  # noqa: F401 - mappers
 from tutoring.learning import rights as learning_rights  # noqa: F401 - signal receivers
-from tutoring.learning import views as learning_views
+from tutoring.learning import views as learning_views  # noqa: F401 - routes
+from tutoring.pairing import blueprint as pairing_blueprint
 from tutoring.pairing import models as pairing_models  # noqa: F401 - mappers
-from tutoring.pairing import views as pairing_views
-from tutoring.reviews import views as reviews_views
+from tutoring.pairing import views as pairing_views  # noqa: F401 - routes
+from tutoring.reviews import blueprint as reviews_blueprint
+from tutoring.reviews import views as reviews_views  # noqa: F401 - routes
+from tutoring.sessions import blueprint as sessions_blueprint
 from tutoring.sessions import models as sessions_models  # noqa: F401 - mappers
-from tutoring.sessions import views as sessions_views
+from tutoring.sessions import views as sessions_views  # noqa: F401 - routes
 
 
 def register_extensions(app: Flask) -> None:
@@ -144,16 +154,16 @@ def register_template_helpers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; URLs are written in full in each view."""
     for bp in (
-        home_views.bp,
-        accounts_views.bp,
-        pairing_views.bp,
-        content_views.bp,
-        learning_views.bp,
-        exams_views.bp,
-        sessions_views.bp,
-        reviews_views.bp,
-        indicators_views.bp,
-        admin_views.bp,
+        home_blueprint.bp,
+        accounts_blueprint.bp,
+        pairing_blueprint.bp,
+        content_blueprint.bp,
+        learning_blueprint.bp,
+        exams_blueprint.bp,
+        sessions_blueprint.bp,
+        reviews_blueprint.bp,
+        indicators_blueprint.bp,
+        admin_blueprint.bp,
     ):
         app.register_blueprint(bp)
     for view in indicators_api.VIEWS:

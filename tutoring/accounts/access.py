@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts.enrolment import learner_for
 from tutoring.accounts.models import Role
@@ -73,7 +74,7 @@ def needs_second_factor(user: Any) -> bool:
     return user.has_2fa or bool({r.value for r in user.roles} & required)
 
 
-def enforce_access() -> Response | None:
+def enforce_access() -> BaseResponse | None:
     """before_request hook: answer 401/403 unless the view names who may use it."""
     if request.endpoint is None:
         return None  # 404 or 405: let Flask answer
@@ -84,8 +85,8 @@ def enforce_access() -> Response | None:
         abort(403)
     if rule == API_TOKEN:
         return None
-    if current_user.is_authenticated and _second_factor_missing():
-        return redirect(url_for("accounts.two_factor_setup"))  # type: ignore[return-value]
+    if current_user.is_authenticated and _second_factor_missing(request.endpoint):
+        return redirect(url_for("accounts.two_factor_setup"))
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
@@ -98,10 +99,10 @@ def enforce_access() -> Response | None:
     return None
 
 
-def _second_factor_missing() -> bool:
+def _second_factor_missing(endpoint: str) -> bool:
     """Whether this signed-in session still owes a second factor for this view."""
     session_row = getattr(g, "user_session", None)
-    view = current_app.view_functions[request.endpoint]  # type: ignore[index]
+    view = current_app.view_functions[endpoint]
     return (
         session_row is not None
         and not session_row.second_factor_done

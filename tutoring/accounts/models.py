@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 if TYPE_CHECKING:
     from tutoring.accounts.profiles import LearnerProfile, TutorProfile
@@ -31,7 +31,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class Structure(db.Model):
+class Structure(Model):
     """An organisation whose staff enrol and follow learners (the association, a partner)."""
 
     __tablename__ = "structures"
@@ -45,7 +45,7 @@ class Structure(db.Model):
     )
 
 
-class Partner(db.Model):
+class Partner(Model):
     """A body that orients learners towards the structure (CCAS, France Travail, …)."""
 
     __tablename__ = "partners"
@@ -59,7 +59,7 @@ class Partner(db.Model):
     structure: Mapped[Structure] = relationship(back_populates="partners")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """Anyone who signs in. Personal fields are kept to the minimum and can be erased."""
 
     __tablename__ = "users"
@@ -99,7 +99,10 @@ class User(UserMixin, db.Model):
         cascade="all, delete-orphan",
     )
 
-    # The sign-in session's token, set per request by the user loader (not a column).
+    # The sign-in session's token, set per request by the user loader (not a column;
+    # annotated for the type checker only, as the ORM would take it for a column).
+    if TYPE_CHECKING:
+        session_token: str | None
     session_token = None
 
     def get_id(self) -> str:  # used by Flask-Login: the cookie names the session
@@ -142,7 +145,7 @@ class User(UserMixin, db.Model):
         )
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
@@ -153,7 +156,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. The cookie holds a random token; its hash is stored here,
     so that sign-out, expiry and revocation take effect on the server."""
 
@@ -173,7 +176,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that replaces the authenticator app once."""
 
     __tablename__ = "recovery_codes"
@@ -186,7 +189,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class LoginCard(db.Model):
+class LoginCard(Model):
     """A printed card whose code (and QR code) signs a learner in. Only a hash is kept."""
 
     __tablename__ = "login_cards"
@@ -206,7 +209,7 @@ class LoginCard(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which account, for the admin. No personal data in `detail`."""
 
     __tablename__ = "audit_events"

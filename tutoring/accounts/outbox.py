@@ -7,6 +7,7 @@ import enum
 import importlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
@@ -24,9 +25,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.accounts.models import User
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model, db
 from tutoring.core.i18n import supported_locales
 from tutoring.core.mail import send_mail
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 
 class Channel(enum.StrEnum):
@@ -35,7 +39,7 @@ class Channel(enum.StrEnum):
     APP = "app"  # shown on the person's home page
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message to send (e-mail, text) or to show on the home page. `key` makes each
     message unique, so that a reminder or a notice is never queued or sent twice."""
 
@@ -160,7 +164,7 @@ def dismiss(user: User, message_id: int) -> bool:
         )
         .values(sent_at=utcnow())
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(cast("CursorResult[Any]", result).rowcount)  # an UPDATE
 
 
 def send_pending(limit: int = 500) -> tuple[int, int]:
@@ -185,7 +189,7 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
             .values(sent_at=utcnow())
         )
         db.session.commit()
-        if not claimed.rowcount:  # type: ignore[attr-defined]
+        if not cast("CursorResult[Any]", claimed).rowcount:  # an UPDATE
             continue  # another run took it
         message = db.session.get(OutboxMessage, message_id)
         assert message is not None

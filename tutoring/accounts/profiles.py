@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tutoring.accounts.models import Partner, Structure, User
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 
 class PublicCategory(enum.StrEnum):
@@ -49,7 +49,7 @@ class TutorStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class LearnerProfile(db.Model):
+class LearnerProfile(Model):
     """A learner's enrolment. Survives erasure without any personal field, so that
     past indicators do not change (the pseudonym links anonymous activity)."""
 
@@ -109,7 +109,7 @@ class LearnerProfile(db.Model):
     )
 
 
-class TutorProfile(db.Model):
+class TutorProfile(Model):
     """A volunteer's charter acceptance and approval by a referent."""
 
     __tablename__ = "tutor_profiles"

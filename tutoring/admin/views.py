@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from tutoring.accounts import audit
 from tutoring.accounts.access import roles_required
@@ -92,6 +92,9 @@ def new_account() -> BaseResponse | tuple[str, int]:
     form = StaffForm()
     form.structure_id.choices = _structures()
     if form.validate_on_submit():
+        assert form.username.data is not None
+        assert form.first_name.data is not None
+        assert form.roles.data is not None
         structure = (
             db.session.get(Structure, form.structure_id.data)
             if form.structure_id.data
@@ -132,6 +135,7 @@ def account(user_id: int) -> BaseResponse | tuple[str, int]:
         form.roles.data = [r.value for r in user.roles]
         form.structure_id.data = user.structure_id or 0
     if form.validate_on_submit():
+        assert form.roles.data is not None
         new_structure = form.structure_id.data or None
         if new_structure != user.structure_id:
             user.structure_id = new_structure
@@ -194,6 +198,7 @@ def structures() -> BaseResponse | tuple[str, int]:
     form = StructureForm()
     rows = db.session.scalars(select(Structure).order_by(Structure.name)).all()
     if form.validate_on_submit():
+        assert form.name.data is not None
         if any(s.name.lower() == form.name.data.lower() for s in rows):
             form.name.errors = [_("Cette structure existe déjà.")]
         else:
@@ -212,6 +217,7 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
+        assert form.name.data is not None
         new_token = new_api_token()
         db.session.add(
             ApiToken(

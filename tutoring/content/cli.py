@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 
 from exercises.__main__ import stats
 from exercises.civic import civic_stats, load_civic
-from exercises.loading import BANK, load_bank
+from exercises.loading import BANK, Problem, load_bank
+from exercises.model import Item
 from tutoring.content.audio import generate
 from tutoring.content.bank import ContentError, sync_bank
 from tutoring.core.config import PROJECT_ROOT
@@ -18,7 +19,7 @@ from tutoring.core.extensions import db
 exercises_cli = AppGroup("exercises", help="Check, load and count the exercise bank.")
 
 
-def _bank() -> tuple[list, list]:
+def _bank() -> tuple[list[Item], list[Problem]]:
 
     return load_bank(BANK, PROJECT_ROOT / "static")
 

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tutoring.accounts.models import User
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 if TYPE_CHECKING:
     pass
 
 
-class ItemVersion(db.Model):
+class ItemVersion(Model):
     """One version of a bank item. Attempts point at the version they answered."""
 
     __tablename__ = "item_versions"
@@ -50,7 +50,7 @@ class VoiceStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class VoiceRecording(db.Model):
+class VoiceRecording(Model):
     """A volunteer's recording of a listening item; once a referent approves it,
     learners hear it instead of the synthetic voice."""
 

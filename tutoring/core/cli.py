@@ -43,7 +43,8 @@ def translate_extract() -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, merge new messages into every catalog, and fill the French one."""
-    translate_extract.callback()  # type: ignore[misc]
+    assert translate_extract.callback is not None  # the function decorated below
+    translate_extract.callback()
     _pybabel(
         "update",
         "-i",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tutoring.core.extensions import db, limiter
+
+ErrorPage = tuple[Response | str, int]  # a JSON body for the API, a page elsewhere
 
 MESSAGES = {
     400: (
@@ -50,7 +52,7 @@ def _wait_minutes() -> int | None:
     return max(1, math.ceil((current.reset_at - 1 - time.time()) / 60))
 
 
-def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, detail: str | None = None) -> ErrorPage:
     title, message = MESSAGES.get(code, MESSAGES[500])
     wait = _wait_minutes() if code == 429 else None
     if request.path.startswith("/api/"):
@@ -72,7 +74,7 @@ def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyp
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError) -> ErrorPage:
         return render_error(
             400,
             _(
@@ -82,12 +84,12 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException) -> ErrorPage:
         code = error.code or 500
         return render_error(code if code in MESSAGES else 400)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception) -> ErrorPage:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return render_error(500)

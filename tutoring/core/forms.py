@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 from wtforms.validators import (
     StopValidation,
 )

@@ -8,7 +8,7 @@ import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from sqlalchemy import JSON, select, text
@@ -18,6 +18,10 @@ from tutoring.content.models import ItemVersion
 from tutoring.core.clock import local_midnight
 from tutoring.core.extensions import db
 from tutoring.indicators.rollups import rebuild_all
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy import CursorResult
 
 CATEGORIES = (
     ("cir", 40),
@@ -80,7 +84,8 @@ def _bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
         json_at = [columns.index(c) for c in json_columns]
         raw = connection.connection.dbapi_connection
         assert raw is not None
-        with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        # PostgreSQL is reached through psycopg 3 (see the dependencies): its COPY.
+        with cast("psycopg.Connection[Any]", raw).cursor() as cursor:
             names = ", ".join(columns)
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -408,12 +413,15 @@ def _attempts_in_database(rng: random.Random,
                 **{f"default_{k}": v for k, v in defaults.items()},
             },
         )
-    return int(result.rowcount)
+    return int(cast("CursorResult[Any]", result).rowcount)  # an INSERT
 
 
 def _progress(rng: random.Random, plan: list[tuple[int, datetime, datetime | None]],
               items: list[int], now: datetime) -> dict[str, int]:  # fmt: skip
-    homework, levels, exams, outcomes = [], [], [], []
+    homework: list[tuple[Any, ...]] = []
+    levels: list[tuple[Any, ...]] = []
+    exams: list[tuple[Any, ...]] = []
+    outcomes: list[tuple[Any, ...]] = []
     for learner_id, enrolled, _erased in plan:
         if rng.random() < 0.3:
             for _ in range(3):

@@ -37,7 +37,7 @@ def section_sets(exam: LanguageExam) -> list[PracticeSet | None]:
         .where(PracticeSet.exam_id == exam.id)
         .order_by(PracticeSet.id)
     ).all()
-    result: list[PracticeSet | None] = list(rows)[: len(SECTIONS)]
+    result: list[PracticeSet | None] = [*rows[: len(SECTIONS)]]
     return result + [None] * (len(SECTIONS) - len(result))
 
 

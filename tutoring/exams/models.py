@@ -9,10 +9,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.core.database import UTCDateTime, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 
-class CivicExam(db.Model):
+class CivicExam(Model):
     """One sitting of the mock civic exam. The questions are copied in, so that a
     later edit of the bank never changes a past result."""
 
@@ -30,7 +30,7 @@ class CivicExam(db.Model):
     score: Mapped[int | None] = mapped_column(Integer)
 
 
-class LanguageExam(db.Model):
+class LanguageExam(Model):
     """A mock French exam in the TCF IRN format: four timed sections, each a practice
     set (`practice_sets.exam_id`), taken in order, one try each."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
 from exercises.mock import SECTIONS
 from tutoring.accounts.access import roles_required
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
@@ -40,7 +41,7 @@ CIVIC_THEME_LABELS = {
 
 
 def _profile() -> LearnerProfile:
-    profile = current_user.learner_profile
+    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
     if profile is None:
         abort(403)
     return profile

@@ -9,10 +9,10 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.core.database import UTCDateTime, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 
-class Attestation(db.Model):
+class Attestation(Model):
     """A progress record (attestation de suivi) given to a learner, checkable by its code.
 
     The content is frozen at issue so that the check shows what was printed.

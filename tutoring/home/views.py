@@ -184,7 +184,7 @@ def check_attestation(code: str) -> tuple[str, int]:
 @bp.get("/sante")
 @public
 @allowed_before_2fa
-@csrf.exempt
+@csrf.exempt  # type: ignore[untyped-decorator]  # flask_wtf ships no types
 def health() -> tuple[BaseResponse, int]:
     """For the reverse proxy and monitoring: is the database reachable?"""
     try:

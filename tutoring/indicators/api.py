@@ -42,7 +42,9 @@ def api_error(status: int, message: str) -> tuple[Response, int]:
     return response, status
 
 
-def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+def token_required(
+    view: Callable[..., ResponseReturnValue],
+) -> Callable[..., ResponseReturnValue]:
     """Check the 'Authorization: Bearer …' header against the stored token hashes."""
 
     @wraps(view)

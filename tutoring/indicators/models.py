@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.core.database import UTCDateTime, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 if TYPE_CHECKING:
     pass
@@ -30,7 +30,7 @@ from sqlalchemy import (
 from tutoring.core.database import enum_column
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the CTAI coordination module. Only its hash is stored."""
 
     __tablename__ = "api_tokens"
@@ -62,7 +62,7 @@ class OutcomeKind(enum.StrEnum):
     RESIDENCE_CARD = "residence_card"
 
 
-class LearnerOutcome(db.Model):
+class LearnerOutcome(Model):
     """A result obtained outside the platform, recorded by a referent."""
 
     __tablename__ = "learner_outcomes"
@@ -80,7 +80,7 @@ class LearnerOutcome(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PracticeDay(db.Model):
+class PracticeDay(Model):
     """Attempts and practice time of one learner on one day (Millau time).
 
     Rebuilt from `attempts` by `flask indicators rebuild`; kept current on every
@@ -98,7 +98,7 @@ class PracticeDay(db.Model):
     time_ms: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class PracticeMonth(db.Model):
+class PracticeMonth(Model):
     """The same rollup by calendar month (`month` is its first day): whole-month
     periods and monthly trends read it, about fifteen times fewer rows than days."""
 
@@ -113,7 +113,7 @@ class PracticeMonth(db.Model):
     time_ms: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SessionMonth(db.Model):
+class SessionMonth(Model):
     """Tutoring sessions attended (held, learner present) and their minutes, per
     learner and calendar month of their start (Millau time); only months with at
     least one attended session have a row.
@@ -135,7 +135,7 @@ class SessionMonth(db.Model):
     minutes: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class LearnerYear(db.Model):
+class LearnerYear(Model):
     """One learner's activity in one calendar year (Millau time): attempts and
     practice time, attended sessions and their minutes, and the months of each as
     bits (bit m-1 for month m) in `practised` and `tutored`.
@@ -170,7 +170,7 @@ class LearnerYear(db.Model):
     arrival_year: Mapped[int | None] = mapped_column(Integer)
 
 
-class TutorMonth(db.Model):
+class TutorMonth(Model):
     """Meetings of one volunteer in one calendar month of their start (Millau time),
     for every filter the coordinator may set: every learner (`public_category` ''
     and `partner_id` 0), one public, one referring partner, or both.
@@ -211,7 +211,7 @@ class TutorMonth(db.Model):
 LEVEL_RANKS = {"A1.1": 1, "A1": 2, "A2": 3, "B1": 4, "B2": 5, "C1": 6, "C2": 7}
 
 
-class LearnerLevels(db.Model):
+class LearnerLevels(Model):
     """Each learner's first and latest outside level per skill (ranks of
     `LEVEL_RANKS`, 0 for a level outside the scale), and the date of their latest
     level record (`last_on`): the progress indicators read one row per learner.

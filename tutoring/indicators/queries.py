@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import (
@@ -23,7 +24,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.sql import ColumnElement, Select
-from sqlalchemy.sql.selectable import CTE, Subquery
+from sqlalchemy.sql.selectable import CTE, CompoundSelect, Subquery
 
 from exercises.civic import PASS_MARK
 from exercises.model import SKILLS
@@ -100,14 +101,16 @@ def _median(values: Subquery) -> Any:
     return _scalar(middle)
 
 
-def _days_between(later: Any, earlier: Any) -> ColumnElement[float]:
-    """Return `later - earlier` in days, as a number, on SQLite and PostgreSQL."""
+def _days_between(later: Any, earlier: Any) -> ColumnElement[float | Decimal]:
+    """Return `later - earlier` in days, as a number (a Decimal on PostgreSQL), on
+    SQLite and PostgreSQL."""
     if db.engine.dialect.name == "postgresql":
         return func.extract("epoch", later - earlier) / 86400.0
     return func.julianday(later) - func.julianday(earlier)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+Row = TypeVarTuple("Row")
 
 
 def _key(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -190,7 +193,7 @@ def whole_months(scope: Scope) -> bool:
     return all(grain != "day" for grain, _first, _last in tiles(scope.start, scope.end))
 
 
-def _practice(scope: Scope) -> list[Select[Any]]:
+def _practice(scope: Scope) -> list[Select[*tuple[Any, ...]]]:
     """Selects of rollup rows (learner_id, attempts, v = time_ms) covering the
     period: one per learner and year, month or day tile (a learner may have
     several)."""
@@ -230,7 +233,7 @@ def _month_bits(scope: Scope) -> dict[int, int]:
     return bits
 
 
-def active_learner_ids(scope: Scope) -> Select[Any]:
+def active_learner_ids(scope: Scope) -> Select[Any] | CompoundSelect[Any]:
     """Learners with practice or an attended tutoring session in the period: the
     bits of `learner_years` for whole months, the day rollup and the session rows
     for the days of a partial month."""
@@ -251,7 +254,7 @@ def active_learner_ids(scope: Scope) -> Select[Any]:
                     _ATTENDED, _sessions_between(first, last)
                 ),
             ]
-    return parts[0] if len(parts) == 1 else union(*parts)  # type: ignore[return-value]
+    return parts[0] if len(parts) == 1 else union(*parts)
 
 
 def beneficiaries(scope: Scope) -> dict[str, int]:
@@ -342,7 +345,9 @@ def _one_row_per_learner(scope: Scope) -> bool:
     return grain == "month" and first.replace(day=1) == last.replace(day=1)
 
 
-def _per_learner(parts: list[Select[Any]], scope: Scope, *names: str) -> Subquery:
+def _per_learner(
+    parts: list[Select[*tuple[Any, ...]]], scope: Scope, *names: str
+) -> Subquery:
     """(learner_id, *names) of the scope's learners, summed per learner over the
     tiles' rollup rows (`parts`); read as they are when there is one row each."""
     rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
@@ -769,7 +774,9 @@ def _sessions_between(first: date, last: date) -> ColumnElement[bool]:
     )
 
 
-def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Select[Any]:
+def _for_learners(
+    statement: Select[*Row], learner_id: Any, scope: Scope
+) -> Select[*Row]:
     """Restrict to the scope's learners; no join when there is no filter (every row
     names an existing learner)."""
     filters = _learner_filter(scope)
@@ -778,11 +785,11 @@ def _for_learners(statement: Select[Any], learner_id: Any, scope: Scope) -> Sele
     return statement.join(LP, LP.id == learner_id).where(*filters)
 
 
-def _attended(scope: Scope) -> list[Select[Any]]:
+def _attended(scope: Scope) -> list[Select[*tuple[Any, ...]]]:
     """Selects of (learner_id, v = minutes) of attended sessions covering the
     period: from `learner_years` and `session_months` for whole years and months,
     from the session rows for the days of a partial month."""
-    parts: list[Select[Any]] = []
+    parts: list[Select[*tuple[Any, ...]]] = []
     for grain, first, last in tiles(scope.start, scope.end):
         if grain == "year":
             table: Any = LearnerYear
@@ -846,7 +853,7 @@ def _meetings(scope: Scope) -> tuple[Subquery, Subquery]:
     Whole months come from `tutor_months` (the rows of the scope's filter: with a
     filter, a meeting counts when one of its learners is in it); the days of a
     partial month from the session rows."""
-    parts: list[Select[Any]] = []
+    parts: list[Select[*tuple[Any, ...]]] = []
     tutors: list[Select[Any]] = []
     for grain, first, last in tiles(scope.start, scope.end):
         if grain == "day":

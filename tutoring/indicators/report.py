@@ -97,10 +97,10 @@ def shown(value: Any, k: int, unit: str = definitions.PEOPLE) -> str:
     if value is None:
         return f"< {k}"
     if unit == RATE:
-        return format_percent(value)
+        return str(format_percent(value))
     if unit in (HOURS, DAYS):
-        return format_decimal(value, format="#,##0.0")
-    return format_decimal(value)
+        return str(format_decimal(value, format="#,##0.0"))
+    return str(format_decimal(value))
 
 
 def _figure_row(figure: definitions.Figure, k: int) -> Row:
@@ -113,10 +113,12 @@ def _figure_row(figure: definitions.Figure, k: int) -> Row:
 
 
 def rule(k: int) -> str:
-    return _(
-        "Secret statistique : tout effectif de 1 à %(n)s personnes est remplacé par « < %(k)s », de même qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres publiés permettrait de le retrouver ; une somme ou une médiane portant sur moins de %(k)s personnes est masquée elle aussi.",
-        n=k - 1,
-        k=k,
+    return str(
+        _(
+            "Secret statistique : tout effectif de 1 à %(n)s personnes est remplacé par « < %(k)s », de même qu’un autre effectif lorsqu’un total ou la différence entre deux chiffres publiés permettrait de le retrouver ; une somme ou une médiane portant sur moins de %(k)s personnes est masquée elle aussi.",
+            n=k - 1,
+            k=k,
+        )
     )
 
 
@@ -189,15 +191,17 @@ def build(scope: Scope, k: int, with_trend: bool = True) -> Report:
 
 
 def period_label(scope: Scope) -> str:
-    return _(
-        "du %(start)s au %(end)s",
-        start=format_date(scope.start, "long"),
-        end=format_date(scope.end, "long"),
+    return str(
+        _(
+            "du %(start)s au %(end)s",
+            start=format_date(scope.start, "long"),
+            end=format_date(scope.end, "long"),
+        )
     )
 
 
 def month_label(month: date) -> str:
-    return format_date(month, "MMM yyyy")
+    return str(format_date(month, "MMM yyyy"))
 
 
 def trend_rows(report: Report) -> list[tuple[str, list[str]]]:

@@ -166,6 +166,7 @@ def outcome(profile_id: int) -> BaseResponse:
     if not form.validate_on_submit():
         flash(_("Résultat non enregistré : vérifiez le type et la date."), "error")
         return redirect(url_for("home.learner", profile_id=profile.id))
+    assert form.obtained_on.data is not None
     try:
         record_outcome(
             profile, current_user, kind=form.kind.data,

@@ -24,7 +24,7 @@ from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.models import ItemVersion
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 
 class SetMode(enum.StrEnum):
@@ -35,7 +35,7 @@ class SetMode(enum.StrEnum):
     MOCK = "mock"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Homework: items a tutor or referent asks a learner to do by a date."""
 
     __tablename__ = "assignments"
@@ -57,7 +57,7 @@ class Assignment(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class PracticeSet(db.Model):
+class PracticeSet(Model):
     """A series of items answered one per screen; it can be left and resumed."""
 
     __tablename__ = "practice_sets"
@@ -92,7 +92,7 @@ class PracticeSet(db.Model):
         return len(self.item_version_ids)
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One answer to one item version. Append-only; `client_id` makes resubmits harmless."""
 
     __tablename__ = "attempts"
@@ -129,7 +129,7 @@ class SubmissionStatus(enum.StrEnum):
     REVIEWED = "reviewed"
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A written text or a recording waiting for a tutor's review."""
 
     __tablename__ = "submissions"
@@ -153,7 +153,7 @@ class Submission(db.Model):
     )
 
 
-class Review(db.Model):
+class Review(Model):
     """A tutor's marking of a written or spoken production, on a simple rubric."""
 
     __tablename__ = "reviews"
@@ -173,7 +173,7 @@ class Review(db.Model):
     reviewer: Mapped[User | None] = relationship()
 
 
-class ItemStat(db.Model):
+class ItemStat(Model):
     """An item's difficulty on the ability scale, refined from every learner's answers."""
 
     __tablename__ = "item_stats"
@@ -183,7 +183,7 @@ class ItemStat(db.Model):
     answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ReviewCard(db.Model):
+class ReviewCard(Model):
     """A missed item coming back for review, scheduled by FSRS (the card's state as JSON)."""
 
     __tablename__ = "review_cards"
@@ -207,7 +207,7 @@ class LevelSource(enum.StrEnum):
     OTHER = "other"
 
 
-class ExternalLevel(db.Model):
+class ExternalLevel(Model):
     """A level measured outside the platform (OFII positioning, TCF, DELF…)."""
 
     __tablename__ = "external_levels"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import func, select
@@ -34,6 +34,9 @@ from tutoring.learning.models import (
     LevelSource,
     ReviewCard,
 )
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict
 
 scheduler = Scheduler(enable_fuzzing=False)
 
@@ -104,6 +107,7 @@ def skill_estimates(
     }
     answers: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for skill, level, item_id, score in rows:
+        assert score is not None  # the query keeps scored attempts only
         stat = stats.get(item_id)
         answers[skill].append(
             (item_difficulty(level, stat.adjustment if stat else 0.0), score)
@@ -157,9 +161,9 @@ def schedule_review(
         row = ReviewCard(learner_id=profile.id, item_id=item_id, reviews=0)
         db.session.add(row)
     else:
-        card = Card.from_dict(row.card)
+        card = Card.from_dict(cast("CardDict", row.card))  # what to_dict() stored
     card, _log = scheduler.review_card(card, rating_for(score), review_datetime=when)
-    row.card = card.to_dict()
+    row.card = cast("dict[str, Any]", card.to_dict())
     row.due = card.due
     row.reviews = (row.reviews or 0) + 1
 
@@ -211,14 +215,17 @@ def activity(profile: LearnerProfile, now: datetime | None = None) -> Activity:
         .limit(100)
     ).all()
     by_theme: dict[str, list[float]] = defaultdict(list)
+    latest: list[float] = []
     for score, theme in recent:
+        assert score is not None  # the query keeps scored attempts only
         by_theme[theme].append(score)
+        latest.append(score)
     result.weak_themes = sorted(
         t
         for t, scores in by_theme.items()
         if len(scores) >= 3 and sum(scores) / len(scores) < 0.6
     )
-    last_five = [score for score, _t in recent[:5]]
+    last_five = latest[:5]
     if len(last_five) >= 3 and sum(1 for s in last_five if s < 0.5) >= 3:
         result.flags.append("failures")
     reference = result.last_active or profile.enrolled_at
@@ -297,6 +304,7 @@ def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]
     ).all()
     scores: dict[str, list[float]] = defaultdict(list)
     for unit, score in rows:
+        assert score is not None  # the query keeps scored attempts only
         scores[unit].append(score)
     last_seen = {unit: n for n, (unit, _score) in enumerate(rows)}
     recent = sorted(last_seen, key=last_seen.__getitem__, reverse=True)[:limit]

@@ -6,7 +6,7 @@ import math
 import time
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     abort,
@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from exercises.model import LEVELS, SKILLS, THEMES, TYPES, Item
 from tutoring.accounts.access import learner_or_404, roles_required
 from tutoring.accounts.enrolment import learners_of
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import (
     LearnerProfile,
 )
@@ -61,7 +61,7 @@ ERRORS = {
 
 
 def _profile() -> LearnerProfile:
-    profile = current_user.learner_profile
+    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
     if profile is None:
         abort(403)
     return profile
@@ -385,8 +385,8 @@ HOMEWORK_ERRORS = {
 }
 
 
-def _filters() -> dict[str, str]:
-    chosen = {}
+def _filters() -> dict[str, Any]:
+    chosen: dict[str, Any] = {}
     for key, allowed in FILTERS.items():
         value = request.args.get(key, "")
         if value in allowed:
@@ -410,7 +410,9 @@ def bank() -> str:
     form = AssignForm()
     assignable = _assignable()
     can_assign = bool(assignable)
-    form.learner_id.choices = options((p.id, p.user.display_name) for p in assignable)
+    form.learner_id.choices = options(
+        (p.id, user.display_name) for p, user in assignable
+    )
     return render_template(
         "learning/bank.html",
         rows=rows[:PAGE_SIZE],
@@ -429,9 +431,9 @@ def bank() -> str:
     )
 
 
-def _assignable() -> list[LearnerProfile]:
-    """Who may get homework from this person: a referent's learners, a volunteer's
-    paired learners."""
+def _assignable() -> list[tuple[LearnerProfile, User]]:
+    """Who may get homework from this person, with their account: a referent's
+    learners, a volunteer's paired learners."""
     profiles: dict[int, LearnerProfile] = {}
     if current_user.has_role(Role.REFERENT):
         profiles.update((p.id, p) for p in learners_of(current_user) if p.user)
@@ -445,7 +447,8 @@ def _assignable() -> list[LearnerProfile]:
                 )
                 if p.user is not None
             )
-    return sorted(profiles.values(), key=lambda p: (p.user.first_name, p.id))  # type: ignore[union-attr]
+    found = [(p, p.user) for p in profiles.values() if p.user is not None]
+    return sorted(found, key=lambda pair: (pair[1].first_name, pair[0].id))
 
 
 @bp.post("/banque/devoir")
@@ -453,16 +456,21 @@ def _assignable() -> list[LearnerProfile]:
 def assign() -> BaseResponse | tuple[str, int]:
     form = AssignForm()
     profiles = _assignable()
-    form.learner_id.choices = options((p.id, p.user.display_name) for p in profiles)  # type: ignore[union-attr]
+    form.learner_id.choices = options((p.id, user.display_name) for p, user in profiles)
     ids = [int(v) for v in request.form.getlist("items") if v.isdigit()]
     if not form.validate_on_submit():
         flash(
             " ".join(str(e) for errors in form.errors.values() for e in errors), "error"
         )
         return redirect(url_for("learning.bank"))
-    profile = next((p for p in profiles if p.id == form.learner_id.data), None)
-    if profile is None:
+    chosen = next(
+        (pair for pair in profiles if pair[0].id == form.learner_id.data), None
+    )
+    if chosen is None:
         abort(404)
+    profile, user = chosen
+    assert form.title.data is not None
+    assert form.due_on.data is not None
     try:
         service.assign_homework(
             current_user,
@@ -476,9 +484,7 @@ def assign() -> BaseResponse | tuple[str, int]:
         flash(HOMEWORK_ERRORS[exc.code](), "error")
         return redirect(url_for("learning.bank", **_filters()))
     db.session.commit()
-    flash(
-        _("Le devoir est donné à %(name)s.", name=profile.user.display_name), "success"
-    )
+    flash(_("Le devoir est donné à %(name)s.", name=user.display_name), "success")
     if current_user.has_role(Role.REFERENT):
         return redirect(url_for("home.learner", profile_id=profile.id))
     return redirect(url_for("home.volunteer_learner", profile_id=profile.id))
@@ -490,12 +496,13 @@ def external_level(profile_id: int) -> BaseResponse:
     """Record a level measured outside the platform (OFII, TCF, TEF, DELF)."""
     profile = learner_or_404(profile_id)
     form = ExternalLevelForm()
-    if not form.validate_on_submit() or form.taken_on.data > date.today():
+    taken_on = form.taken_on.data if form.validate_on_submit() else None
+    if taken_on is None or taken_on > date.today():
         flash(_("Évaluation non enregistrée : vérifiez le niveau et la date."), "error")
         return redirect(url_for("home.learner", profile_id=profile.id))
     record_external_level(
         profile, current_user, source=form.source.data, skill=form.skill.data or None,
-        level=form.level.data, taken_on=form.taken_on.data,
+        level=form.level.data, taken_on=taken_on,
     )  # fmt: skip
     db.session.commit()
     flash(_("L’évaluation est enregistrée."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
@@ -22,7 +22,7 @@ PERIODS: dict[str, tuple[time, time]] = {
 WEEKDAYS = range(7)  # Monday = 0
 
 
-def _owner(owner: User | LearnerProfile):  # type: ignore[no-untyped-def]
+def _owner(owner: User | LearnerProfile) -> ColumnElement[bool]:
     if isinstance(owner, User):
         return Availability.user_id == owner.id
     return Availability.learner_id == owner.id

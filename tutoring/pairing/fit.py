@@ -69,6 +69,7 @@ def weekly_slots(
         select(column, Availability.weekday, Availability.starts, Availability.ends)
         .where(column.in_(ids))
     ):  # fmt: skip
+        assert owner is not None  # in_(ids) leaves out the rows without an owner
         found[owner].append((weekday, _minutes(starts), _minutes(ends)))
     return found
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 
 
 class PairingStatus(enum.StrEnum):
@@ -27,7 +27,7 @@ class PairingStatus(enum.StrEnum):
     ENDED = "ended"
 
 
-class Pairing(db.Model):
+class Pairing(Model):
     """A learner paired with a volunteer tutor: proposed → active → ended
     (or declined by the tutor)."""
 
@@ -55,7 +55,7 @@ class Pairing(db.Model):
     tutor: Mapped[User] = relationship(foreign_keys=[tutor_id])
 
 
-class Place(db.Model):
+class Place(Model):
     """Where sessions happen: a room the referents list (Myriade's rooms, the MESA,
     the médiathèque…). One session at a time; `capacity` bounds a workshop's size."""
 
@@ -72,7 +72,7 @@ class Place(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Availability(db.Model):
+class Availability(Model):
     """A weekly slot (Monday = 0) when a tutor or a learner is free, Millau time."""
 
     __tablename__ = "availabilities"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
-from tutoring.core.extensions import db
+from tutoring.core.extensions import Model
 from tutoring.pairing.models import Pairing, Place
 
 
@@ -34,7 +34,7 @@ class Attendance(enum.StrEnum):
     ABSENT = "absent"
 
 
-class TutoringSession(db.Model):
+class TutoringSession(Model):
     """One learner's place in a session: a one-to-one session has one row, a group
     workshop one row per learner sharing the same `slot` (its tutor, time and room).
 
@@ -121,5 +121,5 @@ ALTER TABLE tutoring_sessions ADD CONSTRAINT tutoring_sessions_room_no_overlap
 event.listen(
     TutoringSession.__table__,
     "after_create",
-    DDL(_NO_OVERLAP).execute_if(dialect="postgresql"),
+    DDL(_NO_OVERLAP).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]  # DDL.__init__ is unannotated in SQLAlchemy
 )

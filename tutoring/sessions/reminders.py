@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def queue_reminders(now: datetime | None = None) -> int:
         if learner is not None and learner.active:
             queued += queue(
                 learner, f"reminder:{row.id}:{moment}",
-                lambda row=row, learner=learner: _reminder_text(row, learner),
+                partial(_reminder_text, row, learner),
                 notice=False,
             )  # fmt: skip
         tutor = row.tutor
@@ -44,7 +45,7 @@ def queue_reminders(now: datetime | None = None) -> int:
             # one reminder per session for the tutor, also for a workshop
             queued += queue(
                 tutor, f"reminder:{row.slot}:{moment}",
-                lambda row=row, tutor=tutor: _reminder_text(row, tutor),
+                partial(_reminder_text, row, tutor),
                 notice=False,
             )  # fmt: skip
     db.session.commit()

@@ -69,6 +69,7 @@ def change_password() -> BaseResponse | tuple[str, int]:
         ):
             form.current_password.errors = [_("Le mot de passe actuel est incorrect.")]
             return render_template("accounts/password.html", form=form), 400
+        assert form.password.data is not None
         set_password(current_user, form.password.data)
         revoke_all_sessions(current_user, keep=g.user_session)
         db.session.commit()
@@ -103,6 +104,7 @@ def two_factor_setup() -> BaseResponse | tuple[str, int]:
     session[SETUP_KEY] = secret
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
+        assert form.code.data is not None
         if not twofactor.check_totp(secret, form.code.data):
             form.code.errors = [
                 _(

@@ -66,21 +66,27 @@ def _fill_choices(form: LearnerForm) -> None:
 
 
 def _data_from(form: LearnerForm) -> LearnerData:
+    """The fields of a validated form (the required ones are filled in)."""
+    first_name, arrival_year = form.first_name.data, form.arrival_year.data
+    consent_on = form.consent_on.data
+    assert first_name is not None
+    assert arrival_year is not None
+    assert consent_on is not None
     return LearnerData(
-        first_name=form.first_name.data,
+        first_name=first_name,
         last_name=form.last_name.data,
         phone=form.phone.data,
         email=form.email.data,
         locale=form.locale.data,
         languages=list(form.languages.data or []),
         public_category=PublicCategory(form.public_category.data),
-        arrival_year=form.arrival_year.data,
+        arrival_year=arrival_year,
         cir_signed_on=form.cir_signed_on.data,
         partner_id=form.partner_id.data or None,
         goal=FrenchGoal(form.goal.data),
         sex=Sex(form.sex.data) if form.sex.data else None,
         age_band=AgeBand(form.age_band.data) if form.age_band.data else None,
-        consent_on=form.consent_on.data,
+        consent_on=consent_on,
         target_date=form.target_date.data,
     )
 
@@ -274,6 +280,7 @@ def partners() -> BaseResponse | tuple[str, int]:
         .order_by(Partner.name)
     ).all()
     if form.validate_on_submit():
+        assert form.name.data is not None
         if any(p.name.lower() == form.name.data.lower() for p in rows):
             form.name.errors = [_("Cette structure est déjà dans la liste.")]
         else:

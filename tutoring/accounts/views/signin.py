@@ -89,6 +89,8 @@ def login() -> BaseResponse | tuple[str, int]:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        assert form.login.data is not None
+        assert form.password.data is not None
         user = users.authenticate(form.login.data, form.password.data)
         if user is None:
             db.session.rollback()
@@ -129,6 +131,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("accounts.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
+        assert form.code.data is not None
         if not twofactor.verify_second_factor(user, form.code.data):
             db.session.rollback()
             form.code.errors = [
@@ -148,6 +151,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
 def card_login() -> BaseResponse | tuple[str, int]:
     form = CardLoginForm()
     if form.validate_on_submit():
+        assert form.code.data is not None
         user = cards.user_for_card(form.code.data)
         if user is None:
             db.session.rollback()
@@ -201,6 +205,10 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("home.home"))
     form = TutorSignupForm()
     if form.validate_on_submit():
+        assert form.username.data is not None
+        assert form.email.data is not None
+        assert form.first_name.data is not None
+        assert form.password.data is not None
         try:
             user = users.register_tutor(
                 username=form.username.data,
@@ -233,6 +241,7 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
 def forgot_password() -> BaseResponse | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        assert form.email.data is not None
         user = users.find_by_login(form.email.data)
         if user is not None and user.is_active and user.email:
             link = url_for(
@@ -271,6 +280,7 @@ def choose_password(token: str) -> BaseResponse | tuple[str, int]:
         return render_template("accounts/password_link_invalid.html"), 404
     form = ChoosePasswordForm()
     if form.validate_on_submit():
+        assert form.password.data is not None
         users.set_password(user, form.password.data)
         revoke_all_sessions(user)
         db.session.commit()
