@@ -15,7 +15,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from tests.conftest import card_login, login
-from tests.test_sessions import _book, _sessions
+from tests.sessions.test_sessions import _book, _sessions
 from tutoring.accounts import outbox as notify
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.outbox import Channel, OutboxMessage
