@@ -1,31 +1,26 @@
-"""Tutoring, the rest of the way: places and rooms, group workshops, weekly series,
-rescheduling and the learner's answer, private calendar feeds, reminders (outbox,
-local SMTP server, texts), pairing notices, homework from a report, and the pairing
-fit read from availability and places."""
+"""Tutoring sessions, the rest of the way: group workshops in one room, weekly series,
+rescheduling and the learner's answer, private calendar feeds, reminders (local SMTP
+server, texts), a workshop report with homework from the bank, and the referent booking
+for a pairing and reading the confidential note."""
 
 from __future__ import annotations
 
-import io
 import socket
 from datetime import date, time, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.conftest import card_login, login
 from tests.sessions.test_sessions import _book, _sessions
-from tutoring.accounts import outbox as notify
 from tutoring.accounts.models import Role, User
-from tutoring.accounts.outbox import Channel, OutboxMessage
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.clock import local, to_utc
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Assignment
-from tutoring.pairing import fit, pairings
-from tutoring.pairing.availability import save
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 from tutoring.pairing.pairings import TutoringError
 from tutoring.sessions.booking import Booking, book
@@ -254,86 +249,6 @@ def test_reminders_go_once_by_mail_or_text_in_the_learners_language(
     assert len(smtp_server.messages) == 1
 
 
-def test_the_default_text_sender_writes_to_the_log(app, monkeypatch):
-    logged = []
-    monkeypatch.setattr(app.logger, "info", lambda *args: logged.append(args[0] % args[1:]))
-    with app.app_context():
-        notify.sms_sender()("0600000000", "Bonjour")
-    assert logged == ["SMS (not sent, no provider) to=0600000000 text=Bonjour"]
-
-
-def test_a_failing_sender_is_retried_later_and_never_sends_twice(app, make, pair):
-    calls = []
-
-    def flaky(number, text):
-        calls.append(number)
-        if len(calls) == 1:
-            raise OSError("provider down")
-
-    def queue_text():
-        user = db.session.get(User, pair["learner_user"])
-        user.phone = "0600000000"
-        notify.queue(user, "test:1", lambda: ("Objet", "Texte"), notice=False)
-        db.session.commit()
-
-    make.run(queue_text)
-    app.config["SMS_SENDER"] = f"{__name__}:_FLAKY"
-    globals()["_FLAKY"] = flaky
-    try:
-        assert make.run(notify.send_pending) == (0, 1)
-        assert make.run(notify.send_pending) == (1, 0)
-        assert make.run(notify.send_pending) == (0, 0)
-    finally:
-        app.config["SMS_SENDER"] = "tutoring.accounts.outbox:log_sms"
-    assert calls == ["0600000000", "0600000000"]
-    message = make.run(lambda: db.session.scalar(select(OutboxMessage)))
-    assert (message.failures, message.last_error) == (1, "provider down")
-
-
-def test_pairing_changes_reach_the_learner_in_their_language(app, make):
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, learner_user = make.learner(referent, first_name="Olena")
-    tutor_id = make.user("marc", Role.TUTOR)
-
-    def run():
-        learner = db.session.get(User, learner_user)
-        learner.locale = "uk"
-        profile = db.session.get(LearnerProfile, profile_id)
-        tutor = db.session.get(User, tutor_id)
-        pairing = pairings.propose(db.session.get(User, referent), profile, tutor)
-        pairings.respond(tutor, pairing, accept=True)
-        pairings.end(pairing, "déménagement")
-        db.session.commit()
-        rows = db.session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.user_id == learner_user,
-                OutboxMessage.channel == Channel.APP,
-            )
-        ).all()
-        tutor_rows = db.session.scalar(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.user_id == tutor_id)
-        )  # fmt: skip
-        return [r.subject for r in rows], tutor_rows
-
-    subjects, tutor_rows = make.run(run)
-    assert len(subjects) == 2
-    assert all(any("\u0400" <= ch <= "\u04ff" for ch in s) for s in subjects)  # Ukrainian
-    assert tutor_rows == 2  # proposed, ended
-    client = app.test_client()
-    card_login(client, make.card(learner_user, referent))
-    page = client.get("/").get_data(as_text=True)
-    notice_id = make.run(lambda: db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.user_id == learner_user)))  # fmt: skip
-    assert client.post(f"/nouvelles/{notice_id}/lu").status_code == 302
-    assert client.get("/").get_data(as_text=True).count('class="notice info"') < page.count(
-        'class="notice info"'
-    )
-    other = app.test_client()
-    login(other, "marc")
-    assert other.post(f"/nouvelles/{notice_id}/lu").status_code == 404
-
-
 def test_report_for_a_workshop_with_homework_from_the_bank(app, make, pair, bank):
     second, _u = _second_learner(make, pair)
 
@@ -372,225 +287,6 @@ def test_report_for_a_workshop_with_homework_from_the_bank(app, make, pair, bank
     assert after[0].assignment_id == homework[0].id
 
 
-def test_places_are_managed_by_referents_with_clear_errors(app, make, pair):
-    referent = app.test_client()
-    login(referent, "claire")
-    bad = referent.post("/apprenants/lieux", data={"name": "", "capacity": "4"})
-    assert bad.status_code == 400
-    assert "nom du lieu" in bad.get_data(as_text=True)
-    assert referent.post("/apprenants/lieux", data={"name": "x", "capacity": "9999"}).status_code == 400
-    ok = referent.post("/apprenants/lieux", data={"name": "Médiathèque", "capacity": "6",
-                       "step_free": "1", "opening_hours": "mar.–sam. 10 h–18 h"})  # fmt: skip
-    assert ok.status_code == 302
-    places = make.run(lambda: db.session.scalars(select(Place).order_by(Place.id)).all())
-    assert [(p.name, p.step_free) for p in places] == [
-        ("Espace numérique MESA", False), ("Médiathèque", True)]  # fmt: skip
-    make.user("ref-b", Role.REFERENT, structure="Autre")
-    stranger = app.test_client()
-    login(stranger, "ref-b")
-    assert stranger.get(f"/apprenants/lieux/{places[0].id}").status_code == 404
-
-
-def test_pairing_fit_reads_availability_places_reading_and_wishes(app, make):
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, _u = make.learner(referent, first_name="Amina", languages=["ar"])
-    near = make.user("marc", Role.TUTOR)
-    far = make.user("lena", Role.TUTOR)
-
-    def setup():
-        structure_id = db.session.get(User, referent).structure_id
-        room = Place(structure_id=structure_id, name="Locaux de Myriade", capacity=4)
-        db.session.add(room)
-        db.session.flush()
-        profile = db.session.get(LearnerProfile, profile_id)
-        profile.place_ids = [room.id]
-        profile.reads_latin = False
-        save(profile, {(1, "morning"), (3, "morning")})
-        for tutor_id, slots, places, non_readers in (
-            (near, {(1, "morning"), (3, "morning")}, [room.id], True),
-            (far, {(5, "evening")}, [], False),
-        ):
-            tutor = db.session.get(User, tutor_id)
-            tutor.tutor_profile.languages = ["ar"]
-            tutor.tutor_profile.place_ids = places
-            tutor.tutor_profile.non_readers = non_readers
-            save(tutor, slots)
-        db.session.commit()
-        ranked = fit.suggestions(profile)
-        return [(s.tutor.id, s.overlap_minutes, s.places, s.reading_fit) for s in ranked]
-
-    ranked = make.run(setup)
-    assert ranked[0] == (near, 360, ["Locaux de Myriade"], True)
-    assert ranked[1] == (far, 0, [], False)
-    referent_client = app.test_client()
-    login(referent_client, "claire")
-    page = referent_client.get(f"/apprenants/{profile_id}").get_data(as_text=True)
-    assert "6 h en commun par semaine" in page or "6.0 h en commun par semaine" in page
-
-
-def test_needs_form_saves_availability_and_refuses_forged_values(app, make):
-    referent = make.user("claire", Role.REFERENT)
-    profile_id, _u = make.learner(referent, first_name="Amina")
-    client = app.test_client()
-    login(client, "claire")
-    forged = client.post(f"/apprenants/{profile_id}/besoins", data={"availability": "9:night"})
-    assert forged.status_code == 400
-    saved = client.post(f"/apprenants/{profile_id}/besoins",
-                        data={"availability": ["0:morning", "4:evening"], "same_sex_tutor": "1"})  # fmt: skip
-    assert saved.status_code == 302
-    profile = make.run(lambda: db.session.get(LearnerProfile, profile_id))
-    assert profile.same_sex_tutor is True
-    page = client.get(f"/apprenants/{profile_id}/besoins").get_data(as_text=True)
-    assert page.count("checked") >= 3
-
-
-def test_tutor_profile_saves_availability_places_and_absence(app, make, pair):
-    response = pair["client"].post(
-        "/tuteur/profil",
-        data={"max_learners": "3", "availability": ["2:afternoon"], "places": [str(pair["place"])],
-              "video_ok": "1", "levels": ["A1", "A2"], "away_from": "2027-07-01",
-              "away_until": "2027-06-01"},
-    )  # fmt: skip
-    assert response.status_code == 400  # the absence ends before it starts
-    ok = pair["client"].post(
-        "/tuteur/profil",
-        data={"max_learners": "3", "availability": ["2:afternoon"], "places": [str(pair["place"])],
-              "video_ok": "1", "levels": ["A1", "A2"], "away_from": "2027-07-01",
-              "away_until": "2027-07-31"},
-    )  # fmt: skip
-    assert ok.status_code == 302
-    tutor = make.run(lambda: db.session.get(User, pair["tutor"]).tutor_profile)
-    assert (tutor.place_ids, tutor.video_ok, tutor.levels) == ([pair["place"]], True, ["A1", "A2"])
-    away = pair["client"].post(
-        f"/tuteur/apprenants/{pair['profile']}/seances",
-        data={"day": "2027-07-14", "at": "10:00", "minutes": "60", "where": str(pair["place"])},
-    )  # fmt: skip
-    assert away.status_code == 302
-    assert _sessions(make) == []
-
-
-def _listening_item(bank, make):
-    from tutoring.content.models import ItemVersion
-
-    def find():
-        for version_id in bank.values():
-            version = db.session.get(ItemVersion, version_id)
-            if version.payload.get("audio"):
-                return version_id, version.item_id
-        raise AssertionError("no listening item in the test bank")
-
-    return make.run(find)
-
-
-def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, pair, bank):
-    from tutoring.content.models import VoiceRecording, VoiceStatus
-
-    version_id, item_id = _listening_item(bank, make)
-    url = f"/banque/exercice/{version_id}/voix"
-    wrong = pair["client"].post(url, data={"voice": (io.BytesIO(b"not audio"), "a.ogg", "audio/ogg")},
-                                content_type="multipart/form-data")  # fmt: skip
-    assert wrong.status_code == 302
-    assert "pas un enregistrement accepté" in pair["client"].get(wrong.location).get_data(as_text=True)
-    def too_heavy():
-        from tutoring.content import voices
-        from tutoring.content.bank import ContentError
-
-        with pytest.raises(ContentError) as refused:
-            voices.record(db.session.get(User, pair["tutor"]), item_id,
-                          b"OggS" + b"\0" * (5 * 1024 * 1024 + 10), "audio/ogg")  # fmt: skip
-        db.session.rollback()
-        return refused.value.code
-
-    assert make.run(too_heavy) == "audio_size"
-    assert make.run(lambda: db.session.scalars(select(VoiceRecording)).all()) == []
-    ok = pair["client"].post(url, data={"voice": (io.BytesIO(b"OggS" + b"\1" * 200), "a.ogg", "audio/ogg")},
-                             content_type="multipart/form-data")  # fmt: skip
-    assert ok.status_code == 302
-    [recording] = make.run(lambda: db.session.scalars(select(VoiceRecording)).all())
-    assert recording.item_id == item_id
-    assert app.test_client().get(f"/banque/audio/{recording.id}").status_code == 404  # not yet
-    with pair["client"].get(f"/banque/voix/{recording.id}/ecouter") as listened:
-        assert listened.status_code == 200
-
-    referent = app.test_client()
-    login(referent, "claire")
-    assert item_id in referent.get("/banque/voix").get_data(as_text=True)
-    assert referent.post(f"/banque/voix/{recording.id}", data={"answer": "approve"}).status_code == 302
-    assert make.run(lambda: db.session.get(VoiceRecording, recording.id).status) == VoiceStatus.APPROVED
-    with app.test_client().get(f"/banque/audio/{recording.id}") as played:
-        assert (played.status_code, played.mimetype) == (200, "audio/ogg")
-    preview = referent.get(f"/banque/exercice/{version_id}").get_data(as_text=True)
-    assert f"/banque/audio/{recording.id}" in preview
-    # another tutor cannot listen to someone else's pending recording
-    make.user("lena", Role.TUTOR)
-    other = app.test_client()
-    login(other, "lena")
-    second = pair["client"].post(url, data={"voice": (io.BytesIO(b"OggS" + b"\2" * 50), "b.ogg", "audio/ogg")},
-                                 content_type="multipart/form-data")  # fmt: skip
-    assert second.status_code == 302
-    pending = make.run(lambda: db.session.scalar(select(VoiceRecording.id).where(
-        VoiceRecording.status == VoiceStatus.PENDING)))  # fmt: skip
-    assert other.get(f"/banque/voix/{pending}/ecouter").status_code == 404
-
-
-def test_the_fast_fit_matrix_scores_exactly_like_the_worded_fit(app, make):
-    """The proposal for everyone uses numpy; it must weigh exactly what the referent
-    reads in words for one learner."""
-    import random
-
-    import numpy as np
-
-    from tutoring.accounts.profiles import Sex
-    from tutoring.pairing.availability import PERIODS
-
-    rng = random.Random(3)
-    referent = make.user("claire", Role.REFERENT)
-    learner_ids = [make.learner(referent, first_name=f"P{i}")[0] for i in range(12)]
-    tutor_ids = [make.user(f"tuteur{i}", Role.TUTOR) for i in range(6)]
-    half_days = [(d, p) for d in range(7) for p in PERIODS]
-
-    def run():
-        structure_id = db.session.get(User, referent).structure_id
-        rooms = [Place(structure_id=structure_id, name=f"Salle {i}") for i in range(3)]
-        db.session.add_all(rooms)
-        db.session.flush()
-        for pid in learner_ids:
-            p = db.session.get(LearnerProfile, pid)
-            p.languages = rng.sample(["ar", "uk", "ps", "fa", "fr"], 2)
-            p.place_ids = [r.id for r in rng.sample(rooms, rng.randint(0, 2))]
-            p.video_ok = rng.random() < 0.5
-            p.reads_latin = rng.random() < 0.7
-            p.same_sex_tutor = rng.random() < 0.3
-            p.sex = rng.choice([None, Sex.FEMALE, Sex.MALE])
-            p.practice_level = rng.choice([None, "A1.1", "A1", "A2", "B1"])
-            save(p, set(rng.sample(half_days, rng.randint(0, 5))))
-        for tid in tutor_ids:
-            t = db.session.get(User, tid).tutor_profile
-            t.languages = rng.sample(["ar", "uk", "ps", "fa"], 2)
-            t.place_ids = [r.id for r in rng.sample(rooms, rng.randint(0, 2))]
-            t.video_ok = rng.random() < 0.5
-            t.non_readers = rng.random() < 0.5
-            t.sex = rng.choice([None, Sex.FEMALE, Sex.MALE])
-            t.levels = rng.sample(["A1.1", "A1", "A2", "B1"], rng.randint(0, 2))
-            t.max_learners = rng.randint(1, 3)
-            if rng.random() < 0.2:
-                t.away_from, t.away_until = date.today(), date.today() + timedelta(days=9)
-            save(db.session.get(User, tid), set(rng.sample(half_days, rng.randint(0, 5))))
-        db.session.commit()
-        profiles = [db.session.get(LearnerProfile, pid) for pid in learner_ids]
-        needs = fit._needs(profiles)
-        offers = fit._offers(structure_id)
-        names = fit.place_names(structure_id)
-        worded = np.array([[fit.fit(n, o, names, date.today()).score for o in offers]
-                           for n in needs])  # fmt: skip
-        return worded, fit.fit_matrix(needs, offers, date.today())
-
-    worded, fast = make.run(run)
-    assert worded.shape == (12, 6)
-    assert np.allclose(worded, fast)
-    assert len(set(worded.flatten().round(2))) > 10  # the scenario varies enough
-
-
 def test_the_referent_books_for_the_pairing_and_reads_the_confidential_note(app, make, pair):
     referent = app.test_client()
     login(referent, "claire")
@@ -622,42 +318,3 @@ def test_the_referent_books_for_the_pairing_and_reads_the_confidential_note(app,
     other = app.test_client()
     login(other, "ref-b")
     assert other.post(f"/apprenants/{pair['profile']}/seances", data={}).status_code == 404
-
-
-def test_a_volunteer_gives_homework_from_the_bank_to_their_own_learner_only(app, make, pair, bank):
-    from tutoring.learning.models import Assignment
-
-    items = [str(bank["a2-sante-test-01"]), str(bank["a2-sante-test-02"])]
-    due = (date.today() + timedelta(days=7)).isoformat()
-    page = pair["client"].get("/banque/").get_data(as_text=True)
-    assert "Amina" in page
-    given = pair["client"].post("/banque/devoir", data={
-        "learner_id": str(pair["profile"]), "title": "Chez le médecin", "items": items,
-        "due_on": due})  # fmt: skip
-    assert given.status_code == 302
-    assert make.run(lambda: db.session.scalar(select(Assignment)).learner_id) == pair["profile"]
-    stranger, _u = make.learner(pair["referent"], first_name="Yasmin")
-    refused = pair["client"].post("/banque/devoir", data={
-        "learner_id": str(stranger), "title": "x", "items": items, "due_on": due})  # fmt: skip
-    assert refused.status_code == 302
-    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(Assignment))) == 1
-
-
-def test_the_referent_reads_which_skills_to_work_on_first(app, make, learner, bank):
-    from tutoring.home.dashboard import dashboard
-    from tutoring.learning.progress import weakest_skills
-
-    def board_of():
-        profile = db.session.get(LearnerProfile, learner.profile_id)
-        board = dashboard(profile)
-        board["skills"]["EE"]["progress"] = 0.1
-        board["skills"]["EO"]["progress"] = 0.2
-        board["skills"]["CO"]["progress"] = 0.6
-        board["skills"]["CE"]["progress"] = 0.9
-        return weakest_skills(board)
-
-    assert make.run(board_of) == ["EE", "EO"]
-    referent = app.test_client()
-    login(referent, "claire")
-    shown = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
-    assert "À travailler en priorité avec un bénévole" in shown
