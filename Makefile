@@ -50,19 +50,19 @@ lint: install
 # In-process timings, then the served app under locust: SQLite, then PostgreSQL
 # (BENCH_DATABASE_URL / TEST_DATABASE_URL, else a throwaway cluster on port 5832).
 bench: install translations
-	$(BIN)/python -m tests.bench
-	$(BIN)/python -m tests.loadbench sqlite
+	$(BIN)/python -m tests.bench.bench
+	$(BIN)/python -m tests.bench.loadbench sqlite
 	@if [ -n "$$BENCH_DATABASE_URL$$TEST_DATABASE_URL" ]; then \
-	  $(BIN)/python -m tests.loadbench postgresql; \
+	  $(BIN)/python -m tests.bench.loadbench postgresql; \
 	elif ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
-	  bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5832}; source .ci/pg.sh && trap pg_stop EXIT && $(BIN)/python -m tests.loadbench postgresql'; \
+	  bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5832}; source .ci/pg.sh && trap pg_stop EXIT && $(BIN)/python -m tests.bench.loadbench postgresql'; \
 	else echo "PostgreSQL is not installed: the load bench on PostgreSQL is skipped"; fi
 
 # CTAI indicators at scale, on PostgreSQL only (the database is wiped):
 # BENCH_DATABASE_URL=postgresql+psycopg://… make bench-indicators SIZES="1000 10000 100000"
 SIZES ?= 1000 10000
 bench-indicators: install translations
-	$(BIN)/python -m tests.bench_indicators $(SIZES)
+	$(BIN)/python -m tests.bench.bench_indicators $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,9 +6,9 @@ data, enrol 1,000 learners (bench-0001 ... bench-1000), serve it with gunicorn o
 loopback, then run locust headless: learners practising at 10, 50 and 200
 concurrent users with no pause (capacity), at 50 and 200 also pausing 3 to 8 s
 like people reading (paced), and the bare constant endpoint at the same levels.
-Prints a table and appends it to tests/bench-results.md (ignored by git).
+Prints a table and appends it to tests/bench/bench-results.md (ignored by git).
 
-Run: .venv/bin/python -m tests.loadbench sqlite|postgresql
+Run: .venv/bin/python -m tests.bench.loadbench sqlite|postgresql
 Settings: BENCH_SECONDS (25 per run), BENCH_USERS ("10,50,200"), BENCH_WORKERS (2),
 BENCH_PORT (5810).
 """
@@ -26,7 +26,8 @@ import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent  # tests/bench
+ROOT = HERE.parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "une phrase assez longue"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "25"))
@@ -34,7 +35,7 @@ USERS = [int(u) for u in os.environ.get("BENCH_USERS", "10,50,200").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "5810"))
 LEARNERS = 1000
-RESULTS = ROOT / "tests" / "bench-results.md"
+RESULTS = HERE / "bench-results.md"
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -103,7 +104,7 @@ def prepare(database_url: str) -> None:
 def start_server(database_url: str, log: Path) -> subprocess.Popen[bytes]:
     command = [
         str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}",
-        "--backlog", "2048", "--timeout", "60", "tests.bench_app:app",
+        "--backlog", "2048", "--timeout", "60", "tests.bench.bench_app:app",
     ]  # fmt: skip
     server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
         command, env=server_env(database_url), cwd=ROOT,
@@ -146,7 +147,7 @@ def run_locust(
     user_class: str, users: int, prefix: Path, think: str = "0", seconds: int = 0
 ) -> list[dict[str, str]]:
     command = [
-        str(BIN / "locust"), "-f", str(ROOT / "tests" / "locustfile.py"), "--headless",
+        str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless",
         "-u", str(users), "-r", str(users), "-t", f"{seconds or SECONDS}s", "--stop-timeout", "5",
         "-H", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
         "--loglevel", "WARNING", user_class,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from tests.test_indicators import scenario  # noqa: F401 - the fixed March scenario
+from tests.indicators.test_indicators import scenario  # noqa: F401 - the fixed March scenario
 from tutoring.core.codes import digest
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db

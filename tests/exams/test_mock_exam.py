@@ -13,7 +13,7 @@ from sqlalchemy import select
 from exercises.loading import BANK, load_bank
 from exercises.mock import SECTIONS, draw_section
 from tests.conftest import card_login
-from tests.test_bank_content import key_response
+from tests.content.test_bank_content import key_response
 from tutoring.accounts.models import Role
 from tutoring.content.bank import item_of, sync_bank
 from tutoring.content.models import ItemVersion

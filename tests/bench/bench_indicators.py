@@ -6,7 +6,7 @@ runs VACUUM ANALYZE (as autovacuum would after a load), and measures, in-process
 Not a test: it prints figures for the README's Measurements section.
 
     BENCH_DATABASE_URL=postgresql+psycopg://…/tutoring_bench \\
-        .venv/bin/python -m tests.bench_indicators 1000 10000 [100000]
+        .venv/bin/python -m tests.bench.bench_indicators 1000 10000 [100000]
 
 The database named by BENCH_DATABASE_URL is emptied: never point it at real data.
 With BENCH_REUSE=1, a database already holding the synthetic learners of a size is

@@ -1,21 +1,20 @@
-"""Pairing learners with volunteers, and the review of written and spoken productions."""
+"""Pairing learners with volunteers: languages and capacity, suggestions, a pairing from
+proposal to end, the optimal proposal, and the notices the learner gets in their language."""
 
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import card_login, login
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.outbox import Channel, OutboxMessage
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile
 from tutoring.core.extensions import db
-from tutoring.learning.models import PracticeSet, Review, Submission
+from tutoring.pairing import pairings
 from tutoring.pairing.models import Pairing
-
-WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 300
 
 
 def _set_tutor(make, user_id: int, languages: list[str], capacity: int = 2) -> None:
@@ -133,92 +132,45 @@ def test_optimal_proposal_respects_languages_and_capacity(app, make, world):
     ).get_data(as_text=True)
 
 
-def _produce(app, make, world, bank) -> tuple[int, int]:
-    """Amina answers a writing and a speaking item; return their submission ids."""
-    from tutoring.learning import practice
+def test_pairing_changes_reach_the_learner_in_their_language(app, make):
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, learner_user = make.learner(referent, first_name="Olena")
+    tutor_id = make.user("marc", Role.TUTOR)
 
     def run():
-        profile = db.session.get(LearnerProfile, world["amina"])
-        current = practice.start_set(profile, level="A2")
-        current.item_version_ids = [bank["a2-sante-test-11"], bank["a2-sante-test-12"]]
-        practice.record_answer(
-            profile, current, position=0, client_id=str(uuid.uuid4()),
-            response={"text": "Bonjour docteur, je dois annuler mon rendez-vous."}, time_ms=1000,
+        learner = db.session.get(User, learner_user)
+        learner.locale = "uk"
+        profile = db.session.get(LearnerProfile, profile_id)
+        tutor = db.session.get(User, tutor_id)
+        pairing = pairings.propose(db.session.get(User, referent), profile, tutor)
+        pairings.respond(tutor, pairing, accept=True)
+        pairings.end(pairing, "déménagement")
+        db.session.commit()
+        rows = db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.user_id == learner_user,
+                OutboxMessage.channel == Channel.APP,
+            )
+        ).all()
+        tutor_rows = db.session.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.user_id == tutor_id)
         )  # fmt: skip
-        practice.record_answer(
-            profile, current, position=1, client_id=str(uuid.uuid4()),
-            response={"seconds": 9.0}, time_ms=1000, audio=(WEBM, "audio/webm"),
-        )  # fmt: skip
-        return [
-            s.id for s in db.session.scalars(select(Submission).order_by(Submission.id))
-        ]
+        return [r.subject for r in rows], tutor_rows
 
-    return tuple(make.run(run))
-
-
-def test_referent_and_paired_tutor_review_productions_the_learner_reads(
-    app, make, world, bank
-):
-    writing, speaking = _produce(app, make, world, bank)
-    staff = world["staff"]
-    queue = staff.get("/corrections/").get_data(as_text=True)
-    assert queue.count("Amina") == 2
-
-    stranger = app.test_client()
-    login(stranger, "lena")
-    assert "Amina" not in stranger.get("/corrections/").get_data(as_text=True)
-    assert stranger.get(f"/corrections/{writing}").status_code == 404
-    assert stranger.get(f"/corrections/{speaking}/enregistrement").status_code == 404
-
-    staff.post(
-        f"/apprenants/{world['amina']}/jumelage", data={"tutor_id": str(world["marc"])}
+    subjects, tutor_rows = make.run(run)
+    assert len(subjects) == 2
+    assert all(any("\u0400" <= ch <= "\u04ff" for ch in s) for s in subjects)  # Ukrainian
+    assert tutor_rows == 2  # proposed, ended
+    client = app.test_client()
+    card_login(client, make.card(learner_user, referent))
+    page = client.get("/").get_data(as_text=True)
+    notice_id = make.run(lambda: db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.user_id == learner_user)))  # fmt: skip
+    assert client.post(f"/nouvelles/{notice_id}/lu").status_code == 302
+    assert client.get("/").get_data(as_text=True).count('class="notice info"') < page.count(
+        'class="notice info"'
     )
-    tutor = app.test_client()
-    login(tutor, "marc")
-    pairing = make.run(lambda: db.session.scalar(select(Pairing)))
-    tutor.post(f"/tuteur/jumelage/{pairing.id}/reponse", data={"answer": "accept"})
-    audio = tutor.get(f"/corrections/{speaking}/enregistrement")
-    assert audio.status_code == 200
-    assert audio.mimetype == "audio/webm"
-    assert audio.headers["Cache-Control"] == "no-store"
-    assert audio.data == WEBM
-    audio.close()
-
-    incomplete = tutor.post(f"/corrections/{writing}", data={"task": "3"})
-    assert incomplete.status_code == 400
-    assert make.run(lambda: db.session.scalar(select(Review))) is None
-    good = {
-        "task": "3",
-        "coherence": "2",
-        "vocabulary": "2",
-        "grammar": "1",
-        "comment": "Très clair, bravo !",
-    }
-    assert tutor.post(f"/corrections/{writing}", data=good).status_code == 302
-    review = make.run(lambda: db.session.scalar(select(Review)))
-    assert review.mark == pytest.approx(8 / 12, abs=1e-3)
-    assert make.run(
-        lambda: db.session.get(Submission, writing).attempt.score
-    ) == pytest.approx(8 / 12, abs=1e-3)
-    assert (
-        tutor.post(f"/corrections/{writing}", data=good).status_code == 400
-    )  # once only
-    spoken = {
-        "task": "2",
-        "coherence": "2",
-        "vocabulary": "2",
-        "grammar": "2",
-        "pronunciation": "2",
-    }
-    assert tutor.post(f"/corrections/{speaking}", data=spoken).status_code == 302
-
-    learner = app.test_client()
-    card_login(learner, make.card(world["amina_user"], world["referent"]))
-    home = learner.get("/").get_data(as_text=True)
-    assert "Correction reçue" in home
-    practice_set = make.run(lambda: db.session.scalar(select(PracticeSet)))
-    feedback = learner.get(f"/pratique/serie/{practice_set.id}/correction/0").get_data(
-        as_text=True
-    )
-    assert "Très clair, bravo !" in feedback
-    assert "Résultat : 67 %" in feedback
+    other = app.test_client()
+    login(other, "marc")
+    assert other.post(f"/nouvelles/{notice_id}/lu").status_code == 404

@@ -1,9 +1,9 @@
-"""Locust scenarios for `make bench` (run by tests/loadbench.py, not by pytest).
+"""Locust scenarios for `make bench` (run by tests/bench/loadbench.py, not by pytest).
 
 `LearnerUser` signs in as one of the bench learners (bench-0001 ... bench-1000,
 password in BENCH_PASSWORD), then loops over practice: the practice page, a new
 set, an item, its answer, the feedback, and the home dashboard. `BareUser` asks a
-route of the same server that returns a constant (tests/bench_app.py), to measure
+route of the same server that returns a constant (tests/bench/bench_app.py), to measure
 the framework's ceiling with the same tool. By default no wait between requests:
 each user is a learner tapping as fast as the server answers (the capacity run);
 with BENCH_THINK="3,8" a learner pauses 3 to 8 s before each item and each new

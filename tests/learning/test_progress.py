@@ -246,7 +246,7 @@ def _play_placement(client, make, answer_right: bool) -> PracticeSet:
     """Answer every placement item through the pages, right or wrong."""
     import re
 
-    from tests.test_bank_content import key_response
+    from tests.content.test_bank_content import key_response
 
     for _ in range(25):
         current = make.run(

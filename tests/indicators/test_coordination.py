@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.test_indicators import (  # noqa: F401 - the fixed March scenario
+from tests.indicators.test_indicators import (  # noqa: F401 - the fixed March scenario
     language_exams,
     scenario,
 )

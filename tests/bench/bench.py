@@ -2,7 +2,7 @@
 
 Prints: argon2id hashing time, server time per page (in-process WSGI, SQLite,
 200 learners enrolled) and the gzip weight of each page with its CSS.
-Run: .venv/bin/python -m tests.bench
+Run: .venv/bin/python -m tests.bench.bench
 """
 
 from __future__ import annotations

@@ -1,0 +1,108 @@
+"""The review of written and spoken productions: the queue, the recording, the rubric,
+and the feedback the learner reads."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import card_login, login
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.extensions import db
+from tutoring.learning.models import PracticeSet, Review, Submission
+from tutoring.pairing.models import Pairing
+
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 300
+
+
+def _produce(app, make, world, bank) -> tuple[int, int]:
+    """Amina answers a writing and a speaking item; return their submission ids."""
+    from tutoring.learning import practice
+
+    def run():
+        profile = db.session.get(LearnerProfile, world["amina"])
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [bank["a2-sante-test-11"], bank["a2-sante-test-12"]]
+        practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response={"text": "Bonjour docteur, je dois annuler mon rendez-vous."}, time_ms=1000,
+        )  # fmt: skip
+        practice.record_answer(
+            profile, current, position=1, client_id=str(uuid.uuid4()),
+            response={"seconds": 9.0}, time_ms=1000, audio=(WEBM, "audio/webm"),
+        )  # fmt: skip
+        return [
+            s.id for s in db.session.scalars(select(Submission).order_by(Submission.id))
+        ]
+
+    return tuple(make.run(run))
+
+
+def test_referent_and_paired_tutor_review_productions_the_learner_reads(
+    app, make, world, bank
+):
+    writing, speaking = _produce(app, make, world, bank)
+    staff = world["staff"]
+    queue = staff.get("/corrections/").get_data(as_text=True)
+    assert queue.count("Amina") == 2
+
+    stranger = app.test_client()
+    login(stranger, "lena")
+    assert "Amina" not in stranger.get("/corrections/").get_data(as_text=True)
+    assert stranger.get(f"/corrections/{writing}").status_code == 404
+    assert stranger.get(f"/corrections/{speaking}/enregistrement").status_code == 404
+
+    staff.post(
+        f"/apprenants/{world['amina']}/jumelage", data={"tutor_id": str(world["marc"])}
+    )
+    tutor = app.test_client()
+    login(tutor, "marc")
+    pairing = make.run(lambda: db.session.scalar(select(Pairing)))
+    tutor.post(f"/tuteur/jumelage/{pairing.id}/reponse", data={"answer": "accept"})
+    audio = tutor.get(f"/corrections/{speaking}/enregistrement")
+    assert audio.status_code == 200
+    assert audio.mimetype == "audio/webm"
+    assert audio.headers["Cache-Control"] == "no-store"
+    assert audio.data == WEBM
+    audio.close()
+
+    incomplete = tutor.post(f"/corrections/{writing}", data={"task": "3"})
+    assert incomplete.status_code == 400
+    assert make.run(lambda: db.session.scalar(select(Review))) is None
+    good = {
+        "task": "3",
+        "coherence": "2",
+        "vocabulary": "2",
+        "grammar": "1",
+        "comment": "Très clair, bravo !",
+    }
+    assert tutor.post(f"/corrections/{writing}", data=good).status_code == 302
+    review = make.run(lambda: db.session.scalar(select(Review)))
+    assert review.mark == pytest.approx(8 / 12, abs=1e-3)
+    assert make.run(
+        lambda: db.session.get(Submission, writing).attempt.score
+    ) == pytest.approx(8 / 12, abs=1e-3)
+    assert (
+        tutor.post(f"/corrections/{writing}", data=good).status_code == 400
+    )  # once only
+    spoken = {
+        "task": "2",
+        "coherence": "2",
+        "vocabulary": "2",
+        "grammar": "2",
+        "pronunciation": "2",
+    }
+    assert tutor.post(f"/corrections/{speaking}", data=spoken).status_code == 302
+
+    learner = app.test_client()
+    card_login(learner, make.card(world["amina_user"], world["referent"]))
+    home = learner.get("/").get_data(as_text=True)
+    assert "Correction reçue" in home
+    practice_set = make.run(lambda: db.session.scalar(select(PracticeSet)))
+    feedback = learner.get(f"/pratique/serie/{practice_set.id}/correction/0").get_data(
+        as_text=True
+    )
+    assert "Très clair, bravo !" in feedback
+    assert "Résultat : 67 %" in feedback
