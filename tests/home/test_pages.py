@@ -1,4 +1,4 @@
-"""Error pages, page weight budget, the home page of each role, the demo data."""
+"""Error pages, page weight budget, the home page of each role."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ import gzip
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from tests.conftest import login
-from tutoring.accounts.models import Role, User
-from tutoring.core.extensions import db
+from tutoring.accounts.models import Role
 
 BUDGET = 150 * 1024  # bytes transferred (gzip) for a first load, CSS and JS included
 
@@ -115,44 +112,3 @@ def test_each_role_lands_on_what_to_do_next(app, client, signed_in, role, expect
     app.config["REQUIRE_2FA_ROLES"] = []
     signed_in(role)
     assert expected in client.get("/").get_data(as_text=True)
-
-
-def test_demo_data_loads_once_and_never_over_real_data(runner, make, app):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    for name in (
-        "demo-apprenant",
-        "demo-tuteur",
-        "demo-referent",
-        "demo-coordination",
-        "demo-admin",
-    ):
-        assert name in result.output
-    assert "apprendre-ensemble-2026" in result.output
-    count = make.run(lambda: db.session.scalar(select(func.count()).select_from(User)))
-    again = runner.invoke(args=["demo", "load"])
-    assert "already loaded" in again.output
-    assert (
-        make.run(lambda: db.session.scalar(select(func.count()).select_from(User)))
-        == count
-    )
-    client = app.test_client()
-    app.config["REQUIRE_2FA_ROLES"] = []
-    assert login(client, "demo-referent", "apprendre-ensemble-2026").status_code == 302
-
-
-def test_demo_data_refuses_a_database_with_real_accounts(runner, make):
-    make.user("claire", Role.REFERENT)
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code != 0
-    assert "demo data not loaded" in result.output
-
-
-def test_create_admin_prints_a_password_link(runner, make):
-    result = runner.invoke(args=["accounts", "create-admin", "--username", "sam"])
-    assert result.exit_code == 0, result.output
-    assert "/mot-de-passe/" in result.output
-    user = make.run(
-        lambda: db.session.scalar(select(User).where(User.username == "sam"))
-    )
-    assert user.password_hash is None
