@@ -17,13 +17,13 @@ from tests.conftest import card_login, login
 from tests.sessions.test_sessions import _book, _sessions
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.core.clock import local, to_utc
+from tutoring.core.clock import local
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Assignment
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 from tutoring.pairing.pairings import TutoringError
-from tutoring.sessions.booking import Booking, book
+from tutoring.sessions.booking import Booking, book, to_utc
 from tutoring.sessions.models import Attendance, TutoringSession
 
 
