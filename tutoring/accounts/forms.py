@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -31,19 +33,35 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tutoring.accounts.enrolment import LearnerData
 from tutoring.accounts.labels import (
     AGE_BAND_LABELS,
     GOAL_LABELS,
     PUBLIC_CATEGORY_LABELS,
     SEX_LABELS,
 )
+from tutoring.accounts.models import Partner
 from tutoring.accounts.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
     PasswordRejectedError,
     check_policy,
 )
+from tutoring.accounts.profiles import (
+    AgeBand,
+    FrenchGoal,
+    LearnerProfile,
+    PublicCategory,
+    Sex,
+)
+from tutoring.accounts.users import AccountError
 from tutoring.core.forms import MultiCheckboxField, options, strip_filter
+from tutoring.core.i18n import (
+    SPOKEN_LANGUAGES,
+    language_name,
+    native_name,
+    supported_locales,
+)
 
 PASSWORD_MESSAGES = {
     "short": _l("Choisissez au moins %(n)s caractères.", n=MIN_LENGTH),
@@ -77,6 +95,31 @@ def new_password_field(label: Any) -> PasswordField:
     )
 
 
+def filled(value: str | None) -> str:
+    """The value of a required field, once the form is valid."""
+    assert value is not None
+    return value
+
+
+class RefusableForm(FlaskForm):
+    """A form whose data an account service may refuse (`AccountError`): `refuse`
+    writes the reason under the field concerned."""
+
+    reasons: ClassVar[dict[str, Any]] = {}
+    fallback: ClassVar[str | None] = None  # the reason given for an unknown code
+    default_field: ClassVar[str | None] = None  # for an error that names no field
+
+    def refuse(self, exc: AccountError) -> str | None:
+        """Show the reason under its field; return it when no field takes it."""
+        code = exc.code if exc.code in self.reasons else self.fallback or exc.code
+        reason = str(self.reasons[code])
+        name = exc.field if exc.field and exc.field in self else self.default_field
+        if name is None:
+            return reason
+        self[name].errors = [*self[name].errors, reason]
+        return None
+
+
 SHARED_LABEL = _l("Je suis sur un ordinateur partagé")
 
 
@@ -108,6 +151,9 @@ class LoginForm(FlaskForm):
     shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
     next = HiddenField()
 
+    def credentials(self) -> tuple[str, str]:
+        return filled(self.login.data), filled(self.password.data)
+
 
 class CardLoginForm(FlaskForm):
     code = StringField(
@@ -134,7 +180,14 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class TutorSignupForm(FlaskForm):
+class TutorSignupForm(RefusableForm):
+    reasons: ClassVar[dict[str, Any]] = {
+        "username_taken": _l("Cet identifiant est déjà pris."),
+        "email_taken": _l("Un compte existe déjà avec cette adresse e-mail."),
+    }
+    fallback = "email_taken"
+    default_field = "username"
+
     first_name = StringField(
         _l("Prénom"),
         validators=[DataRequired(message=_l("Indiquez votre prénom.")), Length(max=80)],
@@ -175,6 +228,14 @@ class TutorSignupForm(FlaskForm):
         ],
     )
 
+    def account(self) -> dict[str, str]:
+        """What `users.register_tutor` takes, but the language."""
+        return {
+            "username": filled(self.username.data), "email": filled(self.email.data),
+            "first_name": filled(self.first_name.data),
+            "password": filled(self.password.data),
+        }  # fmt: skip
+
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
@@ -193,7 +254,11 @@ class ChoosePasswordForm(FlaskForm):
     password = new_password_field(_l("Nouveau mot de passe"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(RefusableForm):
+    reasons: ClassVar[dict[str, Any]] = {
+        "wrong_password": _l("Le mot de passe actuel est incorrect.")
+    }
+
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[Length(max=1024)],
@@ -202,7 +267,14 @@ class ChangePasswordForm(FlaskForm):
     password = new_password_field(_l("Nouveau mot de passe"))
 
 
-class EnableTwoFactorForm(FlaskForm):
+class EnableTwoFactorForm(RefusableForm):
+    reasons: ClassVar[dict[str, Any]] = {
+        "wrong_code": _l(
+            "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone "
+            "et tapez le code affiché maintenant."
+        )
+    }
+
     code = StringField(
         _l("Code à 6 chiffres affiché par l’application"),
         validators=[DataRequired(message=_l("Indiquez le code.")), Length(max=12)],
@@ -217,7 +289,23 @@ class ErasureRequestForm(FlaskForm):
     )
 
 
-class LearnerForm(FlaskForm):
+class LearnerForm(RefusableForm):
+    """A learner's enrolment; the choices of partners are the structure's own."""
+
+    reasons: ClassVar[dict[str, Any]] = {
+        "email_taken": _l("Un compte existe déjà avec cette adresse e-mail."),
+        "unknown_partner": _l("Choisissez une structure de la liste."),
+        "arrival_year_range": _l(
+            "L’année doit être comprise entre 1950 et cette année."
+        ),
+        "date_range": _l("Cette date n’est pas plausible."),
+        "structure_required": _l(
+            "Votre compte n’est rattaché à aucune structure : "
+            "demandez-le à l’administrateur."
+        ),
+    }
+    fallback = "date_range"
+
     first_name = StringField(
         _l("Prénom"),
         validators=[DataRequired(message=_l("Indiquez le prénom.")), Length(max=80)],
@@ -350,8 +438,71 @@ class LearnerForm(FlaskForm):
         validators=[InputRequired(message=_l("Indiquez la date."))],
     )
 
+    def __init__(self, *args: Any, partners: Iterable[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale.choices = options(
+            (code, native_name(code)) for code in supported_locales()
+        )
+        self.languages.choices = options(
+            sorted(
+                ((code, language_name(code)) for code in SPOKEN_LANGUAGES),
+                key=lambda c: c[1],
+            )
+        )
+        self.partner_id.choices = options(
+            [(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners]
+        )
 
-class PartnerForm(FlaskForm):
+    def load(self, profile: LearnerProfile) -> None:
+        """Show what is recorded of the learner."""
+        user = profile.user
+        assert user is not None
+        self.first_name.data = user.first_name
+        self.last_name.data = user.last_name
+        self.phone.data = user.phone
+        self.email.data = user.email
+        self.locale.data = user.locale
+        self.languages.data = profile.languages
+        self.public_category.data = profile.public_category.value
+        self.arrival_year.data = profile.arrival_year
+        self.cir_signed_on.data = profile.cir_signed_on
+        self.partner_id.data = profile.partner_id or 0
+        self.goal.data = profile.goal.value
+        self.sex.data = profile.sex.value if profile.sex else ""
+        self.age_band.data = profile.age_band.value if profile.age_band else ""
+        self.consent.data = True
+        self.consent_on.data = profile.consent_on
+        self.target_date.data = profile.target_date
+
+    def learner(self) -> LearnerData:
+        """The fields of the valid form (the required ones are filled in)."""
+        arrival_year, consent_on = self.arrival_year.data, self.consent_on.data
+        assert arrival_year is not None
+        assert consent_on is not None
+        return LearnerData(
+            first_name=filled(self.first_name.data),
+            last_name=self.last_name.data,
+            phone=self.phone.data,
+            email=self.email.data,
+            locale=self.locale.data,
+            languages=list(self.languages.data or []),
+            public_category=PublicCategory(self.public_category.data),
+            arrival_year=arrival_year,
+            cir_signed_on=self.cir_signed_on.data,
+            partner_id=self.partner_id.data or None,
+            goal=FrenchGoal(self.goal.data),
+            sex=Sex(self.sex.data) if self.sex.data else None,
+            age_band=AgeBand(self.age_band.data) if self.age_band.data else None,
+            consent_on=consent_on,
+            target_date=self.target_date.data,
+        )
+
+
+class PartnerForm(RefusableForm):
+    reasons: ClassVar[dict[str, Any]] = {
+        "partner_exists": _l("Cette structure est déjà dans la liste.")
+    }
+
     name = StringField(
         _l("Nom de la structure"),
         validators=[DataRequired(message=_l("Indiquez un nom.")), Length(max=120)],

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pyotp
+import segno
+from flask import current_app
 from sqlalchemy import delete, select
 
-from tutoring.accounts.models import RecoveryCode, User
+from tutoring.accounts import audit
+from tutoring.accounts.models import RecoveryCode, User, UserSession
+from tutoring.accounts.users import AccountError
 from tutoring.core.codes import digest, new_recovery_code, normalise_recovery_code
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -25,6 +29,40 @@ def check_totp(secret: str, code: str) -> bool:
     """Accept the current 30-second code, or the one just before or after it."""
     cleaned = "".join(c for c in code if c.isdigit())
     return len(cleaned) == 6 and pyotp.TOTP(secret).verify(cleaned, valid_window=1)
+
+
+def required_for(user: User) -> bool:
+    """Does one of the account's roles require two-factor sign-in?"""
+    required = set(current_app.config["REQUIRE_2FA_ROLES"])
+    return bool({r.value for r in user.roles} & required)
+
+
+def setup_qr_svg(secret: str, account: str, issuer: str) -> str:
+    """The secret as a QR code for an authenticator app, inline SVG."""
+    uri = provisioning_uri(secret, account, issuer)
+    return segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+
+
+def turn_on(user: User, secret: str, code: str, row: UserSession) -> list[str]:
+    """Turn two-factor sign-in on once the app shows the right `code`; the session
+    `row` counts as having passed it. Returns the recovery codes to show once."""
+    if not check_totp(secret, code):
+        raise AccountError("wrong_code", "code")
+    codes = enable(user, secret)
+    row.second_factor_done = True
+    audit.record("two_factor_enabled", user, user)
+    return codes
+
+
+def turn_off(user: User) -> None:
+    disable(user)
+    audit.record("two_factor_disabled", user, user)
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    codes = replace_recovery_codes(user)
+    audit.record("recovery_codes_renewed", user, user)
+    return codes
 
 
 def enable(user: User, secret: str) -> list[str]:

@@ -5,20 +5,22 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from tutoring.accounts import audit
-from tutoring.accounts.models import Role, Structure, User
+from tutoring.accounts.models import Role, Structure, User, UserSession
 from tutoring.accounts.passwords import hash_password, needs_rehash, verify_password
 from tutoring.accounts.profiles import TutorProfile, TutorStatus
 from tutoring.accounts.signin import revoke_all_sessions
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.core.mail import send_mail
 
 CHARTER_VERSION = "2026-11"
 
@@ -45,7 +47,7 @@ def slugify(text: str) -> str:
 def new_username(first_name: str) -> str:
     """Return a free username from a first name: 'amina-4821' (or 'apprenant-4821')."""
     stem = slugify(first_name) or "apprenant"
-    for _ in range(50):
+    for _attempt in range(50):
         candidate = f"{stem}-{secrets.randbelow(9000) + 1000}"
         if not username_taken(candidate):
             return candidate
@@ -116,6 +118,7 @@ def register_tutor(
         )
     )
     audit.record("account_created", user, user, role=Role.TUTOR.value)
+    db.session.flush()
     return user
 
 
@@ -213,6 +216,16 @@ def set_roles(user: User, roles: Iterable[Role], actor: User) -> None:
         )
 
 
+def set_access(
+    user: User, roles: Iterable[Role], structure_id: int | None, actor: User
+) -> None:
+    """Move `user` to another structure (or none), then replace their roles."""
+    if structure_id != user.structure_id:
+        user.structure_id = structure_id
+        audit.record("structure_changed", actor, user, structure=str(structure_id))
+    set_roles(user, roles, actor)
+
+
 def set_active(user: User, active: bool, actor: User) -> None:
     if user.id == actor.id and not active:
         raise AccountError("cannot_disable_self")
@@ -228,6 +241,49 @@ def set_password(user: User, password: str) -> None:
     """Set a new password and end the account's other sessions."""
     user.password_hash = hash_password(password)
     audit.record("password_changed", user, user)
+
+
+def change_password(
+    user: User, current: str, new: str, keep: UserSession | None
+) -> None:
+    """Set a new password once the current one is checked (an account signed in by
+    card has none to check); every other session of the account ends."""
+    if user.password_hash and not verify_password(user.password_hash, current):
+        raise AccountError("wrong_password", "current_password")
+    set_password(user, new)
+    revoke_all_sessions(user, keep=keep)
+
+
+def mail_password_changed(user: User) -> None:
+    """Warn the account's owner, in case someone else changed the password."""
+    if user.email:
+        send_mail(
+            user.email,
+            _("Votre mot de passe a été modifié"),
+            _(
+                "Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié. "
+                "Si ce n’est pas vous, prévenez tout de suite l’association."
+            ),
+        )
+
+
+def mail_password_link(login: str, link: Callable[[str], str]) -> None:
+    """Mail a link to choose a new password (`link` makes its address from the
+    token) when `login` is an active account with an e-mail; else nothing, so that
+    nobody learns which addresses have an account."""
+    user = find_by_login(login)
+    if user is None or not user.is_active or not user.email:
+        return
+    send_mail(
+        user.email,
+        _("Choisir un nouveau mot de passe"),
+        _(
+            "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+            "(valable 3 jours) :\n%(link)s\n\nSi vous n’avez rien demandé, "
+            "ignorez ce message.",
+            link=link(password_link_token(user)),
+        ),
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:

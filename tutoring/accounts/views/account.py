@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import segno
 from flask import (
     Response,
     current_app,
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import audit, twofactor
+from tutoring.accounts import audit, twofactor, users
 from tutoring.accounts.access import (
     allowed_before_2fa,
     needs_second_factor,
@@ -31,15 +30,13 @@ from tutoring.accounts.forms import (
     ChangePasswordForm,
     EnableTwoFactorForm,
     ErasureRequestForm,
+    filled,
 )
 from tutoring.accounts.models import Role
-from tutoring.accounts.passwords import verify_password
 from tutoring.accounts.rights import export_user_data, request_erasure
-from tutoring.accounts.signin import revoke_all_sessions
-from tutoring.accounts.users import set_password
+from tutoring.accounts.users import AccountError
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
-from tutoring.core.mail import send_mail
 
 SETUP_KEY = "totp_setup_secret"
 
@@ -52,10 +49,7 @@ def overview() -> str:
         recovery_left=twofactor.remaining_recovery_codes(current_user)
         if current_user.has_2fa
         else 0,
-        two_factor_required=bool(
-            {r.value for r in current_user.roles}
-            & set(current_app.config["REQUIRE_2FA_ROLES"])
-        ),
+        two_factor_required=twofactor.required_for(current_user),
     )
 
 
@@ -64,24 +58,16 @@ def overview() -> str:
 def change_password() -> BaseResponse | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if current_user.password_hash and not verify_password(
-            current_user.password_hash, form.current_password.data or ""
-        ):
-            form.current_password.errors = [_("Le mot de passe actuel est incorrect.")]
+        try:
+            users.change_password(
+                current_user, form.current_password.data or "",
+                filled(form.password.data), keep=g.user_session,
+            )  # fmt: skip
+        except AccountError as exc:
+            form.refuse(exc)
             return render_template("accounts/password.html", form=form), 400
-        assert form.password.data is not None
-        set_password(current_user, form.password.data)
-        revoke_all_sessions(current_user, keep=g.user_session)
         db.session.commit()
-        if current_user.email:
-            send_mail(
-                current_user.email,
-                _("Votre mot de passe a été modifié"),
-                _(
-                    "Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié. "
-                    "Si ce n’est pas vous, prévenez tout de suite l’association."
-                ),
-            )
+        users.mail_password_changed(current_user)
         flash(
             _(
                 "Votre mot de passe est enregistré. Vos autres connexions ont été fermées."
@@ -104,46 +90,32 @@ def two_factor_setup() -> BaseResponse | tuple[str, int]:
     session[SETUP_KEY] = secret
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
-        assert form.code.data is not None
-        if not twofactor.check_totp(secret, form.code.data):
-            form.code.errors = [
-                _(
-                    "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone "
-                    "et tapez le code affiché maintenant."
-                )
-            ]
+        try:
+            codes = twofactor.turn_on(
+                current_user, secret, filled(form.code.data), g.user_session
+            )
+        except AccountError as exc:
+            form.refuse(exc)
         else:
-            codes = twofactor.enable(current_user, secret)
-            g.user_session.second_factor_done = True
-            audit.record("two_factor_enabled", current_user, current_user)
             db.session.commit()
             session.pop(SETUP_KEY, None)
             return render_template("accounts/recovery_codes.html", codes=codes), 200
-    uri = twofactor.provisioning_uri(
+    qr_svg = twofactor.setup_qr_svg(
         secret, current_user.username, current_app.config["SITE_NAME"]
     )
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
-    return (
-        render_template(
-            "accounts/two_factor_setup.html",
-            form=form,
-            secret=secret,
-            qr_svg=qr_svg,
-            required=needs_second_factor(current_user),
-        ),
-        400 if form.errors else 200,
-    )
+    page = render_template(
+        "accounts/two_factor_setup.html", form=form, secret=secret, qr_svg=qr_svg,
+        required=needs_second_factor(current_user),
+    )  # fmt: skip
+    return page, 400 if form.errors else 200
 
 
 @bp.post("/compte/double-authentification/desactiver")
 @signed_in
 def two_factor_disable() -> BaseResponse:
-    required = {r.value for r in current_user.roles} & set(
-        current_app.config["REQUIRE_2FA_ROLES"]
-    )
+    required = twofactor.required_for(current_user)
     if ConfirmForm().validate_on_submit() and not required:
-        twofactor.disable(current_user)
-        audit.record("two_factor_disabled", current_user, current_user)
+        twofactor.turn_off(current_user)
         db.session.commit()
         flash(_("La double authentification est désactivée."), "success")
     elif required:
@@ -159,8 +131,7 @@ def two_factor_disable() -> BaseResponse:
 def recovery_codes() -> BaseResponse | tuple[str, int]:
     if not current_user.has_2fa or not ConfirmForm().validate_on_submit():
         return redirect(url_for("accounts.overview"))
-    codes = twofactor.replace_recovery_codes(current_user)
-    audit.record("recovery_codes_renewed", current_user, current_user)
+    codes = twofactor.renew_recovery_codes(current_user)
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes), 200
 

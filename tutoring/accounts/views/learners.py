@@ -9,111 +9,57 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import audit, rights
+from tutoring.accounts import audit, rights, structures
 from tutoring.accounts.access import learner_or_404, roles_required
 from tutoring.accounts.blueprint import bp
 from tutoring.accounts.cards import issue_login_card, revoke_login_cards
-from tutoring.accounts.enrolment import LearnerData, enrol_learner, update_learner
-from tutoring.accounts.forms import EraseForm, LearnerForm, PartnerForm
-from tutoring.accounts.models import Partner, Role
-from tutoring.accounts.profiles import AgeBand, FrenchGoal, PublicCategory, Sex
+from tutoring.accounts.enrolment import enrol_learner, update_learner
+from tutoring.accounts.forms import EraseForm, LearnerForm, PartnerForm, filled
+from tutoring.accounts.models import Role
+from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.rights import export_user_data
+from tutoring.accounts.structures import add_partner, partner_of, partners_of
 from tutoring.accounts.users import AccountError
 from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm, options
-from tutoring.core.i18n import (
-    SPOKEN_LANGUAGES,
-    language_name,
-    native_name,
-    supported_locales,
-)
-
-ERROR_MESSAGES = {
-    "email_taken": lambda: _("Un compte existe déjà avec cette adresse e-mail."),
-    "unknown_partner": lambda: _("Choisissez une structure de la liste."),
-    "arrival_year_range": lambda: _(
-        "L’année doit être comprise entre 1950 et cette année."
-    ),
-    "date_range": lambda: _("Cette date n’est pas plausible."),
-    "structure_required": lambda: _(
-        "Votre compte n’est rattaché à aucune structure : "
-        "demandez-le à l’administrateur."
-    ),
-}
+from tutoring.core.forms import ConfirmForm
 
 
-def _fill_choices(form: LearnerForm) -> None:
-    form.locale.choices = options(
-        (code, native_name(code)) for code in supported_locales()
-    )
-    form.languages.choices = options(
-        sorted(
-            ((code, language_name(code)) for code in SPOKEN_LANGUAGES),
-            key=lambda c: c[1],
-        )
-    )
-    partners = db.session.scalars(
-        select(Partner)
-        .where(Partner.structure_id == current_user.structure_id, Partner.active)
-        .order_by(Partner.name)
-    ).all()
-    form.partner_id.choices = options(
-        [(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners]
-    )
+def _form_page(
+    form: LearnerForm, profile: LearnerProfile | None, status: int
+) -> tuple[str, int]:
+    page = render_template("accounts/learner_form.html", form=form, profile=profile)
+    return page, status
 
 
-def _data_from(form: LearnerForm) -> LearnerData:
-    """The fields of a validated form (the required ones are filled in)."""
-    first_name, arrival_year = form.first_name.data, form.arrival_year.data
-    consent_on = form.consent_on.data
-    assert first_name is not None
-    assert arrival_year is not None
-    assert consent_on is not None
-    return LearnerData(
-        first_name=first_name,
-        last_name=form.last_name.data,
-        phone=form.phone.data,
-        email=form.email.data,
-        locale=form.locale.data,
-        languages=list(form.languages.data or []),
-        public_category=PublicCategory(form.public_category.data),
-        arrival_year=arrival_year,
-        cir_signed_on=form.cir_signed_on.data,
-        partner_id=form.partner_id.data or None,
-        goal=FrenchGoal(form.goal.data),
-        sex=Sex(form.sex.data) if form.sex.data else None,
-        age_band=AgeBand(form.age_band.data) if form.age_band.data else None,
-        consent_on=consent_on,
-        target_date=form.target_date.data,
-    )
-
-
-def _show_error(form: LearnerForm, exc: AccountError) -> None:
-    message = ERROR_MESSAGES.get(exc.code, ERROR_MESSAGES["date_range"])()
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
+def _refused(
+    form: LearnerForm, profile: LearnerProfile | None, exc: AccountError
+) -> tuple[str, int]:
+    """The form again with the reason of the refusal, under its field or on top."""
+    db.session.rollback()
+    if (message := form.refuse(exc)) is not None:
         flash(message, "error")
+    return _form_page(form, profile, 400)
+
+
+def _learner_form() -> LearnerForm:
+    return LearnerForm(
+        partners=partners_of(current_user.structure_id, active_only=True)
+    )
 
 
 @bp.route("/apprenants/inscrire", methods=["GET", "POST"])
 @roles_required(Role.REFERENT)
 def enrol() -> BaseResponse | tuple[str, int]:
-    form = LearnerForm()
-    _fill_choices(form)
+    form = _learner_form()
     if request.method == "GET":
         form.locale.data = "fr"
     if form.validate_on_submit():
         try:
-            user = enrol_learner(current_user, _data_from(form))
+            user = enrol_learner(current_user, form.learner())
         except AccountError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-            return render_template("accounts/learner_form.html", form=form, profile=None), 400
+            return _refused(form, None, exc)
         db.session.commit()
         assert user.learner_profile is not None
         flash(
@@ -124,51 +70,25 @@ def enrol() -> BaseResponse | tuple[str, int]:
             "success",
         )
         return redirect(url_for("home.learner", profile_id=user.learner_profile.id))
-    return render_template("accounts/learner_form.html", form=form, profile=None), (
-        400 if form.errors else 200
-    )
+    return _form_page(form, None, 400 if form.errors else 200)
 
 
 @bp.route("/apprenants/<int:profile_id>/modifier", methods=["GET", "POST"])
 @roles_required(Role.REFERENT)
 def edit_learner(profile_id: int) -> BaseResponse | tuple[str, int]:
     profile = learner_or_404(profile_id)
-    user = profile.user
-    assert user is not None
-    form = LearnerForm()
-    _fill_choices(form)
+    form = _learner_form()
     if request.method == "GET":
-        form.first_name.data = user.first_name
-        form.last_name.data = user.last_name
-        form.phone.data = user.phone
-        form.email.data = user.email
-        form.locale.data = user.locale
-        form.languages.data = profile.languages
-        form.public_category.data = profile.public_category.value
-        form.arrival_year.data = profile.arrival_year
-        form.cir_signed_on.data = profile.cir_signed_on
-        form.partner_id.data = profile.partner_id or 0
-        form.goal.data = profile.goal.value
-        form.sex.data = profile.sex.value if profile.sex else ""
-        form.age_band.data = profile.age_band.value if profile.age_band else ""
-        form.consent.data = True
-        form.consent_on.data = profile.consent_on
-        form.target_date.data = profile.target_date
+        form.load(profile)
     if form.validate_on_submit():
         try:
-            update_learner(current_user, profile, _data_from(form))
+            update_learner(current_user, profile, form.learner())
         except AccountError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-            return render_template(
-                "accounts/learner_form.html", form=form, profile=profile
-            ), 400
+            return _refused(form, profile, exc)
         db.session.commit()
         flash(_("Les informations sont enregistrées."), "success")
         return redirect(url_for("home.learner", profile_id=profile.id))
-    return render_template("accounts/learner_form.html", form=form, profile=profile), (
-        400 if form.errors else 200
-    )
+    return _form_page(form, profile, 400 if form.errors else 200)
 
 
 def _card_texts(locale: str) -> dict[str, str]:
@@ -274,22 +194,16 @@ def erase_learner(profile_id: int) -> BaseResponse | tuple[str, int]:
 @roles_required(Role.REFERENT)
 def partners() -> BaseResponse | tuple[str, int]:
     form = PartnerForm()
-    rows = db.session.scalars(
-        select(Partner)
-        .where(Partner.structure_id == current_user.structure_id)
-        .order_by(Partner.name)
-    ).all()
     if form.validate_on_submit():
-        assert form.name.data is not None
-        if any(p.name.lower() == form.name.data.lower() for p in rows):
-            form.name.errors = [_("Cette structure est déjà dans la liste.")]
+        try:
+            add_partner(current_user.structure_id, filled(form.name.data))
+        except AccountError as exc:
+            form.refuse(exc)
         else:
-            db.session.add(
-                Partner(structure_id=current_user.structure_id, name=form.name.data)
-            )
             db.session.commit()
             flash(_("Structure ajoutée."), "success")
             return redirect(url_for("accounts.partners"))
+    rows = partners_of(current_user.structure_id)
     return render_template(
         "accounts/partners.html", form=form, partners=rows, toggle=ConfirmForm()
     ), 400 if form.errors else 200
@@ -298,10 +212,8 @@ def partners() -> BaseResponse | tuple[str, int]:
 @bp.post("/apprenants/partenaires/<int:partner_id>/basculer")
 @roles_required(Role.REFERENT)
 def toggle_partner(partner_id: int) -> BaseResponse:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.structure_id != current_user.structure_id:
-        abort(404)
+    partner = partner_of(current_user.structure_id, partner_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        partner.active = not partner.active
+        structures.toggle_partner(partner)
         db.session.commit()
     return redirect(url_for("accounts.partners"))

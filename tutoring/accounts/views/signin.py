@@ -30,11 +30,11 @@ from tutoring.accounts.forms import (
     LoginForm,
     SecondFactorForm,
     TutorSignupForm,
+    filled,
 )
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import end_session, revoke_all_sessions, start_session
 from tutoring.core.extensions import db, limiter
-from tutoring.core.mail import send_mail
 
 PENDING_KEY = "pending_2fa"
 
@@ -89,29 +89,31 @@ def login() -> BaseResponse | tuple[str, int]:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        assert form.login.data is not None
-        assert form.password.data is not None
-        user = users.authenticate(form.login.data, form.password.data)
+        user = users.authenticate(*form.credentials())
         if user is None:
             db.session.rollback()
             form.password.errors = [_("Identifiant ou mot de passe incorrect.")]
             return render_template("accounts/login.html", form=form), 401
         target = safe_next(form.next.data, url_for("home.home"))
+        shared = bool(form.shared_device.data)
         if user.has_2fa:
-            db.session.commit()  # keep a rehashed password
-            session.clear()
-            session[PENDING_KEY] = {
-                "uid": user.id,
-                "shared": bool(form.shared_device.data),
-                "next": target,
-                "at": int(time.time()),
-            }
-            return redirect(url_for("accounts.second_factor"))
-        complete_login(
-            user, shared=bool(form.shared_device.data), second_factor_done=False
-        )
+            return await_second_factor(user, shared=shared, target=target)
+        complete_login(user, shared=shared, second_factor_done=False)
         return redirect(target)
-    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "accounts/login.html", form=form
+    ), 400 if form.errors else 200
+
+
+def await_second_factor(user: User, *, shared: bool, target: str) -> BaseResponse:
+    """The password is right: remember the account for a few minutes, until the
+    second factor; nobody is signed in yet."""
+    db.session.commit()  # keep a rehashed password
+    session.clear()
+    session[PENDING_KEY] = {
+        "uid": user.id, "shared": shared, "next": target, "at": int(time.time())
+    }  # fmt: skip
+    return redirect(url_for("accounts.second_factor"))
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
@@ -131,8 +133,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("accounts.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        assert form.code.data is not None
-        if not twofactor.verify_second_factor(user, form.code.data):
+        if not twofactor.verify_second_factor(user, filled(form.code.data)):
             db.session.rollback()
             form.code.errors = [
                 _("Ce code n’est pas valable. Vérifiez l’heure de votre téléphone.")
@@ -151,8 +152,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
 def card_login() -> BaseResponse | tuple[str, int]:
     form = CardLoginForm()
     if form.validate_on_submit():
-        assert form.code.data is not None
-        user = cards.user_for_card(form.code.data)
+        user = cards.user_for_card(filled(form.code.data))
         if user is None:
             db.session.rollback()
             form.code.errors = [
@@ -205,28 +205,12 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("home.home"))
     form = TutorSignupForm()
     if form.validate_on_submit():
-        assert form.username.data is not None
-        assert form.email.data is not None
-        assert form.first_name.data is not None
-        assert form.password.data is not None
         try:
-            user = users.register_tutor(
-                username=form.username.data,
-                email=form.email.data,
-                first_name=form.first_name.data,
-                password=form.password.data,
-                locale=str(get_locale()),
-            )
+            user = users.register_tutor(**form.account(), locale=str(get_locale()))
         except users.AccountError as exc:
             db.session.rollback()
-            field = getattr(form, exc.field or "username")
-            field.errors = [
-                _("Cet identifiant est déjà pris.")
-                if exc.code == "username_taken"
-                else _("Un compte existe déjà avec cette adresse e-mail.")
-            ]
+            form.refuse(exc)
             return render_template("accounts/tutor_signup.html", form=form), 409
-        db.session.flush()
         complete_login(user, shared=False, second_factor_done=False)
         flash(_("Merci ! Votre inscription est enregistrée."), "success")
         return redirect(url_for("home.home"))
@@ -241,24 +225,7 @@ def tutor_signup() -> BaseResponse | tuple[str, int]:
 def forgot_password() -> BaseResponse | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        assert form.email.data is not None
-        user = users.find_by_login(form.email.data)
-        if user is not None and user.is_active and user.email:
-            link = url_for(
-                "accounts.choose_password",
-                token=users.password_link_token(user),
-                _external=True,
-            )
-            send_mail(
-                user.email,
-                _("Choisir un nouveau mot de passe"),
-                _(
-                    "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
-                    "(valable 3 jours) :\n%(link)s\n\nSi vous n’avez rien demandé, "
-                    "ignorez ce message.",
-                    link=link,
-                ),
-            )
+        users.mail_password_link(filled(form.email.data), password_address)
         flash(
             _(
                 "Si un compte correspond à cette adresse, un e-mail vient de lui être "
@@ -272,6 +239,11 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
     ), 400 if form.errors else 200
 
 
+def password_address(token: str) -> str:
+    """The page to choose a password with this token, as a full address for a mail."""
+    return url_for("accounts.choose_password", token=token, _external=True)
+
+
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 @public
 def choose_password(token: str) -> BaseResponse | tuple[str, int]:
@@ -280,8 +252,7 @@ def choose_password(token: str) -> BaseResponse | tuple[str, int]:
         return render_template("accounts/password_link_invalid.html"), 404
     form = ChoosePasswordForm()
     if form.validate_on_submit():
-        assert form.password.data is not None
-        users.set_password(user, form.password.data)
+        users.set_password(user, filled(form.password.data))
         revoke_all_sessions(user)
         db.session.commit()
         logout_user()
