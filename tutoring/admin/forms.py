@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
@@ -14,15 +18,54 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tutoring.accounts.forms import RefusableForm, filled
 from tutoring.accounts.labels import ROLE_LABELS
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, Structure, User
 from tutoring.core.forms import MultiCheckboxField, options, strip_filter
 from tutoring.indicators.scopes import SCOPE_GROUPS
 
 STAFF_ROLES = [Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN]
 
 
-class StaffForm(FlaskForm):
+ACCOUNT_ERRORS: dict[str, Any] = {
+    "username_taken": _l("Cet identifiant est déjà pris."),
+    "email_taken": _l("Un compte existe déjà avec cette adresse e-mail."),
+    "structure_required": _l("Un·e référent·e doit être rattaché·e à une structure."),
+    "cannot_drop_own_admin": _l(
+        "Vous ne pouvez pas retirer votre propre rôle d’administration."
+    ),
+    "cannot_disable_self": _l("Vous ne pouvez pas désactiver votre propre compte."),
+}
+
+
+class StructureChoiceForm(RefusableForm):
+    """An account's structure (a `structure_id` field, declared where the page shows
+    it), chosen among all of them, or none (0); and its roles."""
+
+    reasons: ClassVar[dict[str, Any]] = ACCOUNT_ERRORS
+
+    def __init__(
+        self, *args: Any, structures: Iterable[Structure], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.structures = {s.id: s for s in structures}
+        self.structure_id.choices = options(
+            [(0, _("Aucune"))] + [(i, s.name) for i, s in self.structures.items()]
+        )
+
+    def structure(self) -> Structure | None:
+        return self.structures.get(self.structure_id.data or 0)
+
+    def structure_chosen(self) -> int | None:
+        return self.structure_id.data or None
+
+    def roles_chosen(self) -> list[Role]:
+        return [Role(r) for r in self.roles.data or []]
+
+
+class StaffForm(StructureChoiceForm):
+    default_field = "username"
+
     first_name = StringField(
         _l("Prénom"),
         validators=[DataRequired(message=_l("Indiquez le prénom.")), Length(max=80)],
@@ -61,8 +104,18 @@ class StaffForm(FlaskForm):
         validators=[DataRequired(message=_l("Choisissez au moins un rôle."))],
     )
 
+    def staff(self) -> dict[str, Any]:
+        """What `users.create_staff` takes, but who creates the account."""
+        return {
+            "username": filled(self.username.data), "email": self.email.data or None,
+            "first_name": filled(self.first_name.data),
+            "last_name": self.last_name.data, "roles": self.roles_chosen(),
+            "structure": self.structure(),
+        }  # fmt: skip
 
-class RolesForm(FlaskForm):
+
+class RolesForm(StructureChoiceForm):
+    default_field = "roles"
     structure_id = SelectField(_l("Structure"), coerce=int)
     roles = MultiCheckboxField(
         _l("Rôles"),
@@ -70,8 +123,16 @@ class RolesForm(FlaskForm):
         validators=[DataRequired(message=_l("Choisissez au moins un rôle."))],
     )
 
+    def load(self, user: User) -> None:
+        """Show the account's roles and structure."""
+        self.roles.data = [r.value for r in user.roles]
+        self.structure_id.data = user.structure_id or 0
 
-class StructureForm(FlaskForm):
+
+class StructureForm(RefusableForm):
+    reasons: ClassVar[dict[str, Any]] = {
+        "structure_exists": _l("Cette structure existe déjà.")
+    }
     name = StringField(
         _l("Nom de la structure"),
         validators=[DataRequired(message=_l("Indiquez un nom.")), Length(max=120)],

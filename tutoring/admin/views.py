@@ -7,53 +7,43 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from tutoring.accounts import audit
 from tutoring.accounts.access import roles_required
+from tutoring.accounts.forms import filled
 from tutoring.accounts.labels import ROLE_LABELS
-from tutoring.accounts.models import AuditEvent, Role, Structure, User
+from tutoring.accounts.models import AuditEvent, Role, User
+from tutoring.accounts.structures import add_structure, all_structures
 from tutoring.accounts.users import (
     AccountError,
     create_staff,
     password_link_token,
+    set_access,
     set_active,
-    set_roles,
 )
+from tutoring.admin import tokens
 from tutoring.admin.blueprint import bp
-from tutoring.admin.forms import ApiTokenForm, RolesForm, StaffForm, StructureForm
-from tutoring.core.codes import digest, new_api_token
-from tutoring.core.database import utcnow
+from tutoring.admin.forms import (
+    ACCOUNT_ERRORS,
+    ApiTokenForm,
+    RolesForm,
+    StaffForm,
+    StructureForm,
+)
 from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm, options
+from tutoring.core.forms import ConfirmForm
 from tutoring.indicators.models import ApiToken
 from tutoring.indicators.scopes import SCOPE_GROUPS, group_contents
 
 PAGE_SIZE = 50
 
 
-ACCOUNT_ERRORS = {
-    "username_taken": lambda: _("Cet identifiant est déjà pris."),
-    "email_taken": lambda: _("Un compte existe déjà avec cette adresse e-mail."),
-    "structure_required": lambda: _(
-        "Un·e référent·e doit être rattaché·e à une structure."
-    ),
-    "cannot_drop_own_admin": lambda: _(
-        "Vous ne pouvez pas retirer votre propre rôle d’administration."
-    ),
-    "cannot_disable_self": lambda: _(
-        "Vous ne pouvez pas désactiver votre propre compte."
-    ),
-}
-
-
-def _structures() -> list[SelectChoice]:
-    rows = db.session.scalars(select(Structure).order_by(Structure.name)).all()
-    return options([(0, _("Aucune"))] + [(s.id, s.name) for s in rows])
+MAX_PAGE = 10**9  # further on, the offset would overflow the database's integers
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    """The page asked for: the first unless a number, the last possible at most."""
+    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
 @bp.get("/admin/")
@@ -89,31 +79,13 @@ def accounts() -> str:
 @bp.route("/admin/comptes/nouveau", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_account() -> BaseResponse | tuple[str, int]:
-    form = StaffForm()
-    form.structure_id.choices = _structures()
+    form = StaffForm(structures=all_structures())
     if form.validate_on_submit():
-        assert form.username.data is not None
-        assert form.first_name.data is not None
-        assert form.roles.data is not None
-        structure = (
-            db.session.get(Structure, form.structure_id.data)
-            if form.structure_id.data
-            else None
-        )
         try:
-            user = create_staff(
-                actor=current_user,
-                username=form.username.data,
-                email=form.email.data or None,
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-                roles=[Role(r) for r in form.roles.data],
-                structure=structure,
-            )
+            user = create_staff(actor=current_user, **form.staff())
         except AccountError as exc:
             db.session.rollback()
-            field = getattr(form, exc.field or "username")
-            field.errors = [ACCOUNT_ERRORS[exc.code]()]
+            form.refuse(exc)
             return render_template("admin/new_account.html", form=form), 400
         db.session.commit()
         link = url_for(
@@ -125,38 +97,31 @@ def new_account() -> BaseResponse | tuple[str, int]:
     ), 400 if form.errors else 200
 
 
+def _account_page(user: User, form: RolesForm, status: int) -> tuple[str, int]:
+    page = render_template(
+        "admin/account.html", user=user, form=form, confirm=ConfirmForm()
+    )
+    return page, status
+
+
 @bp.route("/admin/comptes/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def account(user_id: int) -> BaseResponse | tuple[str, int]:
     user = db.session.get(User, user_id) or abort(404)
-    form = RolesForm()
-    form.structure_id.choices = _structures()
+    form = RolesForm(structures=all_structures())
     if request.method == "GET":
-        form.roles.data = [r.value for r in user.roles]
-        form.structure_id.data = user.structure_id or 0
+        form.load(user)
     if form.validate_on_submit():
-        assert form.roles.data is not None
-        new_structure = form.structure_id.data or None
-        if new_structure != user.structure_id:
-            user.structure_id = new_structure
-            audit.record(
-                "structure_changed", current_user, user, structure=str(new_structure)
-            )
         try:
-            set_roles(user, [Role(r) for r in form.roles.data], current_user)
+            set_access(user, form.roles_chosen(), form.structure_chosen(), current_user)
         except AccountError as exc:
             db.session.rollback()
-            field = getattr(form, exc.field or "roles", form.roles)
-            field.errors = [ACCOUNT_ERRORS[exc.code]()]
-            return render_template(
-                "admin/account.html", user=user, form=form, confirm=ConfirmForm()
-            ), 400
+            form.refuse(exc)
+            return _account_page(user, form, 400)
         db.session.commit()
         flash(_("Les rôles sont enregistrés."), "success")
         return redirect(url_for("admin.account", user_id=user.id))
-    return render_template(
-        "admin/account.html", user=user, form=form, confirm=ConfirmForm()
-    ), (400 if form.errors else 200)
+    return _account_page(user, form, 400 if form.errors else 200)
 
 
 @bp.post("/admin/comptes/<int:user_id>/activation")
@@ -168,7 +133,7 @@ def toggle_active(user_id: int) -> BaseResponse:
     try:
         set_active(user, not user.active, current_user)
     except AccountError as exc:
-        flash(ACCOUNT_ERRORS[exc.code](), "error")
+        flash(str(ACCOUNT_ERRORS[exc.code]), "error")
         return redirect(url_for("admin.account", user_id=user.id))
     db.session.commit()
     flash(
@@ -196,19 +161,18 @@ def password_link(user_id: int) -> tuple[str, int]:
 @roles_required(Role.ADMIN)
 def structures() -> BaseResponse | tuple[str, int]:
     form = StructureForm()
-    rows = db.session.scalars(select(Structure).order_by(Structure.name)).all()
     if form.validate_on_submit():
-        assert form.name.data is not None
-        if any(s.name.lower() == form.name.data.lower() for s in rows):
-            form.name.errors = [_("Cette structure existe déjà.")]
+        try:
+            add_structure(filled(form.name.data))
+        except AccountError as exc:
+            form.refuse(exc)
         else:
-            db.session.add(Structure(name=form.name.data))
             db.session.commit()
             flash(_("Structure ajoutée."), "success")
             return redirect(url_for("admin.structures"))
-    return render_template("admin/structures.html", form=form, structures=rows), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "admin/structures.html", form=form, structures=all_structures()
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/admin/jetons", methods=["GET", "POST"])
@@ -217,47 +181,25 @@ def api_tokens() -> BaseResponse | tuple[str, int]:
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
-        assert form.name.data is not None
-        new_token = new_api_token()
-        db.session.add(
-            ApiToken(
-                name=form.name.data,
-                prefix=new_token[:9],
-                token_hash=digest(new_token),
-                created_by_id=current_user.id,
-                scope=form.scope(),
-            )
-        )
-        audit.record(
-            "api_token_created",
-            current_user,
-            None,
-            name=form.name.data,
-            scope=",".join(form.scope() or ["all"]),
+        new_token = tokens.issue_api_token(
+            filled(form.name.data), form.scope(), current_user
         )
         db.session.commit()
         form = ApiTokenForm(formdata=None)
-    tokens = db.session.scalars(
-        select(ApiToken).order_by(ApiToken.created_at.desc())
-    ).all()
     return render_template(
-        "admin/api_tokens.html",
-        form=form,
-        tokens=tokens,
-        new_token=new_token,
-        group_titles=dict(SCOPE_GROUPS),
-        group_contents=group_contents(),
-        confirm=ConfirmForm(),
-    ), (400 if form.errors else 200)
+        "admin/api_tokens.html", form=form, tokens=tokens.api_tokens(),
+        new_token=new_token, group_titles=dict(SCOPE_GROUPS),
+        group_contents=group_contents(), confirm=ConfirmForm(),
+    ), (400 if form.errors else 200)  # fmt: skip
 
 
 @bp.post("/admin/jetons/<int:token_id>/revoquer")
 @roles_required(Role.ADMIN)
 def revoke_api_token(token_id: int) -> BaseResponse:
     token = db.session.get(ApiToken, token_id) or abort(404)
-    if ConfirmForm().validate_on_submit() and token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record("api_token_revoked", current_user, None, name=token.name)
+    if ConfirmForm().validate_on_submit() and tokens.revoke_api_token(
+        token, current_user
+    ):
         db.session.commit()
         flash(_("Le jeton est révoqué."), "success")
     return redirect(url_for("admin.api_tokens"))
