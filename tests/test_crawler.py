@@ -199,3 +199,17 @@ def test_another_structures_object_answers_404_when_its_id_is_swapped_in(
         R: {"home.learner", "accounts.edit_learner", "pairing.end_pairing", "reviews.review"},
     }[role]
     assert expected <= swapped
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (Role.ADMIN, "/admin/comptes/99999999999999999999999"),
+        (Role.REFERENT, "/apprenants/2147483648"),
+        (Role.LEARNER, "/pratique/serie/99999999999999999999"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_404(app, client, signed_in, role, path):
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(role)
+    assert client.get(path).status_code == 404

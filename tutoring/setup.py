@@ -34,6 +34,7 @@ from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.core.urls import IdConverter
 from tutoring.exams import blueprint as exams_blueprint
 from tutoring.exams import language as exams_language  # noqa: F401 - signal receivers
 from tutoring.exams import models as exams_models  # noqa: F401 - mappers
@@ -153,6 +154,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; URLs are written in full in each view."""
+    app.url_map.converters["int"] = IdConverter
     for bp in (
         home_blueprint.bp,
         accounts_blueprint.bp,
