@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -84,6 +84,21 @@ def sync_bank(items: Iterable[Item]) -> SyncReport:
     report.added = len(new_rows)
     db.session.flush()
     return report
+
+
+def bank_page(filters: Mapping[str, str], page: int, size: int) -> list[ItemVersion]:
+    """Page `page` (from 1) of the active items matching the filters (level, skill,
+    theme, type), by level and unit: `size` rows and one more when a next page exists."""
+    stmt = select(ItemVersion).where(ItemVersion.active)
+    for key, value in filters.items():
+        stmt = stmt.where(getattr(ItemVersion, key) == value)
+    return list(
+        db.session.scalars(
+            stmt.order_by(ItemVersion.level, ItemVersion.unit, ItemVersion.item_id)
+            .limit(size + 1)
+            .offset((page - 1) * size)
+        )
+    )
 
 
 def item_of(version: ItemVersion) -> Item:

@@ -3,20 +3,19 @@ approval."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import audit
 from tutoring.accounts.access import public, roles_required
 from tutoring.accounts.models import Role
 from tutoring.content import bank, voices
 from tutoring.content.audio import audio_url
 from tutoring.content.bank import ContentError
 from tutoring.content.blueprint import bp
+from tutoring.content.forms import DecideVoiceForm, VoiceForm
 from tutoring.content.models import ItemVersion, VoiceRecording, VoiceStatus
-from tutoring.content.recordings import MAX_AUDIO_BYTES
 from tutoring.content.rendering import instruction_texts, item_view
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
@@ -59,17 +58,15 @@ def record_voice(version_id: int) -> BaseResponse:
     """Record the audio of a listening item in one's own voice (to be approved)."""
     version = db.session.get(ItemVersion, version_id) or abort(404)
     item = bank.item_of(version)
-    if not ConfirmForm().validate_on_submit() or not item.audio:
+    form = VoiceForm()
+    if form.refusal() is not None or not item.audio:
         abort(400)
     back = redirect(url_for("content.preview", version_id=version_id))
-    upload = request.files.get("voice")
-    if upload is None or not upload.filename:
+    if (voice := form.recording()) is None:
         flash(_("Choisissez ou enregistrez un fichier audio."), "error")
         return back
-    data = upload.read(MAX_AUDIO_BYTES + 1)
-    upload.close()
     try:
-        voices.record(current_user, item.id, data, upload.mimetype or "")
+        voices.record(current_user, item.id, *voice)
     except ContentError as exc:
         db.session.rollback()
         flash(VOICE_ERRORS.get(exc.code, VOICE_ERRORS["audio_type"])(), "error")
@@ -93,16 +90,13 @@ def decide_voice(recording_id: int) -> BaseResponse:
     recording = db.session.get(VoiceRecording, recording_id)
     if recording is None or recording.status != VoiceStatus.PENDING:
         abort(404)
-    answer = request.form.get("answer")
-    if not ConfirmForm().validate_on_submit() or answer not in ("approve", "reject"):
-        abort(400)
-    voices.decide(recording, current_user, approve=answer == "approve")
-    if answer == "approve":
-        audit.record("voice_approved", actor=current_user, item=recording.item_id)
+    form = DecideVoiceForm()
+    form.refusal()
+    voices.decide(recording, current_user, approve=form.approve())
     db.session.commit()
     flash(
         _("L’enregistrement remplace maintenant la voix de synthèse.")
-        if answer == "approve"
+        if form.approve()
         else _("L’enregistrement est refusé."),
         "success",
     )

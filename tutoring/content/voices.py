@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from tutoring.accounts import audit
 from tutoring.accounts.models import User
 from tutoring.content.models import VoiceRecording, VoiceStatus
 from tutoring.content.recordings import audio_path, store_audio
@@ -42,6 +43,8 @@ def decide(recording: VoiceRecording, referent: User, *, approve: bool) -> None:
     recording.status = VoiceStatus.APPROVED if approve else VoiceStatus.REJECTED
     recording.decided_by_id = referent.id
     recording.decided_at = utcnow()
+    if approve:
+        audit.record("voice_approved", actor=referent, item=recording.item_id)
 
 
 def pending() -> list[VoiceRecording]:

@@ -107,6 +107,26 @@ def save_answers(
     exam.answers = current
 
 
+def page_count(exam: CivicExam) -> int:
+    """How many pages of PAGE_SIZE questions the exam shows."""
+    return (len(exam.questions) + PAGE_SIZE - 1) // PAGE_SIZE
+
+
+def page_indexes(exam: CivicExam, page: int) -> range:
+    """The indexes of the questions on a page (from 0)."""
+    first = page * PAGE_SIZE
+    return range(first, min(first + PAGE_SIZE, len(exam.questions)))
+
+
+def answer_page(
+    exam: CivicExam, answers: dict[int, int], *, finish: bool = False
+) -> None:
+    """Record a page of answers; `finish` closes and marks the exam too."""
+    save_answers(exam, answers)
+    if finish:
+        submit(exam)
+
+
 def submit(exam: CivicExam, now: datetime | None = None) -> int:
     """Close the exam and mark it: one point per right answer."""
     if exam.submitted_at is None:

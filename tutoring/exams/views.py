@@ -21,6 +21,7 @@ from tutoring.core.forms import ConfirmForm
 from tutoring.exams import civic as civic_exams
 from tutoring.exams import language as french_exams
 from tutoring.exams.blueprint import bp
+from tutoring.exams.forms import StartCivicForm, civic_page_form
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.learning.practice import close_if_expired
 
@@ -75,11 +76,10 @@ def index() -> str:
 @bp.post("/examens/civique")
 @roles_required(Role.LEARNER)
 def start_civic() -> BaseResponse:
-    mention = request.form.get("mention", "")
-    if not ConfirmForm().validate_on_submit() or mention not in MENTIONS:
-        abort(400)
+    form = StartCivicForm()
+    form.refusal()
     try:
-        exam = civic_exams.start_civic_exam(_profile(), mention)
+        exam = civic_exams.start_civic_exam(_profile(), form.mention.data)
     except civic_exams.ExamError:
         flash(_("Cet examen blanc n’est pas encore disponible."), "error")
         return redirect(url_for("exams.index"))
@@ -95,52 +95,40 @@ def civic(exam_id: int) -> BaseResponse | str:
     if exam.submitted_at is not None:
         db.session.commit()
         return redirect(url_for("exams.civic_result", exam_id=exam.id))
-    pages = (len(exam.questions) + civic_exams.PAGE_SIZE - 1) // civic_exams.PAGE_SIZE
+    pages = civic_exams.page_count(exam)
     page = request.args.get("page", 0, type=int) or 0
     if not 0 <= page < pages:
         abort(404)
-    first = page * civic_exams.PAGE_SIZE
-    indexes = range(first, min(first + civic_exams.PAGE_SIZE, len(exam.questions)))
+    indexes = civic_exams.page_indexes(exam, page)
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        answers = {}
-        for index in indexes:
-            value = request.form.get(f"q{index}", "")
-            if value:
-                if not value.isdigit():
-                    abort(400)
-                answers[index] = int(value)
-        try:
-            civic_exams.save_answers(exam, answers)
-        except civic_exams.ExamError as exc:
-            db.session.commit()
-            if exc.code == "invalid":
-                abort(400)
-            flash(_("Le temps est écoulé : vos réponses ont été envoyées."), "info")
-            return redirect(url_for("exams.civic_result", exam_id=exam.id))
-        if request.form.get("action") == "finish":
-            civic_exams.submit(exam)
-            db.session.commit()
-            return redirect(url_for("exams.civic_result", exam_id=exam.id))
-        db.session.commit()
-        target = page + 1 if request.form.get("action") != "back" else page - 1
-        return redirect(
-            url_for("exams.civic", exam_id=exam.id, page=max(0, min(pages - 1, target)))
-        )
+        return _save_page(exam, page, pages, indexes)
     left = civic_exams.time_left(exam)
     return render_template(
-        "exams/civic.html",
-        exam=exam,
-        page=page,
-        pages=pages,
-        indexes=indexes,
+        "exams/civic.html", exam=exam, page=page, pages=pages, indexes=indexes,
         minutes_left=math.ceil(left.total_seconds() / 60),
         deadline=civic_exams.deadline(exam).isoformat(),
         answered=sum(1 for a in exam.answers if a is not None),
-        form=ConfirmForm(),
-        labels=MENTION_LABELS,
-    )
+        form=ConfirmForm(), labels=MENTION_LABELS,
+    )  # fmt: skip
+
+
+def _save_page(exam: CivicExam, page: int, pages: int, indexes: range) -> BaseResponse:
+    """Keep the page's answers, then turn the page or finish."""
+    form = civic_page_form(indexes)
+    form.refusal()
+    try:
+        civic_exams.answer_page(exam, form.answers(), finish=form.finishing())
+    except civic_exams.ExamError as exc:
+        db.session.commit()
+        if exc.code == "invalid":
+            abort(400)
+        flash(_("Le temps est écoulé : vos réponses ont été envoyées."), "info")
+        return redirect(url_for("exams.civic_result", exam_id=exam.id))
+    db.session.commit()
+    if form.finishing():
+        return redirect(url_for("exams.civic_result", exam_id=exam.id))
+    target = form.next_page(page, pages)
+    return redirect(url_for("exams.civic", exam_id=exam.id, page=target))
 
 
 @bp.get("/examens/civique/<int:exam_id>/resultat")

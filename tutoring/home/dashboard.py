@@ -1,4 +1,5 @@
-"""The learner's dashboard: the learning board plus mock exams and tutoring time."""
+"""The learner's dashboard: the learning board plus mock exams and tutoring time; what
+the home page shows a learner and a referent, and a learner's file."""
 
 from __future__ import annotations
 
@@ -6,12 +7,29 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tutoring.accounts.profiles import LearnerProfile
+from tutoring.accounts.cards import active_card
+from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
 from tutoring.exams.language import language_exams_of
 from tutoring.exams.models import CivicExam
-from tutoring.learning.progress import skill_board
-from tutoring.sessions.agenda import tutoring_minutes
+from tutoring.indicators.outcomes import outcomes_of
+from tutoring.learning.practice import open_homework, placement_done
+from tutoring.learning.progress import (
+    external_levels,
+    recent_attempts,
+    skill_board,
+    weakest_skills,
+)
+from tutoring.pairing.availability import places_of
+from tutoring.pairing.fit import suggestions
+from tutoring.pairing.pairings import open_pairing
+from tutoring.reviews.marking import reviews_for_learner
+from tutoring.sessions.agenda import (
+    sessions_of_learner,
+    tutoring_minutes,
+    upcoming_for_learner,
+)
 
 
 def dashboard(profile: LearnerProfile) -> dict[str, Any]:
@@ -28,4 +46,62 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
         "civic_exams": civic,
         "french_exams": french,
         "tutoring_minutes": tutoring_minutes(profile),
+    }
+
+
+def learner_home(profile: LearnerProfile) -> dict[str, Any]:
+    """A learner's home page: homework, progress, marked productions, next session."""
+    upcoming = upcoming_for_learner(profile)
+    return {
+        "homework": open_homework(profile),
+        "board": dashboard(profile),
+        "placement_done": placement_done(profile),
+        "reviews": reviews_for_learner(profile, limit=3),
+        "next_session": upcoming[0] if upcoming else None,
+    }
+
+
+def referent_home(structure_id: int | None) -> dict[str, Any]:
+    """A referent's home page: volunteers waiting for approval, and the structure's
+    learners who asked for erasure or were told their account is inactive."""
+    return {
+        "pending_tutors": db.session.scalar(
+            select(db.func.count())
+            .select_from(TutorProfile)
+            .where(TutorProfile.status == TutorStatus.PENDING)
+        ),
+        "erasure_requests": db.session.scalars(
+            select(LearnerProfile).where(
+                LearnerProfile.structure_id == structure_id,
+                LearnerProfile.erasure_requested_at.is_not(None),
+                LearnerProfile.user_id.is_not(None),
+            )
+        ).all(),
+        "inactive_learners": db.session.scalars(
+            select(LearnerProfile)
+            .join(User, LearnerProfile.user_id == User.id)
+            .where(
+                LearnerProfile.structure_id == structure_id,
+                User.inactivity_notice_at.is_not(None),
+            )
+        ).all(),
+    }
+
+
+def learner_file(profile: LearnerProfile) -> dict[str, Any]:
+    """A learner's file for their referent: progress, levels and results, card,
+    pairing and suggested tutors, sessions and the structure's places."""
+    assert profile.user is not None
+    board = dashboard(profile)
+    return {
+        "board": board,
+        "weak_skills": weakest_skills(board),
+        "recent": recent_attempts(profile),
+        "external": external_levels(profile),
+        "outcomes": outcomes_of(profile),
+        "card": active_card(profile.user),
+        "pairing": open_pairing(profile),
+        "suggestions": suggestions(profile)[:5],
+        "sessions": sessions_of_learner(profile)[:10],
+        "places": places_of(profile.structure_id),
     }

@@ -20,12 +20,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from tutoring.accounts import outbox
 from tutoring.accounts.access import (
     allowed_before_2fa,
-    is_safe_next,
     public,
     roles_required,
     signed_in,
 )
-from tutoring.accounts.cards import active_card
 from tutoring.accounts.enrolment import (
     PRIVACY_NOTICE_VERSION,
     learner_for,
@@ -37,11 +35,9 @@ from tutoring.accounts.labels import (
     PUBLIC_CATEGORY_LABELS,
     SEX_LABELS,
 )
-from tutoring.accounts.models import Role, User
+from tutoring.accounts.models import Role
 from tutoring.accounts.profiles import (
     LearnerProfile,
-    TutorProfile,
-    TutorStatus,
 )
 from tutoring.accounts.users import CHARTER_VERSION
 from tutoring.core.database import utcnow
@@ -49,38 +45,34 @@ from tutoring.core.extensions import csrf, db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.i18n import (
     LANG_COOKIE,
-    supported_locales,
 )
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.home import attestations
 from tutoring.home.attestations import find
 from tutoring.home.blueprint import bp
-from tutoring.home.dashboard import dashboard
+from tutoring.home.dashboard import dashboard, learner_file, learner_home, referent_home
+from tutoring.home.forms import LanguageForm
 from tutoring.indicators.forms import OUTCOME_LABELS, OutcomeForm
-from tutoring.indicators.outcomes import outcomes_of
 from tutoring.learning.forms import SOURCE_LABELS, ExternalLevelForm
-from tutoring.learning.practice import open_homework, placement_done
-from tutoring.learning.progress import (
-    external_levels,
-    recent_attempts,
-    weakest_skills,
-)
 from tutoring.pairing.availability import places_of
-from tutoring.pairing.fit import suggestions
 from tutoring.pairing.models import Pairing, PairingStatus
 from tutoring.pairing.pairings import (
     OPEN,
     active_pairing,
-    open_pairing,
     tutor_learner_ids,
 )
-from tutoring.reviews.marking import review_queue, reviews_for_learner
+from tutoring.reviews.marking import review_queue
 from tutoring.sessions.agenda import (
-    sessions_of_learner,
     sessions_of_pairing,
     tutor_agenda,
-    upcoming_for_learner,
 )
+
+PROFILE_LABELS = {
+    "category": PUBLIC_CATEGORY_LABELS,
+    "goal": GOAL_LABELS,
+    "sex": SEX_LABELS,
+    "age": AGE_BAND_LABELS,
+}
 
 
 @bp.get("/")
@@ -89,36 +81,11 @@ def home() -> str:
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
     context: dict[str, object] = {"notices": outbox.notices(current_user)}
-    if current_user.has_role(Role.LEARNER) and current_user.learner_profile is not None:
-        context["homework"] = open_homework(current_user.learner_profile)
-        context["board"] = dashboard(current_user.learner_profile)
-        context["placement_done"] = placement_done(current_user.learner_profile)
-        context["reviews"] = reviews_for_learner(current_user.learner_profile, limit=3)
-        upcoming = upcoming_for_learner(current_user.learner_profile)
-        context["next_session"] = upcoming[0] if upcoming else None
-        context["skill_labels"] = SKILL_LABELS
+    profile = current_user.learner_profile
+    if current_user.has_role(Role.LEARNER) and profile is not None:
+        context.update(learner_home(profile), skill_labels=SKILL_LABELS)
     if current_user.has_role(Role.REFERENT):
-        structure_id = current_user.structure_id
-        context["pending_tutors"] = db.session.scalar(
-            select(db.func.count())
-            .select_from(TutorProfile)
-            .where(TutorProfile.status == TutorStatus.PENDING)
-        )
-        context["erasure_requests"] = db.session.scalars(
-            select(LearnerProfile).where(
-                LearnerProfile.structure_id == structure_id,
-                LearnerProfile.erasure_requested_at.is_not(None),
-                LearnerProfile.user_id.is_not(None),
-            )
-        ).all()
-        context["inactive_learners"] = db.session.scalars(
-            select(LearnerProfile)
-            .join(User, LearnerProfile.user_id == User.id)
-            .where(
-                LearnerProfile.structure_id == structure_id,
-                User.inactivity_notice_at.is_not(None),
-            )
-        ).all()
+        context.update(referent_home(current_user.structure_id))
     return render_template("home/home.html", **context)
 
 
@@ -127,19 +94,14 @@ def home() -> str:
 @allowed_before_2fa
 def set_language() -> BaseResponse:
     """Remember the chosen language for the browser and, if signed in, the account."""
-    lang = request.form.get("lang", "")
-    target = request.form.get("next", "")
-    target = target if is_safe_next(target) else url_for("home.home")
-    response = redirect(target)
-    if lang in supported_locales():
+    form = LanguageForm()
+    form.refusal()
+    response = redirect(form.back_to(url_for("home.home")))
+    if (lang := form.locale()) is not None:
         response.set_cookie(
-            LANG_COOKIE,
-            lang,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
+            LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
             secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        )  # fmt: skip
         if current_user.is_authenticated and current_user.locale != lang:
             current_user.locale = lang
             db.session.commit()
@@ -240,7 +202,7 @@ def volunteer_learner(profile_id: int) -> str:
     profile = db.session.get(LearnerProfile, profile_id)
     if profile is None or profile.user is None:
         abort(404)
-    pairing = (active_pairing(current_user, profile_id) or abort(404))
+    pairing = active_pairing(current_user, profile_id) or abort(404)
     return render_template(
         "home/volunteer_learner.html",
         profile=profile,
@@ -279,35 +241,14 @@ def learners() -> str:
 @roles_required(Role.REFERENT)
 def learner(profile_id: int) -> str:
     profile = learner_or_404(profile_id)
-    assert profile.user is not None
-    board = dashboard(profile)
     return render_template(
-        "home/learner.html",
-        profile=profile,
-        board=board,
-        weak_skills=weakest_skills(board),
-        skill_labels=SKILL_LABELS,
-        theme_labels=THEME_LABELS,
-        recent=recent_attempts(profile),
-        external=external_levels(profile),
+        "home/learner.html", profile=profile, **learner_file(profile),
+        skill_labels=SKILL_LABELS, theme_labels=THEME_LABELS,
         level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
         outcome_form=OutcomeForm(formdata=None, obtained_on=date.today()),
-        outcomes=outcomes_of(profile),
-        outcome_labels=OUTCOME_LABELS,
-        source_labels=SOURCE_LABELS,
-        card=active_card(profile.user),
-        pairing=open_pairing(profile),
-        suggestions=suggestions(profile)[:5],
-        sessions=sessions_of_learner(profile)[:10],
-        places=places_of(profile.structure_id),
-        labels={
-            "category": PUBLIC_CATEGORY_LABELS,
-            "goal": GOAL_LABELS,
-            "sex": SEX_LABELS,
-            "age": AGE_BAND_LABELS,
-        },
-        form=ConfirmForm(),
-    )
+        outcome_labels=OUTCOME_LABELS, source_labels=SOURCE_LABELS,
+        labels=PROFILE_LABELS, form=ConfirmForm(),
+    )  # fmt: skip
 
 
 @bp.post("/compte/attestation")

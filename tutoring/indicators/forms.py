@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -38,3 +40,10 @@ class OutcomeForm(FlaskForm):
         _l("Date d’obtention"),
         validators=[InputRequired(message=_l("Indiquez la date."))],
     )
+
+    def outcome(self) -> dict[str, Any]:
+        """The fields `outcomes.record_outcome` takes."""
+        return {
+            "kind": self.kind.data, "obtained_on": self.obtained_on.data,
+            "level": self.level.data or None,
+        }  # fmt: skip

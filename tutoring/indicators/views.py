@@ -157,30 +157,29 @@ def annual_report_pdf() -> Response | tuple[str, int]:
     return _download(data, "application/pdf", "pdf", report)
 
 
+OUTCOME_ERRORS = {
+    "future": lambda: _("Résultat non enregistré : la date est dans le futur."),
+    "level": lambda: _(
+        "Résultat non enregistré : indiquez le niveau de la certification."
+    ),
+}
+
+
 @bp.post("/apprenants/<int:profile_id>/resultat")
 @roles_required(Role.REFERENT)
 def outcome(profile_id: int) -> BaseResponse:
     """Record a certification, civic exam or residence card for the learner."""
     profile = learner_or_404(profile_id)
     form = OutcomeForm()
+    back = redirect(url_for("home.learner", profile_id=profile.id))
     if not form.validate_on_submit():
         flash(_("Résultat non enregistré : vérifiez le type et la date."), "error")
-        return redirect(url_for("home.learner", profile_id=profile.id))
-    assert form.obtained_on.data is not None
+        return back
     try:
-        record_outcome(
-            profile, current_user, kind=form.kind.data,
-            obtained_on=form.obtained_on.data, level=form.level.data or None,
-        )  # fmt: skip
+        record_outcome(profile, current_user, **form.outcome())
     except OutcomeError as exc:
-        messages = {
-            "future": _("Résultat non enregistré : la date est dans le futur."),
-            "level": _(
-                "Résultat non enregistré : indiquez le niveau de la certification."
-            ),
-        }
-        flash(messages[str(exc)], "error")
-        return redirect(url_for("home.learner", profile_id=profile.id))
+        flash(OUTCOME_ERRORS[str(exc)](), "error")
+        return back
     db.session.commit()
     flash(_("Le résultat est enregistré."), "success")
-    return redirect(url_for("home.learner", profile_id=profile.id))
+    return back

@@ -6,15 +6,18 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, datetime
+from statistics import mean
 from typing import Any
 
 from sqlalchemy import select
 
 from exercises.estimate import best_level, estimate, level_of
+from exercises.model import LEVELS
 from exercises.placement import next_item
 from exercises.scoring import InvalidResponse, Result, grade
 from exercises.selection import adaptive_set, select_set
-from tutoring.accounts.models import User
+from tutoring.accounts.enrolment import learners_of
+from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.bank import ContentError, active_items, active_versions, item_of
 from tutoring.content.models import ItemVersion
@@ -36,6 +39,7 @@ from tutoring.learning.progress import (
     skill_estimates,
 )
 from tutoring.learning.signals import set_finished
+from tutoring.pairing.pairings import tutor_learner_ids
 
 DEFAULT_LEVEL = "A1"
 
@@ -48,11 +52,33 @@ def practice_level(profile: LearnerProfile) -> str:
     """The level of theme sets: the one chosen, else the one the estimates suggest."""
     if profile.practice_level:
         return profile.practice_level
-    from statistics import mean
-
-
     estimates = skill_estimates(profile)
     return best_level(mean(e.value for e in estimates.values()))
+
+
+def choose_level(profile: LearnerProfile, level: str) -> None:
+    """The level of the learner's theme sets from now on."""
+    if level not in LEVELS:
+        raise PracticeError("level")
+    profile.practice_level = level
+
+
+def set_target_date(
+    profile: LearnerProfile, day: date | None, today: date | None = None
+) -> None:
+    """The day the learner needs their level by (None: no date): from today to the
+    end of the year fifteen years on."""
+    today = today or date.today()
+    if day is not None and not today <= day <= date(today.year + 15, 12, 31):
+        raise PracticeError("target_date")
+    profile.target_date = day
+
+
+def start_practice(profile: LearnerProfile, theme: str | None) -> PracticeSet:
+    """A set of the learner's level: adaptive, or of one theme."""
+    if theme is None:
+        return start_adaptive_set(profile)
+    return start_set(profile, level=practice_level(profile), theme=theme)
 
 
 def recent_item_ids(profile: LearnerProfile, limit: int = 60) -> frozenset[str]:
@@ -156,9 +182,6 @@ def _add_placement_item(
 
 def finish_placement(profile: LearnerProfile) -> None:
     """Set the practice level from the placement's estimates."""
-    from statistics import mean
-
-
     estimates = skill_estimates(profile)
     profile.practice_level = level_of(
         mean(estimates[s].value for s in ("CO", "CE", "EE"))
@@ -374,6 +397,40 @@ def set_attempts(practice: PracticeSet) -> list[Attempt]:
             .order_by(Attempt.position)
         )
     )
+
+
+def attempt_at(practice: PracticeSet, position: int) -> Attempt | None:
+    return next((a for a in set_attempts(practice) if a.position == position), None)
+
+
+def tally(attempts: list[Attempt]) -> dict[str, float | int]:
+    """A set's score (of its marked answers), how many are marked, how many wait."""
+    graded = [a for a in attempts if a.score is not None]
+    return {
+        "score": round(sum(a.score or 0 for a in graded), 1),
+        "graded": len(graded),
+        "pending": len(attempts) - len(graded),
+    }
+
+
+def assignable_learners(user: User) -> list[tuple[LearnerProfile, User]]:
+    """Who may get homework from this person, with their account: a referent's
+    learners, a volunteer's paired learners."""
+    profiles: dict[int, LearnerProfile] = {}
+    if user.has_role(Role.REFERENT):
+        profiles.update((p.id, p) for p in learners_of(user) if p.user)
+    if user.is_approved_tutor:
+        paired = tutor_learner_ids(user)
+        if paired:
+            profiles.update(
+                (p.id, p)
+                for p in db.session.scalars(
+                    select(LearnerProfile).where(LearnerProfile.id.in_(paired))
+                )
+                if p.user is not None
+            )
+    found = [(p, p.user) for p in profiles.values() if p.user is not None]
+    return sorted(found, key=lambda pair: (pair[1].first_name, pair[0].id))
 
 
 def assign_homework(

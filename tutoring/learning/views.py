@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from datetime import date
 from typing import Any, cast
 
 from flask import (
@@ -18,12 +17,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from exercises.model import LEVELS, SKILLS, THEMES, TYPES, Item
+from exercises.model import LEVELS, THEMES
 from tutoring.accounts.access import learner_or_404, roles_required
-from tutoring.accounts.enrolment import learners_of
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import (
     LearnerProfile,
@@ -32,18 +29,27 @@ from tutoring.content import bank as content_bank
 from tutoring.content.audio import audio_url, instruction_audio_url
 from tutoring.content.bank import ContentError
 from tutoring.content.models import ItemVersion
-from tutoring.content.recordings import MAX_AUDIO_BYTES
 from tutoring.content.rendering import instruction_texts, item_view
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm, options
+from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS, TYPE_LABELS
 from tutoring.learning import practice as service
 from tutoring.learning.blueprint import bp
-from tutoring.learning.forms import AssignForm, ExternalLevelForm
+from tutoring.learning.forms import (
+    BANK_FILTERS,
+    AssignForm,
+    BankFilterForm,
+    ExternalLevelForm,
+    LevelForm,
+    NewSetForm,
+    PlacementForm,
+    TargetDateForm,
+    answer_form,
+)
 from tutoring.learning.models import Assignment, PracticeSet, SetMode
+from tutoring.learning.practice import PracticeError
 from tutoring.learning.progress import record_external_level, skill_board
-from tutoring.pairing.pairings import tutor_learner_ids
 
 ERRORS = {
     "no_items": lambda: _("Aucun exercice n’est encore disponible pour ce choix."),
@@ -95,10 +101,9 @@ def index() -> str:
 @bp.post("/pratique/niveau")
 @roles_required(Role.LEARNER)
 def set_level() -> BaseResponse:
-    level = request.form.get("level", "")
-    if not ConfirmForm().validate_on_submit() or level not in LEVELS:
-        abort(400)
-    _profile().practice_level = level
+    form = LevelForm()
+    form.refusal()
+    service.choose_level(_profile(), form.level.data)
     db.session.commit()
     return redirect(url_for("learning.index"))
 
@@ -106,19 +111,10 @@ def set_level() -> BaseResponse:
 @bp.post("/pratique/nouvelle")
 @roles_required(Role.LEARNER)
 def new_set() -> BaseResponse:
-    profile = _profile()
-    theme = request.form.get("theme") or None
-    if not ConfirmForm().validate_on_submit() or (
-        theme is not None and theme not in THEMES
-    ):
-        abort(400)
+    form = NewSetForm()
+    form.refusal()
     try:
-        if theme is None:
-            practice = service.start_adaptive_set(profile)
-        else:
-            practice = service.start_set(
-                profile, level=service.practice_level(profile), theme=theme
-            )
+        practice = service.start_practice(_profile(), form.chosen_theme())
     except ContentError as exc:
         flash(ERRORS[exc.code](), "error")
         return redirect(url_for("learning.index"))
@@ -131,21 +127,18 @@ def new_set() -> BaseResponse:
 def placement() -> BaseResponse | str:
     """The placement test: about 20 items that find the level of each skill."""
     profile = _profile()
-    if request.method == "POST":
-        reads = request.form.get("reads", "")
-        if not ConfirmForm().validate_on_submit() or reads not in ("yes", "some", "no"):
-            abort(400)
+    form = PlacementForm()
+    if form.is_submitted():
+        form.refusal()
         try:
-            practice = service.start_placement(profile, reads=reads != "no")
+            practice = service.start_placement(profile, reads=form.reading())
         except ContentError:
             flash(ERRORS["no_items"](), "error")
             return redirect(url_for("learning.index"))
         db.session.commit()
         return redirect(url_for("learning.play", set_id=practice.id))
     return render_template(
-        "learning/placement.html",
-        done=service.placement_done(profile),
-        form=ConfirmForm(),
+        "learning/placement.html", done=service.placement_done(profile), form=form
     )
 
 
@@ -153,21 +146,18 @@ def placement() -> BaseResponse | str:
 @roles_required(Role.LEARNER)
 def set_target() -> BaseResponse:
     """The learner notes the date they need their level by."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    raw = request.form.get("target_date", "")
+    form = TargetDateForm()
+    back = redirect(url_for("learning.index"))
     try:
-        chosen = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        chosen = date.min
-    today = date.today()
-    if chosen is not None and not today <= chosen <= date(today.year + 15, 12, 31):
+        if form.refusal() is not None:
+            raise PracticeError("target_date")
+        service.set_target_date(_profile(), form.target_date.data)
+    except ContentError:
         flash(_("Cette date n’est pas plausible."), "error")
-        return redirect(url_for("learning.index"))
-    _profile().target_date = chosen
+        return back
     db.session.commit()
     flash(_("La date est enregistrée."), "success")
-    return redirect(url_for("learning.index"))
+    return back
 
 
 @bp.post("/pratique/revision")
@@ -196,34 +186,6 @@ def homework(assignment_id: int) -> BaseResponse:
     practice = service.start_homework(_profile(), assignment)
     db.session.commit()
     return redirect(url_for("learning.play", set_id=practice.id))
-
-
-def _response_from_form(item: Item) -> dict[str, Any]:
-    form = request.form
-    kind = item.type
-    if kind in ("single_choice", "image_choice"):
-        return {"choice": form.get("choice", "")}
-    if kind == "multiple_choice":
-        return {"choices": form.getlist("choices")}
-    if kind == "true_false":
-        return {"answer": form.get("answer", "")}
-    if kind in ("gap_typed", "gap_list"):
-        return {"gaps": form.getlist("gaps")}
-    if kind == "matching":
-        return {"pairs": form.getlist("pairs")}
-    if kind == "ordering":
-        return {"order": form.getlist("order")}
-    if kind == "form_filling":
-        return {"fields": form.getlist("fields")}
-    if kind in ("dictation", "short_writing"):
-        return {"text": form.get("text", "")}
-    if kind == "oral_production":
-        try:
-            seconds = float(form.get("seconds") or 0)
-        except ValueError:
-            seconds = 0.0
-        return {"seconds": seconds if 0 <= seconds < 3600 else 0.0}
-    return {}
 
 
 @bp.route("/pratique/serie/<int:set_id>", methods=["GET", "POST"])
@@ -271,54 +233,49 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
 
 
 def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    position = request.form.get("position", type=int)
+    """Grade the answer to the current item; the same answer sent twice (the
+    attempt's client id, or a position already answered) is harmless."""
     version = service.current_version(practice)
+    form = answer_form(content_bank.item_of(version).type if version else None)
+    form.refusal()
+    position = form.position.data
     if position is None or version is None or position != practice.position:
-        # an answer sent twice: show the stored correction rather than an error
         if position is not None and 0 <= position < practice.position:
             return redirect(
                 url_for("learning.feedback", set_id=practice.id, position=position)
             )
         abort(409)
-    item = content_bank.item_of(version)
-    audio = None
-    upload = request.files.get("audio")
-    if upload is not None and upload.filename:
-        audio = (upload.read(MAX_AUDIO_BYTES + 1), upload.mimetype or "")
-    if upload is not None:
-        upload.close()
-    shown_at = request.form.get("shown_at", type=int)
-    time_ms = int(time.time() * 1000) - shown_at if shown_at else None
     try:
-        service.record_answer(
-            _profile(),
-            practice,
-            position=position,
-            client_id=request.form.get("client_id", ""),
-            response=_response_from_form(item),
-            time_ms=time_ms,
-            audio=audio,
-        )
+        service.record_answer(_profile(), practice, **form.attempt())
     except ContentError as exc:
         db.session.rollback()
-        if exc.code == "time_over" and practice.exam_id is not None:
-            service.close_if_expired(practice)
-            db.session.commit()
-            flash(_("Le temps de cette partie est écoulé."), "info")
-            return redirect(url_for("exams.language", exam_id=practice.exam_id))
-        status = 413 if exc.code == "audio_size" else 400
-        return _render_item(practice, version, error=ERRORS[exc.code]()), status
+        return _refused(practice, version, exc)
     db.session.commit()
-    if practice.exam_id is not None and practice.finished_at is not None:
+    return redirect(_after_answer(practice, position))
+
+
+def _refused(
+    practice: PracticeSet, version: ItemVersion, exc: ContentError
+) -> BaseResponse | tuple[str, int]:
+    """The item again with the reason, or the exam once the section's time is over."""
+    if exc.code == "time_over" and practice.exam_id is not None:
+        service.close_if_expired(practice)
+        db.session.commit()
+        flash(_("Le temps de cette partie est écoulé."), "info")
         return redirect(url_for("exams.language", exam_id=practice.exam_id))
+    status = 413 if exc.code == "audio_size" else 400
+    return _render_item(practice, version, error=ERRORS[exc.code]()), status
+
+
+def _after_answer(practice: PracticeSet, position: int) -> str:
+    if practice.exam_id is not None and practice.finished_at is not None:
+        return url_for("exams.language", exam_id=practice.exam_id)
     if practice.mode in (
         SetMode.PLACEMENT,
         SetMode.MOCK,
     ):  # no correction until the end
-        return redirect(url_for("learning.play", set_id=practice.id))
-    return redirect(url_for("learning.feedback", set_id=practice.id, position=position))
+        return url_for("learning.play", set_id=practice.id)
+    return url_for("learning.feedback", set_id=practice.id, position=position)
 
 
 @bp.get("/pratique/serie/<int:set_id>/correction/<int:position>")
@@ -327,11 +284,7 @@ def feedback(set_id: int, position: int) -> str:
     practice = _own_set(set_id)
     if practice.mode == SetMode.MOCK and practice.finished_at is None:
         abort(404)  # no correction while the exam section runs
-    attempt = next(
-        (a for a in service.set_attempts(practice) if a.position == position), None
-    )
-    if attempt is None:
-        abort(404)
+    attempt = service.attempt_at(practice, position) or abort(404)
     item = content_bank.item_of(attempt.item_version)
     return render_template(
         "learning/feedback.html",
@@ -352,30 +305,17 @@ def summary(set_id: int) -> BaseResponse | str:
     if practice.finished_at is None:
         return redirect(url_for("learning.play", set_id=practice.id))
     attempts = service.set_attempts(practice)
-    graded = [a for a in attempts if a.score is not None]
-    score = sum(a.score or 0 for a in graded)
-    board = None
-    if practice.mode == SetMode.PLACEMENT:
-        board = skill_board(_profile())
+    placement = practice.mode == SetMode.PLACEMENT
     return render_template(
-        "learning/summary.html",
-        practice=practice,
-        board=board,
-        placement_level=_profile().practice_level,
-        skill_labels=SKILL_LABELS,
+        "learning/summary.html", practice=practice,
+        board=skill_board(_profile()) if placement else None,
+        placement_level=_profile().practice_level, skill_labels=SKILL_LABELS,
         attempts=[(a, content_bank.item_of(a.item_version)) for a in attempts],
-        score=round(score, 1),
-        graded=len(graded),
-        pending=len(attempts) - len(graded),
-        form=ConfirmForm(),
-        theme_labels=THEME_LABELS,
-    )
+        form=ConfirmForm(), theme_labels=THEME_LABELS, **service.tally(attempts),
+    )  # fmt: skip
 
 
 PAGE_SIZE = 30
-
-
-FILTERS = {"level": LEVELS, "skill": SKILLS, "theme": THEMES, "type": TYPES}
 
 
 HOMEWORK_ERRORS = {
@@ -384,105 +324,45 @@ HOMEWORK_ERRORS = {
     "unknown_item": lambda: _("Un des exercices n’existe plus : rechargez la page."),
 }
 
-
-def _filters() -> dict[str, Any]:
-    chosen: dict[str, Any] = {}
-    for key, allowed in FILTERS.items():
-        value = request.args.get(key, "")
-        if value in allowed:
-            chosen[key] = value
-    return chosen
+BANK_LABELS = {
+    "level": LEVEL_LABELS,
+    "skill": SKILL_LABELS,
+    "theme": THEME_LABELS,
+    "type": TYPE_LABELS,
+}
 
 
 @bp.get("/banque/")
 @roles_required(Role.REFERENT, Role.TUTOR)
 def bank() -> str:
-    chosen = _filters()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    stmt = select(ItemVersion).where(ItemVersion.active)
-    for key, value in chosen.items():
-        stmt = stmt.where(getattr(ItemVersion, key) == value)
-    rows = db.session.scalars(
-        stmt.order_by(ItemVersion.level, ItemVersion.unit, ItemVersion.item_id)
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    form = AssignForm()
-    assignable = _assignable()
-    can_assign = bool(assignable)
-    form.learner_id.choices = options(
-        (p.id, user.display_name) for p, user in assignable
-    )
+    """The bank, filtered by the address's query (a GET form)."""
+    filters = BankFilterForm(request.args)
+    page = filters.page_number()
+    rows = content_bank.bank_page(filters.chosen(), page, PAGE_SIZE)
+    form = AssignForm(learners=service.assignable_learners(current_user))
     return render_template(
-        "learning/bank.html",
-        rows=rows[:PAGE_SIZE],
-        has_next=len(rows) > PAGE_SIZE,
-        page=page,
-        chosen=chosen,
-        labels={
-            "level": LEVEL_LABELS,
-            "skill": SKILL_LABELS,
-            "theme": THEME_LABELS,
-            "type": TYPE_LABELS,
-        },
-        filters=FILTERS,
-        form=form,
-        can_assign=can_assign,
-    )
-
-
-def _assignable() -> list[tuple[LearnerProfile, User]]:
-    """Who may get homework from this person, with their account: a referent's
-    learners, a volunteer's paired learners."""
-    profiles: dict[int, LearnerProfile] = {}
-    if current_user.has_role(Role.REFERENT):
-        profiles.update((p.id, p) for p in learners_of(current_user) if p.user)
-    if current_user.is_approved_tutor:
-        paired = tutor_learner_ids(current_user)
-        if paired:
-            profiles.update(
-                (p.id, p)
-                for p in db.session.scalars(
-                    select(LearnerProfile).where(LearnerProfile.id.in_(paired))
-                )
-                if p.user is not None
-            )
-    found = [(p, p.user) for p in profiles.values() if p.user is not None]
-    return sorted(found, key=lambda pair: (pair[1].first_name, pair[0].id))
+        "learning/bank.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE,
+        page=page, chosen=filters.chosen(), labels=BANK_LABELS, filters=BANK_FILTERS,
+        form=form, can_assign=bool(form.learners),
+    )  # fmt: skip
 
 
 @bp.post("/banque/devoir")
 @roles_required(Role.REFERENT, Role.TUTOR)
-def assign() -> BaseResponse | tuple[str, int]:
-    form = AssignForm()
-    profiles = _assignable()
-    form.learner_id.choices = options((p.id, user.display_name) for p, user in profiles)
-    ids = [int(v) for v in request.form.getlist("items") if v.isdigit()]
+def assign() -> BaseResponse:
+    form = AssignForm(learners=service.assignable_learners(current_user))
     if not form.validate_on_submit():
-        flash(
-            " ".join(str(e) for errors in form.errors.values() for e in errors), "error"
-        )
+        flash(form.error_text(), "error")
         return redirect(url_for("learning.bank"))
-    chosen = next(
-        (pair for pair in profiles if pair[0].id == form.learner_id.data), None
-    )
-    if chosen is None:
-        abort(404)
-    profile, user = chosen
-    assert form.title.data is not None
-    assert form.due_on.data is not None
+    profile, user = form.learner() or abort(404)
     try:
-        service.assign_homework(
-            current_user,
-            profile,
-            title=form.title.data,
-            item_version_ids=ids,
-            due_on=form.due_on.data,
-        )
+        service.assign_homework(current_user, profile, **form.homework())
     except ContentError as exc:
         db.session.rollback()
         flash(HOMEWORK_ERRORS[exc.code](), "error")
-        return redirect(url_for("learning.bank", **_filters()))
+        return redirect(
+            url_for("learning.bank", **BankFilterForm(request.args).chosen())
+        )
     db.session.commit()
     flash(_("Le devoir est donné à %(name)s.", name=user.display_name), "success")
     if current_user.has_role(Role.REFERENT):
@@ -496,14 +376,11 @@ def external_level(profile_id: int) -> BaseResponse:
     """Record a level measured outside the platform (OFII, TCF, TEF, DELF)."""
     profile = learner_or_404(profile_id)
     form = ExternalLevelForm()
-    taken_on = form.taken_on.data if form.validate_on_submit() else None
-    if taken_on is None or taken_on > date.today():
+    back = redirect(url_for("home.learner", profile_id=profile.id))
+    if not form.validate_on_submit():
         flash(_("Évaluation non enregistrée : vérifiez le niveau et la date."), "error")
-        return redirect(url_for("home.learner", profile_id=profile.id))
-    record_external_level(
-        profile, current_user, source=form.source.data, skill=form.skill.data or None,
-        level=form.level.data, taken_on=taken_on,
-    )  # fmt: skip
+        return back
+    record_external_level(profile, current_user, **form.level_record())
     db.session.commit()
     flash(_("L’évaluation est enregistrée."), "success")
-    return redirect(url_for("home.learner", profile_id=profile.id))
+    return back

@@ -82,6 +82,8 @@ def record_review(
         0 <= v <= RUBRIC_MAX for v in criteria.values()
     ):
         raise TutoringError("rubric")
+    if submission.review is not None:
+        raise TutoringError("reviewed")
     mark = round(sum(criteria.values()) / (RUBRIC_MAX * len(expected)), 4)
     review = Review(
         submission_id=submission.id, reviewer_id=reviewer.id, criteria=criteria,

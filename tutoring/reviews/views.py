@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,11 +13,12 @@ from tutoring.accounts.models import Role
 from tutoring.content.bank import item_of
 from tutoring.content.recordings import audio_path
 from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import SKILL_LABELS, TYPE_LABELS
 from tutoring.learning.models import Submission
+from tutoring.pairing.pairings import TutoringError
 from tutoring.reviews import marking
 from tutoring.reviews.blueprint import bp
+from tutoring.reviews.forms import review_form
 
 CRITERIA_LABELS = {
     "task": _l("La tâche est faite"),
@@ -34,6 +35,9 @@ LEVEL_LABELS = {
     2: _l("bien"),
     3: _l("très bien"),
 }
+
+
+SAVED = _l("La correction est enregistrée ; l’apprenant ou l’apprenante la lira.")
 
 
 def _submission_or_404(submission_id: int) -> Submission:
@@ -58,47 +62,25 @@ def index() -> str:
 def review(submission_id: int) -> BaseResponse | tuple[str, int]:
     submission = _submission_or_404(submission_id)
     item = item_of(submission.attempt.item_version)
-    rubric = marking.rubric_for(item.type)
-    error = None
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        criteria = {}
-        for key in rubric:
-            value = request.form.get(key, "")
-            if value not in {"0", "1", "2", "3"}:
-                error = _("Donnez une appréciation pour chaque critère.")
-                break
-            criteria[key] = int(value)
-        comment = request.form.get("comment", "")
-        if error is None and len(comment) > 3000:
-            error = _("Le commentaire est trop long (3 000 caractères au plus).")
-        if error is None and submission.review is not None:
-            error = _("Cette production est déjà corrigée.")
-        if error is None:
-            marking.record_review(submission, current_user, criteria, comment)
-            db.session.commit()
-            flash(
-                _(
-                    "La correction est enregistrée ; l’apprenant ou l’apprenante la lira."
-                ),
-                "success",
+    form = review_form(marking.rubric_for(item.type))
+    error = form.refusal() if form.is_submitted() else None
+    if form.is_submitted() and error is None:
+        try:
+            marking.record_review(
+                submission, current_user, form.criteria(), form.comment.data
             )
+        except TutoringError:
+            error = _("Cette production est déjà corrigée.")
+        else:
+            db.session.commit()
+            flash(str(SAVED), "success")
             return redirect(url_for("reviews.index"))
-    return (
-        render_template(
-            "reviews/review.html",
-            submission=submission,
-            item=item,
-            rubric=rubric,
-            criteria_labels=CRITERIA_LABELS,
-            level_labels=LEVEL_LABELS,
-            skill_labels=SKILL_LABELS,
-            error=error,
-            form=ConfirmForm(),
-        ),
-        400 if error else 200,
-    )
+    page = render_template(
+        "reviews/review.html", submission=submission, item=item,
+        rubric=form.criteria_keys, criteria_labels=CRITERIA_LABELS,
+        level_labels=LEVEL_LABELS, skill_labels=SKILL_LABELS, error=error, form=form,
+    )  # fmt: skip
+    return page, 400 if error else 200
 
 
 @bp.get("/corrections/<int:submission_id>/enregistrement")
