@@ -48,7 +48,6 @@ from tutoring.learning.forms import (
     answer_form,
 )
 from tutoring.learning.models import Assignment, PracticeSet, SetMode
-from tutoring.learning.practice import PracticeError
 from tutoring.learning.progress import record_external_level, skill_board
 
 ERRORS = {
@@ -111,10 +110,11 @@ def set_level() -> BaseResponse:
 @bp.post("/pratique/nouvelle")
 @roles_required(Role.LEARNER)
 def new_set() -> BaseResponse:
+    profile = _profile()
     form = NewSetForm()
     form.refusal()
     try:
-        practice = service.start_practice(_profile(), form.chosen_theme())
+        practice = service.start_practice(profile, form.chosen_theme())
     except ContentError as exc:
         flash(ERRORS[exc.code](), "error")
         return redirect(url_for("learning.index"))
@@ -148,12 +148,13 @@ def set_target() -> BaseResponse:
     """The learner notes the date they need their level by."""
     form = TargetDateForm()
     back = redirect(url_for("learning.index"))
-    try:
-        if form.refusal() is not None:
-            raise PracticeError("target_date")
-        service.set_target_date(_profile(), form.target_date.data)
-    except ContentError:
-        flash(_("Cette date n’est pas plausible."), "error")
+    if (error := form.refusal()) is None:
+        try:
+            service.set_target_date(_profile(), form.target_date.data)
+        except ContentError:
+            error = _("Cette date n’est pas plausible.")
+    if error is not None:
+        flash(error, "error")
         return back
     db.session.commit()
     flash(_("La date est enregistrée."), "success")
@@ -270,11 +271,8 @@ def _refused(
 def _after_answer(practice: PracticeSet, position: int) -> str:
     if practice.exam_id is not None and practice.finished_at is not None:
         return url_for("exams.language", exam_id=practice.exam_id)
-    if practice.mode in (
-        SetMode.PLACEMENT,
-        SetMode.MOCK,
-    ):  # no correction until the end
-        return url_for("learning.play", set_id=practice.id)
+    if practice.mode in (SetMode.PLACEMENT, SetMode.MOCK):
+        return url_for("learning.play", set_id=practice.id)  # corrected at the end
     return url_for("learning.feedback", set_id=practice.id, position=position)
 
 
