@@ -14,19 +14,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import outbox
 from tutoring.accounts.access import (
     allowed_before_2fa,
+    learner_or_404,
     public,
+    require_approved_volunteer,
     roles_required,
     signed_in,
 )
 from tutoring.accounts.enrolment import (
     PRIVACY_NOTICE_VERSION,
-    learner_for,
     learners_of,
 )
 from tutoring.accounts.labels import (
@@ -55,10 +56,10 @@ from tutoring.home.forms import LanguageForm
 from tutoring.indicators.forms import OUTCOME_LABELS, OutcomeForm
 from tutoring.learning.forms import SOURCE_LABELS, ExternalLevelForm
 from tutoring.pairing.availability import places_of
-from tutoring.pairing.models import Pairing, PairingStatus
+from tutoring.pairing.models import PairingStatus
 from tutoring.pairing.pairings import (
-    OPEN,
     active_pairing,
+    open_pairings_of,
     tutor_learner_ids,
 )
 from tutoring.reviews.marking import review_queue
@@ -168,20 +169,11 @@ def dismiss_notice(message_id: int) -> BaseResponse:
     return redirect(url_for("home.home"))
 
 
-def require_approved_volunteer() -> None:
-    if not current_user.is_approved_tutor:
-        abort(403)
-
-
 @bp.get("/tuteur/")
 @roles_required(Role.TUTOR)
 def volunteer() -> str:
     require_approved_volunteer()
-    pairings = db.session.scalars(
-        select(Pairing)
-        .where(Pairing.tutor_id == current_user.id, Pairing.status.in_(OPEN))
-        .order_by(Pairing.created_at)
-    ).all()
+    pairings = open_pairings_of(current_user)
     return render_template(
         "home/volunteer.html",
         proposed=[p for p in pairings if p.status == PairingStatus.PROPOSED],
@@ -213,13 +205,6 @@ def volunteer_learner(profile_id: int) -> str:
         now=utcnow(),
         form=ConfirmForm(),
     )
-
-
-def learner_or_404(profile_id: int) -> LearnerProfile:
-    profile = learner_for(current_user, profile_id)
-    if profile is None:
-        abort(404)
-    return profile
 
 
 @bp.get("/apprenants/")

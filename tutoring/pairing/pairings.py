@@ -183,6 +183,17 @@ def tutor_learner_ids(tutor: User) -> set[int]:
     )
 
 
+def open_pairings_of(tutor: User) -> list[Pairing]:
+    """The volunteer's proposed and active pairings, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Pairing)
+            .where(Pairing.tutor_id == tutor.id, Pairing.status.in_(OPEN))
+            .order_by(Pairing.created_at)
+        )
+    )
+
+
 def active_pairings(tutor: User) -> dict[int, Pairing]:
     """The tutor's active pairings, by learner profile id."""
     return {
