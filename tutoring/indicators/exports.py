@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 import xlsxwriter
@@ -40,19 +41,38 @@ def _lines(report: Report) -> Iterator[list[str]]:
             yield [month, *values]
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
+# injection"); a number, even negative, is left as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def safe_cell(value: str) -> str:
+    """Return `value` so that a spreadsheet shows it as text and never runs it."""
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def to_csv(report: Report) -> bytes:
-    """Return the report as CSV for a French spreadsheet: BOM, « ; », CRLF."""
+    """Return the report as CSV for a French spreadsheet: BOM, « ; », CRLF; a cell
+    that a spreadsheet would take for a formula starts with « ' »."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     for line in _lines(report):
-        writer.writerow(line)
+        writer.writerow([safe_cell(cell) for cell in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(report: Report) -> bytes:
     """Return the report as a workbook: one sheet of figures, one of months."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Strings stay strings: no formula or link is ever made from a name.
+    book = xlsxwriter.Workbook(
+        out,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True})
     sheet = book.add_worksheet(_("Indicateurs")[:31])
