@@ -199,3 +199,38 @@ def test_openapi_document_is_valid(client):
     assert "beneficiaries.active" in names["schema"]["enum"]
     for path in ("/indicators/{name}", "/indicators/enrolments"):
         assert "403" in document["paths"][path]["get"]["responses"], path
+
+
+def test_api_answers_json_for_an_unknown_path_and_a_wrong_method(api):
+    missing = api.get("/api/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.get_json()["status"] == 404
+    wrong = api.post("/api/v1/indicators")
+    assert wrong.status_code == 405
+    assert wrong.get_json()["status"] == 405
+    assert "GET" in wrong.headers["Allow"]
+
+
+def test_refused_tokens_are_rate_limited_too(app):
+    guesser = app.test_client()
+    guesser.environ_base["HTTP_AUTHORIZATION"] = "Bearer ctai_not_a_real_token"
+    codes = [guesser.get("/api/v1/indicators").status_code for _ in range(125)]
+    assert codes[0] == 401
+    assert codes[-1] == 429  # the 121st request of the minute is refused
+    assert guesser.get("/api/v1/indicators").get_json()["status"] == 429
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("to=null&to=null", "répété"),
+        ("period=month&value=2026-03&value=2026-04", "répété"),
+        ("period=month&value=2026-03&to=2026-03-31", "period=custom"),
+        ("to=2026-03-31", "« from » et « to »"),
+        ("periode=month", "inconnu"),
+    ],
+)
+def test_repeated_unknown_or_mixed_parameters_are_refused(api, query, message):
+    response = api.get("/api/v1/indicators/beneficiaries.active?" + query)
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]

@@ -70,6 +70,30 @@ def token_required(
     return wrapper
 
 
+PERIOD_PARAMETERS = frozenset({"period", "value", "from", "to", "category", "partner"})
+
+
+def query_error(allowed: frozenset[str] = frozenset()) -> tuple[Response, int] | None:
+    """Refuse a query string with an unknown or repeated parameter, or dates given
+    with a named period; None when the query is well formed."""
+    for name in request.args:
+        values = request.args.getlist(name)
+        if name not in allowed:
+            return api_error(400, f"Paramètre inconnu : « {name} ».")
+        if len(values) > 1:
+            return api_error(400, f"Paramètre répété : « {name} » (une fois au plus).")
+    period = request.args.get("period")
+    dated = request.args.get("from") or request.args.get("to")
+    if dated and period not in (None, "custom"):
+        return api_error(
+            400, "« from » et « to » vont avec period=custom, pas avec un mois, "
+            "un trimestre ou une année."
+        )
+    if dated and not (request.args.get("from") and request.args.get("to")):
+        return api_error(400, "Une période choisie par dates demande « from » et « to ».")
+    return None
+
+
 def _may_read(group: str | None) -> bool:
     """Whether the token of this request may read the indicators of `group`."""
     token: ApiToken = g.api_token
@@ -87,9 +111,11 @@ def out_of_scope(name: str) -> tuple[Response, int]:
 
 
 @bp.get("/api/v1/indicators/enrolments")
-@token_required
 @limiter.limit("120 per minute")
+@token_required
 def api_enrolments() -> ResponseReturnValue:
+    if refused := query_error():
+        return refused
     if not _may_read(ENROLMENTS_GROUP):
         return out_of_scope("enrolments")
     k = current_app.config["SMALL_CELL_THRESHOLD"]
@@ -161,10 +187,12 @@ def _rule(k: int) -> dict[str, Any]:
 
 
 @bp.get("/api/v1/indicators")
-@token_required
 @limiter.limit("120 per minute")
+@token_required
 def api_indicators() -> ResponseReturnValue:
     """List the indicators this token may read, with their definitions."""
+    if refused := query_error():
+        return refused
     k = current_app.config["SMALL_CELL_THRESHOLD"]
     readable = {
         name: entry for name, entry in _catalogue().items() if _may_read(group_of(name))
@@ -173,10 +201,12 @@ def api_indicators() -> ResponseReturnValue:
 
 
 @bp.get("/api/v1/indicators/<path:name>")
-@token_required
 @limiter.limit("120 per minute")
+@token_required
 def api_indicator(name: str) -> ResponseReturnValue:
     """Return one indicator for a period, protected like the coordinator's pages."""
+    if refused := query_error(PERIOD_PARAMETERS):
+        return refused
     if name not in _catalogue():
         return api_error(
             400, f"Indicateur inconnu : « {name} ». Voir /api/v1/indicators."
