@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PASSWORD, csrf_from
 from tutoring import create_app
 from tutoring.accounts.models import Role
@@ -106,3 +108,23 @@ def test_debug_mode_is_off_unless_asked(monkeypatch):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.debug is False
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/c/ABCD-EFGH-JKMN",  # a login card's QR code
+        "/mot-de-passe/not-a-real-token",  # a password link
+        "/attestation/ABCD-EFGH",  # an attestation's check code
+        "/seances/agenda/not-a-real-token.ics",  # a private calendar feed
+    ],
+)
+def test_pages_with_a_secret_in_the_url_are_never_cached_nor_referred(client, path):
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_other_public_pages_keep_the_same_origin_referrer(client):
+    response = client.get("/connexion")
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -54,6 +54,16 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+CAPABILITY_URL_ATTR = "__capability_url__"  # a URL that carries its own key
+
+
+def secret_in_url(view: F) -> F:
+    """Mark a page whose URL holds a secret (a card code, a token): its answer is
+    never cached and the URL never leaves in a Referer header."""
+    setattr(view, CAPABILITY_URL_ATTR, True)
+    return view
+
+
 def allowed_before_2fa(view: F) -> F:
     """Let an account that must still set up two-factor sign-in reach this view."""
     setattr(view, NO_2FA_ATTR, True)
@@ -164,6 +174,10 @@ def set_security_headers(response: Response) -> Response:
         # Nothing personal stays in a shared computer's cache or back button.
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Vary", "Cookie")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, CAPABILITY_URL_ATTR, False):
+        headers["Cache-Control"] = "no-store"
+        headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

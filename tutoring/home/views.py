@@ -24,6 +24,7 @@ from tutoring.accounts.access import (
     public,
     require_approved_volunteer,
     roles_required,
+    secret_in_url,
     signed_in,
 )
 from tutoring.accounts.enrolment import (
@@ -132,6 +133,7 @@ def charter() -> str:
 
 @bp.get("/attestation/<code>")
 @public
+@secret_in_url
 @allowed_before_2fa
 def check_attestation(code: str) -> tuple[str, int]:
     """Anyone given an attestation's code can check that it is genuine."""

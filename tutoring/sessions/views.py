@@ -23,6 +23,7 @@ from tutoring.accounts.access import (
     public,
     require_approved_volunteer,
     roles_required,
+    secret_in_url,
     signed_in,
 )
 from tutoring.accounts.enrolment import (
@@ -176,6 +177,7 @@ def describe(session: TutoringSession) -> tuple[str, str]:
 
 @bp.get("/seances/agenda/<token>.ics")
 @public
+@secret_in_url
 def feed(token: str) -> Response:
     """A person's private calendar feed: the secret address is the key."""
     user = calendars.user_for_feed(token)

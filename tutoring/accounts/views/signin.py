@@ -21,7 +21,13 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import cards, twofactor, users
-from tutoring.accounts.access import allowed_before_2fa, public, safe_next, signed_in
+from tutoring.accounts.access import (
+    allowed_before_2fa,
+    public,
+    safe_next,
+    secret_in_url,
+    signed_in,
+)
 from tutoring.accounts.blueprint import bp
 from tutoring.accounts.forms import (
     CardLoginForm,
@@ -173,6 +179,7 @@ def card_login() -> BaseResponse | tuple[str, int]:
 
 @bp.get("/c/<code>")
 @public
+@secret_in_url
 def card_link(code: str) -> Response:
     """The QR code's address: the code is filled in, one tap signs in."""
     form = CardLoginForm(code=code[:40])
@@ -246,6 +253,7 @@ def password_address(token: str) -> str:
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 @public
+@secret_in_url
 def choose_password(token: str) -> BaseResponse | tuple[str, int]:
     user = users.user_from_password_token(token)
     if user is None:
