@@ -34,7 +34,7 @@ from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
-from tutoring.core.urls import IdConverter
+from tutoring.core.urls import IdConverter, external_url
 from tutoring.exams import blueprint as exams_blueprint
 from tutoring.exams import language as exams_language  # noqa: F401 - signal receivers
 from tutoring.exams import models as exams_models  # noqa: F401 - mappers
@@ -139,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
         supported_locales=i18n.supported_locales,
         format_date=format_date,
         format_datetime=format_datetime,
+        external_url=external_url,
     )
 
     @app.context_processor
