@@ -25,7 +25,7 @@ from tutoring.core.extensions import db
 from tutoring.home import attestations
 from tutoring.learning.models import Assignment, Attempt, Review, Submission
 from tutoring.pairing.models import Pairing
-from tutoring.sessions.booking_input import notify_change_asked
+from tutoring.sessions.booking_input import notify_cancelled, notify_change_asked
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
 # The learner's rows in each table (:profile is their enrolment, :user their account).
@@ -36,7 +36,7 @@ OWNER = {
     "recovery_codes": "user_id = :user",
     "learner_profiles": "id = :profile",
     # their own messages, and those telling their tutor what they asked (with name)
-    "outbox": "user_id = :user OR key LIKE 'change:%'",
+    "outbox": "user_id = :user OR key LIKE 'change:%' OR key LIKE 'cancelled:%'",
     "tutoring_sessions": "learner_id = :profile",
     "pairings": "learner_id = :profile",
     "assignments": "learner_id = :profile",
@@ -210,6 +210,8 @@ def rich_learner(app, make, pair, bank):
         session.change_requested_at = now
         notify_change_asked(session, "Amina")  # the tutor's message quotes her
         user = db.session.get(User, user_id)
+        session.cancel_reason = "x"
+        notify_cancelled(session, user, by_learner=True)  # and her reason
         outbox.queue(user, "test", lambda: ("subject", "body"))
         db.session.add(RecoveryCode(user_id=user_id, code_hash="x" * 64))
         db.session.add(
