@@ -27,7 +27,8 @@ instance/secret_key:
 # Demo server on http://127.0.0.1:$(PORT): plain HTTP, so no Secure cookie, and the
 # demo turns two-factor sign-in off (it says so when it starts).
 run: install translations instance/secret_key
-	@export SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= ; \
+	@export SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= \
+	  SITE_URL="http://127.0.0.1:$(PORT)" TRUSTED_HOSTS="127.0.0.1,localhost" ; \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask exercises load && \
 	$(BIN)/flask demo load && \

@@ -11,6 +11,8 @@ from tutoring.core.config import ConfigError
 @pytest.fixture
 def production_env(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("SITE_URL", "https://francais.example.org")
+    monkeypatch.setenv("TRUSTED_HOSTS", "francais.example.org,localhost")
     for name in ("FLASK_DEBUG", "SESSION_COOKIE_SECURE", "FLASK_ENV"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch

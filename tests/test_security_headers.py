@@ -105,6 +105,8 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 def test_debug_mode_is_off_unless_asked(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("SITE_URL", "https://francais.example.org")
+    monkeypatch.setenv("TRUSTED_HOSTS", "francais.example.org")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.debug is False

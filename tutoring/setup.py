@@ -34,13 +34,14 @@ from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
-from tutoring.core.urls import IdConverter
+from tutoring.core.urls import IdConverter, external_url
 from tutoring.exams import blueprint as exams_blueprint
 from tutoring.exams import language as exams_language  # noqa: F401 - signal receivers
 from tutoring.exams import models as exams_models  # noqa: F401 - mappers
 from tutoring.exams import views as exams_views  # noqa: F401 - routes
 from tutoring.home import blueprint as home_blueprint
 from tutoring.home import models as home_models  # noqa: F401 - mappers
+from tutoring.home import rights as home_rights  # noqa: F401 - signal receivers
 from tutoring.home import views as home_views  # noqa: F401 - routes
 from tutoring.indicators import api as indicators_api
 from tutoring.indicators import blueprint as indicators_blueprint
@@ -53,11 +54,13 @@ from tutoring.learning import rights as learning_rights  # noqa: F401 - signal r
 from tutoring.learning import views as learning_views  # noqa: F401 - routes
 from tutoring.pairing import blueprint as pairing_blueprint
 from tutoring.pairing import models as pairing_models  # noqa: F401 - mappers
+from tutoring.pairing import rights as pairing_rights  # noqa: F401 - signal receivers
 from tutoring.pairing import views as pairing_views  # noqa: F401 - routes
 from tutoring.reviews import blueprint as reviews_blueprint
 from tutoring.reviews import views as reviews_views  # noqa: F401 - routes
 from tutoring.sessions import blueprint as sessions_blueprint
 from tutoring.sessions import models as sessions_models  # noqa: F401 - mappers
+from tutoring.sessions import rights as sessions_rights  # noqa: F401 - signal receivers
 from tutoring.sessions import views as sessions_views  # noqa: F401 - routes
 
 
@@ -139,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
         supported_locales=i18n.supported_locales,
         format_date=format_date,
         format_datetime=format_datetime,
+        external_url=external_url,
     )
 
     @app.context_processor

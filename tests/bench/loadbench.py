@@ -45,6 +45,8 @@ def server_env(database_url: str) -> dict[str, str]:
         SECRET_KEY="bench-only-" + "0" * 40,
         DATABASE_URL=database_url,
         SESSION_COOKIE_SECURE="0",  # plain HTTP on loopback
+        SITE_URL=f"http://127.0.0.1:{PORT}",
+        TRUSTED_HOSTS="127.0.0.1,localhost",
         REQUIRE_2FA_ROLES="",
         UPLOAD_FOLDER=str(Path(tempfile.gettempdir()) / "bench-uploads"),
     )
@@ -60,7 +62,9 @@ def prepare(database_url: str) -> None:
             [str(BIN / "flask"), *args], env=env, check=True, cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-    os.environ.update({k: env[k] for k in ("SECRET_KEY", "DATABASE_URL")})
+    os.environ.update(
+        {k: env[k] for k in ("SECRET_KEY", "DATABASE_URL", "SITE_URL", "TRUSTED_HOSTS")}
+    )
     os.environ["SESSION_COOKIE_SECURE"] = "0"
     from tutoring import create_app
     from tutoring.accounts.enrolment import LearnerData, enrol_learner

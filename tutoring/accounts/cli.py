@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from tutoring.accounts.models import Role, User
 from tutoring.accounts.rights import purge_inactive
 from tutoring.core.extensions import db
 from tutoring.core.mail import send_mail
+from tutoring.core.urls import external_url
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 
@@ -33,12 +34,7 @@ def create_admin(username: str, email: str | None, first_name: str) -> None:
 
     audit.record("account_created", None, user, roles="admin")
     db.session.commit()
-    with current_app.test_request_context():
-        link = url_for(
-            "accounts.choose_password",
-            token=users.password_link_token(user),
-            _external=True,
-        )
+    link = external_url("accounts.choose_password", token=users.password_link_token(user))
     click.echo(
         f"Administrator {username} created. Choose the password (valid 3 days):\n{link}"
     )

@@ -32,6 +32,7 @@ from tutoring.admin.forms import (
 )
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
+from tutoring.core.urls import external_url
 from tutoring.indicators.models import ApiToken
 from tutoring.indicators.scopes import SCOPE_GROUPS, group_contents
 
@@ -88,9 +89,7 @@ def new_account() -> BaseResponse | tuple[str, int]:
             form.refuse(exc)
             return render_template("admin/new_account.html", form=form), 400
         db.session.commit()
-        link = url_for(
-            "accounts.choose_password", token=password_link_token(user), _external=True
-        )
+        link = external_url("accounts.choose_password", token=password_link_token(user))
         return render_template("admin/password_link.html", user=user, link=link), 201
     return render_template(
         "admin/new_account.html", form=form
@@ -151,9 +150,7 @@ def password_link(user_id: int) -> tuple[str, int]:
         abort(400)
     audit.record("password_link_created", current_user, user)
     db.session.commit()
-    link = url_for(
-        "accounts.choose_password", token=password_link_token(user), _external=True
-    )
+    link = external_url("accounts.choose_password", token=password_link_token(user))
     return render_template("admin/password_link.html", user=user, link=link), 200
 
 

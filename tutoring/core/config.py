@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from tutoring.core.urls import site_root, site_url_problem
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -50,6 +52,11 @@ def defaults(app: Flask) -> dict[str, Any]:
         "LOGIN_FAILURES_PER_IP": os.environ.get(
             "LOGIN_FAILURES_PER_IP", "100 per 15 minutes"
         ),
+        # The site's public address: every absolute link (e-mails, calendar feeds,
+        # cards' QR codes, attestations) is built on it, never on the Host header.
+        "SITE_URL": os.environ.get("SITE_URL", "").strip().rstrip("/") or None,
+        # Host names the site answers to (Flask refuses others with a 400).
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS", "") or None,
         "SITE_NAME": os.environ.get("SITE_NAME", "Français à Millau"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Association Myriade"),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "contact@myriade.example"),
@@ -128,7 +135,31 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             "refusing to start. Debug is for local development over plain HTTP "
             "(SESSION_COOKIE_SECURE=0) only."
         )
+    _check_site_address(app)
     if "fr" not in app.config["SUPPORTED_LOCALES"]:
         raise ConfigError(
             "SUPPORTED_LOCALES must contain 'fr', the reference language."
+        )
+
+
+def _check_site_address(app: Flask) -> None:
+    """Links must not follow the Host header a client sends: production needs the
+    site's address (SITE_URL, or SERVER_NAME) and the host names it answers to."""
+    site_url = app.config.get("SITE_URL")
+    if site_url:
+        problem = site_url_problem(str(site_url))
+        if problem:
+            raise ConfigError(f"SITE_URL {site_url!r} is not usable: {problem}.")
+    if app.debug or app.testing:
+        return
+    if site_root(app.config) is None:
+        raise ConfigError(
+            "SITE_URL is not set: refusing to start. Set it to the site's public "
+            "address (e.g. https://francais.example.org): links in e-mails, "
+            "calendar feeds, login cards and attestations are built on it."
+        )
+    if not app.config.get("TRUSTED_HOSTS"):
+        raise ConfigError(
+            "TRUSTED_HOSTS is not set: refusing to start. List the host names the "
+            "site answers to, separated by commas (e.g. francais.example.org)."
         )

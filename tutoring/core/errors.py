@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from tutoring.core.extensions import db, limiter
 
@@ -82,6 +82,21 @@ def register(app: Flask) -> None:
                 "Rechargez la page et recommencez."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def _unknown_host(error: SecurityError) -> tuple[Response, int]:
+        """A Host header outside TRUSTED_HOSTS: no URL can be built for it, so the
+        answer is plain text rather than the error page (its links need them)."""
+        text = "\n\n".join(
+            (
+                _("Adresse inconnue"),
+                _(
+                    "Ce site ne répond pas à cette adresse. Vérifiez l’adresse "
+                    "écrite dans votre navigateur."
+                ),
+            )
+        )
+        return Response(text, mimetype="text/plain"), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

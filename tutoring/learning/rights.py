@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.signals import collect_user_data, erasing_learner
 from tutoring.content.models import ItemVersion
 from tutoring.content.recordings import audio_path
 from tutoring.core.extensions import db
-from tutoring.learning.models import Attempt
+from tutoring.learning.models import Assignment, Attempt
 
 
 @collect_user_data.connect
@@ -35,6 +35,17 @@ def practice_data(profile: LearnerProfile) -> dict[str, Any]:
         for attempt, item_id in rows
     ]
     }
+
+
+@erasing_learner.connect
+def erase_homework_titles(profile: LearnerProfile) -> None:
+    """A homework's title is typed by a tutor and may name the learner."""
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.learner_id == profile.id)
+        .values(title="")
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 @erasing_learner.connect

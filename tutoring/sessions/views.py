@@ -35,6 +35,7 @@ from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
+from tutoring.core.urls import external_url
 from tutoring.pairing import pairings
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.models import PairingStatus
@@ -383,7 +384,7 @@ def calendar_feed() -> BaseResponse | str:
         token = new_feed_token(current_user)
         db.session.commit()
         audit.record("calendar_feed_created", actor=current_user)
-        url = url_for("sessions.feed", token=token, _external=True)
+        url = external_url("sessions.feed", token=token)
     return render_template(
         "sessions/calendar_feed.html",
         url=url,

@@ -24,6 +24,7 @@ from tutoring.accounts.structures import add_partner, partner_of, partners_of
 from tutoring.accounts.users import AccountError
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
+from tutoring.core.urls import external_url
 
 
 def _form_page(
@@ -98,7 +99,7 @@ def _card_texts(locale: str) -> dict[str, str]:
             "scan": _("Scannez le code QR avec l’appareil photo de votre téléphone."),
             "type": _(
                 "Sur un ordinateur, ouvrez %(url)s et tapez ce code :",
-                url=url_for("accounts.card_login", _external=True),
+                url=external_url("accounts.card_login"),
             ),
             "keep": _(
                 "Ne montrez pas cette carte : elle ouvre votre compte. "
@@ -118,7 +119,7 @@ def print_card(profile_id: int) -> Response:
         abort(400)
     code = issue_login_card(user, current_user)
     db.session.commit()
-    link = url_for("accounts.card_link", code=code, _external=True)
+    link = external_url("accounts.card_link", code=code)
     qr_svg = segno.make(link, error="m").svg_inline(scale=3, dark="#000", light="#fff")
     locales = ["fr"] + ([user.locale] if user.locale != "fr" else [])
     texts = [(loc, _card_texts(loc)) for loc in locales]

@@ -41,6 +41,7 @@ from tutoring.accounts.forms import (
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import end_session, revoke_all_sessions, start_session
 from tutoring.core.extensions import db, limiter
+from tutoring.core.urls import external_url
 
 PENDING_KEY = "pending_2fa"
 
@@ -248,7 +249,7 @@ def forgot_password() -> BaseResponse | tuple[str, int]:
 
 def password_address(token: str) -> str:
     """The page to choose a password with this token, as a full address for a mail."""
-    return url_for("accounts.choose_password", token=token, _external=True)
+    return external_url("accounts.choose_password", token=token)
 
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
