@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from exercises.model import LEVELS
 from tutoring.accounts.access import (
     learner_or_404,
+    open_to_pending_volunteers,
     require_approved_volunteer,
     roles_required,
 )
@@ -218,6 +219,7 @@ def respond(pairing_id: int) -> BaseResponse:
 
 @bp.route("/tuteur/profil", methods=["GET", "POST"])
 @roles_required(Role.TUTOR)
+@open_to_pending_volunteers
 def profile() -> BaseResponse | tuple[str, int]:
     """Languages, availability, places, preferences and absences of a volunteer."""
     tutor_profile = current_user.tutor_profile
