@@ -1,9 +1,10 @@
 """A small crawler for the security probes and the fuzzing: worlds, links, forms.
 
 `tenant()` builds one structure's people and objects (a referent, a learner with a
-password, a paired tutor, a practice set, homework, a civic exam, a booked session
-and a written production). Two tenants give every owned object a twin that belongs
-to someone else, for IDOR checks. `crawl()` walks a signed-in client from the home
+password, a paired tutor, a learner waiting for a tutor, a volunteer awaiting
+approval, a practice set, homework, a civic exam, a booked session, a written
+production and a volunteer's voice waiting for a referent). Two tenants give every
+owned object a twin that belongs to someone else, for IDOR checks. `crawl()` walks a signed-in client from the home
 page through every same-origin link, records every form, and submits the forms
 that only open something (a practice set, an exam) so the pages behind them are
 walked too.
@@ -25,9 +26,12 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
 from tests.conftest import PASSWORD, Factory, csrf_from
+from tests.test_access import P
 from tutoring.accounts.models import Partner, Role, Structure, User
 from tutoring.accounts.passwords import hash_password
 from tutoring.accounts.profiles import LearnerProfile
+from tutoring.content import voices
+from tutoring.content.models import ItemVersion
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Attempt, Submission
@@ -46,7 +50,14 @@ OWNED_ARGS = (
     "submission_id",
     "partner_id",
     "place_id",
+    "recording_id",
 )
+# Posted fields naming a person (swapped for another structure's volunteer, and for
+# a volunteer awaiting approval: both must be unknown ids).
+OWNED_FIELDS = {
+    "tutor_id": lambda value, tutor: str(tutor),
+    "pair": lambda value, tutor: f"{value.partition(':')[0]}:{tutor}",
+}
 # Forms that open something (or answer an item, to reach its feedback): the crawler
 # submits each once with its default values to walk the pages behind them.
 OPENING_FORMS = {
@@ -69,7 +80,9 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
     """Build one structure's referent, learner, paired tutor and their objects."""
     referent = make.user(f"ref-{tag}", R, structure=structure)
     tutor = make.user(f"tutor-{tag}", T, structure=structure)
+    pending = make.user(f"pending-{tag}", T, approved=False, structure=None)
     profile_id, learner_user = make.learner(referent, first_name=f"Apprenant{tag}")
+    make.learner(referent, first_name=f"Attente{tag}")  # waits for a tutor
 
     def build() -> dict[str, int]:
         from tests.test_access import _civic_exam, _practice
@@ -124,6 +137,17 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
             place=db.session.get(Place, ids["place_id"]),
         )  # fmt: skip
         ids["session_id"] = session.id
+        listening = next(
+            v for v in db.session.scalars(db.select(ItemVersion)) if v.payload.get("audio")
+        )
+        voice = voices.record(
+            db.session.get(User, tutor), listening.item_id, b"OggS" + b"\1" * 200,
+            "audio/ogg",
+        )  # fmt: skip
+        ids["recording_id"] = voice.id
+        ids["tutor_id"] = tutor
+        ids["pending_id"] = pending
+        db.session.commit()
         return ids
 
     ids = make.run(build)
@@ -133,6 +157,7 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
             L: f"learner-{tag}",
             T: f"tutor-{tag}",
             R: f"ref-{tag}",
+            P: f"pending-{tag}",
         },
     }
 

@@ -1,7 +1,8 @@
 """Who may open what: a role x route matrix generated from app.url_map, and IDOR.
 
 A new route without an entry here fails the suite, and so does a route whose
-declared rule differs from the matrix.
+declared rule differs from the matrix. `T` is an approved volunteer; `P` is a volunteer
+awaiting approval, who holds the tutor role only on the routes that name `P` too.
 """
 
 from __future__ import annotations
@@ -10,12 +11,19 @@ import pytest
 from flask import Flask
 
 from tests.conftest import PASSWORD, login
-from tutoring.accounts.access import ACCESS_ATTR, API_TOKEN, PUBLIC, SIGNED_IN
+from tutoring.accounts.access import (
+    ACCESS_ATTR,
+    API_TOKEN,
+    PENDING_VOLUNTEERS_ATTR,
+    PUBLIC,
+    SIGNED_IN,
+)
 from tutoring.accounts.models import Partner, Role, Structure
 from tutoring.core.extensions import db
 from tutoring.indicators.models import ApiToken
 
 L, T, R, C, A = Role.LEARNER, Role.TUTOR, Role.REFERENT, Role.COORDINATOR, Role.ADMIN
+P = "pending-volunteer"  # a volunteer who signed up and waits for a referent's approval
 
 MATRIX: dict[str, object] = {
     "home.home": PUBLIC,
@@ -61,7 +69,7 @@ MATRIX: dict[str, object] = {
     "home.volunteer": {T},
     "pairing.respond": {T},
     "home.volunteer_learner": {T},
-    "pairing.profile": {T},
+    "pairing.profile": {T, P},
     "reviews.index": {R, T},
     "sessions.book": {T},
     "sessions.report": {T},
@@ -131,13 +139,17 @@ MATRIX: dict[str, object] = {
     "indicators.api_indicator": API_TOKEN,
     "indicators.api_openapi": PUBLIC,
 }
-ROLES = [L, T, R, C, A]
+ROLES = [L, T, P, R, C, A]
 SKIP_BEHAVIOUR = {"accounts.logout"}  # signs the client out; covered in test_auth
 
 
 def _declared(app: Flask, endpoint: str) -> object:
-    rule = getattr(app.view_functions[endpoint], ACCESS_ATTR, None)
-    return set(rule) if isinstance(rule, frozenset) else rule
+    view = app.view_functions[endpoint]
+    rule = getattr(view, ACCESS_ATTR, None)
+    if not isinstance(rule, frozenset):
+        return rule
+    pending = T in rule and getattr(view, PENDING_VOLUNTEERS_ATTR, False)
+    return set(rule) | ({P} if pending else set())
 
 
 def test_every_route_has_a_matrix_entry(app):
@@ -202,6 +214,7 @@ def world(make, app, bank):
     accounts = {
         L: ("learner", learner_id),
         R: ("role-referent", referent_id),
+        P: ("tutor-pending", pending_tutor),
     }
     for role in (T, C, A):
         username = f"role-{role.value}"
@@ -266,7 +279,7 @@ def _call(client, url: str, methods: list[str]):
 
 
 @pytest.mark.parametrize(
-    "role", [None, *ROLES], ids=lambda r: r.value if r else "anonymous"
+    "role", [None, *ROLES], ids=lambda r: str(r) if r else "anonymous"
 )
 def test_role_route_matrix(app, world, role):
     ids, accounts = world

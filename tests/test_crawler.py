@@ -4,7 +4,8 @@ With CSRF protection on (as in production) it proves that every page it reaches
 opens and carries the security headers, that every state-changing form refuses a
 request without its CSRF token and changes nothing, that what one role reaches is
 refused to the roles the access matrix excludes, and that swapping an id for
-another structure's object answers 404.
+another structure's object answers 404, and so does naming, in a posted field, another
+structure's volunteer or one awaiting approval.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from tests.crawl import (
     OWNED_ARGS,
+    OWNED_FIELDS,
     A,
     C,
     L,
@@ -27,11 +29,11 @@ from tests.crawl import (
     sign_in,
     two_tenants,
 )
-from tests.test_access import MATRIX
+from tests.test_access import MATRIX, P
 from tutoring.accounts.access import API_TOKEN, PUBLIC, SIGNED_IN
 from tutoring.accounts.models import Role
 
-ROLES = [L, T, R, C, A]
+ROLES = [L, T, P, R, C, A]
 # What each role must at least reach, so a crawler that stops early fails.
 MUST_REACH = {
     None: {"accounts.login", "accounts.card_login", "accounts.tutor_signup", "home.accessibility"},
@@ -45,7 +47,11 @@ MUST_REACH = {
         "accounts.my_data",
     },
     T: {"home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview"},
-    R: {"home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers"},
+    P: {"home.home", "accounts.overview", "home.charter"},
+    R: {
+        "home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers",
+        "content.voices_index",
+    },
     C: {"indicators.dashboard", "accounts.overview"},
     A: {"admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens"},
 }
@@ -82,7 +88,7 @@ def _refused(response, role: Role | None) -> bool:
 
 
 def _name(role):
-    return role.value if role else "anonymous"
+    return str(role) if role else "anonymous"
 
 
 @pytest.mark.parametrize("role", [None, *ROLES], ids=_name)
@@ -191,12 +197,29 @@ def test_another_structures_object_answers_404_when_its_id_is_swapped_in(
             response = client.post(other, data={**form.data(), "csrf_token": token})
         if response.status_code not in (403, 404):
             failures.append(f"{method} {other} ({endpoint}): {response.status_code}")
+    # people named in posted fields: another structure's volunteer, one not approved
+    for form in (f for f in result.forms.values() if f.method == "POST"):
+        data = {**form.data(), "csrf_token": token}
+        for name in OWNED_FIELDS.keys() & data.keys():
+            endpoint = endpoint_of(app, form.action, "POST")[0]
+            swapped.add(endpoint)
+            for person in (b["ids"]["tutor_id"], a["ids"]["pending_id"]):
+                value = OWNED_FIELDS[name](data[name], person)
+                response = client.post(form.action, data={**data, name: value})
+                if response.status_code not in (403, 404):
+                    failures.append(
+                        f"POST {form.action} {name}={value} ({endpoint}): "
+                        f"{response.status_code}"
+                    )
     assert failures == []
     assert fingerprint(app) == before, "a refused request changed stored data"
     expected = {
         L: {"learning.play", "learning.feedback", "exams.civic", "sessions.cancel"},
         T: {"home.volunteer_learner", "sessions.book", "reviews.review"},
-        R: {"home.learner", "accounts.edit_learner", "pairing.end_pairing", "reviews.review"},
+        R: {
+            "home.learner", "accounts.edit_learner", "pairing.end_pairing", "reviews.review",
+            "content.decide_voice", "pairing.propose_pairing", "pairing.pairings",
+        },
     }[role]
     assert expected <= swapped
 

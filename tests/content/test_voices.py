@@ -52,7 +52,7 @@ def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, p
     assert ok.status_code == 302
     [recording] = make.run(lambda: db.session.scalars(select(VoiceRecording)).all())
     assert recording.item_id == item_id
-    assert app.test_client().get(f"/banque/audio/{recording.id}").status_code == 404  # not yet
+    assert app.test_client().get(f"/banque/audio/{recording.file_name}").status_code == 404  # not yet
     with pair["client"].get(f"/banque/voix/{recording.id}/ecouter") as listened:
         assert listened.status_code == 200
 
@@ -61,10 +61,10 @@ def test_a_volunteer_voice_replaces_the_synthetic_one_once_approved(app, make, p
     assert item_id in referent.get("/banque/voix").get_data(as_text=True)
     assert referent.post(f"/banque/voix/{recording.id}", data={"answer": "approve"}).status_code == 302
     assert make.run(lambda: db.session.get(VoiceRecording, recording.id).status) == VoiceStatus.APPROVED
-    with app.test_client().get(f"/banque/audio/{recording.id}") as played:
+    with app.test_client().get(f"/banque/audio/{recording.file_name}") as played:
         assert (played.status_code, played.mimetype) == (200, "audio/ogg")
     preview = referent.get(f"/banque/exercice/{version_id}").get_data(as_text=True)
-    assert f"/banque/audio/{recording.id}" in preview
+    assert f"/banque/audio/{recording.file_name}" in preview
     # another tutor cannot listen to someone else's pending recording
     make.user("lena", Role.TUTOR)
     other = app.test_client()

@@ -32,6 +32,9 @@ ACCESS_ATTR = "__access__"
 NO_2FA_ATTR = "__allowed_before_2fa__"
 
 
+PENDING_VOLUNTEERS_ATTR = "__open_to_pending_volunteers__"
+
+
 def public(view: F) -> F:
     """Mark a view as open to everyone, signed in or not."""
     setattr(view, ACCESS_ATTR, PUBLIC)
@@ -62,6 +65,28 @@ def secret_in_url(view: F) -> F:
     never cached and the URL never leaves in a Referer header."""
     setattr(view, CAPABILITY_URL_ATTR, True)
     return view
+
+
+def open_to_pending_volunteers(view: F) -> F:
+    """Let a volunteer not (or no longer) approved use this tutor's view. Elsewhere the
+    tutor role counts only once a referent has approved the volunteer: anyone can sign
+    up at /devenir-benevole, and must not read answer keys or learners' work."""
+    setattr(view, PENDING_VOLUNTEERS_ATTR, True)
+    return view
+
+
+def roles_held(user: Any, endpoint: str) -> frozenset[Role]:
+    """The roles `user` holds for the view behind `endpoint`: the tutor role only
+    for an approved volunteer, unless the view is open to pending volunteers."""
+    roles: frozenset[Role] = user.roles
+    view = current_app.view_functions[endpoint]
+    if (
+        Role.TUTOR in roles
+        and not user.is_approved_tutor
+        and not getattr(view, PENDING_VOLUNTEERS_ATTR, False)
+    ):
+        return roles - {Role.TUTOR}
+    return roles
 
 
 def allowed_before_2fa(view: F) -> F:
@@ -104,7 +129,9 @@ def enforce_access() -> BaseResponse | None:
     if rule == SIGNED_IN:
         return None
     # Fail closed on anything but a set of roles (no assert: `python -O` drops them).
-    if not isinstance(rule, frozenset) or not current_user.has_role(*rule):
+    if not isinstance(rule, frozenset) or not rule & roles_held(
+        current_user, request.endpoint
+    ):
         abort(403)
     return None
 

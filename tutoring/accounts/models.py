@@ -108,6 +108,27 @@ class User(UserMixin, Model):
     def get_id(self) -> str:  # used by Flask-Login: the cookie names the session
         return self.session_token or ""
 
+    # Identity is the primary key. Flask-Login's UserMixin compares `get_id()`, the
+    # session token here, so any two accounts loaded outside a request (both without
+    # a token) would compare equal: `tutor in tutors` was always true.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        if self.id is None or other.id is None:  # not saved yet: only itself
+            return self is other
+        return self.id == other.id
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        # A hash taken before the first flush would change with the id, so an
+        # unsaved account is unhashable (as Django does), never silently lost in a set.
+        if self.id is None:
+            raise TypeError("an unsaved User has no identity yet: flush it first")
+        return hash((User, self.id))
+
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(r.role for r in self.role_rows)

@@ -31,11 +31,12 @@ def recorded_path(item_id: str) -> Path:
     return AUDIO / "recorded" / f"{item_id}.opus"
 
 
-def audio_url(item: Item) -> str:
-    """A volunteer's approved recording, else a shipped one, else the synthetic voice."""
-    voice = approved_for(item.id)
+def audio_url(item: Item, structure_id: int | None) -> str:
+    """The structure's approved recording by a volunteer (under its random name), else
+    a shipped one, else the synthetic voice."""
+    voice = approved_for(item.id, structure_id)
     if voice is not None:
-        return url_for("content.voice", recording_id=voice.id)
+        return url_for("content.voice", name=voice.file_name)
     recorded = recorded_path(item.id)
     if recorded.exists():
         return url_for("static", filename=f"audio/recorded/{recorded.name}")

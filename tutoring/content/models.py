@@ -51,16 +51,21 @@ class VoiceStatus(enum.StrEnum):
 
 
 class VoiceRecording(Model):
-    """A volunteer's recording of a listening item; once a referent approves it,
-    learners hear it instead of the synthetic voice."""
+    """A volunteer's recording of a listening item; once a referent of the same
+    structure approves it, that structure's learners hear it instead of the synthetic
+    voice. `file_name` is random: the approved audio is served under it."""
 
     __tablename__ = "voice_recordings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[str] = mapped_column(String(80), index=True)
-    file_name: Mapped[str] = mapped_column(String(80))
+    file_name: Mapped[str] = mapped_column(String(80), unique=True)
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # The recorder's structure: its referents moderate it, its learners hear it.
+    structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("structures.id"), index=True
     )
     status: Mapped[VoiceStatus] = mapped_column(
         enum_column(VoiceStatus, "voice_status"), default=VoiceStatus.PENDING

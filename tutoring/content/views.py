@@ -32,7 +32,7 @@ def preview(version_id: int) -> str:
         version=version,
         view=item_view(item, str(version.id)),
         instruction=instruction_texts(item),
-        audio=audio_url(item) if item.audio else None,
+        audio=audio_url(item, voices.structure_of(current_user)) if item.audio else None,
         form=ConfirmForm(),
         labels={
             "level": LEVEL_LABELS,
@@ -79,15 +79,17 @@ def record_voice(version_id: int) -> BaseResponse:
 @bp.get("/banque/voix")
 @roles_required(Role.REFERENT)
 def voices_index() -> str:
+    """The recordings of the referent's structure waiting for a decision."""
     return render_template(
-        "content/voices.html", recordings=voices.pending(), form=ConfirmForm()
-    )
+        "content/voices.html", recordings=voices.pending(current_user),
+        form=ConfirmForm(),
+    )  # fmt: skip
 
 
 @bp.post("/banque/voix/<int:recording_id>")
 @roles_required(Role.REFERENT)
 def decide_voice(recording_id: int) -> BaseResponse:
-    recording = db.session.get(VoiceRecording, recording_id)
+    recording = voices.moderated_by(current_user, recording_id)
     if recording is None or recording.status != VoiceStatus.PENDING:
         abort(404)
     form = DecideVoiceForm()
@@ -106,23 +108,25 @@ def decide_voice(recording_id: int) -> BaseResponse:
 @bp.get("/banque/voix/<int:recording_id>/ecouter")
 @roles_required(Role.REFERENT, Role.TUTOR)
 def pending_voice(recording_id: int) -> BaseResponse:
-    """A recording waiting for approval: for referents and its author only."""
+    """A recording: for its author, and for the referents of its structure only."""
     recording = db.session.get(VoiceRecording, recording_id)
     if recording is None or not (
-        current_user.has_role(Role.REFERENT)
-        or recording.recorded_by_id == current_user.id
+        recording.recorded_by_id == current_user.id
+        or (
+            current_user.has_role(Role.REFERENT)
+            and voices.moderated_by(current_user, recording_id) is not None
+        )
     ):
         abort(404)
     return _send_voice(recording, cache="no-store")
 
 
-@bp.get("/banque/audio/<int:recording_id>")
+@bp.get("/banque/audio/<name>")
 @public
-def voice(recording_id: int) -> BaseResponse:
-    """An approved recording: the audio of an item, like the synthetic one."""
-    recording = db.session.get(VoiceRecording, recording_id)
-    if recording is None or recording.status != VoiceStatus.APPROVED:
-        abort(404)
+def voice(name: str) -> BaseResponse:
+    """An approved recording, the audio of an item like the synthetic one, under its
+    random file name: approved voices cannot be listed by counting ids."""
+    recording = voices.approved_named(name) or abort(404)
     return _send_voice(recording, cache="public, max-age=86400")
 
 

@@ -222,7 +222,7 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
         view=item_view(item, seed),
         instruction=instruction_texts(item),
         instruction_audio=instruction_audio_url(item.instruction),
-        audio=audio_url(item) if item.audio else None,
+        audio=audio_url(item, _profile().structure_id) if item.audio else None,
         client_id=str(uuid.uuid4()),
         shown_at=int(time.time() * 1000),
         error=error,
@@ -289,7 +289,7 @@ def feedback(set_id: int, position: int) -> str:
         practice=practice,
         attempt=attempt,
         view=item_view(item, f"{practice.id}-{position}"),
-        audio=audio_url(item) if item.audio else None,
+        audio=audio_url(item, _profile().structure_id) if item.audio else None,
         finished=practice.finished_at is not None,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from tutoring.accounts import outbox
 from tutoring.accounts.enrolment import learner_for
@@ -45,20 +45,29 @@ def load_of(tutor: User) -> int:
     )
 
 
-def tutors_of(structure_id: int | None) -> list[User]:
-    """Approved, active volunteers of a structure."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(TutorProfile, TutorProfile.user_id == User.id)
-            .where(
-                TutorProfile.status == TutorStatus.APPROVED,
-                TutorProfile.structure_id == structure_id,
-                User.active,
-            )
-            .order_by(User.first_name)
+def _tutors(structure_id: int | None) -> Select[User]:
+    return (
+        select(User)
+        .join(TutorProfile, TutorProfile.user_id == User.id)
+        .where(
+            TutorProfile.status == TutorStatus.APPROVED,
+            TutorProfile.approved_at.is_not(None),
+            TutorProfile.structure_id == structure_id,
+            User.active,
+            User.erased_at.is_(None),
         )
     )
+
+
+def tutors_of(structure_id: int | None) -> list[User]:
+    """Approved, active volunteers of a structure."""
+    return list(db.session.scalars(_tutors(structure_id).order_by(User.first_name)))
+
+
+def tutor_of(structure_id: int | None, tutor_id: int) -> User | None:
+    """The approved, active volunteer of this structure with this id, else None
+    (another structure's volunteer, one awaiting approval, or not a volunteer)."""
+    return db.session.scalar(_tutors(structure_id).where(User.id == tutor_id))
 
 
 def waiting_learners(structure_id: int | None) -> list[LearnerProfile]:
@@ -85,9 +94,9 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     """Propose a tutor to a learner; the tutor accepts or declines."""
     if open_pairing(profile) is not None:
         raise TutoringError("already_paired")
-    if tutor not in tutors_of(profile.structure_id):
+    # By id, in the database: never `tutor in tutors_of(...)` on loaded objects.
+    if tutor_of(profile.structure_id, tutor.id) is None or tutor.tutor_profile is None:
         raise TutoringError("not_a_tutor")
-    assert tutor.tutor_profile is not None
     if load_of(tutor) >= tutor.tutor_profile.max_learners:
         raise TutoringError("full")
     pairing = Pairing(
@@ -109,11 +118,12 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
 def propose_all(referent: User, pairs: list[tuple[int, int]]) -> int:
     """Propose each (learner, tutor) of a computed distribution; a pair no longer
     possible is skipped. Returns how many were proposed. Raises LookupError when a
-    learner is not the referent's or the tutor does not exist."""
+    learner is not the referent's or the tutor is not an approved volunteer of the
+    referent's structure."""
     made = 0
     for learner_id, tutor_id in pairs:
         profile = learner_for(referent, learner_id)
-        tutor = db.session.get(User, tutor_id)
+        tutor = tutor_of(referent.structure_id, tutor_id)
         if profile is None or tutor is None:
             raise LookupError(learner_id, tutor_id)
         try:

@@ -11,13 +11,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from exercises.model import LEVELS
 from tutoring.accounts.access import (
     learner_or_404,
+    open_to_pending_volunteers,
     require_approved_volunteer,
     roles_required,
 )
 from tutoring.accounts.enrolment import (
     learner_for,
 )
-from tutoring.accounts.models import Role, User
+from tutoring.accounts.models import Role
 from tutoring.core.extensions import db
 from tutoring.core.i18n import (
     SPOKEN_LANGUAGES,
@@ -47,9 +48,10 @@ def propose_pairing(profile_id: int) -> BaseResponse:
     profile = learner_or_404(profile_id)
     form = ProposePairingForm()
     form.refusal()
-    tutor = db.session.get(User, form.tutor_id.data or 0)
-    if tutor is None:
+    if form.tutor_id.data is None:
         abort(400)
+    # Only an approved volunteer of the learner's structure: any other id is unknown.
+    tutor = service.tutor_of(profile.structure_id, form.tutor_id.data) or abort(404)
     try:
         service.propose(current_user, profile, tutor)
     except service.TutoringError:
@@ -217,6 +219,7 @@ def respond(pairing_id: int) -> BaseResponse:
 
 @bp.route("/tuteur/profil", methods=["GET", "POST"])
 @roles_required(Role.TUTOR)
+@open_to_pending_volunteers
 def profile() -> BaseResponse | tuple[str, int]:
     """Languages, availability, places, preferences and absences of a volunteer."""
     tutor_profile = current_user.tutor_profile
