@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
 from sqlalchemy import select
@@ -52,7 +53,9 @@ def test_setup_then_sign_in_asks_for_the_code(app, client, make):
     assert other.get("/coordination/").status_code == 302  # not signed in yet
     wrong = other.post("/connexion/code", data={"code": "000000"})
     assert wrong.status_code == 401
-    right = other.post("/connexion/code", data={"code": pyotp.TOTP(secret).now()})
+    # The setup code is used up: the next step's code signs in (a clock ahead).
+    following = pyotp.TOTP(secret).at(time.time() + 30)
+    right = other.post("/connexion/code", data={"code": following})
     assert right.status_code == 302
     assert other.get("/coordination/").status_code == 200
 
@@ -123,3 +126,54 @@ def test_configuration_decides_which_roles_need_2fa(app, client, make):
     make.user("julien", Role.COORDINATOR)
     login(client, "julien")
     assert client.get("/coordination/").status_code == 200
+
+
+def _signed_in_with_2fa(app, make):
+    """Julien, coordinator with two-factor on; returns his secret."""
+    secret = pyotp.random_base32()
+    make.user("julien", Role.COORDINATOR, totp_secret=secret)
+    return secret
+
+
+def test_a_code_signs_in_once_only(app, make):
+    """Finding 5: a code seen over a shoulder (or typed twice) cannot be replayed."""
+    secret = _signed_in_with_2fa(app, make)
+    code = pyotp.TOTP(secret).now()
+    first = app.test_client()
+    login(first, "julien")
+    assert first.post("/connexion/code", data={"code": code}).status_code == 302
+    thief = app.test_client()
+    login(thief, "julien")
+    replay = thief.post("/connexion/code", data={"code": code})
+    assert replay.status_code == 401
+    assert thief.get("/coordination/").status_code == 302  # not signed in
+
+
+def test_an_earlier_code_is_refused_after_a_later_one(app, make):
+    """Finding 5: once a step's code was accepted, the previous step's is refused."""
+    secret = _signed_in_with_2fa(app, make)
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    first = app.test_client()
+    login(first, "julien")
+    assert first.post("/connexion/code", data={"code": totp.at(now)}).status_code == 302
+    other = app.test_client()
+    login(other, "julien")
+    previous = totp.at(now - 30)
+    assert other.post("/connexion/code", data={"code": previous}).status_code == 401
+
+
+def test_second_factor_failures_count_per_address_too(app, make):
+    """Finding 5: guesses spread over several accounts still hit the address limit."""
+    app.config["LOGIN_FAILURES_PER_IP"] = "3 per 15 minutes"
+    for name in ("julien", "sophie"):
+        make.user(name, Role.COORDINATOR, totp_secret=pyotp.random_base32())
+    client = app.test_client()
+    statuses = []
+    for name in ("julien", "sophie"):
+        login(client, name)
+        for _ in range(2):
+            statuses.append(
+                client.post("/connexion/code", data={"code": "000000"}).status_code
+            )
+    assert statuses == [401, 401, 401, 429]

@@ -78,6 +78,9 @@ class User(UserMixin, Model):
     )
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The 30-second step of the last code accepted: a code at or before it is refused,
+    # so that each code signs in once (ASVS 2.8.4).
+    totp_last_step: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -121,6 +121,7 @@ def await_second_factor(user: User, *, shared: bool, target: str) -> BaseRespons
 @limiter.limit(
     _per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed
 )
+@limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
 def second_factor() -> BaseResponse | tuple[str, int]:
     pending = session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
