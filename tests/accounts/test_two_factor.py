@@ -8,8 +8,9 @@ import time
 import pyotp
 from sqlalchemy import select
 
-from tests.conftest import login
+from tests.conftest import card_login, login
 from tutoring.accounts.models import RecoveryCode, Role, User
+from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 
 
@@ -177,3 +178,53 @@ def test_second_factor_failures_count_per_address_too(app, make):
                 client.post("/connexion/code", data={"code": "000000"}).status_code
             )
     assert statuses == [401, 401, 401, 429]
+
+
+def _learner_with_card(app, make, *, secret=None):
+    """Amina, enrolled by Claire, with a printed card (and two-factor if `secret`)."""
+    referent = make.user("claire", Role.REFERENT)
+    _profile_id, user_id = make.learner(referent, first_name="Amina")
+    code = make.card(user_id, referent)
+    if secret:
+
+        def turn_on():
+            user = db.session.get(User, user_id)
+            user.totp_secret = secret
+            user.totp_enabled_at = utcnow()
+
+        make.run(turn_on)
+    return user_id, code
+
+
+def test_card_sign_in_asks_for_the_code_too(app, make):
+    """Finding 10: the card replaces the password, not the second factor."""
+    secret = pyotp.random_base32()
+    _user_id, code = _learner_with_card(app, make, secret=secret)
+    finder = app.test_client()
+    response = card_login(finder, code)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/connexion/code"
+    assert finder.get("/compte/").status_code == 302  # nobody signed in yet
+    assert "/connexion" in finder.get("/compte/").headers["Location"]
+    assert finder.post("/connexion/code", data={"code": "000000"}).status_code == 401
+    right = finder.post("/connexion/code", data={"code": pyotp.TOTP(secret).now()})
+    assert right.status_code == 302
+    assert finder.get("/compte/").status_code == 200
+
+
+def test_a_session_that_skipped_the_code_ends_instead_of_looping(app, make):
+    """Finding 10: a card session opened before two-factor was turned on elsewhere
+    does not bounce between the set-up page and the account page."""
+    _user_id, code = _learner_with_card(app, make)
+    phone, library = app.test_client(), app.test_client()
+    card_login(phone, code)
+    card_login(library, code)
+    _enable(phone)
+    for page in ("/compte/", "/compte/double-authentification"):
+        response = library.get(page)
+        assert response.status_code == 302
+        assert response.headers["Location"] not in (
+            "/compte/",
+            "/compte/double-authentification",
+        )
+    assert phone.get("/compte/").status_code == 200

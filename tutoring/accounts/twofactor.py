@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tutoring.accounts import audit
 from tutoring.accounts.models import RecoveryCode, User, UserSession
+from tutoring.accounts.signin import revoke_all_sessions
 from tutoring.accounts.users import AccountError
 from tutoring.core.codes import digest, new_recovery_code, normalise_recovery_code
 from tutoring.core.database import utcnow
@@ -89,6 +90,8 @@ def turn_on(user: User, secret: str, code: str, row: UserSession) -> list[str]:
     codes = enable(user, secret)
     user.totp_last_step = step  # the setup code cannot sign in afterwards
     row.second_factor_done = True
+    # The account's other sessions never passed the second factor: they end.
+    revoke_all_sessions(user, keep=row)
     audit.record("two_factor_enabled", user, user)
     return codes
 

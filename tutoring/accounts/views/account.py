@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import audit, twofactor, users
@@ -34,6 +34,7 @@ from tutoring.accounts.forms import (
 )
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
+from tutoring.accounts.signin import end_session
 from tutoring.accounts.users import AccountError
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
@@ -84,6 +85,14 @@ def change_password() -> BaseResponse | tuple[str, int]:
 @signed_in
 @allowed_before_2fa
 def two_factor_setup() -> BaseResponse | tuple[str, int]:
+    if current_user.has_2fa and not g.user_session.second_factor_done:
+        # A session that skipped the code it now owes: it ends, never loops here.
+        end_session(g.user_session)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Reconnectez-vous : votre compte demande aussi un code."), "info")
+        return redirect(url_for("home.home"))
     if current_user.has_2fa:
         return redirect(url_for("accounts.overview"))
     secret = session.get(SETUP_KEY) or twofactor.new_secret()

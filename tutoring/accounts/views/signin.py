@@ -163,9 +163,10 @@ def card_login() -> BaseResponse | tuple[str, int]:
                 )
             ]
             return render_template("accounts/card_login.html", form=form), 401
-        complete_login(
-            user, shared=bool(form.shared_device.data), second_factor_done=False
-        )
+        shared = bool(form.shared_device.data)
+        if user.has_2fa:  # the card replaces the password, not the second factor
+            return await_second_factor(user, shared=shared, target=url_for("home.home"))
+        complete_login(user, shared=shared, second_factor_done=False)
         return redirect(url_for("home.home"))
     return render_template(
         "accounts/card_login.html", form=form
