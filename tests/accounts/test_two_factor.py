@@ -8,7 +8,7 @@ import time
 import pyotp
 from sqlalchemy import select
 
-from tests.conftest import card_login, login
+from tests.conftest import PASSWORD, card_login, login
 from tutoring.accounts.models import RecoveryCode, Role, User
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -110,7 +110,10 @@ def test_referent_may_choose_2fa_and_turn_it_off(client, make):
     login(client, "claire")
     assert client.get("/").status_code == 200  # not required for referents
     _enable(client)
-    assert client.post("/compte/double-authentification/desactiver").status_code == 302
+    response = client.post(
+        "/compte/double-authentification/desactiver", data={"proof": PASSWORD}
+    )
+    assert response.status_code == 302
     assert make.run(lambda: db.session.get(User, user_id).totp_enabled_at) is None
 
 
@@ -228,3 +231,62 @@ def test_a_session_that_skipped_the_code_ends_instead_of_looping(app, make):
             "/compte/double-authentification",
         )
     assert phone.get("/compte/").status_code == 200
+
+
+def test_an_open_session_alone_cannot_turn_two_factor_off(client, make):
+    """Finding 7: whoever sits at a signed-in browser (CSRF token in hand) must
+    also know the password or hold the phone to turn two-factor off."""
+    user_id = make.user("claire", Role.REFERENT)
+    login(client, "claire")
+    secret, _codes = _enable(client)
+    for data in ({}, {"proof": "pas le bon mot de passe"}, {"proof": "000000"}):
+        response = client.post("/compte/double-authentification/desactiver", data=data)
+        assert response.status_code in (400, 401)
+        assert make.run(lambda: db.session.get(User, user_id).totp_enabled_at)
+    assert "ce code est incorrect" in response.get_data(as_text=True)
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the setup code is used up
+    response = client.post(
+        "/compte/double-authentification/desactiver", data={"proof": code}
+    )
+    assert response.status_code == 302
+    assert make.run(lambda: db.session.get(User, user_id).totp_enabled_at) is None
+
+
+def test_an_open_session_alone_cannot_renew_recovery_codes(client, make):
+    """Finding 7: new recovery codes (which replace the phone) need a proof too."""
+    make.user("claire", Role.REFERENT)
+    login(client, "claire")
+    _secret, codes = _enable(client)
+    refused = client.post("/compte/codes-de-secours", data={})
+    assert refused.status_code == 400
+    assert "Tapez votre mot de passe" in refused.get_data(as_text=True)
+    wrong = client.post("/compte/codes-de-secours", data={"proof": "000000"})
+    assert wrong.status_code == 401
+    other = make.run(lambda: db.session.scalars(select(RecoveryCode.code_hash)).all())
+    assert len(other) == 10  # the old codes still stand
+    renewed = client.post("/compte/codes-de-secours", data={"proof": PASSWORD})
+    assert renewed.status_code == 200
+    fresh = re.findall(
+        r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>",
+        renewed.get_data(as_text=True),
+    )
+    assert len(fresh) == 10 and not set(fresh) & set(codes)
+
+
+def test_proof_failures_share_the_account_limit(app, client, make):
+    """Finding 5 and 7: codes guessed on the account page count with those typed
+    at sign-in, towards the one limit of the account."""
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "3 per 15 minutes"
+    make.user("claire", Role.REFERENT)
+    login(client, "claire")
+    _enable(client)
+    guesser = app.test_client()
+    login(guesser, "claire")
+    for _ in range(2):
+        assert guesser.post("/connexion/code", data={"code": "000000"}).status_code == 401
+    statuses = [
+        client.post("/compte/codes-de-secours", data={"proof": "000000"}).status_code
+        for _ in range(2)
+    ]
+    assert statuses == [401, 429]
+    assert guesser.post("/connexion/code", data={"code": "000000"}).status_code == 429

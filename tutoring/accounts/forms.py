@@ -282,6 +282,38 @@ class EnableTwoFactorForm(RefusableForm):
     )
 
 
+def proof_field(field_id: str) -> PasswordField:
+    return PasswordField(
+        _l("Votre mot de passe ou le code à 6 chiffres de l’application"),
+        validators=[
+            DataRequired(
+                message=_l("Tapez votre mot de passe ou le code de l’application.")
+            ),
+            Length(max=1024),
+        ],
+        id=field_id,  # both forms share the account page
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoFactorProofForm(RefusableForm):
+    """Proof asked before two-factor is weakened: turned off, or its recovery codes
+    renewed (the password, or a fresh code of the app)."""
+
+    reasons: ClassVar[dict[str, Any]] = {
+        "wrong_proof": _l("Ce mot de passe ou ce code est incorrect.")
+    }
+    proof: PasswordField
+
+
+class TwoFactorOffForm(TwoFactorProofForm):
+    proof = proof_field("proof-off")
+
+
+class RenewCodesForm(TwoFactorProofForm):
+    proof = proof_field("proof-renew")
+
+
 class ErasureRequestForm(FlaskForm):
     confirm = BooleanField(
         _l("Je demande l’effacement de mon compte et de mes données"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tutoring.accounts import audit
 from tutoring.accounts.models import RecoveryCode, User, UserSession
+from tutoring.accounts.passwords import verify_password
 from tutoring.accounts.signin import revoke_all_sessions
 from tutoring.accounts.users import AccountError
 from tutoring.core.codes import digest, new_recovery_code, normalise_recovery_code
@@ -96,12 +97,24 @@ def turn_on(user: User, secret: str, code: str, row: UserSession) -> list[str]:
     return codes
 
 
-def turn_off(user: User) -> None:
+def check_proof(user: User, proof: str) -> None:
+    """Refuse (`wrong_proof`) unless `proof` is a fresh code of the account's app or
+    its password: an open session alone may not weaken the account (ASVS 3.7.1)."""
+    if accept_totp(user, proof):
+        return
+    if user.password_hash and verify_password(user.password_hash, proof):
+        return
+    raise AccountError("wrong_proof", "proof")
+
+
+def turn_off(user: User, proof: str) -> None:
+    check_proof(user, proof)
     disable(user)
     audit.record("two_factor_disabled", user, user)
 
 
-def renew_recovery_codes(user: User) -> list[str]:
+def renew_recovery_codes(user: User, proof: str) -> list[str]:
+    check_proof(user, proof)
     codes = replace_recovery_codes(user)
     audit.record("recovery_codes_renewed", user, user)
     return codes

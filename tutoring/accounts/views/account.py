@@ -30,28 +30,52 @@ from tutoring.accounts.forms import (
     ChangePasswordForm,
     EnableTwoFactorForm,
     ErasureRequestForm,
+    RenewCodesForm,
+    TwoFactorOffForm,
     filled,
 )
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
 from tutoring.accounts.signin import end_session
+from tutoring.accounts.views.signin import CODES_SCOPE
 from tutoring.accounts.users import AccountError
-from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm
+from tutoring.core.extensions import db, limiter
 
 SETUP_KEY = "totp_setup_secret"
 
 
-@bp.get("/compte/")
-@signed_in
-def overview() -> str:
+def _own_account_key() -> str:
+    """The limiter's key for proofs typed on the account pages: the key of the codes
+    typed at sign-in (`CODES_SCOPE`), so that both count towards one limit."""
+    return f"account-id:{getattr(current_user, 'id', 'none')}"
+
+
+def _per_account() -> str:
+    return str(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _overview_page(
+    renew: RenewCodesForm | None = None, off: TwoFactorOffForm | None = None
+) -> str:
     return render_template(
         "accounts/overview.html",
         recovery_left=twofactor.remaining_recovery_codes(current_user)
         if current_user.has_2fa
         else 0,
         two_factor_required=twofactor.required_for(current_user),
+        renew_form=renew or RenewCodesForm(formdata=None),
+        off_form=off or TwoFactorOffForm(formdata=None),
     )
+
+
+@bp.get("/compte/")
+@signed_in
+def overview() -> str:
+    return _overview_page()
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -121,26 +145,51 @@ def two_factor_setup() -> BaseResponse | tuple[str, int]:
 
 @bp.post("/compte/double-authentification/desactiver")
 @signed_in
-def two_factor_disable() -> BaseResponse:
-    required = twofactor.required_for(current_user)
-    if ConfirmForm().validate_on_submit() and not required:
-        twofactor.turn_off(current_user)
-        db.session.commit()
-        flash(_("La double authentification est désactivée."), "success")
-    elif required:
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_own_account_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
+def two_factor_disable() -> BaseResponse | tuple[str, int]:
+    if twofactor.required_for(current_user):
         flash(
             _("Votre rôle exige la double authentification : elle reste active."),
             "error",
         )
+        return redirect(url_for("accounts.overview"))
+    if not current_user.has_2fa:
+        return redirect(url_for("accounts.overview"))
+    form = TwoFactorOffForm()
+    if not form.validate_on_submit():
+        return _overview_page(off=form), 400
+    try:
+        twofactor.turn_off(current_user, filled(form.proof.data))
+    except AccountError as exc:
+        db.session.rollback()
+        form.refuse(exc)
+        return _overview_page(off=form), 401
+    db.session.commit()
+    flash(_("La double authentification est désactivée."), "success")
     return redirect(url_for("accounts.overview"))
 
 
 @bp.post("/compte/codes-de-secours")
 @signed_in
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_own_account_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
 def recovery_codes() -> BaseResponse | tuple[str, int]:
-    if not current_user.has_2fa or not ConfirmForm().validate_on_submit():
+    if not current_user.has_2fa:
         return redirect(url_for("accounts.overview"))
-    codes = twofactor.renew_recovery_codes(current_user)
+    form = RenewCodesForm()
+    if not form.validate_on_submit():
+        return _overview_page(renew=form), 400
+    try:
+        codes = twofactor.renew_recovery_codes(current_user, filled(form.proof.data))
+    except AccountError as exc:
+        db.session.rollback()
+        form.refuse(exc)
+        return _overview_page(renew=form), 401
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes), 200
 

@@ -116,11 +116,17 @@ def await_second_factor(user: User, *, shared: bool, target: str) -> BaseRespons
     return redirect(url_for("accounts.second_factor"))
 
 
+# Codes typed at sign-in and proofs typed on the account pages share one limit per
+# account (the key names the account's id, the scope is the same).
+CODES_SCOPE = "account-codes"
+
+
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    _per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed
-)
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_pending_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
 @limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
 def second_factor() -> BaseResponse | tuple[str, int]:
     pending = session.get(PENDING_KEY)
