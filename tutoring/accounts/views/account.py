@@ -37,8 +37,8 @@ from tutoring.accounts.forms import (
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
 from tutoring.accounts.signin import end_session
-from tutoring.accounts.views.signin import CODES_SCOPE
 from tutoring.accounts.users import AccountError
+from tutoring.accounts.views.signin import CODES_SCOPE
 from tutoring.core.extensions import db, limiter
 
 SETUP_KEY = "totp_setup_secret"
