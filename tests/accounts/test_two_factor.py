@@ -270,7 +270,8 @@ def test_an_open_session_alone_cannot_renew_recovery_codes(client, make):
         r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>",
         renewed.get_data(as_text=True),
     )
-    assert len(fresh) == 10 and not set(fresh) & set(codes)
+    assert len(fresh) == 10
+    assert not set(fresh) & set(codes)
 
 
 def test_proof_failures_share_the_account_limit(app, client, make):
@@ -283,7 +284,9 @@ def test_proof_failures_share_the_account_limit(app, client, make):
     guesser = app.test_client()
     login(guesser, "claire")
     for _ in range(2):
-        assert guesser.post("/connexion/code", data={"code": "000000"}).status_code == 401
+        assert (
+            guesser.post("/connexion/code", data={"code": "000000"}).status_code == 401
+        )
     statuses = [
         client.post("/compte/codes-de-secours", data={"proof": "000000"}).status_code
         for _ in range(2)

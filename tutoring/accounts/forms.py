@@ -256,13 +256,27 @@ class ChoosePasswordForm(FlaskForm):
 
 class ChangePasswordForm(RefusableForm):
     reasons: ClassVar[dict[str, Any]] = {
-        "wrong_password": _l("Le mot de passe actuel est incorrect.")
+        "wrong_password": _l("Le mot de passe actuel est incorrect."),
+        "card_code_needed": _l(
+            "Pour choisir un mot de passe, tapez le code écrit sur votre carte."
+        ),
+        "wrong_card_code": _l("Ce code n’est pas celui de votre carte."),
     }
 
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
+    )
+    card_code = StringField(
+        _l("Code de ma carte"),
+        validators=[Length(max=40)],
+        description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
     )
     password = new_password_field(_l("Nouveau mot de passe"))
 

@@ -71,6 +71,9 @@ class User(UserMixin, Model):
     last_name: Mapped[str | None] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The password was chosen in a session a login card opened (or replaced one that
+    # was): revoking or reprinting the card removes it with the card.
+    password_from_card: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str] = mapped_column(String(12), default="fr")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     structure_id: Mapped[int | None] = mapped_column(

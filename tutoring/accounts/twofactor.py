@@ -12,10 +12,10 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tutoring.accounts import audit
+from tutoring.accounts.errors import AccountError
 from tutoring.accounts.models import RecoveryCode, User, UserSession
 from tutoring.accounts.passwords import verify_password
 from tutoring.accounts.signin import revoke_all_sessions
-from tutoring.accounts.users import AccountError
 from tutoring.core.codes import digest, new_recovery_code, normalise_recovery_code
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db

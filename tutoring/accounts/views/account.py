@@ -87,10 +87,11 @@ def change_password() -> BaseResponse | tuple[str, int]:
             users.change_password(
                 current_user, form.current_password.data or "",
                 filled(form.password.data), keep=g.user_session,
+                card_code=form.card_code.data or "",
             )  # fmt: skip
         except AccountError as exc:
             form.refuse(exc)
-            return render_template("accounts/password.html", form=form), 400
+            return _password_page(form), 400
         db.session.commit()
         users.mail_password_changed(current_user)
         flash(
@@ -100,9 +101,18 @@ def change_password() -> BaseResponse | tuple[str, int]:
             "success",
         )
         return redirect(url_for("accounts.overview"))
+    return _password_page(form), 400 if form.errors else 200
+
+
+def _password_page(form: ChangePasswordForm) -> str:
+    """The password page; an account without one is asked its card's code unless it
+    signed in a few minutes ago."""
+    card_code_needed = not current_user.password_hash and not users.signed_in_recently(
+        g.user_session
+    )
     return render_template(
-        "accounts/password.html", form=form
-    ), 400 if form.errors else 200
+        "accounts/password.html", form=form, card_code_needed=card_code_needed
+    )
 
 
 @bp.route("/compte/double-authentification", methods=["GET", "POST"])
