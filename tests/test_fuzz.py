@@ -83,6 +83,7 @@ NOT_FUZZED = {
     "accounts.erasure",
     "accounts.erase_learner",
     "accounts.revoke_card",
+    "accounts.remove_sign_in",
     "admin.toggle_active",
     "accounts.two_factor_disable",
 }

@@ -256,13 +256,27 @@ class ChoosePasswordForm(FlaskForm):
 
 class ChangePasswordForm(RefusableForm):
     reasons: ClassVar[dict[str, Any]] = {
-        "wrong_password": _l("Le mot de passe actuel est incorrect.")
+        "wrong_password": _l("Le mot de passe actuel est incorrect."),
+        "card_code_needed": _l(
+            "Pour choisir un mot de passe, tapez le code écrit sur votre carte."
+        ),
+        "wrong_card_code": _l("Ce code n’est pas celui de votre carte."),
     }
 
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
+    )
+    card_code = StringField(
+        _l("Code de ma carte"),
+        validators=[Length(max=40)],
+        description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
     )
     password = new_password_field(_l("Nouveau mot de passe"))
 
@@ -280,6 +294,38 @@ class EnableTwoFactorForm(RefusableForm):
         validators=[DataRequired(message=_l("Indiquez le code.")), Length(max=12)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
+
+
+def proof_field(field_id: str) -> PasswordField:
+    return PasswordField(
+        _l("Votre mot de passe ou le code à 6 chiffres de l’application"),
+        validators=[
+            DataRequired(
+                message=_l("Tapez votre mot de passe ou le code de l’application.")
+            ),
+            Length(max=1024),
+        ],
+        id=field_id,  # both forms share the account page
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoFactorProofForm(RefusableForm):
+    """Proof asked before two-factor is weakened: turned off, or its recovery codes
+    renewed (the password, or a fresh code of the app)."""
+
+    reasons: ClassVar[dict[str, Any]] = {
+        "wrong_proof": _l("Ce mot de passe ou ce code est incorrect.")
+    }
+    proof: PasswordField
+
+
+class TwoFactorOffForm(TwoFactorProofForm):
+    proof = proof_field("proof-off")
+
+
+class RenewCodesForm(TwoFactorProofForm):
+    proof = proof_field("proof-renew")
 
 
 class ErasureRequestForm(FlaskForm):

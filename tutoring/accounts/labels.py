@@ -65,6 +65,10 @@ AUDIT_LABELS = {
     "password_link_created": _l("lien de mot de passe créé"),
     "login_card_issued": _l("carte de connexion imprimée"),
     "login_card_revoked": _l("carte de connexion désactivée"),
+    "card_secrets_removed": _l(
+        "mot de passe ou double authentification retirés avec la carte"
+    ),
+    "sign_in_secrets_removed": _l("mot de passe et double authentification retirés"),
     "two_factor_enabled": _l("double authentification activée"),
     "two_factor_disabled": _l("double authentification désactivée"),
     "recovery_codes_renewed": _l("codes de secours renouvelés"),

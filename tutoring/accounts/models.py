@@ -71,6 +71,9 @@ class User(UserMixin, Model):
     last_name: Mapped[str | None] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The password was chosen in a session a login card opened (or replaced one that
+    # was): revoking or reprinting the card removes it with the card.
+    password_from_card: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str] = mapped_column(String(12), default="fr")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     structure_id: Mapped[int | None] = mapped_column(
@@ -78,6 +81,9 @@ class User(UserMixin, Model):
     )
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The 30-second step of the last code accepted: a code at or before it is refused,
+    # so that each code signs in once (ASVS 2.8.4).
+    totp_last_step: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -14,6 +15,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from tutoring.accounts import audit
+from tutoring.accounts.cards import card_code_matches
+from tutoring.accounts.errors import AccountError as AccountError  # re-exported
 from tutoring.accounts.models import Role, Structure, User, UserSession
 from tutoring.accounts.passwords import hash_password, needs_rehash, verify_password
 from tutoring.accounts.profiles import TutorProfile, TutorStatus
@@ -26,15 +29,6 @@ CHARTER_VERSION = "2026-11"
 
 
 PASSWORD_LINK_MAX_AGE = 72 * 3600
-
-
-class AccountError(ValueError):
-    """A rule of the domain was broken; `field` names the form field concerned."""
-
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 def slugify(text: str) -> str:
@@ -237,20 +231,38 @@ def set_active(user: User, active: bool, actor: User) -> None:
     audit.record("account_enabled" if active else "account_disabled", actor, user)
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password and end the account's other sessions."""
+def set_password(user: User, password: str, *, from_card: bool = False) -> None:
+    """Set a new password (`from_card`: chosen in a session a login card opened)."""
     user.password_hash = hash_password(password)
+    user.password_from_card = from_card
     audit.record("password_changed", user, user)
 
 
+def signed_in_recently(row: UserSession | None) -> bool:
+    """Was this session opened (by a card, a password or a code) a few minutes ago?"""
+    minutes = current_app.config["RECENT_SIGNIN_MINUTES"]
+    return row is not None and utcnow() - row.created_at <= timedelta(minutes=minutes)
+
+
 def change_password(
-    user: User, current: str, new: str, keep: UserSession | None
+    user: User, current: str, new: str, keep: UserSession | None, card_code: str = ""
 ) -> None:
-    """Set a new password once the current one is checked (an account signed in by
-    card has none to check); every other session of the account ends."""
-    if user.password_hash and not verify_password(user.password_hash, current):
-        raise AccountError("wrong_password", "current_password")
-    set_password(user, new)
+    """Set a new password once the current one is checked; every other session of
+    the account ends. An account signed in by card has no password to check: the
+    card's code typed again, or a sign-in of the last few minutes, stands for it,
+    and the password goes with the card when the referent revokes or reprints it."""
+    if user.password_hash:
+        if not verify_password(user.password_hash, current):
+            raise AccountError("wrong_password", "current_password")
+        from_card = user.password_from_card
+    else:
+        if card_code.strip():
+            if not card_code_matches(user, card_code):
+                raise AccountError("wrong_card_code", "card_code")
+        elif not signed_in_recently(keep):
+            raise AccountError("card_code_needed", "card_code")
+        from_card = True
+    set_password(user, new, from_card=from_card)
     revoke_all_sessions(user, keep=keep)
 
 

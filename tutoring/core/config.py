@@ -76,6 +76,9 @@ def defaults(app: Flask) -> dict[str, Any]:
             "SESSION_IDLE_MINUTES_COORDINATOR", 15
         ),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        # An account without a password (a learner signed in by card) may choose one
+        # without typing the card's code again this long after signing in.
+        "RECENT_SIGNIN_MINUTES": _int("RECENT_SIGNIN_MINUTES", 10),
         "PERMANENT_SESSION_LIFETIME": timedelta(
             hours=_int("SESSION_ABSOLUTE_HOURS", 12)
         ),

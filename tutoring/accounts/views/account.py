@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import audit, twofactor, users
@@ -30,27 +30,52 @@ from tutoring.accounts.forms import (
     ChangePasswordForm,
     EnableTwoFactorForm,
     ErasureRequestForm,
+    RenewCodesForm,
+    TwoFactorOffForm,
     filled,
 )
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
+from tutoring.accounts.signin import end_session
 from tutoring.accounts.users import AccountError
-from tutoring.core.extensions import db
-from tutoring.core.forms import ConfirmForm
+from tutoring.accounts.views.signin import CODES_SCOPE
+from tutoring.core.extensions import db, limiter
 
 SETUP_KEY = "totp_setup_secret"
 
 
-@bp.get("/compte/")
-@signed_in
-def overview() -> str:
+def _own_account_key() -> str:
+    """The limiter's key for proofs typed on the account pages: the key of the codes
+    typed at sign-in (`CODES_SCOPE`), so that both count towards one limit."""
+    return f"account-id:{getattr(current_user, 'id', 'none')}"
+
+
+def _per_account() -> str:
+    return str(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _overview_page(
+    renew: RenewCodesForm | None = None, off: TwoFactorOffForm | None = None
+) -> str:
     return render_template(
         "accounts/overview.html",
         recovery_left=twofactor.remaining_recovery_codes(current_user)
         if current_user.has_2fa
         else 0,
         two_factor_required=twofactor.required_for(current_user),
+        renew_form=renew or RenewCodesForm(formdata=None),
+        off_form=off or TwoFactorOffForm(formdata=None),
     )
+
+
+@bp.get("/compte/")
+@signed_in
+def overview() -> str:
+    return _overview_page()
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -62,10 +87,11 @@ def change_password() -> BaseResponse | tuple[str, int]:
             users.change_password(
                 current_user, form.current_password.data or "",
                 filled(form.password.data), keep=g.user_session,
+                card_code=form.card_code.data or "",
             )  # fmt: skip
         except AccountError as exc:
             form.refuse(exc)
-            return render_template("accounts/password.html", form=form), 400
+            return _password_page(form), 400
         db.session.commit()
         users.mail_password_changed(current_user)
         flash(
@@ -75,15 +101,32 @@ def change_password() -> BaseResponse | tuple[str, int]:
             "success",
         )
         return redirect(url_for("accounts.overview"))
+    return _password_page(form), 400 if form.errors else 200
+
+
+def _password_page(form: ChangePasswordForm) -> str:
+    """The password page; an account without one is asked its card's code unless it
+    signed in a few minutes ago."""
+    card_code_needed = not current_user.password_hash and not users.signed_in_recently(
+        g.user_session
+    )
     return render_template(
-        "accounts/password.html", form=form
-    ), 400 if form.errors else 200
+        "accounts/password.html", form=form, card_code_needed=card_code_needed
+    )
 
 
 @bp.route("/compte/double-authentification", methods=["GET", "POST"])
 @signed_in
 @allowed_before_2fa
 def two_factor_setup() -> BaseResponse | tuple[str, int]:
+    if current_user.has_2fa and not g.user_session.second_factor_done:
+        # A session that skipped the code it now owes: it ends, never loops here.
+        end_session(g.user_session)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Reconnectez-vous : votre compte demande aussi un code."), "info")
+        return redirect(url_for("home.home"))
     if current_user.has_2fa:
         return redirect(url_for("accounts.overview"))
     secret = session.get(SETUP_KEY) or twofactor.new_secret()
@@ -112,26 +155,51 @@ def two_factor_setup() -> BaseResponse | tuple[str, int]:
 
 @bp.post("/compte/double-authentification/desactiver")
 @signed_in
-def two_factor_disable() -> BaseResponse:
-    required = twofactor.required_for(current_user)
-    if ConfirmForm().validate_on_submit() and not required:
-        twofactor.turn_off(current_user)
-        db.session.commit()
-        flash(_("La double authentification est désactivée."), "success")
-    elif required:
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_own_account_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
+def two_factor_disable() -> BaseResponse | tuple[str, int]:
+    if twofactor.required_for(current_user):
         flash(
             _("Votre rôle exige la double authentification : elle reste active."),
             "error",
         )
+        return redirect(url_for("accounts.overview"))
+    if not current_user.has_2fa:
+        return redirect(url_for("accounts.overview"))
+    form = TwoFactorOffForm()
+    if not form.validate_on_submit():
+        return _overview_page(off=form), 400
+    try:
+        twofactor.turn_off(current_user, filled(form.proof.data))
+    except AccountError as exc:
+        db.session.rollback()
+        form.refuse(exc)
+        return _overview_page(off=form), 401
+    db.session.commit()
+    flash(_("La double authentification est désactivée."), "success")
     return redirect(url_for("accounts.overview"))
 
 
 @bp.post("/compte/codes-de-secours")
 @signed_in
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_own_account_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
 def recovery_codes() -> BaseResponse | tuple[str, int]:
-    if not current_user.has_2fa or not ConfirmForm().validate_on_submit():
+    if not current_user.has_2fa:
         return redirect(url_for("accounts.overview"))
-    codes = twofactor.renew_recovery_codes(current_user)
+    form = RenewCodesForm()
+    if not form.validate_on_submit():
+        return _overview_page(renew=form), 400
+    try:
+        codes = twofactor.renew_recovery_codes(current_user, filled(form.proof.data))
+    except AccountError as exc:
+        db.session.rollback()
+        form.refuse(exc)
+        return _overview_page(renew=form), 401
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes), 200
 

@@ -14,7 +14,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from tutoring.accounts import audit, rights, structures
 from tutoring.accounts.access import learner_or_404, roles_required
 from tutoring.accounts.blueprint import bp
-from tutoring.accounts.cards import issue_login_card, revoke_login_cards
+from tutoring.accounts.cards import (
+    issue_login_card,
+    remove_sign_in_secrets,
+    revoke_login_cards,
+)
 from tutoring.accounts.enrolment import enrol_learner, update_learner
 from tutoring.accounts.forms import EraseForm, LearnerForm, PartnerForm, filled
 from tutoring.accounts.models import Role
@@ -146,6 +150,26 @@ def revoke_card(profile_id: int) -> BaseResponse:
     ):
         db.session.commit()
         flash(_("La carte est désactivée : son code ne fonctionne plus."), "success")
+    return redirect(url_for("home.learner", profile_id=profile.id))
+
+
+@bp.post("/apprenants/<int:profile_id>/connexion/retirer")
+@roles_required(Role.REFERENT)
+def remove_sign_in(profile_id: int) -> BaseResponse:
+    """Remove the learner's password and two-factor: only the card signs in then."""
+    profile = learner_or_404(profile_id)
+    assert profile.user is not None
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    remove_sign_in_secrets(profile.user, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Le mot de passe et la double authentification sont retirés : "
+            "seule la carte permet de se connecter."
+        ),
+        "success",
+    )
     return redirect(url_for("home.learner", profile_id=profile.id))
 
 

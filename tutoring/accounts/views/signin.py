@@ -123,11 +123,18 @@ def await_second_factor(user: User, *, shared: bool, target: str) -> BaseRespons
     return redirect(url_for("accounts.second_factor"))
 
 
+# Codes typed at sign-in and proofs typed on the account pages share one limit per
+# account (the key names the account's id, the scope is the same).
+CODES_SCOPE = "account-codes"
+
+
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    _per_account, key_func=_pending_key, methods=["POST"], deduct_when=_failed
-)
+@limiter.shared_limit(
+    _per_account, CODES_SCOPE, key_func=_pending_key, methods=["POST"],
+    deduct_when=_failed,
+)  # fmt: skip
+@limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
 def second_factor() -> BaseResponse | tuple[str, int]:
     pending = session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
@@ -169,9 +176,10 @@ def card_login() -> BaseResponse | tuple[str, int]:
                 )
             ]
             return render_template("accounts/card_login.html", form=form), 401
-        complete_login(
-            user, shared=bool(form.shared_device.data), second_factor_done=False
-        )
+        shared = bool(form.shared_device.data)
+        if user.has_2fa:  # the card replaces the password, not the second factor
+            return await_second_factor(user, shared=shared, target=url_for("home.home"))
+        complete_login(user, shared=shared, second_factor_done=False)
         return redirect(url_for("home.home"))
     return render_template(
         "accounts/card_login.html", form=form
