@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import cards, twofactor, users
@@ -34,6 +35,8 @@ from tutoring.accounts.forms import (
 )
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import end_session, revoke_all_sessions, start_session
+from tutoring.core.codes import digest
+from tutoring.core.errors import ErrorPage, render_error
 from tutoring.core.extensions import db, limiter
 
 PENDING_KEY = "pending_2fa"
@@ -47,8 +50,14 @@ def _failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
+    """The account the typed login names, not the text typed: its username and its
+    e-mail share one counter. A new password (by the e-mailed link) starts a new
+    counter, which is how a locked-out owner unlocks the account at once."""
     typed = request.form.get("login", "")[:254].strip().lower()
-    return "account:" + typed
+    user = users.find_by_login(typed)
+    if user is None:
+        return "account:" + typed
+    return f"account-id:{user.id}:{digest(user.password_hash or '-')[:12]}"
 
 
 def _pending_key() -> str:
@@ -74,6 +83,26 @@ def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> Non
     login_user(user, remember=False)
     session.permanent = not shared  # a shared computer forgets the cookie on closing
     db.session.commit()
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error: HTTPException) -> ErrorPage:
+    """A locked account: say how to unlock it now instead of waiting."""
+    locked = any(
+        limit.breached and "/account-id:" in limit.key
+        for limit in limiter.current_limits
+    )
+    if request.endpoint != "accounts.login" or not locked:
+        return render_error(429)
+    return render_error(
+        429,
+        _(
+            "Trop d’essais avec un mauvais mot de passe : ce compte est bloqué pour "
+            "quelques minutes. Pour le débloquer tout de suite, choisissez un nouveau "
+            "mot de passe grâce au lien envoyé par e-mail."
+        ),
+        (url_for("accounts.forgot_password"), _("Recevoir le lien par e-mail")),
+    )
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
