@@ -1,4 +1,5 @@
-"""Account pages: each acts on the signed-in person only, so no id is ever taken."""
+"""Account pages: each acts on the signed-in person only. The one id taken is that of
+one of the person's own sign-in sessions, checked against the account."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -32,8 +34,14 @@ from tutoring.accounts.forms import (
     ErasureRequestForm,
     filled,
 )
+from tutoring.accounts.labels import device_label
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
+from tutoring.accounts.signin import (
+    end_other_session,
+    live_sessions,
+    revoke_all_sessions,
+)
 from tutoring.accounts.users import AccountError
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
@@ -50,7 +58,35 @@ def overview() -> str:
         if current_user.has_2fa
         else 0,
         two_factor_required=twofactor.required_for(current_user),
+        sessions=live_sessions(current_user),
+        current_session=g.user_session,
+        device_label=device_label,
     )
+
+
+@bp.post("/compte/connexions/<int:user_session_id>/terminer")
+@signed_in
+def end_session(user_session_id: int) -> BaseResponse:
+    """End one of the account's other sessions (a forgotten computer, a lost phone)."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.overview"))
+    if not end_other_session(current_user, user_session_id, g.user_session):
+        abort(404)
+    audit.record("session_ended", current_user, current_user)
+    db.session.commit()
+    flash(_("Cette connexion est terminée."), "success")
+    return redirect(url_for("accounts.overview"))
+
+
+@bp.post("/compte/connexions/terminer-les-autres")
+@signed_in
+def end_other_sessions() -> BaseResponse:
+    if ConfirmForm().validate_on_submit():
+        revoke_all_sessions(current_user, keep=g.user_session)
+        audit.record("other_sessions_ended", current_user, current_user)
+        db.session.commit()
+        flash(_("Vos autres connexions sont terminées."), "success")
+    return redirect(url_for("accounts.overview"))
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])

@@ -77,8 +77,9 @@ def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> Non
     """Open a fresh server-side session: a new cookie and a new CSRF token."""
     session.clear()
     token = start_session(
-        user, shared_device=shared, second_factor_done=second_factor_done
-    )
+        user, shared_device=shared, second_factor_done=second_factor_done,
+        user_agent=request.headers.get("User-Agent", ""),
+    )  # fmt: skip
     user.session_token = token
     login_user(user, remember=False)
     session.permanent = not shared  # a shared computer forgets the cookie on closing
