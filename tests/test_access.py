@@ -29,6 +29,7 @@ MATRIX: dict[str, object] = {
     "accounts.card_login": PUBLIC,
     "accounts.card_link": PUBLIC,
     "accounts.tutor_signup": PUBLIC,
+    "accounts.finish_signup": PUBLIC,
     "accounts.forgot_password": PUBLIC,
     "accounts.choose_password": PUBLIC,
     "accounts.logout": SIGNED_IN,

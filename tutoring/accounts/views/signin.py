@@ -9,6 +9,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -27,6 +28,7 @@ from tutoring.accounts.blueprint import bp
 from tutoring.accounts.forms import (
     CardLoginForm,
     ChoosePasswordForm,
+    FinishSignupForm,
     ForgotPasswordForm,
     LoginForm,
     SecondFactorForm,
@@ -231,22 +233,66 @@ def logout() -> BaseResponse:
 @public
 @limiter.limit("20 per hour", methods=["POST"])
 def tutor_signup() -> BaseResponse | tuple[str, int]:
+    """The same answer whether or not the address has an account: the rest goes on
+    by e-mail, where only the address's owner reads it."""
     if current_user.is_authenticated:
         return redirect(url_for("home.home"))
     form = TutorSignupForm()
     if form.validate_on_submit():
-        try:
-            user = users.register_tutor(**form.account(), locale=str(get_locale()))
-        except users.AccountError as exc:
-            db.session.rollback()
-            form.refuse(exc)
-            return render_template("accounts/tutor_signup.html", form=form), 409
-        complete_login(user, shared=False, second_factor_done=False)
-        flash(_("Merci ! Votre inscription est enregistrée."), "success")
+        users.start_tutor_signup(
+            form.signup(str(get_locale())), finish_link=signup_address,
+            forgot_link=url_for("accounts.forgot_password", _external=True),
+        )  # fmt: skip
+        flash(
+            _(
+                "Merci ! Pour continuer, ouvrez l’e-mail que nous venons d’envoyer à "
+                "%(email)s. S’il n’arrive pas, regardez dans les courriers indésirables.",
+                email=filled(form.email.data),
+            ),
+            "info",
+        )
         return redirect(url_for("home.home"))
     return render_template(
         "accounts/tutor_signup.html", form=form
     ), 400 if form.errors else 200
+
+
+def signup_address(token: str) -> str:
+    """The page to finish a sign-up with this token, as a full address for a mail."""
+    return url_for("accounts.finish_signup", token=token, _external=True)
+
+
+@bp.route("/devenir-benevole/<token>", methods=["GET", "POST"])
+@public
+def finish_signup(token: str) -> BaseResponse | tuple[str, int]:
+    """The e-mailed link: choose a password, and the account is created."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.home"))
+    signup = users.signup_from_token(token)
+    if signup is None:
+        return render_template("accounts/signup_link_invalid.html"), 404
+    form = FinishSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = users.register_tutor(signup, filled(form.password.data))
+        except users.AccountError:
+            db.session.rollback()
+            return render_template("accounts/signup_link_invalid.html"), 404
+        complete_login(user, shared=False, second_factor_done=False)
+        flash(
+            _(
+                "Merci ! Votre inscription est enregistrée. Votre identifiant est "
+                "%(username)s. Vous pouvez aussi vous connecter avec votre adresse "
+                "e-mail.",
+                username=user.username,
+            ),
+            "success",
+        )
+        return redirect(url_for("home.home"))
+    page = render_template("accounts/finish_signup.html", form=form, signup=signup)
+    response = make_response(page, 400 if form.errors else 200)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
