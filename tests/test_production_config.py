@@ -51,3 +51,43 @@ def test_an_unexpected_error_shows_a_plain_page_without_internals(production_env
     assert "Erreur du serveur" in body
     for leak in ("Traceback", "RuntimeError", "hunter2", "Werkzeug Debugger"):
         assert leak not in body
+
+
+@pytest.fixture
+def workers_env(production_env, monkeypatch):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RATELIMIT_ENABLED", "1")
+    monkeypatch.setattr("sys.argv", ["flask"])
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("WEB_CONCURRENCY", "4"), ("GUNICORN_CMD_ARGS", "--workers 3 --bind 0:8000")],
+)
+def test_app_refuses_memory_rate_limits_with_several_workers(
+    workers_env, variable, value
+):
+    """Each worker would count on its own: 100 card guesses per worker, not 100."""
+    workers_env.setenv(variable, value)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI is memory://"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_app_refuses_memory_rate_limits_under_gunicorn_with_workers(workers_env):
+    workers_env.setattr(
+        "sys.argv",
+        ["/srv/tutoring/.venv/bin/gunicorn", "-w", "4", "tutoring:create_app()"],
+    )
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI is memory://"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_memory_rate_limits_are_fine_for_one_worker_or_development(workers_env):
+    workers_env.setenv("WEB_CONCURRENCY", "1")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    workers_env.setenv("WEB_CONCURRENCY", "4")
+    workers_env.setenv("FLASK_DEBUG", "1")
+    workers_env.setenv("SESSION_COOKIE_SECURE", "0")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).debug is True

@@ -54,7 +54,7 @@ from tutoring.accounts.profiles import (
     PublicCategory,
     Sex,
 )
-from tutoring.accounts.users import AccountError
+from tutoring.accounts.users import AccountError, SignupRequest
 from tutoring.core.forms import MultiCheckboxField, options, strip_filter
 from tutoring.core.i18n import (
     SPOKEN_LANGUAGES,
@@ -180,13 +180,8 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class TutorSignupForm(RefusableForm):
-    reasons: ClassVar[dict[str, Any]] = {
-        "username_taken": _l("Cet identifiant est déjà pris."),
-        "email_taken": _l("Un compte existe déjà avec cette adresse e-mail."),
-    }
-    fallback = "email_taken"
-    default_field = "username"
+class TutorSignupForm(FlaskForm):
+    """The first step of a volunteer's sign-up; the rest goes on by e-mail."""
 
     first_name = StringField(
         _l("Prénom"),
@@ -204,21 +199,6 @@ class TutorSignupForm(RefusableForm):
         filters=[strip_filter],
         render_kw={"autocomplete": "email"},
     )
-    username = StringField(
-        _l("Identifiant"),
-        validators=[
-            DataRequired(message=_l("Choisissez un identifiant.")),
-            Length(min=3, max=32, message=_l("Entre 3 et 32 caractères.")),
-            Regexp(
-                r"^[a-zA-Z0-9._-]+$",
-                message=_l("Lettres sans accent, chiffres, point, tiret ou tiret bas."),
-            ),
-        ],
-        filters=[strip_filter],
-        description=_l("Lettres sans accent, chiffres, point ou tiret."),
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
-    )
-    password = new_password_field(_l("Mot de passe"))
     charter = BooleanField(
         _l("J’ai lu la charte du bénévole et je m’engage à la respecter"),
         validators=[
@@ -228,13 +208,17 @@ class TutorSignupForm(RefusableForm):
         ],
     )
 
-    def account(self) -> dict[str, str]:
-        """What `users.register_tutor` takes, but the language."""
-        return {
-            "username": filled(self.username.data), "email": filled(self.email.data),
-            "first_name": filled(self.first_name.data),
-            "password": filled(self.password.data),
-        }  # fmt: skip
+    def signup(self, locale: str) -> SignupRequest:
+        """What `users.start_tutor_signup` takes."""
+        return SignupRequest(
+            email=filled(self.email.data).lower(),
+            first_name=filled(self.first_name.data),
+            locale=locale,
+        )
+
+
+class FinishSignupForm(FlaskForm):
+    password = new_password_field(_l("Mot de passe"))
 
 
 class ForgotPasswordForm(FlaskForm):

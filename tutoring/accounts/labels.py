@@ -1,5 +1,5 @@
-"""Names shown for the enrolment categories (public, goal, sex, age band), the roles and
-the audit log's actions."""
+"""Names shown for the enrolment categories (public, goal, sex, age band), the roles,
+the audit log's actions and the devices of sign-in sessions."""
 
 from __future__ import annotations
 
@@ -62,6 +62,8 @@ AUDIT_LABELS = {
     "account_enabled": _l("compte réactivé"),
     "account_disabled": _l("compte désactivé"),
     "password_changed": _l("mot de passe modifié"),
+    "session_ended": _l("une autre connexion terminée"),
+    "other_sessions_ended": _l("toutes les autres connexions terminées"),
     "password_link_created": _l("lien de mot de passe créé"),
     "login_card_issued": _l("carte de connexion imprimée"),
     "login_card_revoked": _l("carte de connexion désactivée"),
@@ -78,6 +80,20 @@ AUDIT_LABELS = {
     "api_token_created": _l("jeton d’API créé"),
     "api_token_revoked": _l("jeton d’API révoqué"),
 }
+
+
+DEVICE_LABELS = {
+    "phone": _l("Téléphone"),
+    "tablet": _l("Tablette"),
+    "computer": _l("Ordinateur"),
+}
+UNKNOWN_DEVICE = _l("Appareil inconnu")
+
+
+def device_label(kind: str | None, browser: str | None) -> str:
+    """The kind of device and the browser, as far as known: « Téléphone, Firefox »."""
+    words = str(DEVICE_LABELS.get(kind or "", UNKNOWN_DEVICE))
+    return f"{words}, {browser}" if browser else words
 
 
 def role_label(value: str) -> str:

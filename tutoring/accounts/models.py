@@ -199,6 +199,11 @@ class UserSession(Model):
     shared_device: Mapped[bool] = mapped_column(Boolean, default=False)
     second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the owner needs to recognise the browser in their list of sessions, read
+    # from its User-Agent, which is not kept: "phone", "tablet" or "computer", and
+    # the browser's family ("Firefox", "Chrome"...).
+    device_kind: Mapped[str | None] = mapped_column(String(10))
+    browser: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
 

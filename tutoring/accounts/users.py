@@ -6,12 +6,13 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from tutoring.accounts import audit
@@ -29,6 +30,7 @@ CHARTER_VERSION = "2026-11"
 
 
 PASSWORD_LINK_MAX_AGE = 72 * 3600
+SIGNUP_LINK_MAX_AGE = 72 * 3600
 
 
 def slugify(text: str) -> str:
@@ -38,9 +40,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:20]
 
 
-def new_username(first_name: str) -> str:
+def new_username(first_name: str, fallback: str = "apprenant") -> str:
     """Return a free username from a first name: 'amina-4821' (or 'apprenant-4821')."""
-    stem = slugify(first_name) or "apprenant"
+    stem = slugify(first_name) or fallback
     for _attempt in range(50):
         candidate = f"{stem}-{secrets.randbelow(9000) + 1000}"
         if not username_taken(candidate):
@@ -88,20 +90,84 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-def register_tutor(
-    *, username: str, email: str, first_name: str, password: str, locale: str
-) -> User:
-    """Create a volunteer's account, pending a referent's approval."""
-    if username_taken(username):
-        raise AccountError("username_taken", "username")
-    if email_taken(email):
+@dataclass(frozen=True)
+class SignupRequest:
+    """A volunteer's sign-up waiting for its e-mailed link to be opened."""
+
+    email: str
+    first_name: str
+    locale: str
+
+
+def start_tutor_signup(
+    request: SignupRequest, *, finish_link: Callable[[str], str], forgot_link: str
+) -> None:
+    """Go on by e-mail, whether or not the address has an account, so that the page
+    answers the same either way: a new address gets a link to finish the sign-up
+    (`finish_link` makes its address from the token); an address that has an account
+    is told that someone tried, and where to get a new password (`forgot_link`)."""
+    if email_taken(request.email):
+        send_mail(
+            request.email,
+            _("Vous avez déjà un compte"),
+            _(
+                "Bonjour,\n\nQuelqu’un a voulu devenir bénévole avec cette adresse "
+                "e-mail. Mais vous avez déjà un compte avec cette adresse : connectez-"
+                "vous avec elle.\n\nSi vous avez oublié votre mot de passe, demandez-en "
+                "un nouveau ici :\n%(link)s\n\nSi ce n’est pas vous, ignorez ce "
+                "message : rien n’a changé sur votre compte.",
+                link=forgot_link,
+            ),
+        )
+        return
+    token = _signup_serializer().dumps(
+        {"e": request.email, "n": request.first_name, "l": request.locale}
+    )
+    send_mail(
+        request.email,
+        _("Finir votre inscription de bénévole"),
+        _(
+            "Bonjour %(name)s,\n\nPour finir votre inscription de bénévole, ouvrez ce "
+            "lien (valable 3 jours) et choisissez votre mot de passe :\n%(link)s\n\n"
+            "Si vous n’avez rien demandé, ignorez ce message.",
+            name=request.first_name,
+            link=finish_link(token),
+        ),
+    )
+
+
+def _signup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="tutor-signup")
+
+
+def signup_from_token(token: str) -> SignupRequest | None:
+    """The sign-up behind an e-mailed link: None when the link is forged, older than
+    3 days, or already used (its address has an account now)."""
+    try:
+        data = _signup_serializer().loads(token, max_age=SIGNUP_LINK_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(key), str) for key in ("e", "n", "l")
+    ):
+        return None
+    if email_taken(data["e"]):
+        return None
+    return SignupRequest(email=data["e"], first_name=data["n"], locale=data["l"])
+
+
+def register_tutor(request: SignupRequest, password: str) -> User:
+    """Create a volunteer's account, pending a referent's approval, once the e-mailed
+    link is opened. The username is made from the first name ('marc-4821'), so that
+    sign-up never says which usernames are taken; the e-mail signs in too."""
+    if email_taken(request.email):
         raise AccountError("email_taken", "email")
     user = User(
-        username=username.lower(),
-        email=email.strip().lower(),
-        first_name=first_name.strip(),
+        username=new_username(request.first_name, fallback="benevole"),
+        email=request.email.strip().lower(),
+        first_name=request.first_name.strip(),
         password_hash=hash_password(password),
-        locale=locale,
+        locale=request.locale,
     )
     user.add_role(Role.TUTOR)
     db.session.add(user)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +35,34 @@ def _int(name: str, default: int) -> int:
 
 def _list(name: str, default: str) -> list[str]:
     return [p.strip() for p in os.environ.get(name, default).split(",") if p.strip()]
+
+
+def _workers_in(args: list[str]) -> int:
+    """The number after gunicorn's -w or --workers in `args` (0 when absent)."""
+    found = 0
+    for i, arg in enumerate(args):
+        value = None
+        if arg in {"-w", "--workers"} and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--workers="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-w") and len(arg) > 2:
+            value = arg[2:]
+        if value is not None and value.strip().isdigit():
+            found = int(value)
+    return found
+
+
+def worker_count() -> int:
+    """How many worker processes the server was asked for: WEB_CONCURRENCY, or
+    gunicorn's -w/--workers in GUNICORN_CMD_ARGS or on its command line."""
+    counts = [_workers_in(shlex.split(os.environ.get("GUNICORN_CMD_ARGS", "")))]
+    if os.path.basename(sys.argv[0] if sys.argv else "").startswith("gunicorn"):
+        counts.append(_workers_in(sys.argv[1:]))
+    concurrency = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if concurrency.isdigit():
+        counts.append(int(concurrency))
+    return max(counts)
 
 
 def defaults(app: Flask) -> dict[str, Any]:
@@ -139,6 +169,19 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             "(SESSION_COOKIE_SECURE=0) only."
         )
     _check_site_address(app)
+    if (
+        not (app.debug or app.testing)
+        and app.config["RATELIMIT_ENABLED"]
+        and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+        and worker_count() > 1
+    ):
+        # Each worker would count on its own: a limit of 100 would let 100 per worker.
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory:// with several workers (WEB_CONCURRENCY "
+            "or gunicorn -w): refusing to start, each worker would count failed "
+            "sign-ins on its own. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 "
+            "(shared by the workers) or run a single worker."
+        )
     if "fr" not in app.config["SUPPORTED_LOCALES"]:
         raise ConfigError(
             "SUPPORTED_LOCALES must contain 'fr', the reference language."

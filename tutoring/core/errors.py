@@ -52,7 +52,10 @@ def _wait_minutes() -> int | None:
     return max(1, math.ceil((current.reset_at - 1 - time.time()) / 60))
 
 
-def render_error(code: int, detail: str | None = None) -> ErrorPage:
+def render_error(
+    code: int, detail: str | None = None, action: tuple[str, str] | None = None
+) -> ErrorPage:
+    """The error page; `action` is a way out offered as a button (address, label)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
     wait = _wait_minutes() if code == 429 else None
     if request.path.startswith("/api/"):
@@ -67,6 +70,7 @@ def render_error(code: int, detail: str | None = None) -> ErrorPage:
             title=title,
             message=detail or message,
             wait=wait,
+            action=action,
         ),
         code,
     )

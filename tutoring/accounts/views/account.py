@@ -1,4 +1,5 @@
-"""Account pages: each acts on the signed-in person only, so no id is ever taken."""
+"""Account pages: each acts on the signed-in person only. The one id taken is that of
+one of the person's own sign-in sessions, checked against the account."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -18,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import audit, twofactor, users
+from tutoring.accounts import audit, signin, twofactor, users
 from tutoring.accounts.access import (
     allowed_before_2fa,
     needs_second_factor,
@@ -34,12 +36,18 @@ from tutoring.accounts.forms import (
     TwoFactorOffForm,
     filled,
 )
+from tutoring.accounts.labels import device_label
 from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
-from tutoring.accounts.signin import end_session
+from tutoring.accounts.signin import (
+    end_other_session,
+    live_sessions,
+    revoke_all_sessions,
+)
 from tutoring.accounts.users import AccountError
 from tutoring.accounts.views.signin import CODES_SCOPE
 from tutoring.core.extensions import db, limiter
+from tutoring.core.forms import ConfirmForm
 
 SETUP_KEY = "totp_setup_secret"
 
@@ -69,6 +77,9 @@ def _overview_page(
         two_factor_required=twofactor.required_for(current_user),
         renew_form=renew or RenewCodesForm(formdata=None),
         off_form=off or TwoFactorOffForm(formdata=None),
+        sessions=live_sessions(current_user),
+        current_session=g.user_session,
+        device_label=device_label,
     )
 
 
@@ -76,6 +87,31 @@ def _overview_page(
 @signed_in
 def overview() -> str:
     return _overview_page()
+
+
+@bp.post("/compte/connexions/<int:user_session_id>/terminer")
+@signed_in
+def end_session(user_session_id: int) -> BaseResponse:
+    """End one of the account's other sessions (a forgotten computer, a lost phone)."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.overview"))
+    if not end_other_session(current_user, user_session_id, g.user_session):
+        abort(404)
+    audit.record("session_ended", current_user, current_user)
+    db.session.commit()
+    flash(_("Cette connexion est terminée."), "success")
+    return redirect(url_for("accounts.overview"))
+
+
+@bp.post("/compte/connexions/terminer-les-autres")
+@signed_in
+def end_other_sessions() -> BaseResponse:
+    if ConfirmForm().validate_on_submit():
+        revoke_all_sessions(current_user, keep=g.user_session)
+        audit.record("other_sessions_ended", current_user, current_user)
+        db.session.commit()
+        flash(_("Vos autres connexions sont terminées."), "success")
+    return redirect(url_for("accounts.overview"))
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -121,7 +157,7 @@ def _password_page(form: ChangePasswordForm) -> str:
 def two_factor_setup() -> BaseResponse | tuple[str, int]:
     if current_user.has_2fa and not g.user_session.second_factor_done:
         # A session that skipped the code it now owes: it ends, never loops here.
-        end_session(g.user_session)
+        signin.end_session(g.user_session)
         db.session.commit()
         logout_user()
         session.clear()

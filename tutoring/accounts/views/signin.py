@@ -9,6 +9,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +19,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import cards, twofactor, users
@@ -32,6 +34,7 @@ from tutoring.accounts.blueprint import bp
 from tutoring.accounts.forms import (
     CardLoginForm,
     ChoosePasswordForm,
+    FinishSignupForm,
     ForgotPasswordForm,
     LoginForm,
     SecondFactorForm,
@@ -40,6 +43,8 @@ from tutoring.accounts.forms import (
 )
 from tutoring.accounts.models import User
 from tutoring.accounts.signin import end_session, revoke_all_sessions, start_session
+from tutoring.core.codes import digest
+from tutoring.core.errors import ErrorPage, render_error
 from tutoring.core.extensions import db, limiter
 from tutoring.core.urls import external_url
 
@@ -54,8 +59,14 @@ def _failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
+    """The account the typed login names, not the text typed: its username and its
+    e-mail share one counter. A new password (by the e-mailed link) starts a new
+    counter, which is how a locked-out owner unlocks the account at once."""
     typed = request.form.get("login", "")[:254].strip().lower()
-    return "account:" + typed
+    user = users.find_by_login(typed)
+    if user is None:
+        return "account:" + typed
+    return f"account-id:{user.id}:{digest(user.password_hash or '-')[:12]}"
 
 
 def _pending_key() -> str:
@@ -75,12 +86,33 @@ def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> Non
     """Open a fresh server-side session: a new cookie and a new CSRF token."""
     session.clear()
     token = start_session(
-        user, shared_device=shared, second_factor_done=second_factor_done
-    )
+        user, shared_device=shared, second_factor_done=second_factor_done,
+        user_agent=request.headers.get("User-Agent", ""),
+    )  # fmt: skip
     user.session_token = token
     login_user(user, remember=False)
     session.permanent = not shared  # a shared computer forgets the cookie on closing
     db.session.commit()
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error: HTTPException) -> ErrorPage:
+    """A locked account: say how to unlock it now instead of waiting."""
+    locked = any(
+        limit.breached and "/account-id:" in limit.key
+        for limit in limiter.current_limits
+    )
+    if request.endpoint != "accounts.login" or not locked:
+        return render_error(429)
+    return render_error(
+        429,
+        _(
+            "Trop d’essais avec un mauvais mot de passe : ce compte est bloqué pour "
+            "quelques minutes. Pour le débloquer tout de suite, choisissez un nouveau "
+            "mot de passe grâce au lien envoyé par e-mail."
+        ),
+        (url_for("accounts.forgot_password"), _("Recevoir le lien par e-mail")),
+    )
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -217,22 +249,66 @@ def logout() -> BaseResponse:
 @public
 @limiter.limit("20 per hour", methods=["POST"])
 def tutor_signup() -> BaseResponse | tuple[str, int]:
+    """The same answer whether or not the address has an account: the rest goes on
+    by e-mail, where only the address's owner reads it."""
     if current_user.is_authenticated:
         return redirect(url_for("home.home"))
     form = TutorSignupForm()
     if form.validate_on_submit():
-        try:
-            user = users.register_tutor(**form.account(), locale=str(get_locale()))
-        except users.AccountError as exc:
-            db.session.rollback()
-            form.refuse(exc)
-            return render_template("accounts/tutor_signup.html", form=form), 409
-        complete_login(user, shared=False, second_factor_done=False)
-        flash(_("Merci ! Votre inscription est enregistrée."), "success")
+        users.start_tutor_signup(
+            form.signup(str(get_locale())), finish_link=signup_address,
+            forgot_link=url_for("accounts.forgot_password", _external=True),
+        )  # fmt: skip
+        flash(
+            _(
+                "Merci ! Pour continuer, ouvrez l’e-mail que nous venons d’envoyer à "
+                "%(email)s. S’il n’arrive pas, regardez dans les courriers indésirables.",
+                email=filled(form.email.data),
+            ),
+            "info",
+        )
         return redirect(url_for("home.home"))
     return render_template(
         "accounts/tutor_signup.html", form=form
     ), 400 if form.errors else 200
+
+
+def signup_address(token: str) -> str:
+    """The page to finish a sign-up with this token, as a full address for a mail."""
+    return url_for("accounts.finish_signup", token=token, _external=True)
+
+
+@bp.route("/devenir-benevole/<token>", methods=["GET", "POST"])
+@public
+def finish_signup(token: str) -> BaseResponse | tuple[str, int]:
+    """The e-mailed link: choose a password, and the account is created."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.home"))
+    signup = users.signup_from_token(token)
+    if signup is None:
+        return render_template("accounts/signup_link_invalid.html"), 404
+    form = FinishSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = users.register_tutor(signup, filled(form.password.data))
+        except users.AccountError:
+            db.session.rollback()
+            return render_template("accounts/signup_link_invalid.html"), 404
+        complete_login(user, shared=False, second_factor_done=False)
+        flash(
+            _(
+                "Merci ! Votre inscription est enregistrée. Votre identifiant est "
+                "%(username)s. Vous pouvez aussi vous connecter avec votre adresse "
+                "e-mail.",
+                username=user.username,
+            ),
+            "success",
+        )
+        return redirect(url_for("home.home"))
+    page = render_template("accounts/finish_signup.html", form=form, signup=signup)
+    response = make_response(page, 400 if form.errors else 200)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
