@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tutoring import create_app
+from tutoring.accounts import users
 from tutoring.accounts.cards import issue_login_card
 from tutoring.accounts.enrolment import LearnerData, enrol_learner
 from tutoring.accounts.models import Role, Structure, User
@@ -338,3 +339,21 @@ def pair(app: Flask, make: Factory) -> dict[str, Any]:
     return {"referent": referent, "profile": profile_id, "learner_user": learner_user,
             "tutor": tutor, "pairing": pairing_id, "client": client,
             "place": place_id}  # fmt: skip
+
+class Mailbox(list[tuple[str, str, str]]):
+    """The e-mails the app sends (to, subject, body), read as their owner would."""
+
+    def link(self, to: str, path: str) -> str:
+        """The local address of the last link to `path` mailed to `to`."""
+        for address, _subject, body in reversed(self):
+            found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S*)", body)
+            if address == to and found:
+                return found.group(1)
+        raise AssertionError(f"no link to {path} mailed to {to}: {self}")
+
+
+@pytest.fixture
+def mailbox(monkeypatch) -> Mailbox:
+    sent = Mailbox()
+    monkeypatch.setattr(users, "send_mail", lambda *mail: sent.append(mail))
+    return sent

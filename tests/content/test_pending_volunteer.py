@@ -15,13 +15,7 @@ from tutoring.accounts.models import Role, User
 from tutoring.content.models import ItemVersion, VoiceRecording
 from tutoring.core.extensions import db
 
-SIGNUP = {
-    "first_name": "Paul",
-    "email": "paul@example.org",
-    "username": "paul.p",
-    "password": "les cigales de Millau",
-    "charter": "y",
-}
+SIGNUP = {"first_name": "Paul", "email": "paul@example.org", "charter": "y"}
 OGG = b"OggS" + b"\1" * 4096
 
 
@@ -41,11 +35,14 @@ def _audio_files() -> set[str]:
 
 
 @pytest.fixture
-def pending(app, make, bank):
+def pending(app, make, bank, mailbox):
     """A volunteer who just signed up through the public form, signed in."""
     make.user("claire", Role.REFERENT)
     client = app.test_client()
     assert client.post("/devenir-benevole", data=SIGNUP).status_code == 302
+    link = mailbox.link(SIGNUP["email"], "/devenir-benevole/")
+    chosen = client.post(link, data={"password": "les cigales de Millau"})
+    assert chosen.status_code == 302
     assert "attend la validation" in client.get("/").get_data(as_text=True)
     return client, _listening_version(make, bank)
 
@@ -85,7 +82,7 @@ def test_once_approved_the_volunteer_opens_the_bank(app, make, pending):
     referent = app.test_client()
     login(referent, "claire")
     volunteer_id = make.run(
-        lambda: db.session.scalar(select(User.id).where(User.username == "paul.p"))
+        lambda: db.session.scalar(select(User.id).where(User.email == "paul@example.org"))
     )
     assert referent.post(f"/benevoles/{volunteer_id}/valider").status_code == 302
     page = client.get(f"/banque/exercice/{version_id}")
