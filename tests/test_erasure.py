@@ -60,6 +60,8 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("users", "calendar_token_hash"): "account deleted",
     ("login_cards", "code_hash"): "deleted with the account",
     ("user_sessions", "token_hash"): "deleted with the account",
+    ("user_sessions", "device_kind"): "deleted with the account",
+    ("user_sessions", "browser"): "deleted with the account",
     ("recovery_codes", "code_hash"): "deleted with the account",
     ("learner_profiles", "languages"): "emptied",
     ("outbox", "address"): "deleted (theirs by cascade, the tutor's by sessions)",
