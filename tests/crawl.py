@@ -1,7 +1,7 @@
 """A small crawler for the security probes and the fuzzing: worlds, links, forms.
 
 `tenant()` builds one structure's people and objects (a referent, a learner with a
-password, a paired tutor, a learner waiting for a tutor, a volunteer awaiting
+password chosen after a sign-in by card, a paired tutor, a learner waiting for a tutor, a volunteer awaiting
 approval, a practice set, homework, a civic exam, a booked session, a written
 production and a volunteer's voice waiting for a referent). Two tenants give every
 owned object a twin that belongs to someone else, for IDOR checks. `crawl()` walks a signed-in client from the home
@@ -92,6 +92,7 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
         user = db.session.get(User, learner_user)
         user.username = f"learner-{tag}"
         user.password_hash = hash_password(PASSWORD)
+        user.password_from_card = True  # chosen after a sign-in by card (issue #13)
         structure_id = db.session.scalar(
             db.select(Structure.id).where(Structure.name == structure)
         )
