@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts.enrolment import learner_for
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -239,4 +239,12 @@ def learner_or_404(profile_id: int) -> LearnerProfile:
     profile = learner_for(current_user, profile_id)
     if profile is None:
         abort(404)
+    return profile
+
+
+def current_learner() -> LearnerProfile:
+    """The signed-in learner's profile (a learner's view); 403 for an account without one."""
+    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
+    if profile is None:
+        abort(403)
     return profile

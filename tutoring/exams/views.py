@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
 from exercises.mock import SECTIONS
-from tutoring.accounts.access import roles_required
-from tutoring.accounts.models import Role, User
-from tutoring.accounts.profiles import LearnerProfile
+from tutoring.accounts.access import current_learner, roles_required
+from tutoring.accounts.models import Role
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.exams import civic as civic_exams
@@ -41,16 +38,9 @@ CIVIC_THEME_LABELS = {
 }
 
 
-def _profile() -> LearnerProfile:
-    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
-    if profile is None:
-        abort(403)
-    return profile
-
-
 def _own_exam(exam_id: int) -> CivicExam:
     exam = db.session.get(CivicExam, exam_id)
-    if exam is None or exam.learner_id != _profile().id:
+    if exam is None or exam.learner_id != current_learner().id:
         abort(404)
     return exam
 
@@ -58,7 +48,7 @@ def _own_exam(exam_id: int) -> CivicExam:
 @bp.get("/examens/")
 @roles_required(Role.LEARNER)
 def index() -> str:
-    profile = _profile()
+    profile = current_learner()
     return render_template(
         "exams/index.html",
         mentions=[(m, MENTION_LABELS[m]) for m in MENTIONS],
@@ -79,7 +69,7 @@ def start_civic() -> BaseResponse:
     form = StartCivicForm()
     form.refusal()
     try:
-        exam = civic_exams.start_civic_exam(_profile(), form.mention.data)
+        exam = civic_exams.start_civic_exam(current_learner(), form.mention.data)
     except civic_exams.ExamError:
         flash(_("Cet examen blanc n’est pas encore disponible."), "error")
         return redirect(url_for("exams.index"))
@@ -152,7 +142,7 @@ def civic_result(exam_id: int) -> BaseResponse | str:
 
 def _own_language_exam(exam_id: int) -> LanguageExam:
     exam = db.session.get(LanguageExam, exam_id)
-    if exam is None or exam.learner_id != _profile().id:
+    if exam is None or exam.learner_id != current_learner().id:
         abort(404)
     return exam
 
@@ -170,7 +160,7 @@ SECTION_LABELS = {
 def start_language() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    exam = french_exams.start_language_exam(_profile())
+    exam = french_exams.start_language_exam(current_learner())
     db.session.commit()
     return redirect(url_for("exams.language", exam_id=exam.id))
 
@@ -203,7 +193,7 @@ def language_section(exam_id: int) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        practice = french_exams.start_section(_profile(), exam)
+        practice = french_exams.start_section(current_learner(), exam)
     except civic_exams.ExamError:
         db.session.commit()
         return redirect(url_for("exams.language_result", exam_id=exam.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from flask import (
     abort,
@@ -20,11 +20,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.model import LEVELS, THEMES
-from tutoring.accounts.access import learner_or_404, roles_required
-from tutoring.accounts.models import Role, User
-from tutoring.accounts.profiles import (
-    LearnerProfile,
-)
+from tutoring.accounts.access import current_learner, learner_or_404, roles_required
+from tutoring.accounts.models import Role
 from tutoring.content import bank as content_bank
 from tutoring.content.audio import audio_url, instruction_audio_url
 from tutoring.content.bank import ContentError
@@ -65,16 +62,9 @@ ERRORS = {
 }
 
 
-def _profile() -> LearnerProfile:
-    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
-    if profile is None:
-        abort(403)
-    return profile
-
-
 def _own_set(set_id: int) -> PracticeSet:
     practice = db.session.get(PracticeSet, set_id)
-    if practice is None or practice.learner_id != _profile().id:
+    if practice is None or practice.learner_id != current_learner().id:
         abort(404)
     return practice
 
@@ -82,7 +72,7 @@ def _own_set(set_id: int) -> PracticeSet:
 @bp.get("/pratique/")
 @roles_required(Role.LEARNER)
 def index() -> str:
-    profile = _profile()
+    profile = current_learner()
     return render_template(
         "learning/index.html",
         level=service.practice_level(profile),
@@ -102,7 +92,7 @@ def index() -> str:
 def set_level() -> BaseResponse:
     form = LevelForm()
     form.refusal()
-    service.choose_level(_profile(), form.level.data)
+    service.choose_level(current_learner(), form.level.data)
     db.session.commit()
     return redirect(url_for("learning.index"))
 
@@ -110,7 +100,7 @@ def set_level() -> BaseResponse:
 @bp.post("/pratique/nouvelle")
 @roles_required(Role.LEARNER)
 def new_set() -> BaseResponse:
-    profile = _profile()
+    profile = current_learner()
     form = NewSetForm()
     form.refusal()
     try:
@@ -126,7 +116,7 @@ def new_set() -> BaseResponse:
 @roles_required(Role.LEARNER)
 def placement() -> BaseResponse | str:
     """The placement test: about 20 items that find the level of each skill."""
-    profile = _profile()
+    profile = current_learner()
     form = PlacementForm()
     if form.is_submitted():
         form.refusal()
@@ -150,7 +140,7 @@ def set_target() -> BaseResponse:
     back = redirect(url_for("learning.index"))
     if (error := form.refusal()) is None:
         try:
-            service.set_target_date(_profile(), form.target_date.data)
+            service.set_target_date(current_learner(), form.target_date.data)
         except ContentError:
             error = _("Cette date n’est pas plausible.")
     if error is not None:
@@ -168,7 +158,7 @@ def review() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        practice = service.start_review_set(_profile())
+        practice = service.start_review_set(current_learner())
     except ContentError:
         flash(_("Rien à revoir pour l’instant : bravo !"), "info")
         return redirect(url_for("home.home"))
@@ -180,11 +170,11 @@ def review() -> BaseResponse:
 @roles_required(Role.LEARNER)
 def homework(assignment_id: int) -> BaseResponse:
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.learner_id != _profile().id:
+    if assignment is None or assignment.learner_id != current_learner().id:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    practice = service.start_homework(_profile(), assignment)
+    practice = service.start_homework(current_learner(), assignment)
     db.session.commit()
     return redirect(url_for("learning.play", set_id=practice.id))
 
@@ -222,7 +212,7 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
         view=item_view(item, seed),
         instruction=instruction_texts(item),
         instruction_audio=instruction_audio_url(item.instruction),
-        audio=audio_url(item, _profile().structure_id) if item.audio else None,
+        audio=audio_url(item, current_learner().structure_id) if item.audio else None,
         client_id=str(uuid.uuid4()),
         shown_at=int(time.time() * 1000),
         error=error,
@@ -247,7 +237,7 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
             )
         abort(409)
     try:
-        service.record_answer(_profile(), practice, **form.attempt())
+        service.record_answer(current_learner(), practice, **form.attempt())
     except ContentError as exc:
         db.session.rollback()
         return _refused(practice, version, exc)
@@ -289,7 +279,7 @@ def feedback(set_id: int, position: int) -> str:
         practice=practice,
         attempt=attempt,
         view=item_view(item, f"{practice.id}-{position}"),
-        audio=audio_url(item, _profile().structure_id) if item.audio else None,
+        audio=audio_url(item, current_learner().structure_id) if item.audio else None,
         finished=practice.finished_at is not None,
     )
 
@@ -306,8 +296,8 @@ def summary(set_id: int) -> BaseResponse | str:
     placement = practice.mode == SetMode.PLACEMENT
     return render_template(
         "learning/summary.html", practice=practice,
-        board=skill_board(_profile()) if placement else None,
-        placement_level=_profile().practice_level, skill_labels=SKILL_LABELS,
+        board=skill_board(current_learner()) if placement else None,
+        placement_level=current_learner().practice_level, skill_labels=SKILL_LABELS,
         attempts=[(a, content_bank.item_of(a.item_version)) for a in attempts],
         form=ConfirmForm(), theme_labels=THEME_LABELS, **service.tally(attempts),
     )  # fmt: skip
