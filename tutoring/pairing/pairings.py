@@ -13,6 +13,7 @@ from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.core.urls import ID_MAX
 from tutoring.pairing.models import Pairing, PairingStatus
 
 OPEN = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
@@ -67,6 +68,8 @@ def tutors_of(structure_id: int | None) -> list[User]:
 def tutor_of(structure_id: int | None, tutor_id: int) -> User | None:
     """The approved, active volunteer of this structure with this id, else None
     (another structure's volunteer, one awaiting approval, or not a volunteer)."""
+    if not 0 < tutor_id <= ID_MAX:  # beyond the database's integers: nobody
+        return None
     return db.session.scalar(_tutors(structure_id).where(User.id == tutor_id))
 
 
