@@ -228,12 +228,6 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
 
 
-def require_approved_volunteer() -> None:
-    """Answer 403 unless the signed-in user is an approved volunteer."""
-    if not current_user.is_approved_tutor:
-        abort(403)
-
-
 def learner_or_404(profile_id: int) -> LearnerProfile:
     """The learner of the signed-in referent's structure with this id, else 404."""
     profile = learner_for(current_user, profile_id)

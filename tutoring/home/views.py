@@ -22,7 +22,6 @@ from tutoring.accounts.access import (
     allowed_before_2fa,
     learner_or_404,
     public,
-    require_approved_volunteer,
     roles_required,
     secret_in_url,
     signed_in,
@@ -174,7 +173,6 @@ def dismiss_notice(message_id: int) -> BaseResponse:
 @bp.get("/tuteur/")
 @roles_required(Role.TUTOR)
 def volunteer() -> str:
-    require_approved_volunteer()
     pairings = open_pairings_of(current_user)
     return render_template(
         "home/volunteer.html",
@@ -190,7 +188,6 @@ def volunteer() -> str:
 @bp.get("/tuteur/apprenants/<int:profile_id>")
 @roles_required(Role.TUTOR)
 def volunteer_learner(profile_id: int) -> str:
-    require_approved_volunteer()
     if profile_id not in tutor_learner_ids(current_user):
         abort(404)
     profile = db.session.get(LearnerProfile, profile_id)

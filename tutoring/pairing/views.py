@@ -12,7 +12,6 @@ from exercises.model import LEVELS
 from tutoring.accounts.access import (
     learner_or_404,
     open_to_pending_volunteers,
-    require_approved_volunteer,
     roles_required,
 )
 from tutoring.accounts.enrolment import (
@@ -198,7 +197,6 @@ def _own_pairing(pairing_id: int) -> Pairing:
 @bp.post("/tuteur/jumelage/<int:pairing_id>/reponse")
 @roles_required(Role.TUTOR)
 def respond(pairing_id: int) -> BaseResponse:
-    require_approved_volunteer()
     pairing = _own_pairing(pairing_id)
     form = RespondPairingForm()
     error = form.refusal()

@@ -21,7 +21,6 @@ from tutoring.accounts import outbox as notify
 from tutoring.accounts.access import (
     learner_or_404,
     public,
-    require_approved_volunteer,
     roles_required,
     secret_in_url,
     signed_in,
@@ -210,7 +209,6 @@ __all__ = ["SessionStatus"]
 @roles_required(Role.TUTOR)
 def book(profile_id: int) -> BaseResponse:
     """Schedule a session (once or weekly) with a paired learner, Millau time."""
-    require_approved_volunteer()
     pairing = active_pairing(current_user, profile_id) or abort(404)
     form = BookSessionForm(places=places_of(current_user.structure_id))
     back = redirect(url_for("home.volunteer_learner", profile_id=profile_id))
@@ -236,7 +234,6 @@ def book(profile_id: int) -> BaseResponse:
 @roles_required(Role.TUTOR)
 def workshop() -> BaseResponse | tuple[str, int]:
     """A group workshop for several of the tutor's learners, once or weekly."""
-    require_approved_volunteer()
     places = places_of(current_user.structure_id)
     form = BookWorkshopForm(places=places, pairings=active_pairings(current_user))
     error = form.refusal() if form.is_submitted() else None
@@ -273,7 +270,6 @@ def _own_session(session_id: int) -> TutoringSession:
 @roles_required(Role.TUTOR)
 def reschedule(session_id: int) -> BaseResponse | tuple[str, int]:
     """Move a session in one step; the learners are told and asked to confirm."""
-    require_approved_volunteer()
     session = _own_session(session_id)
     form = RescheduleSessionForm()
     error = form.refusal() if form.is_submitted() else None
@@ -304,7 +300,6 @@ def reschedule(session_id: int) -> BaseResponse | tuple[str, int]:
 def report(session_id: int) -> BaseResponse | tuple[str, int]:
     """After the session: attendance of each learner, real duration, what was worked
     on, homework from the bank, a note for the learners and one for the referent."""
-    require_approved_volunteer()
     session = _own_session(session_id)
     rows = booking.report_rows(session)
     form = record_report_form(rows)
