@@ -61,6 +61,15 @@ class Estimate:
     def enough(self) -> bool:
         return self.attempts >= MIN_ATTEMPTS
 
+    @property
+    def likely_levels(self) -> tuple[str, str]:
+        """The levels one standard error below and above the estimate: where the
+        learner most probably stands, said in words when the two differ."""
+        return (
+            level_of(self.value - self.standard_error),
+            level_of(self.value + self.standard_error),
+        )
+
 
 def estimate(
     answers: list[tuple[float, float]], prior: float = START_ABILITY

@@ -26,6 +26,9 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # a fake microphone, allowed without asking: the recorder can be tried
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 SHOTS = Path(__file__).parent / "screenshots"
 PHONE = {
@@ -112,8 +115,10 @@ class Journey:
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], f"{label}: {serious}"
+        # window.innerWidth grows with a too-wide page on a phone: use clientWidth
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - window.innerWidth"
+            "document.documentElement.scrollWidth"
+            " - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{label}: the page is {overflow}px wider than the screen"
 

@@ -29,6 +29,12 @@ def test_learner_sits_the_civic_exam_on_a_phone(
         fieldset.locator("input[type=radio]").first.check()
     with page.expect_navigation():
         page.locator("button[value=finish]").tap()
+    # 35 questions left blank: the exam asks before closing, saying how many
+    assert page.locator("input[name=confirmed]").count() == 1
+    assert "35" in page.locator("[role=alert]").inner_text()
+    journey.check(page, f"civic-confirm-{locale}")
+    with page.expect_navigation():
+        page.locator("form:has(input[name=confirmed]) button[type=submit]").tap()
     assert "/resultat" in page.url
     journey.check(page, f"civic-result-{locale}")
 

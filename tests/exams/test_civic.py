@@ -169,3 +169,44 @@ def test_another_learner_cannot_open_my_exam(learner, make, app):
     assert other.get(f"/examens/civique/{exam.id}").status_code == 404
     assert other.get(f"/examens/civique/{exam.id}/resultat").status_code == 404
     assert learner.post("/examens/civique", data={"mention": "mars"}).status_code == 400
+
+
+def test_finishing_with_unanswered_questions_asks_first(learner, make):
+    """33 questions left blank: the learner is told how many and chooses."""
+    learner.post("/examens/civique", data={"mention": "csp"})
+    exam = _exam(make)
+    learner.post(
+        f"/examens/civique/{exam.id}?page=0",
+        data={f"q{i}": "0" for i in range(5)} | {"action": "next"},
+    )
+    asked = learner.post(
+        f"/examens/civique/{exam.id}?page=1",
+        data={"q5": "1", "q6": "1", "action": "finish"},
+    )
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Vous n’avez pas répondu à 33 questions sur 40." in page
+    assert f"/examens/civique/{exam.id}?page=1" in page  # first blank is q7, page 1
+    kept = _exam(make)
+    assert kept.submitted_at is None  # not closed yet
+    assert kept.answers[5:7] == [1, 1]  # but the page's answers are kept
+    done = learner.post(
+        f"/examens/civique/{exam.id}?page=1",
+        data={"action": "finish", "confirmed": "1"},
+    )
+    assert done.headers["Location"].endswith("/resultat")
+    assert _exam(make).submitted_at is not None
+
+
+def test_finishing_with_every_question_answered_asks_nothing(learner, make):
+    learner.post("/examens/civique", data={"mention": "csp"})
+    exam = _exam(make)
+    make.run(
+        lambda: setattr(
+            db.session.get(CivicExam, exam.id), "answers", [0] * 39 + [None]
+        )
+    )
+    response = learner.post(
+        f"/examens/civique/{exam.id}?page=7", data={"q39": "2", "action": "finish"}
+    )
+    assert response.headers["Location"].endswith("/resultat")

@@ -217,7 +217,7 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
         f"/pratique/serie/{practice.id}",
         data={
             **base,
-            "seconds": "3",
+            "seconds": "6",
             "audio": (__import__("io").BytesIO(b"<html>"), "x.webm", "audio/webm"),
         },
         content_type="multipart/form-data",
@@ -225,7 +225,7 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
     assert fake.status_code == 400
     assert "pas un enregistrement audio accepté" in fake.get_data(as_text=True)
     missing = learner.post(
-        f"/pratique/serie/{practice.id}", data={**base, "seconds": "3"}
+        f"/pratique/serie/{practice.id}", data={**base, "seconds": "6"}
     )
     assert missing.status_code == 400
     app.config["MAX_CONTENT_LENGTH"] = 2048  # the web server's limit on any request
@@ -233,7 +233,7 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
         f"/pratique/serie/{practice.id}",
         data={
             **base,
-            "seconds": "3",
+            "seconds": "6",
             "audio": (__import__("io").BytesIO(WEBM * 20), "x.webm", "audio/webm"),
         },
         content_type="multipart/form-data",
@@ -244,7 +244,7 @@ def test_recording_must_be_real_audio(learner, make, app, bank):
         f"/pratique/serie/{practice.id}",
         data={
             **base,
-            "seconds": "3",
+            "seconds": "6",
             "audio": (__import__("io").BytesIO(WEBM), "x.webm", "audio/webm"),
         },
         content_type="multipart/form-data",
@@ -444,3 +444,44 @@ def test_each_item_type_shows_what_the_learner_needs(
     page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
     for text in shown:
         assert text in page
+
+
+def test_feedback_shows_my_answer_beside_the_right_one(learner, make, bank):
+    practice = _set_of(make, learner, bank, [1, 4])
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    base = {k: _hidden(page, k) for k in ("position", "client_id", "shown_at")}
+    wrong = learner.post(f"/pratique/serie/{practice.id}", data={**base, "choice": "0"})
+    feedback = learner.get(wrong.headers["Location"]).get_data(as_text=True)
+    mine = feedback.index("Ma réponse")
+    right = feedback.index("La bonne réponse")
+    assert mine < right
+    assert "lundi" in feedback[mine:right]  # what I chose
+    assert "mardi" in feedback[right:]  # what was right
+
+
+def test_a_recording_shorter_than_the_task_asks_is_refused(learner, make, bank):
+    practice = _set_of(make, learner, bank, [12])  # 5 to 60 seconds
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    assert "Enregistrer ma voix" in page
+    assert ">Envoyer<" in page
+    base = {k: _hidden(page, k) for k in ("position", "client_id", "shown_at")}
+
+    def post(seconds: str):
+        return learner.post(
+            f"/pratique/serie/{practice.id}",
+            data={
+                **base,
+                "seconds": seconds,
+                "audio": (__import__("io").BytesIO(WEBM), "x.webm", "audio/webm"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    short = post("2")
+    assert short.status_code == 400
+    assert "Parlez au moins 5 secondes" in short.get_data(as_text=True)
+    assert (
+        make.run(lambda: db.session.scalar(select(func.count()).select_from(Attempt)))
+        == 0
+    )
+    assert post("6.2").status_code == 302

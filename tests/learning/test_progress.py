@@ -172,7 +172,7 @@ def test_learner_dashboard_shows_each_skill_and_the_month(learner, make, bank):
     for label in ("Comprendre à l’oral", "Comprendre à l’écrit", "Écrire", "Parler"):
         assert label in page
     assert "pas encore assez d’exercices (3 sur 8)" in page
-    assert 'class="skill-progress' in page
+    assert 'class="skill-progress' not in page  # 3 answers: no bar yet
     assert "Ce mois-ci" in page
     assert ">3</span> minutes de pratique" in page
 
@@ -218,16 +218,49 @@ def test_referent_records_an_outside_level_and_sees_the_progress(
 
 
 def test_learner_notes_the_date_the_level_is_needed_by(learner, make):
-    def saved() -> str:
+    def saved() -> str | None:
         profile = db.session.get(LearnerProfile, learner.profile_id)
-        return profile.target_date.isoformat()
+        return profile.target_date.isoformat() if profile.target_date else None
 
+    empty = learner.post("/pratique/objectif", data={"target_date": ""})
+    assert empty.status_code == 400  # nothing noted yet: an empty date is not saved
+    assert "Choisissez une date." in empty.get_data(as_text=True)
+    assert "La date est enregistrée" not in empty.get_data(as_text=True)
     soon = (date.today() + timedelta(days=200)).isoformat()
-    learner.post("/pratique/objectif", data={"target_date": soon})
+    done = learner.post("/pratique/objectif", data={"target_date": soon})
+    assert done.status_code == 302
     assert make.run(saved) == soon
-    for refused in ("1999-01-01", "pas une date"):
-        learner.post("/pratique/objectif", data={"target_date": refused})
+    for refused, message in (
+        ("1999-01-01", "Cette date est déjà passée."),
+        ("2101-03-04", "Cette date est trop lointaine."),
+        ("pas une date", "Cette date n’est pas plausible."),
+    ):
+        page = learner.post("/pratique/objectif", data={"target_date": refused})
+        assert page.status_code == 400
+        text = page.get_data(as_text=True)
+        assert message in text
+        if refused[0].isdigit():  # the value typed stays in the field
+            assert f'name="target_date" value="{refused}"' in text
+        assert 'aria-invalid="true"' in text
         assert make.run(saved) == soon
+    cleared = learner.post("/pratique/objectif", data={"target_date": ""})
+    assert cleared.status_code == 302
+    assert make.run(saved) is None
+    assert "La date est supprimée." in learner.get("/pratique/").get_data(as_text=True)
+
+
+def test_a_bar_shows_only_when_the_estimate_means_something(learner, make, bank):
+    """After one right answer the home says « not enough exercises », with no bar;
+    with enough answers the bar comes with the uncertainty in words."""
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    home = learner.get("/").get_data(as_text=True)
+    assert "pas encore assez d’exercices (1 sur 8)" in home
+    assert "<progress" not in home
+    for _ in range(9):
+        _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    home = learner.get("/").get_data(as_text=True)
+    assert home.count("<progress") == 1  # reading only: the other skills wait
+    assert "Pas encore sûr : entre" in home or "Estimation assez sûre." in home
 
 
 def test_inactive_learner_is_flagged_for_the_referent(learner, make, app):
@@ -328,7 +361,9 @@ def test_placement_test_finds_a_level_and_adapts(app, make, real_bank):
             v.level
             for v in db.session.scalars(
                 select(
-                    __import__("tutoring.content.models", fromlist=["ItemVersion"]).ItemVersion
+                    __import__(
+                        "tutoring.content.models", fromlist=["ItemVersion"]
+                    ).ItemVersion
                 ).where(
                     __import__(
                         "tutoring.content.models", fromlist=["ItemVersion"]

@@ -106,3 +106,11 @@ def test_referent_and_paired_tutor_review_productions_the_learner_reads(
     )
     assert "Très clair, bravo !" in feedback
     assert "Résultat : 67 %" in feedback
+    assert "Ma réponse" in feedback  # the text the learner wrote
+    assert "je dois annuler mon rendez-vous" in feedback
+    oral = learner.get(f"/pratique/serie/{practice_set.id}/correction/1").get_data(
+        as_text=True
+    )
+    assert "Votre production est corrigée" in oral
+    assert "La bonne réponse" not in oral  # a spoken answer has no key to show
+    assert 'class="right-answer"' not in oral

@@ -66,7 +66,12 @@ def test_tutor_books_and_the_learner_sees_it_with_a_calendar_file(app, make, pai
     assert session.status == SessionStatus.SCHEDULED
     learner = app.test_client()
     card_login(learner, make.card(pair["learner_user"], pair["referent"]))
-    assert "Prochaine séance" in learner.get("/").get_data(as_text=True)
+    home = learner.get("/").get_data(as_text=True)
+    # the next session opens the home page, and « Mes séances » is in the menu
+    assert home.index("Ma prochaine séance") < home.index("À faire aujourd’hui")
+    menu = home[home.index('class="main-nav"') : home.index("</nav>")]
+    assert 'href="/seances/"' in menu
+    assert "Mes séances" in menu
     assert "Espace numérique MESA" in learner.get("/seances/").get_data(as_text=True)
     ics = learner.get(f"/seances/{session.id}.ics")
     assert ics.mimetype == "text/calendar"

@@ -54,3 +54,58 @@ def instruction_texts(item: Item) -> dict[str, str]:
     with force_locale("fr"):
         french = _(key)
     return {"fr": french, "translated": _(key)}
+
+
+def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
+    """The learner's own answer, as the feedback page shows it beside the right one:
+    `lines` of text, or a sentence as `segments` with the learner's `gaps`, and the
+    chosen `image`. None for a recording, or a response of another shape."""
+    data, kind = item.data, item.type
+    blank = "…"
+    try:
+        if kind == "single_choice":
+            return {"lines": [data["choices"][int(response["choice"])]]}
+        if kind == "multiple_choice":
+            chosen = [data["choices"][int(v)] for v in response.get("choices", [])]
+            return {"lines": chosen or [blank]}
+        if kind == "true_false":
+            return {"lines": [_("Vrai") if response["answer"] == "true" else _("Faux")]}
+        if kind == "image_choice":
+            choice = next(
+                c for c in data["choices"] if c["image"] == response["choice"]
+            )
+            return {"image": choice["image"], "lines": [choice["label"]]}
+        if kind in ("gap_typed", "gap_list"):
+            gaps = list(response["gaps"])
+            if kind == "gap_list":
+                gaps = [data["options"][int(v)] if v else "" for v in gaps]
+            return {
+                "segments": gap_segments(data["text"]),
+                "gaps": [g.strip() or blank for g in gaps],
+            }
+        if kind == "matching":
+            return {
+                "lines": [
+                    f"{left} → {data['pairs'][int(v)][1] if v else blank}"
+                    for (left, _right), v in zip(
+                        data["pairs"], response["pairs"], strict=True
+                    )
+                ]
+            }
+        if kind == "ordering":
+            words = [
+                data["sequence"][int(v)] if v else blank for v in response["order"]
+            ]
+            return {"lines": [" ".join(words)]}
+        if kind in ("dictation", "short_writing"):
+            return {"lines": [response["text"].strip() or blank]}
+        if kind == "form_filling":
+            return {
+                "lines": [
+                    f"{f['label']} : {v.strip() or blank}"
+                    for f, v in zip(data["fields"], response["fields"], strict=True)
+                ]
+            }
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError, StopIteration):
+        return None
+    return None  # an oral answer: the recording is the answer

@@ -127,6 +127,11 @@ def answer_page(
         submit(exam)
 
 
+def unanswered(exam: CivicExam) -> list[int]:
+    """The indexes of the questions left without an answer, in order."""
+    return [index for index, given in enumerate(exam.answers) if given is None]
+
+
 def submit(exam: CivicExam, now: datetime | None = None) -> int:
     """Close the exam and mark it: one point per right answer."""
     if exam.submitted_at is None:

@@ -24,6 +24,7 @@ class CivicPageForm(InputForm):
     """A page of the civic exam; `civic_page_form` adds a choice per question."""
 
     action = TextField()
+    confirmed = TextField()  # "1" once the learner has seen the unanswered questions
     indexes: ClassVar[tuple[int, ...]] = ()
 
     def answers(self) -> dict[int, int]:
@@ -33,6 +34,9 @@ class CivicPageForm(InputForm):
 
     def finishing(self) -> bool:
         return bool(self.action.data == "finish")
+
+    def finish_confirmed(self) -> bool:
+        return bool(self.confirmed.data == "1")
 
     def next_page(self, page: int, pages: int) -> int:
         """The page the learner turns to: back, or on by default."""

@@ -102,21 +102,36 @@ def civic(exam_id: int) -> BaseResponse | str:
     )  # fmt: skip
 
 
-def _save_page(exam: CivicExam, page: int, pages: int, indexes: range) -> BaseResponse:
-    """Keep the page's answers, then turn the page or finish."""
+def _save_page(
+    exam: CivicExam, page: int, pages: int, indexes: range
+) -> BaseResponse | str:
+    """Keep the page's answers, then turn the page or finish: finishing with
+    questions left unanswered asks first, saying how many."""
     form = civic_page_form(indexes)
     form.refusal()
     try:
-        civic_exams.answer_page(exam, form.answers(), finish=form.finishing())
+        civic_exams.answer_page(exam, form.answers())
     except civic_exams.ExamError as exc:
         db.session.commit()
         if exc.code == "invalid":
             abort(400)
         flash(_("Le temps est écoulé : vos réponses ont été envoyées."), "info")
         return redirect(url_for("exams.civic_result", exam_id=exam.id))
+    blank = civic_exams.unanswered(exam)
+    if form.finishing() and (not blank or form.finish_confirmed()):
+        civic_exams.submit(exam)
     db.session.commit()
-    if form.finishing():
+    if exam.submitted_at is not None:
         return redirect(url_for("exams.civic_result", exam_id=exam.id))
+    if form.finishing():
+        left = civic_exams.time_left(exam)
+        return render_template(
+            "exams/civic_confirm.html", exam=exam, page=page, blank=len(blank),
+            first_blank_page=blank[0] // civic_exams.PAGE_SIZE,
+            total=len(exam.questions), form=ConfirmForm(),
+            minutes_left=math.ceil(left.total_seconds() / 60),
+            deadline=civic_exams.deadline(exam).isoformat(),
+        )  # fmt: skip
     target = form.next_page(page, pages)
     return redirect(url_for("exams.civic", exam_id=exam.id, page=target))
 

@@ -48,6 +48,18 @@ class PracticeError(ContentError):
     """A request that breaks a practice rule; `code` says which."""
 
 
+SHORT_TOLERANCE = 0.5  # seconds: stopping a hair early is not refused
+
+
+def too_short(data: dict[str, Any], seconds: object) -> bool:
+    """Whether a recording the page timed is shorter than the task asks. A length
+    of 0 means the page could not time it (a file from the phone's own recorder):
+    the tutor judges then."""
+    if not isinstance(seconds, (int, float)) or seconds <= 0:
+        return False
+    return seconds + SHORT_TOLERANCE < float(data.get("min_seconds", 0))
+
+
 def practice_level(profile: LearnerProfile) -> str:
     """The level of theme sets: the one chosen, else the one the estimates suggest."""
     if profile.practice_level:
@@ -69,9 +81,16 @@ def set_target_date(
     """The day the learner needs their level by (None: no date): from today to the
     end of the year fifteen years on."""
     today = today or date.today()
-    if day is not None and not today <= day <= date(today.year + 15, 12, 31):
-        raise PracticeError("target_date")
+    if day is not None and day < today:
+        raise PracticeError("target_past")
+    if day is not None and day > latest_target(today):
+        raise PracticeError("target_far")
     profile.target_date = day
+
+
+def latest_target(today: date) -> date:
+    """The last day a learner's target date may fall on."""
+    return date(today.year + 15, 12, 31)
 
 
 def start_practice(profile: LearnerProfile, theme: str | None) -> PracticeSet:
@@ -324,8 +343,11 @@ def record_answer(
     if version is None:
         raise PracticeError("stale_position")
     item = item_of(version)
-    if item.type == "oral_production" and audio is None:
-        raise PracticeError("audio_missing")
+    if item.type == "oral_production":
+        if audio is None:
+            raise PracticeError("audio_missing")
+        if too_short(item.data, response.get("seconds")):
+            raise PracticeError("too_short", str(item.data["min_seconds"]))
     try:
         result: Result = grade(item, response)
     except InvalidResponse as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -26,7 +27,7 @@ from tutoring.content import bank as content_bank
 from tutoring.content.audio import audio_url, instruction_audio_url
 from tutoring.content.bank import ContentError
 from tutoring.content.models import ItemVersion
-from tutoring.content.rendering import instruction_texts, item_view
+from tutoring.content.rendering import given_answer, instruction_texts, item_view
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
@@ -72,7 +73,14 @@ def _own_set(set_id: int) -> PracticeSet:
 @bp.get("/pratique/")
 @roles_required(Role.LEARNER)
 def index() -> str:
+    return _index_page()
+
+
+def _index_page(target_error: str | None = None, typed_date: str | None = None) -> str:
+    """The practice page; a refused target date comes back with its message and
+    the value typed."""
     profile = current_learner()
+    saved = profile.target_date.isoformat() if profile.target_date else None
     return render_template(
         "learning/index.html",
         level=service.practice_level(profile),
@@ -81,7 +89,8 @@ def index() -> str:
         themes=[(t, THEME_LABELS[t]) for t in THEMES],
         unfinished=service.unfinished_set(profile),
         homework=service.open_homework(profile),
-        target_date=profile.target_date.isoformat() if profile.target_date else None,
+        target_date=saved if typed_date is None else typed_date,
+        target_error=target_error,
         placement_done=service.placement_done(profile),
         form=ConfirmForm(),
     )
@@ -134,21 +143,40 @@ def placement() -> BaseResponse | str:
 
 @bp.post("/pratique/objectif")
 @roles_required(Role.LEARNER)
-def set_target() -> BaseResponse:
-    """The learner notes the date they need their level by."""
+def set_target() -> BaseResponse | tuple[str, int]:
+    """The learner notes the date they need their level by; an empty field removes
+    the date noted."""
     form = TargetDateForm()
-    back = redirect(url_for("learning.index"))
-    if (error := form.refusal()) is None:
+    profile = current_learner()
+    typed = str(request.form.get("target_date", ""))[:40]
+    error = form.refusal()
+    if error is None and form.target_date.data is None and not profile.target_date:
+        error = _("Choisissez une date.")
+    if error is None:
         try:
-            service.set_target_date(current_learner(), form.target_date.data)
-        except ContentError:
-            error = _("Cette date n’est pas plausible.")
+            service.set_target_date(profile, form.target_date.data)
+        except ContentError as exc:
+            error = TARGET_ERRORS[exc.code]()
     if error is not None:
-        flash(error, "error")
-        return back
+        db.session.rollback()
+        return _index_page(target_error=error, typed_date=typed), 400
     db.session.commit()
-    flash(_("La date est enregistrée."), "success")
-    return back
+    if profile.target_date is None:
+        flash(_("La date est supprimée."), "success")
+    else:
+        flash(_("La date est enregistrée."), "success")
+    return redirect(url_for("learning.index"))
+
+
+TARGET_ERRORS = {
+    "target_past": lambda: _(
+        "Cette date est déjà passée. Choisissez une date à venir."
+    ),
+    "target_far": lambda: _(
+        "Cette date est trop lointaine. Choisissez une date avant la fin de l’année %(year)s.",
+        year=service.latest_target(date.today()).year,
+    ),
+}
 
 
 @bp.post("/pratique/revision")
@@ -255,7 +283,15 @@ def _refused(
         flash(_("Le temps de cette partie est écoulé."), "info")
         return redirect(url_for("exams.language", exam_id=practice.exam_id))
     status = 413 if exc.code == "audio_size" else 400
-    return _render_item(practice, version, error=ERRORS[exc.code]()), status
+    if exc.code == "too_short":
+        message = _(
+            "Votre enregistrement est trop court. Parlez au moins %(min)s secondes, "
+            "puis envoyez.",
+            min=exc.detail,
+        )
+    else:
+        message = ERRORS[exc.code]()
+    return _render_item(practice, version, error=message), status
 
 
 def _after_answer(practice: PracticeSet, position: int) -> str:
@@ -279,6 +315,7 @@ def feedback(set_id: int, position: int) -> str:
         practice=practice,
         attempt=attempt,
         view=item_view(item, f"{practice.id}-{position}"),
+        given=given_answer(item, attempt.response),
         audio=audio_url(item, current_learner().structure_id) if item.audio else None,
         finished=practice.finished_at is not None,
     )
