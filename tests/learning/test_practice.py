@@ -485,3 +485,26 @@ def test_a_recording_shorter_than_the_task_asks_is_refused(learner, make, bank):
         == 0
     )
     assert post("6.2").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("number", "response", "shown"),
+    [
+        (5, {"gaps": ["1"]}, "au"),  # the option chosen, in the sentence
+        (6, {"pairs": ["1", "0", "2"]}, "le médecin → vend des médicaments"),
+        (7, {"order": ["1", "0", "2"]}, "prends Je rendez-vous"),
+        (10, {"fields": ["Haddad", "Alep"]}, "Ville : Alep"),
+        (9, {"text": "  "}, "…"),  # nothing typed is said, not an empty box
+    ],
+)
+def test_my_answer_reads_as_i_gave_it(learner, make, bank, number, response, shown):
+    practice = _set_of(make, learner, bank, [number])
+    page = learner.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+    base = {k: _hidden(page, k) for k in ("position", "client_id", "shown_at")}
+    answered = learner.post(f"/pratique/serie/{practice.id}", data={**base, **response})
+    feedback = learner.get(answered.headers["Location"]).get_data(as_text=True)
+    mine = feedback[feedback.index("Ma réponse") : feedback.index("La bonne réponse")]
+    assert shown in mine
+    if number == 10:  # each field says whether it is right
+        assert "(juste)" in mine
+        assert "(faux)" in mine

@@ -58,8 +58,9 @@ def instruction_texts(item: Item) -> dict[str, str]:
 
 def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
     """The learner's own answer, as the feedback page shows it beside the right one:
-    `lines` of text, or a sentence as `segments` with the learner's `gaps`, and the
-    chosen `image`. None for a recording, or a response of another shape."""
+    `lines` of text (`marked` when each line has its verdict among the attempt's
+    parts), or a sentence as `segments` with the learner's `gaps`, and the chosen
+    `image`. None for a recording, or a response of another shape."""
     data, kind = item.data, item.type
     blank = "…"
     try:
@@ -85,12 +86,13 @@ def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
             }
         if kind == "matching":
             return {
+                "marked": True,
                 "lines": [
                     f"{left} → {data['pairs'][int(v)][1] if v else blank}"
                     for (left, _right), v in zip(
                         data["pairs"], response["pairs"], strict=True
                     )
-                ]
+                ],
             }
         if kind == "ordering":
             words = [
@@ -101,10 +103,11 @@ def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
             return {"lines": [response["text"].strip() or blank]}
         if kind == "form_filling":
             return {
+                "marked": True,
                 "lines": [
                     f"{f['label']} : {v.strip() or blank}"
                     for f, v in zip(data["fields"], response["fields"], strict=True)
-                ]
+                ],
             }
     except (KeyError, IndexError, ValueError, TypeError, AttributeError, StopIteration):
         return None
