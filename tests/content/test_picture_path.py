@@ -109,3 +109,56 @@ def test_a_new_a1_1_learner_is_served_the_path():
         answered.add(item.id)
         picked.append(item)
     assert sum(i in PATH for i in picked) >= 10
+
+
+def test_an_a1_1_learner_practises_the_path_with_pictures_and_sound(app, make):
+    """A theme set of an A1.1 learner serves path items; each shows its pictures with
+    their French labels as alt text and plays its audio."""
+    from sqlalchemy import select
+
+    from tests.conftest import card_login
+    from tutoring.accounts.models import Role
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.content.bank import item_of, sync_bank
+    from tutoring.content.models import ItemVersion
+    from tutoring.core.extensions import db
+    from tutoring.learning.models import PracticeSet
+
+    with app.app_context():
+        sync_bank(ITEMS)
+        db.session.commit()
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+
+    def beginner() -> None:
+        db.session.get(LearnerProfile, profile_id).practice_level = "A1.1"
+
+    make.run(beginner)
+    client = app.test_client()
+    card_login(client, make.card(user_id, referent))
+    assert client.post("/pratique/nouvelle", data={"theme": "courses"}).status_code == 302
+    practice = make.run(
+        lambda: db.session.scalar(select(PracticeSet).order_by(PracticeSet.id.desc()))
+    )
+    versions = make.run(
+        lambda: [db.session.get(ItemVersion, v) for v in practice.item_version_ids]
+    )
+    items = [item_of(v) for v in versions]
+    assert {i.level for i in items} == {"A1.1"}
+    assert sum(i.id in {p.id for p in PATH} for i in items) >= len(items) // 2
+    for position, item in enumerate(items):
+        page = client.get(f"/pratique/serie/{practice.id}").get_data(as_text=True)
+        assert "<audio" in page
+        if item.type != "image_choice":
+            break
+        for choice in item.data["choices"]:
+            assert f"exercises/img/{choice['image']}.svg" in page
+            assert f'alt="{choice["label"]}"' in page.replace("&#39;", "'")
+        fields = dict(
+            re.findall(r'name="(position|client_id|shown_at)" value="([^"]*)"', page)
+        )
+        reply = client.post(
+            f"/pratique/serie/{practice.id}",
+            data={**fields, "choice": item.data["answer"]},
+        )
+        assert reply.status_code == 302, position
