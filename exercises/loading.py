@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass
@@ -47,6 +48,90 @@ TYPE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "oral_production": ({"prompt"}, {"min_seconds", "max_seconds"}),
 }
 UNIT_KEYS = {"unit", "level", "theme", "title", "can_do", "items"}
+OPTIONAL_UNIT_KEYS = {"review", "sources"}
+# The second reading of a unit, against this written checklist (see FORMAT.md).
+REVIEW_CHECKLIST = (
+    "natural_french",  # natural French of France
+    "level_fit",  # words and sentences fit the level
+    "one_answer",  # one defensible answer per item
+    "plausible_distractors",
+    "correct_explanation",
+    "facts_checked",  # facts checked against an official source (see `sources`)
+)
+REVIEW_KEYS = {"reader", "date", "checklist"}
+SOURCE_KEYS = {"title", "url", "checked"}
+# Units published before the second reading was recorded; every other unit needs `review`.
+UNREVIEWED_UNITS = frozenset({
+    "a1-1-citoyennete-republique",
+    "a1-1-courses-marche",
+    "a1-1-demarches-mairie",
+    "a1-1-ecole-enfants",
+    "a1-1-logement-maison",
+    "a1-1-numerique-telephone",
+    "a1-1-sante-corps",
+    "a1-1-transports-bus",
+    "a1-1-travail-horaires",
+    "a1-1-vie-quotidienne-bonjour",
+    "a1-1-vie-quotidienne-meteo",
+    "a1-citoyennete-republique",
+    "a1-courses-boulangerie",
+    "a1-courses-marche",
+    "a1-demarches-formulaire",
+    "a1-demarches-mairie",
+    "a1-ecole-mot",
+    "a1-ecole-rentree",
+    "a1-logement-appartement",
+    "a1-logement-voisins",
+    "a1-numerique-mesa",
+    "a1-sante-douleur",
+    "a1-sante-rendez-vous",
+    "a1-transports-bus",
+    "a1-transports-gare",
+    "a1-travail-horaires",
+    "a1-travail-metier",
+    "a1-vie-quotidienne-jours-heure",
+    "a1-vie-quotidienne-meteo-loisirs",
+    "a1-vie-quotidienne-presentation",
+    "a2-citoyennete-vie-locale",
+    "a2-courses-magasin",
+    "a2-courses-marche",
+    "a2-demarches-caf-courrier",
+    "a2-demarches-france-travail",
+    "a2-demarches-prefecture-titre",
+    "a2-ecole-carnet",
+    "a2-ecole-inscription",
+    "a2-logement-annonce",
+    "a2-logement-immeuble",
+    "a2-numerique-en-ligne",
+    "a2-sante-pharmacie",
+    "a2-sante-rendez-vous",
+    "a2-transports-bus",
+    "a2-transports-gare",
+    "a2-travail-consignes",
+    "a2-travail-offre-emploi",
+    "a2-vie-quotidienne-loisirs-meteo",
+    "a2-vie-quotidienne-week-end",
+    "b1-citoyennete-valeurs-republique",
+    "b1-citoyennete-vote-participation",
+    "b1-courses-droits-consommateur",
+    "b1-demarches-carte-resident",
+    "b1-demarches-france-travail",
+    "b1-ecole-reunion-parents",
+    "b1-logement-signaler-probleme",
+    "b1-numerique-demarches-en-ligne",
+    "b1-sante-consultation",
+    "b1-transports-se-deplacer",
+    "b1-travail-contrat",
+    "b1-travail-entretien",
+    "b1-vie-quotidienne-benevolat",
+    "b1-vie-quotidienne-voisinage",
+    "b2-citoyennete-egalite-citoyennete",
+    "b2-demarches-naturalisation",
+    "b2-ecole-ecrans-et-education",
+    "b2-logement-litige-bailleur",
+    "b2-sante-acces-aux-soins",
+    "b2-travail-reconnaissance-competences",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,10 +155,13 @@ def audio_name(item_id: str, transcript: str) -> str:
 
 
 class _Reader:
-    def __init__(self, root: Path, static: Path | None, check_audio: bool) -> None:
+    def __init__(
+        self, root: Path, static: Path | None, check_audio: bool, require_review: bool
+    ) -> None:
         self.root = root
         self.static = static
         self.check_audio = check_audio
+        self.require_review = require_review
         self.problems: list[Problem] = []
         self.items: list[Item] = []
         self.units: set[str] = set()
@@ -100,7 +188,7 @@ class _Reader:
             return
         for key in sorted(UNIT_KEYS - data.keys()):
             self.problem(name, None, key, "clé manquante")
-        for key in sorted(data.keys() - UNIT_KEYS):
+        for key in sorted(data.keys() - UNIT_KEYS - OPTIONAL_UNIT_KEYS):
             self.problem(name, None, str(key), "clé inconnue")
         unit = str(data.get("unit", ""))
         if unit and not ID_PATTERN.match(unit):
@@ -118,12 +206,68 @@ class _Reader:
         for key in ("title", "can_do"):
             if key in data and not _text(data[key]):
                 self.problem(name, None, key, "texte vide")
+        self.read_review(name, unit, data)
         items = data.get("items")
         if not isinstance(items, list) or not items:
             self.problem(name, None, "items", "aucun exercice")
             return
         for index, raw in enumerate(items):
             self.read_item(name, data, index, raw)
+
+    def read_review(self, name: str, unit: str, data: dict[str, Any]) -> None:
+        """Check the record of the unit's second reading and its sources."""
+        review = data.get("review")
+        if review is None:
+            if self.require_review and unit not in UNREVIEWED_UNITS:
+                self.problem(
+                    name, None, "review",
+                    "seconde lecture absente : ajoutez « review » (voir FORMAT.md)",
+                )  # fmt: skip
+        elif not isinstance(review, dict):
+            self.problem(name, None, "review", "la seconde lecture doit être une table")
+        else:
+            for key in sorted(REVIEW_KEYS - review.keys()):
+                self.problem(name, None, f"review.{key}", "clé manquante")
+            for key in sorted(review.keys() - REVIEW_KEYS - {"notes"}):
+                self.problem(name, None, f"review.{key}", "clé inconnue")
+            for key in ("reader", "notes"):
+                if key in review and not _text(review[key]):
+                    self.problem(name, None, f"review.{key}", "texte vide")
+            if "date" in review and not _past_date(review["date"]):
+                self.problem(
+                    name, None, "review.date", "date invalide (AAAA-MM-JJ, pas future)"
+                )
+            checklist = review.get("checklist")
+            if "checklist" in review and (
+                not isinstance(checklist, dict)
+                or set(checklist) != set(REVIEW_CHECKLIST)
+                or any(value is not True for value in checklist.values())
+            ):
+                self.problem(
+                    name, None, "review.checklist",
+                    "chaque point de la liste doit être vérifié (true) : "
+                    + ", ".join(REVIEW_CHECKLIST),
+                )  # fmt: skip
+        sources = data.get("sources")
+        if sources is None:
+            return
+        if not isinstance(sources, list) or not sources:
+            self.problem(name, None, "sources", "une liste de sources")
+            return
+        for source in sources:
+            if (
+                not isinstance(source, dict)
+                or set(source) != SOURCE_KEYS
+                or not _text(source["title"])
+                or not str(source["url"]).startswith("https://")
+                or not _past_date(source["checked"])
+            ):
+                self.problem(
+                    name, None, "sources",
+                    "chaque source a un titre, une adresse https:// "
+                    "et la date de vérification (checked)",
+                )  # fmt: skip
+                return
 
     def read_item(self, name: str, unit: dict[str, Any], index: int, raw: Any) -> None:
         if not isinstance(raw, dict):
@@ -345,6 +489,15 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _past_date(value: Any) -> bool:
+    """A date (YAML reads AAAA-MM-JJ as one) that is not in the future."""
+    return (
+        isinstance(value, datetime.date)
+        and not isinstance(value, datetime.datetime)
+        and value <= datetime.date.today()
+    )
+
+
 def _strings(value: Any) -> list[str] | None:
     if not isinstance(value, list) or not value:
         return None
@@ -386,13 +539,21 @@ def _strip(value: Any) -> str | None:
 
 
 def load_bank(
-    root: Path = BANK, static: Path | None = None, *, check_audio: bool = True
+    root: Path = BANK,
+    static: Path | None = None,
+    *,
+    check_audio: bool = True,
+    require_review: bool | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Read every unit file under `root`; return the valid items and all problems.
 
     With `static` (the platform's static folder), also check that images exist and,
     unless `check_audio` is false, that each transcript's audio file exists.
+    `require_review` (by default: for the published bank, `BANK`) refuses a unit
+    without the record of its second reading, except those in UNREVIEWED_UNITS.
     """
-    reader = _Reader(root, static, check_audio)
+    if require_review is None:
+        require_review = root.resolve() == BANK.resolve()
+    reader = _Reader(root, static, check_audio, require_review)
     reader.read()
     return reader.items, reader.problems

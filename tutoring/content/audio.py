@@ -24,6 +24,9 @@ VOICE = [
     "-g",
     "4",
 ]  # French voice, a little slow, clear gaps
+# Beginners who read little (A1.1) hear slower speech with longer gaps between words.
+SLOW_VOICE = ["-v", "fr-fr", "-s", "110", "-g", "10"]
+SLOW_LEVELS = frozenset({"A1.1"})
 
 
 def recorded_path(item_id: str) -> Path:
@@ -54,8 +57,9 @@ def instruction_audio_url(key: str) -> str | None:
     )
 
 
-def synthesise(text: str, target: Path) -> None:
-    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial)."""
+def synthesise(text: str, target: Path, *, slow: bool = False) -> None:
+    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial);
+    `slow` for beginners."""
     espeak = shutil.which("espeak-ng")
     opusenc = shutil.which("opusenc")
     if not espeak or not opusenc:
@@ -64,7 +68,9 @@ def synthesise(text: str, target: Path) -> None:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     wav = subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
-        [espeak, *VOICE, "--stdout", text], check=True, capture_output=True
+        [espeak, *(SLOW_VOICE if slow else VOICE), "--stdout", text],
+        check=True,
+        capture_output=True,
     ).stdout
     subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
         [opusenc, "--quiet", "--bitrate", "16", "--speech", "--serial", "1",
@@ -85,7 +91,7 @@ def generate(
         target = AUDIO / "items" / audio_name(item.id, item.audio)
         wanted.add(target)
         if force or not target.exists():
-            synthesise(item.audio, target)
+            synthesise(item.audio, target, slow=item.level in SLOW_LEVELS)
             created += 1
     for key, text in INSTRUCTIONS.items():
         target = AUDIO / "instructions" / f"{key}.opus"
