@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -210,3 +211,37 @@ def test_finishing_with_every_question_answered_asks_nothing(learner, make):
         f"/examens/civique/{exam.id}?page=7", data={"q39": "2", "action": "finish"}
     )
     assert response.headers["Location"].endswith("/resultat")
+
+
+MINISTRY_PAGE = (
+    "https://www.immigration.interieur.gouv.fr/Immigration/"
+    "Examen-civique-pour-une-premiere-demande-de-titre-de-sejour-pluriannuel"
+)
+
+
+def test_exam_pages_link_to_the_ministry_page_on_the_civic_exam(learner, make):
+    """Before, during and after the mock exam: a plain link, never a loaded resource."""
+    label = "L’examen civique sur le site du ministère de l’Intérieur (nouvel onglet)"
+    pages = {"index": learner.get("/examens/").get_data(as_text=True)}
+    learner.post("/examens/civique", data={"mention": "cr"})
+    exam = _exam(make)
+    pages["exam"] = learner.get(f"/examens/civique/{exam.id}?page=0").get_data(
+        as_text=True
+    )
+    done = learner.post(
+        f"/examens/civique/{exam.id}?page=0",
+        data={"action": "finish", "confirmed": "1"},
+    )
+    assert done.headers["Location"].endswith("/resultat")
+    result = learner.get(f"/examens/civique/{exam.id}/resultat")
+    assert result.status_code == 200
+    pages["result"] = result.get_data(as_text=True)
+    for name, page in pages.items():
+        tags = [t for t in re.findall(r"<[^>]+>", page) if MINISTRY_PAGE in t]
+        assert len(tags) == 1, name
+        assert tags[0].startswith(f'<a href="{MINISTRY_PAGE}"'), tags[0]
+        assert 'rel="noopener noreferrer"' in tags[0]
+        assert label in page, name
+    learner.post("/langue", data={"lang": "en"})
+    english = learner.get("/examens/").get_data(as_text=True)
+    assert "The civic exam on the website of the Ministry of the Interior" in english
