@@ -60,6 +60,7 @@ MATRIX: dict[str, object] = {
     "accounts.print_card": {R},
     "accounts.revoke_card": {R},
     "accounts.remove_sign_in": {R},
+    "accounts.set_keyboard": {R},
     "accounts.learner_data": {R},
     "accounts.learner_data_json": {R},
     "accounts.erase_learner": {R},
