@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
-from tutoring.accounts import access
+from tutoring.accounts import access, pictures
 from tutoring.accounts import blueprint as accounts_blueprint
 from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
 from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
@@ -146,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
         external_url=external_url,
         speech_clips=speech.clip_urls,
         icon=speech.icon,
+        picture_signin_here=pictures.structure_here,
     )
 
     @app.context_processor

@@ -79,6 +79,11 @@ PHRASES: tuple[str, ...] = (
     N_("Un peu"),
     N_("Pas encore : je préfère les images et le son"),
     N_("Commencer le test"),
+    # The picture sign-in.
+    N_("Entrer avec mes images"),
+    N_("Touchez votre image."),
+    N_("Touchez vos images, dans l’ordre."),
+    N_("Ce n’est pas le bon code. Recommencez."),
     *INSTRUCTIONS.values(),
 )
 KNOWN = frozenset(PHRASES)
