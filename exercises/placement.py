@@ -39,7 +39,9 @@ def next_item(
             and (i.skill == "CO" or i.type == "image_choice")
         ]  # fmt: skip
         return rng.choice(pool) if pool else None
-    skill = ROTATION[answered % len(ROTATION)]
+    # Without a keyboard, writing is left to a tutor as speaking is.
+    rotation = ROTATION if typing else tuple(s for s in ROTATION if s != "EE")
+    skill = rotation[answered % len(rotation)]
     ability = abilities[skill]
     by_distance = sorted(
         LEVEL_ORDER, key=lambda lvl: abs(item_difficulty(lvl) - ability)

@@ -13,6 +13,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from exercises.loading import load_bank
+from exercises.placement import next_item
 from exercises.selection import KEYBOARD_FREE_TYPES, adaptive_set, select_set
 from tests.conftest import FIXTURE_BANK, login
 from tutoring.accounts.models import Role
@@ -226,3 +227,38 @@ def test_clip_names_follow_the_text_so_a_new_translation_gets_a_new_clip():
     assert speech.clip_name("ar", "نعم") != speech.clip_name("ar", "نعم.")
     assert speech.clip_name("fr", "Oui").startswith("fr/")
     assert Path(speech.clip_name("uk", "Так")).suffix == ".opus"
+
+
+def test_a_reading_learner_who_cannot_type_gets_a_placement_without_typing():
+    items, _problems = load_bank(FIXTURE_BANK, check_audio=False)
+    abilities = dict.fromkeys(("CO", "CE", "EE", "EO"), -1.1)
+    seen: set[str] = set()
+    for answered in range(3):  # the third would have been a writing item
+        item = next_item(
+            items, random.Random(answered), answered=answered, abilities=abilities,
+            seen=frozenset(seen), typing=False,
+        )  # fmt: skip
+        assert item is not None, answered  # writing does not stop the test
+        assert item.type in KEYBOARD_FREE_TYPES
+        seen.add(item.id)
+
+
+def test_flask_audio_build_follows_the_catalogs(app, runner, monkeypatch, tmp_path):
+    """The build makes each phrase's clip in every catalog with a voice and removes
+    clips nobody asks for."""
+    monkeypatch.setattr(speech, "UI_AUDIO", tmp_path)
+    monkeypatch.setattr(speech, "PHRASES", ("Oui", "Un peu"))
+    stale = tmp_path / "fr" / "0000000000000000.opus"
+    stale.parent.mkdir()
+    stale.write_bytes(b"old")
+    result = runner.invoke(args=["audio", "build"])
+    assert result.exit_code == 0, result.output
+    assert "French only (no voice): -" in result.output
+    assert not stale.exists()
+    for locale in speech.catalog_locales():
+        clips = sorted(p.name for p in (tmp_path / locale).glob("*.opus"))
+        assert len(clips) == 2, locale
+        for clip in (tmp_path / locale).glob("*.opus"):
+            assert clip.read_bytes()[:4] == b"OggS"
+    again = runner.invoke(args=["audio", "build"])
+    assert "0 created, 8 kept, 0 removed" in again.output
