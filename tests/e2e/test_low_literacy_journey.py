@@ -18,7 +18,10 @@ from tutoring.content.bank import sync_bank
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import db
 
-SHOTS = Path(os.environ.get("LOWLIT_SHOTS", "/tmp/shots-lowlit"))
+# Phone screenshots of the practice item and the picture sign-in (LOWLIT_SHOTS=dir).
+SHOTS = Path(
+    os.environ.get("LOWLIT_SHOTS", Path(__file__).parent / "screenshots" / "lowlit")
+)
 
 
 @pytest.fixture
