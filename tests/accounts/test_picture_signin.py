@@ -122,6 +122,13 @@ def test_turning_the_structure_off_stops_it(app, make):
     assert "picture-choice" not in computer.get("/images").get_data(as_text=True)
     assert _tap(computer, "casque", code).status_code == 302
     assert computer.get("/pratique/").status_code == 302
+    # Turned on again, the computer must be marked anew (off forgot them all).
+    login(computer, "claire")
+    computer.post("/apprenants/connexion-images/activer")
+    page = computer.get("/apprenants/connexion-images").get_data(as_text=True)
+    assert "C’est un ordinateur partagé de la structure" in page
+    logout(computer)
+    assert "picture-choice" not in computer.get("/images").get_data(as_text=True)
 
 
 def test_reprinting_or_revoking_the_card_ends_the_picture_sign_in(app, make):

@@ -122,7 +122,18 @@ def structure_on(computer: SharedComputer | None) -> Structure | None:
 
 
 def set_structure_picture_signin(structure: Structure, on: bool, actor: User) -> None:
+    """Turn the structure's picture sign-in on or off. Off also forgets every shared
+    computer (a lost or sold one included): turned on again, each is marked anew."""
     structure.picture_signin = on
+    if not on:
+        db.session.execute(
+            update(SharedComputer)
+            .where(
+                SharedComputer.structure_id == structure.id,
+                SharedComputer.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
     audit.record("picture_signin_on" if on else "picture_signin_off", actor, None)
 
 
