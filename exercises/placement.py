@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from exercises.estimate import LEVEL_ORDER, item_difficulty
 from exercises.model import REVIEWED_TYPES, Item
+from exercises.selection import keyboard_free
 
 LENGTH = 20
 LENGTH_STARTING_TO_READ = 10
@@ -24,9 +25,13 @@ def next_item(
     abilities: dict[str, float],
     seen: frozenset[str],
     reads: bool = True,
+    typing: bool = True,
 ) -> Item | None:
     """Choose the next placement item: the next skill in turn, at the level whose
-    items the learner has an even chance on (where an answer tells the most)."""
+    items the learner has an even chance on (where an answer tells the most).
+    Without `typing`, only items answered without a keyboard."""
+    if not typing:
+        items = keyboard_free(items)
     if not reads:
         pool = [
             i for i in items
@@ -34,7 +39,9 @@ def next_item(
             and (i.skill == "CO" or i.type == "image_choice")
         ]  # fmt: skip
         return rng.choice(pool) if pool else None
-    skill = ROTATION[answered % len(ROTATION)]
+    # Without a keyboard, writing is left to a tutor as speaking is.
+    rotation = ROTATION if typing else tuple(s for s in ROTATION if s != "EE")
+    skill = rotation[answered % len(rotation)]
     ability = abilities[skill]
     by_distance = sorted(
         LEVEL_ORDER, key=lambda lvl: abs(item_difficulty(lvl) - ability)

@@ -10,6 +10,21 @@ from exercises.model import REVIEWED_TYPES, SKILLS, Item
 
 SET_SIZE = 10
 MAX_REVIEWED = 2  # productions a tutor must mark, per set
+# What a learner who cannot type yet is given: pictures, choices and recordings.
+KEYBOARD_FREE_TYPES = frozenset(
+    {
+        "image_choice",
+        "single_choice",
+        "multiple_choice",
+        "true_false",
+        "oral_production",
+    }
+)
+
+
+def keyboard_free(items: Sequence[Item]) -> list[Item]:
+    """The items answered without typing (for a learner who cannot type yet)."""
+    return [i for i in items if i.type in KEYBOARD_FREE_TYPES]
 
 
 def select_set(
@@ -20,14 +35,18 @@ def select_set(
     theme: str | None = None,
     recent: frozenset[str] = frozenset(),
     size: int = SET_SIZE,
+    typing: bool = True,
 ) -> list[Item]:
     """Return up to `size` items of `level` (and `theme`), mixing the four skills.
 
     Items answered recently are used only when nothing else is left. At most
     MAX_REVIEWED items need a tutor's marking, so feedback stays mostly immediate.
+    Without `typing`, only items answered without a keyboard.
     """
     pool = [
-        i for i in items if i.level == level and (theme is None or i.theme == theme)
+        i
+        for i in (items if typing else keyboard_free(items))
+        if i.level == level and (theme is None or i.theme == theme)
     ]
     skills = list(SKILLS)
     rng.shuffle(skills)
@@ -87,13 +106,18 @@ def adaptive_set(
     recent: frozenset[str] = frozenset(),
     size: int = SET_SIZE,
     max_reviews: int = 3,
+    typing: bool = True,
 ) -> list[Item]:
     """Build a "practise my level" set.
 
     Up to `max_reviews` due reviews first; then half of the set from the weakest skill
     and the rest from the other skills, each skill at its own comfortable level
     (`levels`, chosen so that success is likely about three times in four).
+    Without `typing`, only items answered without a keyboard (reviews included).
     """
+    if not typing:
+        items = keyboard_free(items)
+        reviews = keyboard_free(reviews)
     chosen: list[Item] = list(reviews[:max_reviews])
     taken = {i.id for i in chosen}
     remaining = size - len(chosen)

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Enum, String, Text, select, text
 
 from tests.conftest import card_login, login
 from tutoring.accounts import outbox
-from tutoring.accounts.models import AuditEvent, RecoveryCode, User
+from tutoring.accounts.models import AuditEvent, PictureSignin, RecoveryCode, User
 from tutoring.content.recordings import audio_path
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -32,6 +32,7 @@ from tutoring.sessions.models import SessionStatus, TutoringSession
 OWNER = {
     "users": "id = :user",
     "login_cards": "user_id = :user",
+    "picture_signins": "user_id = :user",
     "user_sessions": "user_id = :user",
     "recovery_codes": "user_id = :user",
     "learner_profiles": "id = :profile",
@@ -59,6 +60,8 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("users", "totp_secret"): "account deleted",
     ("users", "calendar_token_hash"): "account deleted",
     ("login_cards", "code_hash"): "deleted with the account",
+    ("picture_signins", "picture"): "deleted with the account",
+    ("picture_signins", "code_hash"): "deleted with the account",
     ("user_sessions", "token_hash"): "deleted with the account",
     ("user_sessions", "device_kind"): "deleted with the account",
     ("user_sessions", "browser"): "deleted with the account",
@@ -98,6 +101,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("voice_recordings", "item_id"): "a volunteer's recording of an exercise",
     ("voice_recordings", "file_name"): "a volunteer's recording of an exercise",
     ("structures", "name"): "an organisation",
+    ("shared_computers", "token_hash"): "a structure's computer",
     ("partners", "name"): "an organisation",
     ("places", "name"): "a room",
     ("places", "address"): "a room",
@@ -216,6 +220,10 @@ def rich_learner(app, make, pair, bank):
         notify_cancelled(session, user, by_learner=True)  # and her reason
         outbox.queue(user, "test", lambda: ("subject", "body"))
         db.session.add(RecoveryCode(user_id=user_id, code_hash="x" * 64))
+        db.session.add(
+            PictureSignin(user_id=user_id, structure_id=user.structure_id,
+                          picture="lit", code_hash="x")
+        )  # fmt: skip
         db.session.add(
             Assignment(learner_id=profile_id, created_by_id=pair["tutor"],
                        title="t", item_version_ids=[], due_on=now.date())

@@ -24,10 +24,12 @@ from werkzeug.test import encode_multipart
 from tests.crawl import (
     A,
     C,
+    Form,
     L,
     R,
     T,
     crawl,
+    csrf_token,
     endpoint_of,
     fingerprint,
     sign_in,
@@ -264,3 +266,27 @@ def test_nul_character_is_refused_with_400_and_nothing_saved(app, client, signed
     assert (
         client.post("/apprenants/partenaires", data={"name": "CCAS"}).status_code == 302
     )
+
+
+def test_hostile_taps_on_the_picture_code_are_refused_cleanly(app, tenants):
+    """The picture sign-in's code page, reached only from a shared computer (the
+    crawler's anonymous client is not one): hostile taps never give a 500, a refusal
+    stores nothing, nothing comes back unescaped."""
+    a, _ = tenants
+    computer = sign_in(app, a["accounts"][R])
+    token = csrf_token(computer)
+    for path in ("/apprenants/connexion-images/activer",
+                 "/apprenants/connexion-images/ordinateur"):  # fmt: skip
+        assert computer.post(path, data={"csrf_token": token}).status_code == 302
+    profile_id = a["ids"]["profile_id"]
+    response = computer.post(
+        f"/apprenants/{profile_id}/images",
+        data={"csrf_token": token, "picture": "lit"},
+    )
+    assert response.status_code == 200
+    computer.post("/deconnexion", data={"csrf_token": token})
+    page = computer.get("/images/lit")
+    assert page.status_code == 200
+    form = Form("POST", "/images/lit", [("csrf_token", ""), ("tap", "soleil"),
+                                       ("clear", "")])  # fmt: skip
+    _fuzz_form(app, computer, form)

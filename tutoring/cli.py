@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tutoring.accounts.cli import accounts_cli
-from tutoring.content.cli import exercises_cli
+from tutoring.content.cli import audio_cli, exercises_cli
 from tutoring.core.cli import translate_cli
 from tutoring.demo.cli import demo_cli
 from tutoring.indicators.cli import indicators_cli
@@ -13,9 +13,10 @@ from tutoring.sessions.cli import reminders_cli
 
 
 def register(app: Flask) -> None:
-    """Add the groups: accounts, demo, exercises, indicators, reminders, translate."""
+    """Add the groups: accounts, audio, demo, exercises, indicators, reminders, translate."""
     for group in (
         exercises_cli,
+        audio_cli,
         accounts_cli,
         demo_cli,
         translate_cli,

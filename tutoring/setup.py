@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
-from tutoring.accounts import access
+from tutoring.accounts import access, pictures
 from tutoring.accounts import blueprint as accounts_blueprint
 from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
 from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
@@ -29,6 +29,7 @@ from tutoring.admin import blueprint as admin_blueprint
 from tutoring.admin import views as admin_views  # noqa: F401 - routes
 from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
+from tutoring.content import speech
 from tutoring.content import views as content_views  # noqa: F401 - routes
 from tutoring.core import errors, i18n
 from tutoring.core.config import PROJECT_ROOT
@@ -143,6 +144,9 @@ def register_template_helpers(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         external_url=external_url,
+        speech_clips=speech.clip_urls,
+        icon=speech.icon,
+        picture_signin_here=pictures.structure_here,
     )
 
     @app.context_processor

@@ -6,7 +6,7 @@ import hmac
 
 from sqlalchemy import select, update
 
-from tutoring.accounts import audit, twofactor
+from tutoring.accounts import audit, pictures, twofactor
 from tutoring.accounts.models import LoginCard, User
 from tutoring.accounts.signin import revoke_all_sessions
 from tutoring.core.codes import digest, new_card_code, normalise_card_code
@@ -33,6 +33,8 @@ def revoke_login_cards(learner: User, referent: User, reason: str = "revoked") -
         .values(revoked_at=utcnow())
     )
     count = int(getattr(result, "rowcount", 0) or 0)
+    # The picture sign-in goes with the card: whoever holds the card may have seen it.
+    pictures.revoke(learner, referent, reason=reason)
     if count:
         # Whoever found a lost card may be signed in with it, or may have chosen a
         # password or turned two-factor on with it: all of it goes with the card.

@@ -67,6 +67,12 @@ AUDIT_LABELS = {
     "password_link_created": _l("lien de mot de passe créé"),
     "login_card_issued": _l("carte de connexion imprimée"),
     "login_card_revoked": _l("carte de connexion désactivée"),
+    "picture_signin_issued": _l("connexion par images donnée"),
+    "picture_signin_revoked": _l("connexion par images retirée"),
+    "picture_signin_on": _l("connexion par images activée pour la structure"),
+    "picture_signin_off": _l("connexion par images désactivée pour la structure"),
+    "shared_computer_added": _l("ordinateur partagé ajouté"),
+    "shared_computer_removed": _l("ordinateur partagé retiré"),
     "card_secrets_removed": _l(
         "mot de passe ou double authentification retirés avec la carte"
     ),

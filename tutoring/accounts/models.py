@@ -39,6 +39,9 @@ class Structure(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Picture sign-in on the structure's shared computers (off until a referent or
+    # an admin turns it on).
+    picture_signin: Mapped[bool] = mapped_column(Boolean, default=False)
 
     partners: Mapped[list[Partner]] = relationship(
         back_populates="structure", order_by="Partner.name"
@@ -259,3 +262,45 @@ class AuditEvent(Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class PictureSignin(Model):
+    """A learner's picture sign-in on their structure's shared computers: their own
+    picture in the structure's list, then a short code of pictures. Only a hash of
+    the code is kept; revoked with the card."""
+
+    __tablename__ = "picture_signins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    picture: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(255))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class SharedComputer(Model):
+    """A browser a referent marked as one of the structure's shared computers (a
+    random token in a cookie, its hash here): picture sign-in works only there."""
+
+    __tablename__ = "shared_computers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    structure: Mapped[Structure] = relationship()

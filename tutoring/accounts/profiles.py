@@ -84,6 +84,9 @@ class LearnerProfile(Model):
     video_ok: Mapped[bool] = mapped_column(Boolean, default=False)
     same_sex_tutor: Mapped[bool] = mapped_column(Boolean, default=False)
     reads_latin: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Cannot type on a keyboard yet (set by the referent): practice serves only
+    # pictures, choices and recordings.
+    cannot_type: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_notice_version: Mapped[str | None] = mapped_column(String(16))
     consent_collected_by_id: Mapped[int | None] = mapped_column(

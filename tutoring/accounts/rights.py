@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from tutoring.accounts import audit
-from tutoring.accounts.models import LoginCard, RecoveryCode, User, UserSession
+from tutoring.accounts.models import (
+    LoginCard,
+    PictureSignin,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.signals import collect_user_data, erasing_learner
 from tutoring.core.database import utcnow
@@ -52,6 +58,17 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "revoked_at": iso(c.revoked_at),
             }
             for c in cards
+        ],
+        "picture_sign_ins": [
+            {
+                "picture": p.picture,
+                "issued_at": iso(p.issued_at),
+                "last_used_at": iso(p.last_used_at),
+                "revoked_at": iso(p.revoked_at),
+            }
+            for p in db.session.scalars(
+                select(PictureSignin).where(PictureSignin.user_id == user.id)
+            )
         ],
         "sign_ins": [
             {
@@ -114,7 +131,7 @@ def erase_learner(profile: LearnerProfile, actor: User | None) -> None:
     profile.erased_at = utcnow()
     db.session.flush()
     erasing_learner.send(profile)
-    for model in (LoginCard, UserSession, RecoveryCode):
+    for model in (LoginCard, PictureSignin, UserSession, RecoveryCode):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.delete(user)
     audit.record("learner_erased", actor, None, profile=pseudonym)

@@ -57,15 +57,21 @@ def instruction_audio_url(key: str) -> str | None:
     )
 
 
-def synthesise(text: str, target: Path, *, slow: bool = False) -> None:
-    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial);
-    `slow` for beginners."""
+def tools() -> tuple[str, str]:
+    """The paths of espeak-ng and opusenc."""
     espeak = shutil.which("espeak-ng")
     opusenc = shutil.which("opusenc")
     if not espeak or not opusenc:
         raise RuntimeError(
             "espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools"
         )
+    return espeak, opusenc
+
+
+def synthesise(text: str, target: Path, *, slow: bool = False) -> None:
+    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial);
+    `slow` for beginners."""
+    espeak, opusenc = tools()
     target.parent.mkdir(parents=True, exist_ok=True)
     wav = subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
         [espeak, *(SLOW_VOICE if slow else VOICE), "--stdout", text],

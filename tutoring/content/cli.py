@@ -11,6 +11,7 @@ from exercises.__main__ import stats
 from exercises.civic import civic_stats, load_civic
 from exercises.loading import BANK, Problem, load_bank
 from exercises.model import Item
+from tutoring.content import speech
 from tutoring.content.audio import generate
 from tutoring.content.bank import ContentError, sync_bank
 from tutoring.core.config import PROJECT_ROOT
@@ -109,3 +110,19 @@ def exercises_audio(force: bool) -> None:
         )
     created, removed = generate(items, force=force)
     click.echo(f"{created} audio file(s) created, {removed} removed.")
+
+
+audio_cli = AppGroup("audio", help="The interface's spoken phrases (speaker buttons).")
+
+
+@audio_cli.command("build")
+@click.option("--force", is_flag=True, help="Synthesise every clip again.")
+def audio_build(force: bool) -> None:
+    """Make the clip of every spoken phrase in each catalog with a voice, from the
+    message catalogs (run after editing a translation), and remove stale clips."""
+    report = speech.build(force=force)
+    click.echo(
+        f"{report.created} created, {report.kept} kept, {report.removed} removed; "
+        f"voices: {', '.join(report.languages)}; "
+        f"French only (no voice): {', '.join(report.without_voice) or '-'}."
+    )

@@ -15,7 +15,7 @@ from exercises.estimate import best_level, estimate, level_of
 from exercises.model import LEVELS
 from exercises.placement import next_item
 from exercises.scoring import InvalidResponse, Result, grade
-from exercises.selection import adaptive_set, select_set
+from exercises.selection import KEYBOARD_FREE_TYPES, adaptive_set, select_set
 from tutoring.accounts.enrolment import learners_of
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
@@ -130,6 +130,7 @@ def start_adaptive_set(
         weakest=weakest,
         reviews=reviews,
         recent=recent_item_ids(profile),
+        typing=not profile.cannot_type,
     )
     if not chosen:
         raise PracticeError("no_items")
@@ -192,6 +193,7 @@ def _add_placement_item(
         abilities=abilities,
         seen=seen,
         reads=practice.level != "A1.1",
+        typing=not profile.cannot_type,
     )
     if item is None:
         return False
@@ -222,8 +224,14 @@ def placement_done(profile: LearnerProfile) -> bool:
 
 def start_review_set(profile: LearnerProfile) -> PracticeSet:
     """A set of up to ten missed items whose review is due."""
-    due = due_reviews(profile)[:10]
-    versions = {v.item_id: v for v in active_versions() if v.item_id in set(due)}
+    due = due_reviews(profile)
+    versions = {
+        v.item_id: v
+        for v in active_versions()
+        if v.item_id in set(due)
+        and (not profile.cannot_type or v.type in KEYBOARD_FREE_TYPES)
+    }
+    due = [i for i in due if i in versions][:10]
     ids = [versions[i].id for i in due if i in versions]
     if not ids:
         raise PracticeError("no_items")
@@ -253,6 +261,7 @@ def start_set(
         level=level,
         theme=theme,
         recent=recent_item_ids(profile),
+        typing=not profile.cannot_type,
     )
     if not chosen:
         raise PracticeError("no_items")

@@ -16,11 +16,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from exercises.model import LEVELS, THEMES
+from exercises.model import INSTRUCTIONS, LEVELS, N_, THEMES
 from tutoring.accounts.access import current_learner, learner_or_404, roles_required
 from tutoring.accounts.models import Role
 from tutoring.content import bank as content_bank
@@ -60,6 +61,12 @@ ERRORS = {
     "audio_empty": lambda: _("L’enregistrement est vide."),
     "audio_size": lambda: _("L’enregistrement est trop long (5 Mo au plus)."),
     "time_over": lambda: _("Le temps de cette partie est écoulé."),
+}
+
+# The refusals a speaker button reads (their msgids, in speech.PHRASES).
+SPOKEN_ERRORS = {
+    "invalid_response": "Votre réponse est incomplète : répondez à chaque partie.",
+    "audio_missing": "Enregistrez votre réponse avant de l’envoyer.",
 }
 
 
@@ -121,6 +128,15 @@ def new_set() -> BaseResponse:
     return redirect(url_for("learning.play", set_id=practice.id))
 
 
+READING_QUESTION = N_("Est-ce que vous lisez le français ?")
+# The answers to the placement's first question: value, pictogram, text (spoken too).
+READING_CHOICES = (
+    ("yes", "book-open-check", N_("Oui")),
+    ("some", "book-open", N_("Un peu")),
+    ("no", "headphones", N_("Pas encore : je préfère les images et le son")),
+)
+
+
 @bp.route("/pratique/positionnement", methods=["GET", "POST"])
 @roles_required(Role.LEARNER)
 def placement() -> BaseResponse | str:
@@ -136,9 +152,12 @@ def placement() -> BaseResponse | str:
             return redirect(url_for("learning.index"))
         db.session.commit()
         return redirect(url_for("learning.play", set_id=practice.id))
+    with force_locale("fr"):
+        question_fr = _(READING_QUESTION)
     return render_template(
-        "learning/placement.html", done=service.placement_done(profile), form=form
-    )
+        "learning/placement.html", done=service.placement_done(profile), form=form,
+        reading_choices=READING_CHOICES, question_fr=question_fr,
+    )  # fmt: skip
 
 
 @bp.post("/pratique/objectif")
@@ -228,7 +247,12 @@ def _section_closed(practice: PracticeSet) -> bool:
     return closed
 
 
-def _render_item(practice: PracticeSet, version: Any, error: str | None = None) -> str:
+def _render_item(
+    practice: PracticeSet,
+    version: Any,
+    error: str | None = None,
+    error_msgid: str | None = None,
+) -> str:
     item = content_bank.item_of(version)
     seed = f"{practice.id}-{practice.position}"
     left = None
@@ -240,6 +264,8 @@ def _render_item(practice: PracticeSet, version: Any, error: str | None = None) 
         view=item_view(item, seed),
         instruction=instruction_texts(item),
         instruction_audio=instruction_audio_url(item.instruction),
+        instruction_msgid=INSTRUCTIONS[item.instruction],
+        error_msgid=error_msgid,
         audio=audio_url(item, current_learner().structure_id) if item.audio else None,
         client_id=str(uuid.uuid4()),
         shown_at=int(time.time() * 1000),
@@ -291,7 +317,10 @@ def _refused(
         )
     else:
         message = ERRORS[exc.code]()
-    return _render_item(practice, version, error=message), status
+    return _render_item(
+        practice, version, error=message,
+        error_msgid=SPOKEN_ERRORS.get(exc.code),
+    ), status  # fmt: skip
 
 
 def _after_answer(practice: PracticeSet, position: int) -> str:

@@ -153,6 +153,19 @@ def revoke_card(profile_id: int) -> BaseResponse:
     return redirect(url_for("home.learner", profile_id=profile.id))
 
 
+@bp.post("/apprenants/<int:profile_id>/clavier")
+@roles_required(Role.REFERENT)
+def set_keyboard(profile_id: int) -> BaseResponse:
+    """The learner cannot type yet, or can now: practice follows."""
+    profile = learner_or_404(profile_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    profile.cannot_type = not profile.cannot_type
+    db.session.commit()
+    flash(_("C’est enregistré : les exercices s’adaptent."), "success")
+    return redirect(url_for("home.learner", profile_id=profile.id) + "#clavier")
+
+
 @bp.post("/apprenants/<int:profile_id>/connexion/retirer")
 @roles_required(Role.REFERENT)
 def remove_sign_in(profile_id: int) -> BaseResponse:
