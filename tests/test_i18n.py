@@ -17,7 +17,7 @@ from tutoring import PROJECT_ROOT
 from tutoring.accounts.models import Role
 
 TRANSLATIONS = PROJECT_ROOT / "tutoring" / "translations"
-LOCALES = ["fr", "en", "ar", "uk"]
+LOCALES = ["fr", "en", "ar", "fa_AF", "ps", "uk", "ru", "tr", "es", "pt", "ti"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -176,8 +176,31 @@ def test_python_messages_go_through_gettext(path):
 
 def test_picker_names_each_language_in_itself(client):
     page = client.get("/").get_data(as_text=True)
-    for name in ("Français", "English", "العربية", "Українська"):
+    for name in ("Français", "English", "العربية", "Українська", "دری", "پښتو"):
         assert name in page
+    for name in ("Русский", "Türkçe", "Español", "Português", "ትግርኛ"):
+        assert name in page
+    assert '<button type="submit" name="lang" value="fa_AF" lang="fa-AF" dir="rtl"' in page
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "direction"),
+    [
+        ("fa", "fa-AF", "rtl"),
+        ("fa-AF,fr;q=0.5", "fa-AF", "rtl"),
+        ("prs", "fa-AF", "rtl"),
+        ("fa-IR", "fa-AF", "rtl"),
+        ("ps-AF", "ps", "rtl"),
+        ("ti-ER", "ti", "ltr"),
+        ("de-DE,ru;q=0.8,fr;q=0.5", "ru", "ltr"),
+        ("pt-BR", "pt", "ltr"),
+        ("es-419", "es", "ltr"),
+        ("de", "fr", "ltr"),
+    ],
+)
+def test_browser_languages_find_their_locale(client, header, lang, direction):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in page
 
 
 def test_french_is_the_default(client):

@@ -138,6 +138,7 @@ def register_template_helpers(app: Flask) -> None:
         native_name=i18n.native_name,
         language_name=i18n.language_name,
         text_direction=i18n.text_direction,
+        lang_tag=i18n.lang_tag,
         weekday_names=i18n.weekday_names,
         supported_locales=i18n.supported_locales,
         format_date=format_date,
@@ -150,6 +151,7 @@ def register_template_helpers(app: Flask) -> None:
         row = g.get("user_session")
         return {
             "current_locale": str(get_locale()),
+            "current_lang": i18n.lang_tag(str(get_locale())),
             "shared_device": bool(row and row.shared_device),
             "site_name": app.config["SITE_NAME"],
             "organisation_name": app.config["ORGANISATION_NAME"],
