@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from tests.conftest import login
 from tutoring import PROJECT_ROOT
 from tutoring.accounts.models import Role
+from tutoring.core.cli import EXTRACT_ARGS
 
 TRANSLATIONS = PROJECT_ROOT / "tutoring" / "translations"
 LOCALES = ["fr", "en", "ar", "fa_AF", "ps", "uk", "ru", "tr", "es", "pt", "ti"]
@@ -30,12 +31,7 @@ def fresh_template(tmp_path_factory) -> set[str]:
             sys.executable,
             "-m",
             "babel.messages.frontend",
-            "extract",
-            "-F",
-            "pyproject.toml",
-            "-k",
-            "_l",
-            "--no-location",
+            *EXTRACT_ARGS,
             "-o",
             str(out),
             ".",

@@ -22,22 +22,26 @@ def _pybabel(*args: str) -> None:
 
 POT = "tutoring/translations/messages.pot"
 
+# Arguments of `pybabel extract`: the mappings of pyproject.toml (code, templates,
+# the exercise bank's YAML) and the marker functions besides gettext's defaults.
+EXTRACT_ARGS = [
+    "extract",
+    "-F",
+    "pyproject.toml",
+    "-k",
+    "_l",
+    "-k",
+    "deferred_gettext",  # messages kept as keys, rendered when read (core.messages)
+    "-k",
+    "deferred_ngettext:1,2",
+    "--no-location",
+]
+
 
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract messages from code and templates into messages.pot."""
-    _pybabel(
-        "extract",
-        "-F",
-        "pyproject.toml",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        POT,
-        ".",
-    )
+    _pybabel(*EXTRACT_ARGS, "--sort-output", "-o", POT, ".")
 
 
 @translate_cli.command("update")

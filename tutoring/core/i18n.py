@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from babel.core import get_global
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import (
+    Domain,
+    format_decimal,
+    get_locale,
+    get_translations,
+    to_user_timezone,
+)
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import format_percent as babel_format_percent
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 
@@ -111,3 +127,146 @@ def weekday_names() -> list[str]:
 
     names = get_day_names("wide", locale=Locale.parse(str(get_locale())))
     return [str(names[i]) for i in range(7)]
+
+
+# Placeholders that hold codes, not quantities: written as they are.
+RAW_PLACEHOLDERS = {"id", "code", "v"}
+
+
+def localise_values(variables: dict[str, Any]) -> dict[str, Any]:
+    """Numbers given to a message, written the reader's way by Babel: « 5,6 » in
+    French, « 5.6 » in English, « 12 345 » with the locale's grouping."""
+    return {
+        key: (
+            format_decimal(value)
+            if key not in RAW_PLACEHOLDERS
+            and isinstance(value, int | float | Decimal)
+            and not isinstance(value, bool)
+            else value
+        )
+        for key, value in variables.items()
+    }
+
+
+class LocalisedDomain(Domain):  # type: ignore[misc]  # flask_babel is untyped
+    """flask_babel's messages, with the numbers inside them written per locale."""
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        return str(super().gettext(string, **localise_values(variables)))
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return str(
+            super().ngettext(singular, plural, num, **localise_values(variables))
+        )
+
+    def pgettext(self, context: str, string: str, **variables: Any) -> str:
+        return str(super().pgettext(context, string, **localise_values(variables)))
+
+    def npgettext(
+        self, context: str, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        return str(
+            super().npgettext(
+                context, singular, plural, num, **localise_values(variables)
+            )
+        )
+
+
+@pass_context
+def jinja_gettext(context: Any, string: str, **variables: Any) -> str:
+    """Jinja's new-style gettext, numbers written per locale."""
+    text = get_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalog, as Jinja does  # nosec B704
+    return text % localise_values(variables)  # type: ignore[no-any-return]
+
+
+@pass_context
+def jinja_ngettext(
+    context: Any, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    """Jinja's new-style ngettext (`{% trans %}…{% pluralize %}`), numbers per locale."""
+    variables.setdefault("num", num)
+    text = get_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalog, as Jinja does  # nosec B704
+    return text % localise_values(variables)  # type: ignore[no-any-return]
+
+
+def install_localised_messages(app: Flask, babel: Any) -> None:
+    """Route every gettext call, in Python and in templates, through the numbers'
+    localisation above."""
+    babel.domain_instance = LocalisedDomain()
+    app.jinja_env.globals.update(
+        gettext=jinja_gettext, _=jinja_gettext, ngettext=jinja_ngettext
+    )
+
+
+_NAMED = ("short", "medium", "long", "full")
+_DAY_BEFORE_MONTH = re.compile(r"(?<![d'])d(?!d)(?=\s*(?:'[^']*'\s*)?MMM)")
+
+
+def _first_of_month(value: date | datetime | None, pattern: str) -> str:
+    """French writes the first day of a month « 1er janvier », not « 1 janvier »:
+    CLDR has no ordinal day, so the pattern gets a literal « er » that day."""
+    locale = get_locale()
+    if value is None or locale is None or locale.language != "fr":
+        return pattern
+    day = to_user_timezone(value).day if isinstance(value, datetime) else value.day
+    if day != 1:
+        return pattern
+    if pattern in _NAMED:
+        pattern = str(locale.date_formats[pattern].pattern)
+    return _DAY_BEFORE_MONTH.sub("d'er'", pattern)
+
+
+def format_date(value: date | datetime | None = None, format: str = "medium") -> str:  # noqa: A002 - flask_babel's name
+    """A date in the interface language (« 1er janvier 2027 » in French)."""
+    return str(babel_format_date(value, _first_of_month(value, format)))
+
+
+def format_datetime(value: datetime | None = None, format: str = "medium") -> str:  # noqa: A002 - flask_babel's name
+    """A date and time in Millau, in the interface language."""
+    if format in _NAMED:
+        return str(babel_format_datetime(value, format))
+    return str(babel_format_datetime(value, _first_of_month(value, format)))
+
+
+def format_percent(value: float) -> str:
+    """A share (0.7) as a percentage, per locale: « 70 % », « 70% », « ٪70 »."""
+    return str(babel_format_percent(value))
+
+
+def content_text(text: str) -> Markup:
+    """A text of the exercise bank (a unit's title, a « Je peux… » can-do) in the
+    interface language, marked with the language it is shown in: French, the
+    original, while the catalog has no translation of it."""
+    translated = str(get_translations().ugettext(text))
+    code = str(get_locale()) if translated != text else "fr"
+    return Markup('<span lang="%s" dir="%s">%s</span>') % (
+        lang_tag(code),
+        text_direction(code),
+        translated,
+    )
+
+
+# Fonts vendored in static/fonts for scripts a phone may lack, by ISO 15924 script.
+SCRIPT_STYLESHEETS = {"Arab": "css/fonts-arabic.css", "Ethi": "css/fonts-ethiopic.css"}
+
+
+@cache
+def script_of(code: str) -> str:
+    """The script a locale is written in, from CLDR's likely subtags: 'ps' → 'Arab'."""
+    likely = get_global("likely_subtags")
+    code = code.replace("-", "_")
+    full = likely.get(code) or likely.get(code.split("_")[0]) or ""
+    parts = full.split("_")
+    return parts[1] if len(parts) > 1 else "Latn"
+
+
+def font_stylesheet(code: str | None = None) -> str | None:
+    """The font stylesheet a page in `code` needs (None for Latin and Cyrillic, which
+    the system fonts of phones and computers render)."""
+    return SCRIPT_STYLESHEETS.get(script_of(code or str(get_locale())))
