@@ -251,3 +251,13 @@ def test_error_pages_speak_the_user_language(client):
     )
     assert "Page introuvable" not in page
     assert '<html lang="uk"' in page
+
+
+def test_bank_titles_and_can_dos_are_extracted(fresh_template):
+    """Each unit's title and « Je peux… » can-do is in the template, to translate."""
+    from exercises.loading import load_bank
+
+    items, _problems = load_bank()
+    for item in items:
+        assert item.unit_title in fresh_template, item.unit
+        assert item.can_do in fresh_template, item.unit

@@ -156,9 +156,8 @@ class LocalisedDomain(Domain):  # type: ignore[misc]  # flask_babel is untyped
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        return str(
-            super().ngettext(singular, plural, num, **localise_values(variables))
-        )
+        text = self.get_translations().ungettext(singular, plural, num)
+        return str(text % localise_values(variables))
 
     def pgettext(self, context: str, string: str, **variables: Any) -> str:
         return str(super().pgettext(context, string, **localise_values(variables)))
@@ -167,11 +166,8 @@ class LocalisedDomain(Domain):  # type: ignore[misc]  # flask_babel is untyped
         self, context: str, singular: str, plural: str, num: int, **variables: Any
     ) -> str:
         variables.setdefault("num", num)
-        return str(
-            super().npgettext(
-                context, singular, plural, num, **localise_values(variables)
-            )
-        )
+        text = self.get_translations().unpgettext(context, singular, plural, num)
+        return str(text % localise_values(variables))
 
 
 @pass_context
