@@ -50,7 +50,7 @@ class Message:
         values = localise_values(values)
         if html:
             return escape(text) % values if values else escape(text)
-        return text % values if values else text
+        return str(text % values) if values else str(text)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.msgid}
