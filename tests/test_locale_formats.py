@@ -235,3 +235,19 @@ def test_fonts_are_linked_only_for_their_script(client, locale, stylesheet):
         font = PROJECT_ROOT / "static" / "fonts" / name
         assert font.stat().st_size < 70_000, name  # subset
     assert list((PROJECT_ROOT / "static" / "fonts").glob("OFL-*.txt"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("fr", "mardi 1er décembre, 11:00"),
+        ("en", "Tuesday, December 1, 11:00\u202fAM"),
+        ("fa-AF", "سه‌شنبه 1 دسمبر،\u200f 11:00"),
+        ("uk", "вівторок, 1 грудня, 11:00"),
+    ],
+)
+def test_a_session_moment_is_written_the_locale_way(app, locale, expected):
+    from tutoring.core.i18n import format_moment
+
+    with _in(app, locale):
+        assert format_moment(datetime(2026, 12, 1, 10, 0, tzinfo=UTC)) == expected

@@ -146,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
         supported_locales=i18n.supported_locales,
         format_date=i18n.format_date,
         format_datetime=i18n.format_datetime,
+        format_moment=i18n.format_moment,
         format_decimal=format_decimal,
         format_percent=i18n.format_percent,
         external_url=external_url,

@@ -33,13 +33,13 @@ from tutoring.accounts.models import User
 from tutoring.core.database import UTCDateTime, enum_column, utcnow
 from tutoring.core.extensions import Model, db
 from tutoring.core.i18n import (
-    format_datetime,
+    format_moment,
     lang_tag,
     supported_locales,
     text_direction,
 )
 from tutoring.core.mail import send_mail
-from tutoring.core.messages import WHEN, Message, verbatim
+from tutoring.core.messages import Message, verbatim
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -129,7 +129,7 @@ def locale_of(user: User) -> str:
 def when(user: User, moment: datetime) -> str:
     """A date and time in Millau, written in the person's language."""
     with force_locale(locale_of(user)):
-        return format_datetime(moment, WHEN)
+        return format_moment(moment)
 
 
 def queue(

@@ -10,6 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import get_datetime_format, match_skeleton
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import (
     Domain,
@@ -21,6 +22,7 @@ from flask_babel import (
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_percent as babel_format_percent
+from flask_babel import format_time as babel_format_time
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -266,3 +268,17 @@ def font_stylesheet(code: str | None = None) -> str | None:
     """The font stylesheet a page in `code` needs (None for Latin and Cyrillic, which
     the system fonts of phones and computers render)."""
     return SCRIPT_STYLESHEETS.get(script_of(code or str(get_locale())))
+
+
+def format_moment(value: datetime) -> str:
+    """A session's moment in Millau, the locale's way: weekday, day, month and time
+    (« samedi 5 décembre, 11:00 », « شنبه 5 دسمبر،‏ 11:00 », « ቀዳም 5 ታሕሳስ 11:00 »).
+    CLDR's closest day-and-month pattern, with the weekday in full, joined to the short
+    time by the locale's own date-time pattern."""
+    locale = get_locale() or Locale.parse("fr")
+    skeleton = match_skeleton("MMMMEEEEd", locale.datetime_skeletons) or "MMMMEd"
+    pattern = re.sub(r"E+|c+", "EEEE", str(locale.datetime_skeletons[skeleton].pattern))
+    day = format_date(value, pattern)
+    time = str(babel_format_time(value, "short"))
+    joined = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    return joined.replace("{0}", time).replace("{1}", day)

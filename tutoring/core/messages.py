@@ -19,12 +19,11 @@ from markupsafe import Markup, escape
 
 from tutoring.core.i18n import (
     format_date,
-    format_datetime,
+    format_moment,
     is_rtl,
     localise_values,
 )
 
-WHEN = "EEEE d MMMM, HH:mm"  # a session's moment, in Millau time
 FSI, PDI = "\u2068", "\u2069"  # Unicode isolates, for plain text
 
 
@@ -90,7 +89,7 @@ def _shown(value: Any, *, html: bool) -> Any:
     if isinstance(value, Message):
         return value.render(html=html)
     if isinstance(value, datetime):
-        return format_datetime(value, WHEN)
+        return format_moment(value)  # a session's moment, in Millau time
     if isinstance(value, date):
         return format_date(value, "long")
     if isinstance(value, str):

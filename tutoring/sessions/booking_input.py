@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from tutoring.accounts import outbox as notify
 from tutoring.accounts.models import User
-from tutoring.core.i18n import format_datetime
+from tutoring.core.i18n import format_moment
 from tutoring.core.labels import THEME_LABELS
 from tutoring.core.messages import Message, deferred_gettext, deferred_ngettext
 from tutoring.pairing.pairings import TutoringError
@@ -43,7 +43,7 @@ BOOKING_ERRORS = {
 def booking_error(exc: TutoringError) -> str:
     message: str = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
     if exc.dates:
-        days = ", ".join(format_datetime(d, "d MMMM HH:mm") for d in exc.dates[:5])
+        days = ", ".join(format_moment(d) for d in exc.dates[:5])
         message += " " + _("Dates concernées : %(days)s.", days=days)
     return message
 
