@@ -66,8 +66,14 @@ def translate_update() -> None:
 @translate_cli.command("init")
 @click.argument("locale")
 def translate_init(locale: str) -> None:
-    """Start the catalog of a new language (then add it to SUPPORTED_LOCALES)."""
+    """Start the catalog of a new language: translate it, write its glossary.md beside
+    it (the platform's key words), then add the code to SUPPORTED_LOCALES."""
     _pybabel("init", "-i", POT, "-d", "tutoring/translations", "-l", locale)
+    click.echo(
+        f"Translate tutoring/translations/{locale}/LC_MESSAGES/messages.po, write "
+        f"tutoring/translations/{locale}/glossary.md, add {locale} to "
+        "SUPPORTED_LOCALES, then run `flask translate compile`."
+    )
 
 
 def fill_reference_catalog(path: Path) -> None:
