@@ -272,7 +272,7 @@ def font_stylesheet(code: str | None = None) -> str | None:
 
 def format_moment(value: datetime) -> str:
     """A session's moment in Millau, the locale's way: weekday, day, month and time
-    (« samedi 5 décembre, 11:00 », « شنبه 5 دسمبر،‏ 11:00 », « ቀዳም 5 ታሕሳስ 11:00 »).
+    (« samedi 5 décembre, 11:00 », « ቀዳም 5 ታሕሳስ 11:00 »).
     CLDR's closest day-and-month pattern, with the weekday in full, joined to the short
     time by the locale's own date-time pattern."""
     locale = get_locale() or Locale.parse("fr")
