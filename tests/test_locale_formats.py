@@ -251,3 +251,26 @@ def test_a_session_moment_is_written_the_locale_way(app, locale, expected):
 
     with _in(app, locale):
         assert format_moment(datetime(2026, 12, 1, 10, 0, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "direction", "stylesheet"),
+    [
+        ("fa_AF", "fa-AF", "rtl", "fonts-arabic.css"),
+        ("ti", "ti", "ltr", "fonts-ethiopic.css"),
+    ],
+)
+def test_the_login_card_is_printed_in_french_and_the_learner_language(
+    client, make, signed_in, locale, lang, direction, stylesheet
+):
+    referent_id = signed_in(Role.REFERENT, username="claire")
+    profile_id, _user_id = make.learner(referent_id, first_name="Amina", locale=locale)
+    page = client.post(f"/apprenants/{profile_id}/carte").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page  # the referent's interface
+    assert '<div class="texts" lang="fr" dir="ltr">' in page
+    assert f'<div class="texts" lang="{lang}" dir="{direction}">' in page
+    assert f"/static/css/{stylesheet}" in page  # the learner's script renders on paper
+    with _in(client.application, locale):
+        title = gettext("Ma carte de connexion")
+    assert title != "Ma carte de connexion"
+    assert title in page
