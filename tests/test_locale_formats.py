@@ -274,3 +274,21 @@ def test_the_login_card_is_printed_in_french_and_the_learner_language(
         title = gettext("Ma carte de connexion")
     assert title != "Ma carte de connexion"
     assert title in page
+
+
+def test_a_notice_not_yet_translated_is_marked_french(app):
+    message = deferred_gettext("Un message que personne n’a encore traduit")
+    plural = deferred_ngettext(
+        "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
+        "demandez un autre horaire dans « Mes séances ».",
+        "%(num)s séances prévues, la première %(when)s, %(place)s. "
+        "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
+        2,
+        when=datetime(2027, 3, 1, 9, 0, tzinfo=UTC),
+        place="Salle 2",
+    )
+    with _in(app, "uk"):
+        assert not message.translated()
+        assert plural.translated()
+    with _in(app, "fr"):
+        assert message.translated()

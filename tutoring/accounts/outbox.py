@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 from sqlalchemy import (
     JSON,
@@ -96,13 +96,19 @@ class OutboxMessage(Model):
 
     @property
     def shown_lang(self) -> str:
-        """The `lang` of the shown text: the reader's for a message kept as keys,
-        the stored text's language otherwise."""
-        return lang_tag(None if self.content else (self.locale or "fr"))
+        """The `lang` of the shown text: the reader's for a message kept as keys
+        (French while the reader's catalog lacks it), the stored text's otherwise."""
+        return lang_tag(self._shown_locale())
 
     @property
     def shown_dir(self) -> str:
-        return text_direction(None if self.content else (self.locale or "fr"))
+        return text_direction(self._shown_locale())
+
+    def _shown_locale(self) -> str:
+        if not self.content:
+            return self.locale or "fr"
+        subject = Message.from_json(self.content["subject"])
+        return str(get_locale()) if subject.translated() else "fr"
 
 
 MAX_FAILURES = 5

@@ -51,6 +51,17 @@ class Message:
             return escape(text) % values if values else escape(text)
         return str(text % values) if values else str(text)
 
+    def translated(self) -> bool:
+        """Whether the current locale's catalog has this message (French has all)."""
+        locale = get_locale()
+        if locale is None or locale.language == "fr":
+            return True
+        translations = get_translations()
+        if self.plural is not None:
+            text = translations.ungettext(self.msgid, self.plural, self.n or 0)
+            return text not in (self.msgid, self.plural)
+        return bool(translations.ugettext(self.msgid) != self.msgid)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.msgid}
         if self.plural is not None:
