@@ -15,9 +15,10 @@ from babel.messages.pofile import read_po
 from tests.conftest import login
 from tutoring import PROJECT_ROOT
 from tutoring.accounts.models import Role
+from tutoring.core.cli import EXTRACT_ARGS
 
 TRANSLATIONS = PROJECT_ROOT / "tutoring" / "translations"
-LOCALES = ["fr", "en", "ar", "uk"]
+LOCALES = ["fr", "en", "ar", "fa_AF", "ps", "uk", "ru", "tr", "es", "pt", "ti"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -30,12 +31,7 @@ def fresh_template(tmp_path_factory) -> set[str]:
             sys.executable,
             "-m",
             "babel.messages.frontend",
-            "extract",
-            "-F",
-            "pyproject.toml",
-            "-k",
-            "_l",
-            "--no-location",
+            *EXTRACT_ARGS,
             "-o",
             str(out),
             ".",
@@ -176,8 +172,31 @@ def test_python_messages_go_through_gettext(path):
 
 def test_picker_names_each_language_in_itself(client):
     page = client.get("/").get_data(as_text=True)
-    for name in ("Français", "English", "العربية", "Українська"):
+    for name in ("Français", "English", "العربية", "Українська", "دری", "پښتو"):
         assert name in page
+    for name in ("Русский", "Türkçe", "Español", "Português", "ትግርኛ"):
+        assert name in page
+    assert '<button type="submit" name="lang" value="fa_AF" lang="fa-AF" dir="rtl"' in page
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "direction"),
+    [
+        ("fa", "fa-AF", "rtl"),
+        ("fa-AF,fr;q=0.5", "fa-AF", "rtl"),
+        ("prs", "fa-AF", "rtl"),
+        ("fa-IR", "fa-AF", "rtl"),
+        ("ps-AF", "ps", "rtl"),
+        ("ti-ER", "ti", "ltr"),
+        ("de-DE,ru;q=0.8,fr;q=0.5", "ru", "ltr"),
+        ("pt-BR", "pt", "ltr"),
+        ("es-419", "es", "ltr"),
+        ("de", "fr", "ltr"),
+    ],
+)
+def test_browser_languages_find_their_locale(client, header, lang, direction):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in page
 
 
 def test_french_is_the_default(client):
@@ -232,3 +251,13 @@ def test_error_pages_speak_the_user_language(client):
     )
     assert "Page introuvable" not in page
     assert '<html lang="uk"' in page
+
+
+def test_bank_titles_and_can_dos_are_extracted(fresh_template):
+    """Each unit's title and « Je peux… » can-do is in the template, to translate."""
+    from exercises.loading import load_bank
+
+    items, _problems = load_bank()
+    for item in items:
+        assert item.unit_title in fresh_template, item.unit
+        assert item.can_do in fresh_template, item.unit

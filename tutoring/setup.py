@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, g, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(PROJECT_ROOT / "tutoring" / "translations"),
     )
+    i18n.install_localised_messages(app, babel)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
@@ -139,10 +140,16 @@ def register_template_helpers(app: Flask) -> None:
         native_name=i18n.native_name,
         language_name=i18n.language_name,
         text_direction=i18n.text_direction,
+        lang_tag=i18n.lang_tag,
+        content_text=i18n.content_text,
+        font_stylesheet=i18n.font_stylesheet,
         weekday_names=i18n.weekday_names,
         supported_locales=i18n.supported_locales,
-        format_date=format_date,
-        format_datetime=format_datetime,
+        format_date=i18n.format_date,
+        format_datetime=i18n.format_datetime,
+        format_moment=i18n.format_moment,
+        format_decimal=format_decimal,
+        format_percent=i18n.format_percent,
         external_url=external_url,
         speech_clips=speech.clip_urls,
         icon=speech.icon,
@@ -154,6 +161,7 @@ def register_template_helpers(app: Flask) -> None:
         row = g.get("user_session")
         return {
             "current_locale": str(get_locale()),
+            "current_lang": i18n.lang_tag(str(get_locale())),
             "shared_device": bool(row and row.shared_device),
             "site_name": app.config["SITE_NAME"],
             "organisation_name": app.config["ORGANISATION_NAME"],

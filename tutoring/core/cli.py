@@ -22,22 +22,26 @@ def _pybabel(*args: str) -> None:
 
 POT = "tutoring/translations/messages.pot"
 
+# Arguments of `pybabel extract`: the mappings of pyproject.toml (code, templates,
+# the exercise bank's YAML) and the marker functions besides gettext's defaults.
+EXTRACT_ARGS = [
+    "extract",
+    "-F",
+    "pyproject.toml",
+    "-k",
+    "_l",
+    "-k",
+    "deferred_gettext",  # messages kept as keys, rendered when read (core.messages)
+    "-k",
+    "deferred_ngettext:1,2",
+    "--no-location",
+]
+
 
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract messages from code and templates into messages.pot."""
-    _pybabel(
-        "extract",
-        "-F",
-        "pyproject.toml",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        POT,
-        ".",
-    )
+    _pybabel(*EXTRACT_ARGS, "--sort-output", "-o", POT, ".")
 
 
 @translate_cli.command("update")
@@ -62,8 +66,14 @@ def translate_update() -> None:
 @translate_cli.command("init")
 @click.argument("locale")
 def translate_init(locale: str) -> None:
-    """Start the catalog of a new language (then add it to SUPPORTED_LOCALES)."""
+    """Start the catalog of a new language: translate it, write its glossary.md beside
+    it (the platform's key words), then add the code to SUPPORTED_LOCALES."""
     _pybabel("init", "-i", POT, "-d", "tutoring/translations", "-l", locale)
+    click.echo(
+        f"Translate tutoring/translations/{locale}/LC_MESSAGES/messages.po, write "
+        f"tutoring/translations/{locale}/glossary.md, add {locale} to "
+        "SUPPORTED_LOCALES, then run `flask translate compile`."
+    )
 
 
 def fill_reference_catalog(path: Path) -> None:

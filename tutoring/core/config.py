@@ -97,7 +97,9 @@ def defaults(app: Flask) -> dict[str, Any]:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "ne-pas-repondre@myriade.example"),
         "REQUIRE_2FA_ROLES": _list("REQUIRE_2FA_ROLES", "coordinator,admin"),
-        "SUPPORTED_LOCALES": _list("SUPPORTED_LOCALES", "fr,en,ar,uk"),
+        "SUPPORTED_LOCALES": _list(
+            "SUPPORTED_LOCALES", "fr,en,ar,fa_AF,ps,uk,ru,tr,es,pt,ti"
+        ),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),

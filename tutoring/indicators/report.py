@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from exercises.model import SKILLS
 from tutoring.accounts.labels import AGE_BAND_LABELS, PUBLIC_CATEGORY_LABELS, SEX_LABELS
 from tutoring.accounts.models import Partner
 from tutoring.core.extensions import db
+from tutoring.core.i18n import format_date
 from tutoring.core.labels import SKILL_LABELS
 from tutoring.indicators import definitions
 from tutoring.indicators import queries as q

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from tutoring.accounts import outbox
@@ -13,6 +12,7 @@ from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.core.messages import deferred_gettext
 from tutoring.core.urls import ID_MAX
 from tutoring.pairing.models import Pairing, PairingStatus
 
@@ -110,8 +110,8 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     outbox.queue(
         tutor, f"pairing:{pairing.id}:proposed",
         lambda: (
-            _("Nouvelle proposition de jumelage"),
-            _("L’association vous propose d’accompagner une personne : répondez "
+            deferred_gettext("Nouvelle proposition de jumelage"),
+            deferred_gettext("L’association vous propose d’accompagner une personne : répondez "
               "dans votre espace bénévole."),
         ),
     )  # fmt: skip
@@ -151,8 +151,8 @@ def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") ->
         outbox.queue(
             learner, f"pairing:{pairing.id}:active",
             lambda: (
-                _("Vous avez un tuteur"),
-                _("%(name)s, bénévole de l’association, va vous accompagner en "
+                deferred_gettext("Vous avez un tuteur"),
+                deferred_gettext("%(name)s, bénévole de l’association, va vous accompagner en "
                   "français. Vos séances apparaîtront dans « Mes séances ».",
                   name=name),
             ),
@@ -171,16 +171,16 @@ def end(pairing: Pairing, reason: str) -> None:
         outbox.queue(
             learner, f"pairing:{pairing.id}:ended",
             lambda: (
-                _("Fin de l’accompagnement"),
-                _("Votre accompagnement avec votre tuteur s’arrête. L’association "
+                deferred_gettext("Fin de l’accompagnement"),
+                deferred_gettext("Votre accompagnement avec votre tuteur s’arrête. L’association "
                   "vous proposera un autre bénévole si vous le souhaitez."),
             ),
         )  # fmt: skip
     outbox.queue(
         pairing.tutor, f"pairing:{pairing.id}:ended",
         lambda: (
-            _("Fin d’un jumelage"),
-            _("L’association a mis fin à un de vos jumelages. Merci pour votre "
+            deferred_gettext("Fin d’un jumelage"),
+            deferred_gettext("L’association a mis fin à un de vos jumelages. Merci pour votre "
               "engagement."),
         ),
     )  # fmt: skip

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from tutoring.accounts import outbox as notify
 from tutoring.accounts.models import User
+from tutoring.core.i18n import format_moment
 from tutoring.core.labels import THEME_LABELS
+from tutoring.core.messages import Message, deferred_gettext, deferred_ngettext
 from tutoring.pairing.pairings import TutoringError
 from tutoring.sessions.booking import Homework, slot_rows
 from tutoring.sessions.models import TutoringSession
 
-Notice = Callable[[], tuple[str, str]]  # subject and body, in the person's language
+Notice = Callable[[], tuple[Message, Message]]  # subject and body, kept as keys
 
 BOOKING_ERRORS = {
     "no_such_time": lambda: _(
@@ -42,7 +43,7 @@ BOOKING_ERRORS = {
 def booking_error(exc: TutoringError) -> str:
     message: str = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
     if exc.dates:
-        days = ", ".join(format_datetime(d, "d MMMM HH:mm") for d in exc.dates[:5])
+        days = ", ".join(format_moment(d) for d in exc.dates[:5])
         message += " " + _("Dates concernées : %(days)s.", days=days)
     return message
 
@@ -91,13 +92,13 @@ def notify_booked(booked: list[TutoringSession]) -> None:
 
 def _booked(user: User, row: TutoringSession, n: int) -> Notice:
     return lambda: (
-        _("Nouvelle séance de français"),
-        ngettext(
+        deferred_gettext("Nouvelle séance de français"),
+        deferred_ngettext(
             "%(num)s séance prévue %(when)s, %(place)s. Confirmez-la ou "
             "demandez un autre horaire dans « Mes séances ».",
             "%(num)s séances prévues, la première %(when)s, %(place)s. "
             "Confirmez-les ou demandez un autre horaire dans « Mes séances ».",
-            n, when=notify.when(user, row.starts_at),
+            n, when=row.starts_at,
             place=row.place,
         ),
     )  # fmt: skip
@@ -113,11 +114,11 @@ def notify_moved(rows: list[TutoringSession]) -> None:
 
 def _moved(user: User, row: TutoringSession) -> Notice:
     return lambda: (
-        _("Séance de français déplacée"),
-        _(
+        deferred_gettext("Séance de français déplacée"),
+        deferred_gettext(
             "Votre séance est déplacée : %(when)s, %(place)s. Confirmez-la "
             "ou demandez un autre horaire dans « Mes séances ».",
-            when=notify.when(user, row.starts_at), place=row.place,
+            when=row.starts_at, place=row.place,
         ),
     )  # fmt: skip
 
@@ -139,10 +140,10 @@ def notify_cancelled(session: TutoringSession, by: User, *, by_learner: bool) ->
 
 def _cancelled(user: User, session: TutoringSession) -> Notice:
     return lambda: (
-        _("Séance de français annulée"),
-        _(
+        deferred_gettext("Séance de français annulée"),
+        deferred_gettext(
             "La séance du %(when)s est annulée. Raison : %(reason)s",
-            when=notify.when(user, session.starts_at),
+            when=session.starts_at,
             reason=session.cancel_reason or "—",
         ),
     )
@@ -154,11 +155,11 @@ def notify_change_asked(session: TutoringSession, name: str) -> None:
     notify.queue(
         tutor, f"change:{session.id}:{session.change_requested_at}",
         lambda: (
-            _("Demande d’un autre horaire"),
-            _(
+            deferred_gettext("Demande d’un autre horaire"),
+            deferred_gettext(
                 "%(name)s demande un autre horaire pour la séance du %(when)s : "
                 "« %(message)s »",
-                name=name, when=notify.when(tutor, session.starts_at),
+                name=name, when=session.starts_at,
                 message=session.change_request,
             ),
         ),

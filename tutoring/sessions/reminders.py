@@ -8,10 +8,11 @@ from functools import partial
 from sqlalchemy import select
 
 from tutoring.accounts.models import User
-from tutoring.accounts.outbox import queue, when
+from tutoring.accounts.outbox import queue
 from tutoring.core.clock import local
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.core.messages import Message, deferred_gettext, verbatim
 from tutoring.sessions.booking import to_utc
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
@@ -52,17 +53,18 @@ def queue_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-def _reminder_text(row: TutoringSession, user: User) -> tuple[str, str]:
-    from flask_babel import gettext as _
-
-    place = _("en visio") if row.place_id is None else row.place
-    subject = _("Rappel : séance de français demain")
-    body = _(
-        "Bonjour, vous avez une séance de français %(when)s (heure de Millau), "
-        "%(place)s. En cas d’empêchement, prévenez l’association.",
-        when=when(user, row.starts_at),
-        place=place,
-    )
+def _reminder_text(row: TutoringSession, user: User) -> tuple[Message, list[Message]]:
+    """Kept as keys: written in the person's language when it is sent."""
+    place = deferred_gettext("en visio") if row.place_id is None else row.place
+    subject = deferred_gettext("Rappel : séance de français demain")
+    body = [
+        deferred_gettext(
+            "Bonjour, vous avez une séance de français %(when)s (heure de Millau), "
+            "%(place)s. En cas d’empêchement, prévenez l’association.",
+            when=row.starts_at,
+            place=place,
+        )
+    ]
     if row.video_url:
-        body += "\n" + row.video_url
+        body.append(verbatim(row.video_url))
     return subject, body
