@@ -53,12 +53,14 @@ BASIC_SHARE_MAX = QUESTIONS_PER_EXAM // 2
 # scoring 64 or more (`flask exercises civic check --threshold 64`): true pairs share
 # a `family`; from 80 on, the pairs found so far were all the same fact asked twice.
 NEAR_DUPLICATE_SCORE = 80.0
-STOPWORDS = frozenset(
-    "a au aux ce ces cette comment d dans de des du elle elles en est et france francais"
-    " francaise il ils l la le les leur leurs ne on ou par pas plus pour pourquoi quand"
-    " que quel quelle quelles quels qui quoi s sa sans se ses son sont sur t un une"
-    " votre vous y".split()
-)
+STOPWORDS = frozenset([
+    "a", "au", "aux", "ce", "ces", "cette", "comment", "d", "dans", "de", "des", "du",
+    "elle", "elles", "en", "est", "et", "france", "francais", "francaise", "il", "ils",
+    "l", "la", "le", "les", "leur", "leurs", "ne", "on", "ou", "par", "pas", "plus",
+    "pour", "pourquoi", "quand", "que", "quel", "quelle", "quelles", "quels", "qui",
+    "quoi", "s", "sa", "sans", "se", "ses", "son", "sont", "sur", "t", "un", "une",
+    "votre", "vous", "y",
+])  # fmt: skip
 KEYS = {
     "id",
     "version",
@@ -110,8 +112,7 @@ def _problems_of(
     found: list[tuple[str | None, str]] = []
     found += [(key, "clé manquante") for key in sorted(KEYS - raw.keys())]
     found += [
-        (str(key), "clé inconnue")
-        for key in sorted(raw.keys() - KEYS - OPTIONAL_KEYS)
+        (str(key), "clé inconnue") for key in sorted(raw.keys() - KEYS - OPTIONAL_KEYS)
     ]
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -154,11 +155,15 @@ def _difficulty_problems(
 ) -> list[tuple[str | None, str]]:
     """1 suits every exam; 2 the résident and naturalisation; 3 naturalisation only."""
     if difficulty not in DIFFICULTIES or isinstance(difficulty, bool):
-        return [("difficulty", "difficulté : 1 (base), 2 (intermédiaire) ou 3 (avancé)")]
+        return [
+            ("difficulty", "difficulté : 1 (base), 2 (intermédiaire) ou 3 (avancé)")
+        ]
     expected = {1: {"csp", "cr", "nat"}, 2: {"cr", "nat"}, 3: {"nat"}}[difficulty]
     if mentions != expected:
         wanted = ", ".join(m for m in MENTIONS if m in expected)
-        return [("mentions", f"difficulté {difficulty} : mentions attendues [{wanted}]")]
+        return [
+            ("mentions", f"difficulté {difficulty} : mentions attendues [{wanted}]")
+        ]
     return []
 
 
@@ -292,10 +297,14 @@ def build_exam(
     pluriannuelle pool (questions whose mentions include csp).
     """
     pools = {
-        subtheme: [q for q in questions if q.subtheme == subtheme and mention in q.mentions]
+        subtheme: [
+            q for q in questions if q.subtheme == subtheme and mention in q.mentions
+        ]
         for subtheme in BLUEPRINT
     }
-    advanced = {s: len({q.group for q in pool if not q.basic}) for s, pool in pools.items()}
+    advanced = {
+        s: len({q.group for q in pool if not q.basic}) for s, pool in pools.items()
+    }
     budget = QUESTIONS_PER_EXAM if mention == BASIC_MENTION else BASIC_SHARE_MAX
     order = list(BLUEPRINT)
     rng.shuffle(order)

@@ -83,7 +83,9 @@ def test_a_thousand_draws_keep_the_blueprint_the_half_rule_and_no_twins(mention)
         assert len(set(groups)) == 40  # never two questions of one family
         ids = [q.id for q in exam]
         assert not any(
-            frozenset((a, b)) in NEAR_PAIRS for i, a in enumerate(ids) for b in ids[i + 1 :]
+            frozenset((a, b)) in NEAR_PAIRS
+            for i, a in enumerate(ids)
+            for b in ids[i + 1 :]
         )
         basic_counts.append(sum(q.basic for q in exam))
     if mention == "csp":
@@ -99,7 +101,10 @@ def test_the_versions_differ_in_difficulty():
     assert pools["csp"] < pools["cr"] < pools["nat"]
     assert len(pools["cr"] - pools["csp"]) >= 150
     assert len(pools["nat"] - pools["cr"]) >= 50
-    by_difficulty = {d: {q.difficulty for q in QUESTIONS if m in q.mentions} for d, m in ((1, "csp"), (2, "cr"))}
+    by_difficulty = {
+        d: {q.difficulty for q in QUESTIONS if m in q.mentions}
+        for d, m in ((1, "csp"), (2, "cr"))
+    }
     assert by_difficulty == {1: {1}, 2: {1, 2}}
 
 
@@ -125,9 +130,10 @@ def _bank(tmp_path, second: str, family: str = "") -> list[str]:
     )
     first = "Dans quelle ville le Parlement européen a-t-il son siège ?"
     body = "".join(
-        QUESTION.replace("XXX", f"00{n}").format(
-            family=f"    family: {family}\n" if family else "", question=text
-        ).replace("«", '"').replace("»", '"')
+        QUESTION.replace("XXX", f"00{n}")
+        .format(family=f"    family: {family}\n" if family else "", question=text)
+        .replace("«", '"')
+        .replace("»", '"')
         for n, text in ((1, first), (2, second))
     )
     (tmp_path / "institutions-europe.yaml").write_text(head + body, encoding="utf-8")
@@ -137,11 +143,15 @@ def _bank(tmp_path, second: str, family: str = "") -> list[str]:
 
 
 def test_the_check_finds_a_planted_near_duplicate(tmp_path, app, monkeypatch):
-    planted = _bank(tmp_path, "Dans quelle ville française le Parlement européen a son siège ?")
+    planted = _bank(
+        tmp_path, "Dans quelle ville française le Parlement européen a son siège ?"
+    )
     assert len(planted) == 1
     assert "civ-institutions-europe-001" in planted[0]
     assert "civ-institutions-europe-002" in planted[0]
-    assert _bank(tmp_path, "Dans quelle ville se trouve la Commission européenne ?") == []
+    assert (
+        _bank(tmp_path, "Dans quelle ville se trouve la Commission européenne ?") == []
+    )
     assert _bank(tmp_path, "Où siège le Parlement européen, en France ?", "siege") == []
     # The command fails on the planted pair.
     monkeypatch.setattr("tutoring.content.cli.load_civic", lambda: load_civic(tmp_path))
