@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from exercises.loading import ID_PATTERN, Problem
 
@@ -37,16 +41,41 @@ BLUEPRINT: dict[str, tuple[str, str, int]] = {
     "situations_principes": ("principes", "situation", 6),
     "situations_droits": ("droits", "situation", 6),
 }
+# Difficulty (1 basic, 2 intermediate, 3 advanced) decides which exams a question
+# suits: the pluriannuelle asks basic knowledge of daily life and principles, the
+# résident more, naturalisation history, institutions and culture in depth.
+DIFFICULTIES = (1, 2, 3)
+# The pluriannuelle pool: at most this share of a résident or naturalisation exam.
+BASIC_MENTION = "csp"
+BASIC_SHARE_MAX = QUESTIONS_PER_EXAM // 2
+# Near-duplicates: rapidfuzz's token_sort_ratio on the normalised question and right
+# answer, without the small words every question shares. Tuned by reading every pair
+# scoring 64 or more (`flask exercises civic check --threshold 64`): true pairs share
+# a `family`; from 80 on, the pairs found so far were all the same fact asked twice.
+NEAR_DUPLICATE_SCORE = 80.0
+STOPWORDS = frozenset([
+    "a", "au", "aux", "ce", "ces", "cette", "comment", "d", "dans", "de", "des", "du",
+    "elle", "elles", "en", "est", "et", "france", "francais", "francaise", "il", "ils",
+    "l", "la", "le", "les", "leur", "leurs", "ne", "on", "ou", "par", "pas", "plus",
+    "pour", "pourquoi", "quand", "que", "quel", "quelle", "quelles", "quels", "qui",
+    "quoi", "s", "sa", "sans", "se", "ses", "son", "sont", "sur", "t", "un", "une",
+    "votre", "vous", "y",
+])  # fmt: skip
 KEYS = {
     "id",
     "version",
     "kind",
+    "difficulty",
     "mentions",
     "question",
     "choices",
     "answer",
     "explanation",
 }
+OPTIONAL_KEYS = {"family"}
+FILE_KEYS = {"theme", "subtheme", "sources", "questions"}
+SOURCE_KEYS = {"title", "url", "checked"}
+FAMILY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,18 @@ class CivicQuestion:
     choices: tuple[str, ...]
     answer: str
     explanation: str
+    difficulty: int = 1
+    family: str | None = None
+
+    @property
+    def basic(self) -> bool:
+        """In the pluriannuelle pool (its mentions include csp)."""
+        return BASIC_MENTION in self.mentions
+
+    @property
+    def group(self) -> str:
+        """Questions of one group ask the same fact: one exam takes one of them."""
+        return self.family or self.id
 
 
 def _problems_of(
@@ -70,7 +111,9 @@ def _problems_of(
         return [(None, "la question doit être une table")]
     found: list[tuple[str | None, str]] = []
     found += [(key, "clé manquante") for key in sorted(KEYS - raw.keys())]
-    found += [(str(key), "clé inconnue") for key in sorted(raw.keys() - KEYS)]
+    found += [
+        (str(key), "clé inconnue") for key in sorted(raw.keys() - KEYS - OPTIONAL_KEYS)
+    ]
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         found.append(("version", "la version doit être un entier positif"))
@@ -84,6 +127,13 @@ def _problems_of(
         or not set(mentions) <= set(MENTIONS)
     ):
         found.append(("mentions", "mentions possibles : csp, cr, nat"))
+    else:
+        found += _difficulty_problems(raw.get("difficulty"), set(mentions))
+    family = raw.get("family")
+    if family is not None and not (
+        isinstance(family, str) and FAMILY_PATTERN.match(family)
+    ):
+        found.append(("family", "famille : mots en minuscules reliés par des tirets"))
     choices = raw.get("choices")
     if (
         not isinstance(choices, list)
@@ -98,6 +148,47 @@ def _problems_of(
         if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
             found.append((key, "texte vide"))
     return found
+
+
+def _difficulty_problems(
+    difficulty: Any, mentions: set[str]
+) -> list[tuple[str | None, str]]:
+    """1 suits every exam; 2 the résident and naturalisation; 3 naturalisation only."""
+    if difficulty not in DIFFICULTIES or isinstance(difficulty, bool):
+        return [
+            ("difficulty", "difficulté : 1 (base), 2 (intermédiaire) ou 3 (avancé)")
+        ]
+    expected = {1: {"csp", "cr", "nat"}, 2: {"cr", "nat"}, 3: {"nat"}}[difficulty]
+    if mentions != expected:
+        wanted = ", ".join(m for m in MENTIONS if m in expected)
+        return [
+            ("mentions", f"difficulté {difficulty} : mentions attendues [{wanted}]")
+        ]
+    return []
+
+
+def _source_problems(name: str, sources: Any) -> list[Problem]:
+    """Each file lists the official sources its facts were checked against."""
+    if not isinstance(sources, list) or not sources:
+        return [Problem(name, None, "sources", "liste des sources manquante ou vide")]
+    problems = []
+    for index, source in enumerate(sources, start=1):
+        if (
+            not isinstance(source, dict)
+            or set(source) != SOURCE_KEYS
+            or not isinstance(source["title"], str)
+            or not source["title"].strip()
+            or not isinstance(source["url"], str)
+            or not source["url"].startswith("https://")
+            or not isinstance(source["checked"], date)
+        ):
+            problems.append(
+                Problem(
+                    name, None, f"sources[{index}]",
+                    "source : title, url (https://…) et checked (AAAA-MM-JJ)",
+                )
+            )  # fmt: skip
+    return problems
 
 
 def load_civic(root: Path = CIVIC) -> tuple[list[CivicQuestion], list[Problem]]:
@@ -129,6 +220,11 @@ def load_civic(root: Path = CIVIC) -> tuple[list[CivicQuestion], list[Problem]]:
                 Problem(name, None, "theme", "thème ou sous-thème différent du nom")
             )
             continue
+        problems += [
+            Problem(name, None, str(key), "clé inconnue")
+            for key in sorted(set(data) - FILE_KEYS, key=str)
+        ]
+        problems += _source_problems(name, data.get("sources"))
         for index, raw in enumerate(data.get("questions") or []):
             qid = str(raw.get("id") if isinstance(raw, dict) else f"#{index + 1}")
             found = _problems_of(name, raw, index, subtheme)
@@ -150,6 +246,7 @@ def load_civic(root: Path = CIVIC) -> tuple[list[CivicQuestion], list[Problem]]:
                         question=raw["question"].strip(),
                         choices=tuple(c.strip() for c in raw["choices"]),
                         answer=raw["answer"].strip(), explanation=raw["explanation"].strip(),
+                        difficulty=raw["difficulty"], family=raw.get("family"),
                     )
                 )  # fmt: skip
     problems += coverage_problems(questions)
@@ -171,6 +268,19 @@ def coverage_problems(questions: list[CivicQuestion]) -> list[Problem]:
                         f"{have} question(s) pour « {mention} », il en faut au moins {3 * count}",
                     )
                 )  # fmt: skip
+            advanced = sum(
+                1
+                for q in questions
+                if q.subtheme == subtheme and mention in q.mentions and not q.basic
+            )
+            if mention != BASIC_MENTION and advanced < count:
+                problems.append(
+                    Problem(
+                        f"{theme}-{subtheme}.yaml", None, mention,
+                        f"{advanced} question(s) hors du socle « csp » pour « {mention} »,"
+                        f" il en faut au moins {count}",
+                    )
+                )  # fmt: skip
     return problems
 
 
@@ -180,22 +290,96 @@ def build_exam(
     rng: random.Random,
     avoid: frozenset[str] = frozenset(),
 ) -> list[CivicQuestion]:
-    """Draw 40 questions following the blueprint, preferring ones not seen before."""
-    exam: list[CivicQuestion] = []
-    for subtheme, (_theme, _kind, count) in BLUEPRINT.items():
-        pool = [
+    """Draw 40 questions following the blueprint, preferring ones not seen before.
+
+    Never two questions of one family (the same fact asked twice). For the résident
+    and naturalisation exams, at most half of the questions come from the
+    pluriannuelle pool (questions whose mentions include csp).
+    """
+    pools = {
+        subtheme: [
             q for q in questions if q.subtheme == subtheme and mention in q.mentions
         ]
-        fresh = [q for q in pool if q.id not in avoid]
-        stale = [q for q in pool if q.id in avoid]
+        for subtheme in BLUEPRINT
+    }
+    advanced = {
+        s: len({q.group for q in pool if not q.basic}) for s, pool in pools.items()
+    }
+    budget = QUESTIONS_PER_EXAM if mention == BASIC_MENTION else BASIC_SHARE_MAX
+    order = list(BLUEPRINT)
+    rng.shuffle(order)
+    chosen: dict[str, list[CivicQuestion]] = {}
+    families: set[str] = set()
+    for index, subtheme in enumerate(order):
+        count = BLUEPRINT[subtheme][2]
+        # Basic questions the later sub-themes will need when short of others.
+        reserve = 0
+        if mention != BASIC_MENTION:
+            reserve = sum(
+                max(0, BLUEPRINT[s][2] - advanced[s]) for s in order[index + 1 :]
+            )
+        fresh = [q for q in pools[subtheme] if q.id not in avoid]
+        stale = [q for q in pools[subtheme] if q.id in avoid]
         rng.shuffle(fresh)
         rng.shuffle(stale)
-        exam += (fresh + stale)[:count]
-    if len(exam) != QUESTIONS_PER_EXAM:
-        raise ValueError("not enough civic questions for a full exam")
+        picks: list[CivicQuestion] = []
+        for q in fresh + stale:
+            if len(picks) == count:
+                break
+            if q.group in families:
+                continue
+            if mention != BASIC_MENTION and q.basic:
+                if budget - 1 < reserve:
+                    continue
+                budget -= 1
+            picks.append(q)
+            families.add(q.group)
+        if len(picks) != count:
+            raise ValueError("not enough civic questions for a full exam")
+        chosen[subtheme] = picks
+    exam = [q for subtheme in BLUEPRINT for q in chosen[subtheme]]
     knowledge = [q for q in exam if q.kind == "knowledge"]
     situations = [q for q in exam if q.kind == "situation"]
     return knowledge + situations
+
+
+def normalised(text: str) -> str:
+    """Lower case, no accents, no punctuation, no small words: what is compared."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    return " ".join(w for w in words if w not in STOPWORDS)
+
+
+def near_duplicates(
+    questions: list[CivicQuestion], threshold: float = NEAR_DUPLICATE_SCORE
+) -> list[tuple[float, CivicQuestion, CivicQuestion]]:
+    """Pairs of questions that ask the same fact in other words, best match first."""
+    texts = [normalised(f"{q.question} {q.answer}") for q in questions]
+    scores = process.cdist(
+        texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=threshold
+    )
+    pairs = [
+        (float(scores[i][j]), questions[i], questions[j])
+        for i in range(len(questions))
+        for j in range(i + 1, len(questions))
+        if scores[i][j] >= threshold
+    ]
+    return sorted(pairs, key=lambda pair: (-pair[0], pair[1].id, pair[2].id))
+
+
+def duplicate_problems(
+    questions: list[CivicQuestion], threshold: float = NEAR_DUPLICATE_SCORE
+) -> list[Problem]:
+    """Near-duplicates not marked with one `family` could meet in one exam."""
+    return [
+        Problem(
+            f"{a.theme}-{a.subtheme}.yaml", a.id, "family",
+            f"proche de {b.id} ({score:.0f} %) : même famille, ou reformuler",
+        )
+        for score, a, b in near_duplicates(questions, threshold)
+        if a.group != b.group
+    ]  # fmt: skip
 
 
 def civic_stats(questions: list[CivicQuestion]) -> dict[str, dict[str, int]]:

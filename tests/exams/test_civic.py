@@ -10,7 +10,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exercises.civic import BLUEPRINT, CIVIC, MENTIONS, build_exam, load_civic
+from exercises.civic import (
+    BASIC_SHARE_MAX,
+    BLUEPRINT,
+    CIVIC,
+    MENTIONS,
+    build_exam,
+    duplicate_problems,
+    load_civic,
+    near_duplicates,
+)
 from tests.conftest import card_login
 from tests.spelling import allow_list, unknown_words
 from tutoring.accounts.models import Role
@@ -23,7 +32,7 @@ QUESTIONS, PROBLEMS = load_civic()
 
 def test_civic_bank_is_valid_and_large_enough(runner):
     assert [str(p) for p in PROBLEMS] == []
-    assert len(QUESTIONS) >= 240
+    assert len(QUESTIONS) >= 500
     result = runner.invoke(args=["exercises", "civic", "--json"])
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)
@@ -51,6 +60,131 @@ def test_each_mention_can_draw_three_different_exams():
             seen |= {q.id for q in exam}
             counts = {s: sum(q.subtheme == s for q in exam) for s in BLUEPRINT}
             assert counts == {s: c for s, (_t, _k, c) in BLUEPRINT.items()}
+
+
+BLUEPRINT_COUNTS = {s: c for s, (_t, _k, c) in BLUEPRINT.items()}
+NEAR_PAIRS = {frozenset((a.id, b.id)) for _score, a, b in near_duplicates(QUESTIONS)}
+
+
+@pytest.mark.parametrize("mention", MENTIONS)
+def test_a_thousand_draws_keep_the_blueprint_the_half_rule_and_no_twins(mention):
+    """Résident and naturalisation: at most 20 of 40 from the pluriannuelle pool."""
+    rng = random.Random(mention)
+    basic_counts = []
+    for _ in range(1000):
+        exam = build_exam(list(QUESTIONS), mention, rng)
+        assert len(exam) == 40
+        assert len({q.id for q in exam}) == 40
+        assert all(mention in q.mentions for q in exam)
+        assert {s: sum(q.subtheme == s for q in exam) for s in BLUEPRINT} == (
+            BLUEPRINT_COUNTS
+        )
+        groups = [q.group for q in exam]
+        assert len(set(groups)) == 40  # never two questions of one family
+        ids = [q.id for q in exam]
+        assert not any(
+            frozenset((a, b)) in NEAR_PAIRS
+            for i, a in enumerate(ids)
+            for b in ids[i + 1 :]
+        )
+        basic_counts.append(sum(q.basic for q in exam))
+    if mention == "csp":
+        assert min(basic_counts) == 40  # the pluriannuelle exam is all basic
+    else:
+        assert max(basic_counts) <= BASIC_SHARE_MAX
+        assert min(basic_counts) >= 5  # the basic pool still takes part
+
+
+def test_the_versions_differ_in_difficulty():
+    """Each version has questions the easier ones never see."""
+    pools = {m: {q.id for q in QUESTIONS if m in q.mentions} for m in MENTIONS}
+    assert pools["csp"] < pools["cr"] < pools["nat"]
+    assert len(pools["cr"] - pools["csp"]) >= 150
+    assert len(pools["nat"] - pools["cr"]) >= 50
+    by_difficulty = {
+        d: {q.difficulty for q in QUESTIONS if m in q.mentions}
+        for d, m in ((1, "csp"), (2, "cr"))
+    }
+    assert by_difficulty == {1: {1}, 2: {1, 2}}
+
+
+def test_the_bank_has_no_near_duplicate_outside_a_family(runner):
+    assert [str(p) for p in duplicate_problems(QUESTIONS)] == []
+    result = runner.invoke(args=["exercises", "civic", "check"])
+    assert result.exit_code == 0, result.output
+    assert "0 outside a family" in result.output
+
+
+QUESTION = (
+    "  - id: civ-institutions-europe-XXX\n    version: 1\n    kind: knowledge\n    difficulty: 1\n"
+    "    mentions: [csp, cr, nat]\n{family}    question: {question}\n"
+    "    choices: [« Strasbourg. », « Paris. », « Lyon. », « Lille. »]\n"
+    "    answer: « Strasbourg. »\n    explanation: E.\n"
+)
+
+
+def _bank(tmp_path, second: str, family: str = "") -> list[str]:
+    head = (
+        "theme: institutions\nsubtheme: europe\nsources:\n  - title: T\n"
+        "    url: https://europa.eu/\n    checked: 2026-01-15\nquestions:\n"
+    )
+    first = "Dans quelle ville le Parlement européen a-t-il son siège ?"
+    body = "".join(
+        QUESTION.replace("XXX", f"00{n}")
+        .format(family=f"    family: {family}\n" if family else "", question=text)
+        .replace("«", '"')
+        .replace("»", '"')
+        for n, text in ((1, first), (2, second))
+    )
+    (tmp_path / "institutions-europe.yaml").write_text(head + body, encoding="utf-8")
+    questions, problems = load_civic(tmp_path)
+    assert not [p for p in problems if p.item], problems
+    return [str(p) for p in duplicate_problems(questions)]
+
+
+def test_the_check_finds_a_planted_near_duplicate(tmp_path, app, monkeypatch):
+    planted = _bank(
+        tmp_path, "Dans quelle ville française le Parlement européen a son siège ?"
+    )
+    assert len(planted) == 1
+    assert "civ-institutions-europe-001" in planted[0]
+    assert "civ-institutions-europe-002" in planted[0]
+    assert (
+        _bank(tmp_path, "Dans quelle ville se trouve la Commission européenne ?") == []
+    )
+    assert _bank(tmp_path, "Où siège le Parlement européen, en France ?", "siege") == []
+    # The command fails on the planted pair.
+    monkeypatch.setattr("tutoring.content.cli.load_civic", lambda: load_civic(tmp_path))
+    _bank(tmp_path, "Dans quelle ville française le Parlement européen a son siège ?")
+    result = app.test_cli_runner().invoke(args=["exercises", "civic", "check"])
+    assert result.exit_code == 1
+    assert "1 outside a family" in result.output
+
+
+def test_difficulty_family_and_sources_are_checked(tmp_path):
+    (tmp_path / "principes-laicite.yaml").write_text(
+        "theme: principes\nsubtheme: laicite\nsources:\n  - title: T\n"
+        "    url: http://example.org/\n    checked: demain\nquestions:\n"
+        "  - id: civ-principes-laicite-001\n    version: 1\n    kind: knowledge\n"
+        "    difficulty: 3\n    mentions: [csp, cr, nat]\n    family: Pas Bien\n"
+        "    question: Q ?\n    choices: [a, b, c, d]\n    answer: a\n"
+        "    explanation: E.\n"
+        "  - id: civ-principes-laicite-002\n    version: 1\n    kind: knowledge\n"
+        "    difficulty: 4\n    mentions: [nat]\n"
+        "    question: Q ?\n    choices: [a, b, c, d]\n    answer: a\n"
+        "    explanation: E.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "principes-devise_symboles.yaml").write_text(
+        "theme: principes\nsubtheme: devise_symboles\nquestions: []\n",
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in load_civic(tmp_path)[1]]
+    assert any("laicite-001:mentions: difficulté 3" in p for p in problems)
+    assert any("laicite-001:family" in p for p in problems)
+    assert any("laicite-002:difficulty" in p for p in problems)
+    assert any("principes-laicite.yaml:sources[1]" in p for p in problems)
+    assert any("principes-devise_symboles.yaml:sources" in p for p in problems)
 
 
 def test_civic_questions_pass_the_spell_check(tmp_path):

@@ -8,7 +8,13 @@ import click
 from flask.cli import AppGroup
 
 from exercises.__main__ import stats
-from exercises.civic import civic_stats, load_civic
+from exercises.civic import (
+    NEAR_DUPLICATE_SCORE,
+    civic_stats,
+    duplicate_problems,
+    load_civic,
+    near_duplicates,
+)
 from exercises.loading import BANK, Problem, load_bank
 from exercises.model import Item
 from tutoring.content import speech
@@ -76,12 +82,14 @@ def exercises_stats(as_json: bool) -> None:
         click.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
 
 
-@exercises_cli.command("civic")
+@exercises_cli.group("civic", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def exercises_civic(as_json: bool) -> None:
+@click.pass_context
+def exercises_civic(ctx: click.Context, as_json: bool) -> None:
     """Check the civic question bank and count it by theme, kind and mention."""
 
-
+    if ctx.invoked_subcommand is not None:
+        return
     questions, problems = load_civic()
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -95,6 +103,35 @@ def exercises_civic(as_json: bool) -> None:
                 f"{key}: " + ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
             )
     if problems:
+        raise SystemExit(1)
+
+
+@exercises_civic.command("check")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=NEAR_DUPLICATE_SCORE,
+    show_default=True,
+    help="Similarity (0-100) from which two questions are near-duplicates.",
+)
+def exercises_civic_check(threshold: float) -> None:
+    """List near-duplicate civic questions; fail on pairs not in one family."""
+
+    questions, problems = load_civic()
+    pairs = near_duplicates(questions, threshold)
+    for score, a, b in pairs:
+        mark = f"famille {a.family}" if a.group == b.group else "À TRAITER"
+        click.echo(f"{score:5.1f}  {a.id}  {b.id}  [{mark}]")
+        click.echo(f"       {a.question} → {a.answer}")
+        click.echo(f"       {b.question} → {b.answer}")
+    unmarked = duplicate_problems(questions, threshold)
+    for problem in problems + unmarked:
+        click.echo(str(problem), err=True)
+    click.echo(
+        f"{len(pairs)} near-duplicate pair(s), {len(unmarked)} outside a family, "
+        f"{len(problems)} other problem(s)."
+    )
+    if problems or unmarked:
         raise SystemExit(1)
 
 
