@@ -57,9 +57,15 @@ def test_top_level_holds_only_what_the_design_card_allows():
 def test_no_page_asset_comes_from_another_origin():
     import re
 
-    pattern = re.compile(r"""(src|href|action)=["'](https?:)?//""")
+    # A resource loaded from another origin (script, style, image, font, form
+    # target). A plain link the user follows (<a href>) loads nothing itself.
+    pattern = re.compile(r"""(src|action)=["'](https?:)?//|<link[^>]*href=["'](https?:)?//""")
+    links = re.compile(r"""<a\s[^>]*href=["']https://[^"']+["'][^>]*>""")
     for path in (PROJECT_ROOT / "templates").rglob("*.html"):
-        assert not pattern.search(path.read_text(encoding="utf-8")), path
+        text = path.read_text(encoding="utf-8")
+        assert not pattern.search(text), path
+        for link in links.findall(text):  # an outside link opens without referrer
+            assert 'rel="noopener noreferrer"' in link, (path, link)
     for path in (PROJECT_ROOT / "static").rglob("*.css"):
         assert "url(http" not in path.read_text(encoding="utf-8"), path
 
