@@ -124,7 +124,7 @@ def export_csv() -> Response | tuple[str, int]:
     report, error = _report()
     if report is None:
         return _page("indicators/dashboard.html", None, error)
-    return _download(to_csv(report), "text/csv; charset=utf-8", "csv", report)
+    return _download(to_csv(report), "text/csv", "csv", report)
 
 
 @bp.get("/coordination/export.xlsx")
