@@ -65,7 +65,7 @@ from tutoring.pairing.pairings import (
 )
 from tutoring.reviews.marking import review_queue
 from tutoring.pairing.availability import PERIODS
-from tutoring.sessions import slots
+from tutoring.sessions import booking, slots
 from tutoring.sessions.agenda import (
     sessions_of_pairing,
     tutor_agenda,
@@ -216,7 +216,12 @@ def volunteer_learner(profile_id: int) -> str:
         sessions=sessions_of_pairing({pairing.id}),
         places=places,
         blocks=blocks,
-        proposals=slots.next_slots(blocks, utcnow()),
+        proposals=slots.next_slots(
+            blocks, utcnow(),
+            lambda place, starts, ends: booking.taken(
+                current_user.id, profile.id, place, starts, ends
+            ),
+        ),  # fmt: skip
         periods=PERIODS,
         draft=draft,
         now=utcnow(),

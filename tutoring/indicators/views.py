@@ -30,18 +30,21 @@ from tutoring.indicators.definitions import DEFINITIONS, HOURS
 from tutoring.indicators.exports import to_csv, to_pdf, to_xlsx
 from tutoring.indicators.forms import OutcomeForm
 from tutoring.indicators.outcomes import OutcomeError, record_outcome
-from tutoring.indicators.periods import PeriodError, scope_from
+from tutoring.indicators.periods import PeriodError, adapt, scope_from
 from tutoring.indicators.report import (
     SECTIONS,
     TREND_SERIES,
     Report,
     anchor,
     build,
+    filters_label,
     month_label,
     partner_names,
     period_label,
+    report_title,
     rule,
     shown,
+    synthetic_note,
     trend_rows,
 )
 
@@ -83,10 +86,18 @@ def _page(template: str, report: Report | None, error: str | None) -> tuple[str,
         sections=SECTIONS,
         definitions=DEFINITIONS,
         period=period_label(report.scope) if report else "",
+        title=report_title(report.scope) if report else "",
+        filters_text=filters_label(report.scope) if report else "",
+        synthetic=synthetic_note(),
         categories=[(c.value, str(v)) for c, v in PUBLIC_CATEGORY_LABELS.items()],
         partners=sorted(partner_names().items(), key=lambda p: p[1]),
         args=request.args,
         this_year=date.today().year,
+        period_value=adapt(
+            request.args.get("period", "year"),
+            request.args.get("value", str(date.today().year)).strip(),
+            date.today(),
+        ),
         query=request.query_string.decode("ascii", "replace"),
     ), (400 if error else 200)
 

@@ -132,6 +132,13 @@ def _clashes(
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def taken(
+    tutor_id: int, learner_id: int, place: Place | None, starts: datetime, ends: datetime
+) -> bool:
+    """Is the tutor, the learner or the place already booked then?"""
+    return _clashes(tutor_id, [learner_id], place.id if place else None, starts, ends)
+
+
 def _check(booking: Booking) -> None:
     if not 15 <= booking.minutes <= 240:
         raise TutoringError("duration")

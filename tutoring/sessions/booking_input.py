@@ -80,13 +80,6 @@ def report_error(exc: TutoringError) -> str:
         return str(
             _("Indiquez la présence de chacun et la durée réelle en minutes.")
         )
-    if exc.code == "too_old":
-        return str(
-            _(
-                "Le compte rendu se fait dans les 30 jours qui suivent la séance : "
-                "prévenez l’association."
-            )
-        )
     return str(_("Le compte rendu se fait après le début de la séance."))
 
 

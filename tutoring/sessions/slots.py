@@ -3,12 +3,13 @@ both ticked, and the next dates that match all of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.core.clock import local
+from tutoring.core.clock import ZONE, local
 from tutoring.pairing import availability
 from tutoring.pairing.models import Place
 
@@ -106,9 +107,15 @@ class Proposal:
 
 
 def next_slots(
-    blocks: list[Block], now: datetime, count: int = 3, minutes: int = 60
+    blocks: list[Block],
+    now: datetime,
+    taken: Callable[[Place | None, datetime, datetime], bool],
+    count: int = 3,
+    minutes: int = 60,
 ) -> list[Proposal]:
-    """The next dates of the common half-days, from tomorrow, for an hour's session."""
+    """The next dates of the common half-days, from tomorrow, for an hour's session
+    at the start of the half-day, in a place free then (`taken` says whether the
+    tutor, the learner or the place is already booked)."""
     today = local(now).date()
     out: list[Proposal] = []
     for offset in range(1, 29):
@@ -116,8 +123,12 @@ def next_slots(
         for block in blocks:
             if block.weekday != day.weekday():
                 continue
-            place = block.places[0] if block.places else None
-            out.append(Proposal(day, block.starts, minutes, place))
+            starts = datetime.combine(day, block.starts, tzinfo=ZONE)
+            ends = starts + timedelta(minutes=minutes)
+            for place in [*block.places, *([None] if block.video else [])]:
+                if not taken(place, starts, ends):
+                    out.append(Proposal(day, block.starts, minutes, place))
+                    break
             if len(out) == count:
                 return out
     return out
