@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from tutoring.accounts import audit
 from tutoring.accounts.access import learner_or_404, roles_required
 from tutoring.accounts.labels import PUBLIC_CATEGORY_LABELS
 from tutoring.accounts.models import Role
@@ -121,7 +122,14 @@ def definitions() -> str:
 
 
 def _download(data: bytes, mimetype: str, extension: str, report: Report) -> Response:
-    name = f"indicateurs-ctai-{report.scope.start}-{report.scope.end}.{extension}"
+    scope = report.scope
+    name = f"indicateurs-ctai-{scope.start}-{scope.end}.{extension}"
+    audit.record(
+        "indicators_exported", current_user, format=extension,
+        period=f"{scope.start}/{scope.end}", category=scope.category or "",
+        partner=str(scope.partner_id or ""),
+    )  # fmt: skip
+    db.session.commit()
     return Response(
         data,
         mimetype=mimetype,

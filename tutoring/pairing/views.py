@@ -77,7 +77,7 @@ def end_pairing(pairing_id: int) -> BaseResponse:
     form = EndPairingForm()
     form.refusal()
     try:
-        service.end(pairing, form.reason.data)
+        service.end(pairing, form.reason.data, current_user)
     except service.TutoringError:
         abort(409)
     db.session.commit()
@@ -113,6 +113,7 @@ def pairings() -> BaseResponse | str:
     return render_template(
         "pairing/pairings.html",
         waiting=waiting,
+        current=service.open_pairings_in(current_user.structure_id),
         proposal=list(zip(waiting, proposal, strict=True))
         if proposal is not None
         else None,
