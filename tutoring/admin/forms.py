@@ -192,14 +192,8 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional(), Length(max=80, message=_l("80 caractères au plus."))],
         description=_l("L’auteur ou le compte concerné."),
     )
-    since = DateField(
-        _l("Du"), validators=[Optional()], format="%Y-%m-%d",
-        render_kw={"placeholder": "AAAA-MM-JJ"},
-    )  # fmt: skip
-    until = DateField(
-        _l("Au"), validators=[Optional()], format="%Y-%m-%d",
-        render_kw={"placeholder": "AAAA-MM-JJ"},
-    )  # fmt: skip
+    since = DateField(_l("Du"), validators=[Optional()])
+    until = DateField(_l("Au"), validators=[Optional()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

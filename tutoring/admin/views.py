@@ -253,7 +253,7 @@ def _audit_filters(form: AuditFilterForm) -> list[ColumnElement[bool]]:
 
 DETAIL_LABELS = {
     "scope": _l("Indicateurs lisibles"),
-    "method": _l("Moyen"),
+    "method": _l("Moyen de connexion"),
     "format": _l("Format"),
     "period": _l("Période"),
     "category": _l("Public"),
