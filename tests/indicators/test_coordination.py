@@ -77,7 +77,10 @@ def test_csv_export_is_utf8_with_bom_french_headers_and_protected(coordinator):
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Bilan mensuel du CTAI — action 1", "du 1 mars 2026 au 31 mars 2026"]
+    assert rows[0] == [
+        "Bilan mensuel du CTAI — action 1",
+        "du 1 mars 2026 au 31 mars 2026",
+    ]
     assert rows[1] == [
         "Filtres",
         "Public : tous les publics ; partenaire prescripteur : tous les partenaires.",
@@ -145,7 +148,8 @@ def test_exports_state_period_filters_rule_and_a_fitting_title(app, coordinator)
     raw = coordinator.get("/coordination/export.csv" + query).get_data()
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
-        "Bilan trimestriel du CTAI — action 1", "du 1 janvier 2026 au 31 mars 2026"
+        "Bilan trimestriel du CTAI — action 1",
+        "du 1 janvier 2026 au 31 mars 2026",
     ]
     assert rows[1] == [
         "Filtres",
@@ -160,7 +164,8 @@ def test_exports_state_period_filters_rule_and_a_fitting_title(app, coordinator)
     text = _pdf_text(coordinator.get("/coordination/bilan.pdf" + query).get_data())
     assert "Bilan trimestriel du CTAI" in text
     assert "Bilan annuel" not in text
-    assert "CADA Test" in text and "Secret statistique" in text
+    assert "CADA Test" in text
+    assert "Secret statistique" in text
     page = coordinator.get("/coordination/bilan" + query).get_data(as_text=True)
     assert "<h1>Bilan trimestriel du CTAI — action 1</h1>" in page
     assert "CADA Test" in page

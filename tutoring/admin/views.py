@@ -238,7 +238,9 @@ def _audit_filters(form: AuditFilterForm) -> list[ColumnElement[bool]]:
     if form.action.data:
         clauses.append(AuditEvent.action == form.action.data)
     if form.person.data:
-        ids = select(User.id).where(func.lower(User.username) == form.person.data.lower())
+        ids = select(User.id).where(
+            func.lower(User.username) == form.person.data.lower()
+        )
         clauses.append(
             or_(AuditEvent.actor_id.in_(ids), AuditEvent.target_user_id.in_(ids))
         )

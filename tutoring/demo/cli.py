@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date, time, timedelta
-
-import os
 from http.client import HTTPConnection, HTTPException
 from time import monotonic, sleep
 from urllib.parse import urlsplit

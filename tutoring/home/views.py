@@ -64,7 +64,6 @@ from tutoring.pairing.pairings import (
     tutor_learner_ids,
 )
 from tutoring.reviews.marking import review_queue
-from tutoring.pairing.availability import PERIODS
 from tutoring.sessions import booking, slots
 from tutoring.sessions.agenda import (
     sessions_of_pairing,
@@ -217,12 +216,12 @@ def volunteer_learner(profile_id: int) -> str:
         places=places,
         blocks=blocks,
         proposals=slots.next_slots(
-            blocks, utcnow(),
+            blocks,
+            utcnow(),
             lambda place, starts, ends: booking.taken(
                 current_user.id, profile.id, place, starts, ends
             ),
         ),  # fmt: skip
-        periods=PERIODS,
         draft=draft,
         now=utcnow(),
         form=ConfirmForm(),

@@ -141,8 +141,13 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def _write_value(
-    sheet: Any, row: int, col: int, number: float | None, text: str,
-    number_format: Any, text_format: Any,
+    sheet: Any,
+    row: int,
+    col: int,
+    number: float | None,
+    text: str,
+    number_format: Any,
+    text_format: Any,
 ) -> None:
     """A figure as a number; a hidden one (« < 11 ») or none (« — ») as text."""
     if number is None:
@@ -182,7 +187,11 @@ def to_pdf(report: Report, definitions: list[tuple[str, str]]) -> bytes:
         pdf.ln(2)
         pdf.set_font("Helvetica", "I", 9)
         pdf.multi_cell(
-            0, 5, _pdf_text(_("%(label)s : %(text)s", label=label, text=text)), new_x="LMARGIN", new_y="NEXT"
+            0,
+            5,
+            _pdf_text(_("%(label)s : %(text)s", label=label, text=text)),
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     for table in (*report.tables, *report.breakdowns):
         pdf.ln(3)

@@ -35,7 +35,8 @@ def adapt(kind: str, value: str, today: date) -> str:
     if kind == "year":
         return str(year)
     if kind == "quarter" and not re.fullmatch(r"\d{4}-T[1-4]", value):
-        if (month := re.fullmatch(r"\d{4}-(\d{2})", value)) and 1 <= int(month[1]) <= 12:
+        month = re.fullmatch(r"\d{4}-(\d{2})", value)
+        if month and 1 <= int(month[1]) <= 12:
             return f"{year}-T{(int(month[1]) - 1) // 3 + 1}"
         return f"{year}-T{(today.month - 1) // 3 + 1 if year == today.year else 1}"
     if kind == "month" and not re.fullmatch(r"\d{4}-\d{2}", value):

@@ -134,7 +134,9 @@ class EditTutorProfileForm(PlaceChoicesForm):
 
 
 PLACE_NAME = _l("Indiquez le nom du lieu (120 caractères au plus).")
-HOURS = _l("Indiquez l’heure d’ouverture et celle de fermeture, la fermeture après l’ouverture.")
+HOURS = _l(
+    "Indiquez l’heure d’ouverture et celle de fermeture, la fermeture après l’ouverture."
+)
 
 
 def _hours(form: Any, field: Field) -> None:
@@ -142,6 +144,8 @@ def _hours(form: Any, field: Field) -> None:
     opens, closes = form.opens_at.data, form.closes_at.data
     if (opens is None) != (closes is None) or (opens and closes and closes <= opens):
         raise ValidationError(str(HOURS))
+
+
 TOO_LONG = _l("Un des champs est trop long (200 caractères au plus).")
 
 

@@ -133,7 +133,11 @@ def _clashes(
 
 
 def taken(
-    tutor_id: int, learner_id: int, place: Place | None, starts: datetime, ends: datetime
+    tutor_id: int,
+    learner_id: int,
+    place: Place | None,
+    starts: datetime,
+    ends: datetime,
 ) -> bool:
     """Is the tutor, the learner or the place already booked then?"""
     return _clashes(tutor_id, [learner_id], place.id if place else None, starts, ends)
@@ -265,9 +269,7 @@ def reschedule(
     if starts <= utcnow():
         raise TutoringError("past")
     ends = starts + timedelta(minutes=minutes)
-    if session.room is not None and not slots.is_open(
-        session.room, starts, ends
-    ):
+    if session.room is not None and not slots.is_open(session.room, starts, ends):
         raise TutoringError("closed", [local(starts)])
     rows = [r for r in slot_rows(session) if r.status == SessionStatus.SCHEDULED]
     with booking_lock():

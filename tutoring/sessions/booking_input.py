@@ -26,7 +26,9 @@ BOOKING_ERRORS = {
         "Choisissez une date à venir, ou une séance des 30 derniers jours "
         "pour en faire le compte rendu (une seule date, sans répétition)."
     ),
-    "closed": lambda: _("Le lieu est fermé à cette heure-là : choisissez une heure d’ouverture, un autre lieu ou la visio."),
+    "closed": lambda: _(
+        "Le lieu est fermé à cette heure-là : choisissez une heure d’ouverture, un autre lieu ou la visio."
+    ),
     "duration": lambda: _("Une séance dure de 15 minutes à 4 heures."),
     "place": lambda: _("Choisissez un lieu ou la visio."),
     "video_url": lambda: _("Le lien de visio doit commencer par https://."),
@@ -77,9 +79,7 @@ def report_error(exc: TutoringError) -> str:
             )
         )
     if exc.code == "attendance":
-        return str(
-            _("Indiquez la présence de chacun et la durée réelle en minutes.")
-        )
+        return str(_("Indiquez la présence de chacun et la durée réelle en minutes."))
     return str(_("Le compte rendu se fait après le début de la séance."))
 
 

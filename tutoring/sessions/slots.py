@@ -35,7 +35,9 @@ def is_open(place: Place, starts: datetime, ends: datetime) -> bool:
     return opens <= start.time() and end.time() <= closes
 
 
-def closed_dates(place: Place, occurrences: list[tuple[datetime, datetime]]) -> list[datetime]:
+def closed_dates(
+    place: Place, occurrences: list[tuple[datetime, datetime]]
+) -> list[datetime]:
     """The occurrences (Millau time) that fall outside the place's opening."""
     return [local(s) for s, e in occurrences if not is_open(place, s, e)]
 
@@ -56,7 +58,9 @@ def _slots(values: set[str]) -> set[tuple[int, str]]:
     return availability.parse(sorted(values)) or set()
 
 
-def common_blocks(tutor: User, learner: LearnerProfile, places: list[Place]) -> list[Block]:
+def common_blocks(
+    tutor: User, learner: LearnerProfile, places: list[Place]
+) -> list[Block]:
     """Half-days free for both, each with the places both can reach that are open
     for the whole half-day (or video, when both accept it); none left out."""
     both = _slots(availability.ticked(tutor)) & _slots(availability.ticked(learner))

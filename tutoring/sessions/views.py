@@ -245,7 +245,10 @@ def book(profile_id: int) -> BaseResponse:
         )
         # The form comes back filled in, with a box to confirm (kept in the session:
         # a video link stays out of the address and the logs).
-        browser_session[slots.BOOKING_DRAFT] = {"profile_id": profile_id, **form.posted()}
+        browser_session[slots.BOOKING_DRAFT] = {
+            "profile_id": profile_id,
+            **form.posted(),
+        }
         return redirect(
             url_for("home.volunteer_learner", profile_id=profile_id) + "#reserver"
         )
@@ -257,7 +260,10 @@ def book(profile_id: int) -> BaseResponse:
     notify_booked(booked)
     db.session.commit()
     if booked[0].starts_at <= utcnow():
-        flash(_("La séance passée est enregistrée : faites-en le compte rendu."), "success")
+        flash(
+            _("La séance passée est enregistrée : faites-en le compte rendu."),
+            "success",
+        )
         return redirect(url_for("sessions.report", session_id=booked[0].id))
     flash(
         ngettext("La séance est programmée.", "%(num)s séances sont programmées.",
