@@ -185,7 +185,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("Type d’événement"), choices=[], validate_choice=True)
+    action = SelectField(_l("Type d’événement"), choices=[], default="")
     person = StringField(
         _l("Personne (identifiant)"),
         filters=[strip_filter],

@@ -229,6 +229,9 @@ def book(profile_id: int) -> BaseResponse:
         flash(booking_error(exc), "error")
         return back
     ends = starts + timedelta(minutes=fields["minutes"])
+    if fields["place"] is not None and not slots.is_open(fields["place"], starts, ends):
+        flash(booking_error(TutoringError("closed")), "error")  # no use confirming
+        return back
     blocks = slots.common_blocks(current_user, pairing.learner, places)
     if (
         starts > utcnow()
