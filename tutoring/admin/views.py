@@ -264,6 +264,21 @@ DETAIL_LABELS = {
     "name": _l("Nom"),
     "pairing": _l("Jumelage n°"),
     "learner": _l("Apprenant·e n°"),
+    "reason": _l("Raison"),
+    "role": _l("Rôle"),
+    "structure": _l("Structure n°"),
+    "token": _l("Jeton"),
+    "item": _l("Exercice"),
+    "password": _l("Mot de passe"),
+    "two_factor": _l("Double authentification"),
+}
+
+
+VALUE_LABELS = {
+    "reissued": _l("nouvelle carte imprimée"),
+    "revoked": _l("désactivée par le référent"),
+    "true": _l("oui"),
+    "false": _l("non"),
 }
 
 
@@ -288,7 +303,7 @@ def audit_details(event: AuditEvent) -> list[str]:
             )
         elif key == "method":
             text = str(METHOD_LABELS.get(value, value))
-        elif key == "roles":
+        elif key in ("roles", "role"):
             text = ", ".join(role_label(v) for v in value.split(",") if v)
         elif key == "format":
             text = value.upper()
@@ -296,7 +311,7 @@ def audit_details(event: AuditEvent) -> list[str]:
             categories = {c.value: str(v) for c, v in PUBLIC_CATEGORY_LABELS.items()}
             text = categories.get(value, value)
         else:
-            text = value
+            text = str(VALUE_LABELS.get(value, value))
         label = DETAIL_LABELS.get(key)
         out.append(f"{label} : {text}" if label else f"{key} : {text}")
     return out
