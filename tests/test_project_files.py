@@ -16,7 +16,9 @@ def test_pyproject_declares_the_licence_as_an_spdx_expression():
     assert project["project"]["license-files"] == ["LICENSE"]
     assert (PROJECT_ROOT / "LICENSE").exists()
     requires = project["build-system"]["requires"]
-    assert any(re.fullmatch(r"setuptools>=(7[7-9]|[89]\d)(\.\d+)*", r) for r in requires)
+    assert any(
+        re.fullmatch(r"setuptools>=(7[7-9]|[89]\d)(\.\d+)*", r) for r in requires
+    )
 
 
 def test_make_run_is_quiet_loads_synthetic_learners_once_and_ends_on_the_box():

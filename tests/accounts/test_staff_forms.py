@@ -45,7 +45,9 @@ def test_after_enrolling_the_print_button_is_in_the_message(client, make, signed
     signed_in(Role.REFERENT)
     response = client.post("/apprenants/inscrire", data=VALID, follow_redirects=True)
     page = unescape(response.get_data(as_text=True))
-    notice = re.search(r'<div class="notice success enrolled"[^>]*>(.*?)</div>', page, re.S)
+    notice = re.search(
+        r'<div class="notice success enrolled"[^>]*>(.*?)</div>', page, re.S
+    )
     assert notice is not None
     assert "Imprimez maintenant sa carte de connexion." in notice[1]
     assert "Imprimer une carte" in notice[1]
@@ -57,7 +59,7 @@ def test_the_card_page_has_a_print_button_and_a_favicon(client, make, signed_in)
     referent = signed_in(Role.REFERENT)
     profile_id, _user = make.learner(referent, first_name="Amina")
     page = client.post(f"/apprenants/{profile_id}/carte").get_data(as_text=True)
-    assert 'data-print' in page
+    assert "data-print" in page
     assert "Imprimer les cartes" in page
     assert re.search(r'<link rel="icon" href="/static/img/favicon.svg"', page)
     assert re.search(r'<script src="/static/js/page.js" defer></script>', page)
@@ -72,9 +74,9 @@ def test_no_input_carries_an_empty_description(client, signed_in):
         page = client.get(path).get_data(as_text=True)
         assert 'aria-describedby="None"' not in page, path
         assert 'aria-describedby=""' not in page, path
-    page = client.post("/apprenants/inscrire", data=dict(VALID, first_name="")).get_data(
-        as_text=True
-    )
+    page = client.post(
+        "/apprenants/inscrire", data=dict(VALID, first_name="")
+    ).get_data(as_text=True)
     assert 'aria-describedby="None"' not in page
     assert 'aria-describedby="first_name-aide first_name-erreur"' in page
 

@@ -86,7 +86,9 @@ def test_the_journal_reads_in_words_and_filters_by_kind_person_and_date(
     )
     assert "connexion refusée" in only_failures
     assert "jeton d’API créé" not in only_failures.split("<table")[1]
-    by_person = unescape(client.get("/admin/journal?person=MARC").get_data(as_text=True))
+    by_person = unescape(
+        client.get("/admin/journal?person=MARC").get_data(as_text=True)
+    )
     table = by_person.split("<table")[1]
     assert "connexion refusée" in table
     assert "jeton d’API créé" not in table

@@ -68,7 +68,9 @@ def test_the_demo_has_sessions_to_report_and_reported_ones(runner, make, app):
     )
     assert f"/tuteur/seances/{to_report[0].id}/compte-rendu" in page
     assert "Disponibilités communes" in page
-    assert client.get(f"/tuteur/seances/{to_report[0].id}/compte-rendu").status_code == 200
+    assert (
+        client.get(f"/tuteur/seances/{to_report[0].id}/compte-rendu").status_code == 200
+    )
 
 
 def test_synthetic_learners_are_generated_once_and_never_in_a_deployment(
@@ -82,7 +84,9 @@ def test_synthetic_learners_are_generated_once_and_never_in_a_deployment(
     assert "already loaded" in again.output
     count = make.run(lambda: db.session.scalar(select(func.count(LearnerProfile.id))))
     assert count == 20
-    app.config.update(SESSION_COOKIE_SECURE=True, SITE_URL="https://francais.example.org")
+    app.config.update(
+        SESSION_COOKIE_SECURE=True, SITE_URL="https://francais.example.org"
+    )
     try:
         for args in (["demo", "generate", "--learners", "5"], ["demo", "load"]):
             refused = runner.invoke(args=args)
@@ -97,7 +101,8 @@ def test_the_welcome_box_gives_address_accounts_password_and_card_code(runner, a
     result = runner.invoke(args=["demo", "welcome", "--url", "http://127.0.0.1:5000"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("+--") and lines[-1].startswith("+--")
+    assert lines[0].startswith("+--")
+    assert lines[-1].startswith("+--")
     box = "\n".join(lines)
     assert "http://127.0.0.1:5000" in box
     assert "apprendre-ensemble-2026" in box

@@ -84,7 +84,8 @@ def paired(app, make):
         )  # fmt: skip
         availability.save(db.session.get(User, tutor), {(1, "afternoon")})
         availability.save(
-            db.session.get(LearnerProfile, profile_id), {(1, "afternoon"), (3, "morning")}
+            db.session.get(LearnerProfile, profile_id),
+            {(1, "afternoon"), (3, "morning")},
         )
         db.session.commit()
 

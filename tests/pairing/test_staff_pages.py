@@ -115,7 +115,9 @@ def test_jumelages_lists_proposed_and_active_pairs_with_their_state(app, make):
     assert "en attente de la réponse du bénévole" in proposed
     assert "actif" in active
     assert current.index("Oleg") < current.index("Amina")  # waiting ones first
-    statuses = make.run(lambda: sorted(p.status for p in db.session.scalars(select(Pairing))))
+    statuses = make.run(
+        lambda: sorted(p.status for p in db.session.scalars(select(Pairing)))
+    )
     assert statuses == sorted([PairingStatus.ACTIVE, PairingStatus.PROPOSED])
 
 

@@ -109,9 +109,7 @@ def test_a_place_without_hours_is_closed_at_night(make, pair):
     assert "Le lieu est fermé à cette heure-là" in _page(pair)
 
 
-def test_a_forgotten_session_of_the_last_30_days_is_recorded_then_reported(
-    make, pair
-):
+def test_a_forgotten_session_of_the_last_30_days_is_recorded_then_reported(make, pair):
     response = _post(pair, date.today() - timedelta(days=5), "10:00")
     [session] = _sessions(make)
     assert response.headers["Location"].endswith(
