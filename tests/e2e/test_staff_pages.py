@@ -54,10 +54,14 @@ def test_every_staff_page_passes_axe_without_overflow_on_a_phone(
     pages = _html_pages(app, username)
     assert len(pages) >= 3, pages
     page = phone.new_page()
+    missing: list[str] = []  # the browser asks for nothing that is not there
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     sign_in(page, live_server, username)
     for url in pages:
         page.goto(live_server + url)
+        assert page.locator("link[rel=icon]").count() == 1, url  # no /favicon.ico
         journey.check(page, re.sub(r"[^\w-]+", "_", url).strip("_") or "accueil")
+    assert missing == []
 
 
 @pytest.fixture
