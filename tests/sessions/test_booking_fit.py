@@ -115,6 +115,9 @@ def test_a_forgotten_session_of_the_last_30_days_is_recorded_then_reported(make,
     assert response.headers["Location"].endswith(
         f"/tuteur/seances/{session.id}/compte-rendu"
     )
+    from tutoring.accounts.outbox import OutboxMessage
+
+    assert make.run(lambda: db.session.scalars(select(OutboxMessage)).all()) == []
     done = pair["client"].post(
         f"/tuteur/seances/{session.id}/compte-rendu",
         data={f"attendance-{session.id}": "present", "minutes": "60"},

@@ -260,9 +260,11 @@ def book(profile_id: int) -> BaseResponse:
     except TutoringError as exc:
         flash(booking_error(exc, past_ok=True), "error")
         return back
-    notify_booked(booked)
+    past = booked[0].starts_at <= utcnow()
+    if not past:  # a forgotten session, recorded afterwards, asks nothing of anyone
+        notify_booked(booked)
     db.session.commit()
-    if booked[0].starts_at <= utcnow():
+    if past:
         flash(
             _("La séance passée est enregistrée : faites-en le compte rendu."),
             "success",
