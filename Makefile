@@ -25,15 +25,27 @@ instance/secret_key:
 	chmod 600 $@
 
 # Demo server on http://127.0.0.1:$(PORT): plain HTTP, so no Secure cookie, and the
-# demo turns two-factor sign-in off (it says so when it starts).
+# demo turns two-factor sign-in off. The setup's messages go to instance/setup.log
+# (shown only if a step fails), the server's to instance/server.log; the output ends
+# with a box: the address, the five demo accounts, the password, the card code.
+# A few hundred synthetic learners are generated once, so the coordinator's figures
+# and charts show (marked as synthetic on the coordinator's pages).
+DEMO_ENV = SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= \
+	  SITE_URL="http://127.0.0.1:$(PORT)" TRUSTED_HOSTS="127.0.0.1,localhost"
 run: install translations instance/secret_key
-	@export SECRET_KEY="$$(cat instance/secret_key)" SESSION_COOKIE_SECURE=0 REQUIRE_2FA_ROLES= \
-	  SITE_URL="http://127.0.0.1:$(PORT)" TRUSTED_HOSTS="127.0.0.1,localhost" ; \
-	$(BIN)/flask db upgrade && \
-	$(BIN)/flask exercises load && \
-	$(BIN)/flask demo load && \
-	echo "Serving on http://127.0.0.1:$(PORT)" && \
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@export $(DEMO_ENV) ; \
+	echo "Preparing the demo database (details in instance/setup.log)..." ; \
+	{ $(BIN)/flask db upgrade && \
+	  $(BIN)/flask exercises load && \
+	  $(BIN)/flask demo load && \
+	  $(BIN)/flask demo generate --learners 300 --once ; } >instance/setup.log 2>&1 \
+	  || { cat instance/setup.log; exit 1; } ; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT) >instance/server.log 2>&1 & \
+	server=$$! ; \
+	$(BIN)/flask demo welcome --url "http://127.0.0.1:$(PORT)" --wait 60 --pid $$server \
+	  || { kill $$server; cat instance/server.log; exit 1; } ; \
+	echo "Server messages: instance/server.log" ; \
+	wait $$server
 
 test: install translations
 	$(BIN)/ruff check tutoring exercises tests

@@ -108,6 +108,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("places", "address"): "a room",
     ("places", "accessibility"): "a room",
     ("places", "opening_hours"): "a room",
+    ("places", "open_days"): "a room",
     ("api_tokens", "name"): "a coordinator's API token",
     ("api_tokens", "prefix"): "a coordinator's API token",
     ("api_tokens", "token_hash"): "a coordinator's API token",

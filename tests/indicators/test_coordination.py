@@ -6,8 +6,10 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 
 import pytest
+from sqlalchemy import select
 
 from tests.indicators.test_indicators import (  # noqa: F401 - the fixed March scenario
     language_exams,
@@ -75,10 +77,18 @@ def test_csv_export_is_utf8_with_bom_french_headers_and_protected(coordinator):
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][0] == "Règle"
-    assert "< 11" in rows[1][1]
-    assert rows[3] == ["Rubrique", "Indicateur", "Valeur"]
-    values = [r[-1] for r in rows[4:] if len(r) == 3]
+    assert rows[0] == [
+        "Bilan mensuel du CTAI — action 1",
+        "du 1 mars 2026 au 31 mars 2026",
+    ]
+    assert rows[1] == [
+        "Filtres",
+        "Public : tous les publics ; partenaire prescripteur : tous les partenaires.",
+    ]
+    assert rows[2][0] == "Règle"
+    assert "< 11" in rows[2][1]
+    assert rows[4] == ["Rubrique", "Indicateur", "Valeur"]
+    values = [r[-1] for r in rows[5:] if len(r) == 3]
     assert ["Bénéficiaires", "Apprenants actifs", "< 11"] in rows
     assert not [v for v in values if SMALL.match(v)]
     assert not any(name in raw.decode("utf-8") for name in NAMES)
@@ -92,10 +102,93 @@ def test_xlsx_export_is_protected(coordinator):
         strings = book.read("xl/sharedStrings.xml").decode("utf-8")
         sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
     texts = re.findall(r"<t[^>]*>([^<]*)</t>", strings)
-    assert "&lt; 11" in texts
+    assert "&lt; 11" in texts  # a hidden figure is the text « < 11 »
     assert not [t for t in texts if SMALL.match(t)]
-    assert 't="n"' not in sheet  # every figure is written as its protected text
+    numbers = re.findall(r'<c r="C\d+" s="\d+"><v>([^<]*)</v></c>', sheet)
+    assert numbers  # the figures shown are numbers, not text
+    assert not [n for n in numbers if SMALL.match(n)]
     assert not any(name in strings for name in NAMES)
+
+
+def _xlsx_cells(response) -> dict[str, tuple[str, str]]:
+    """Sheet 1's cells: reference -> (value or shared string, style number)."""
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+        strings = re.findall(
+            r"<t[^>]*>([^<]*)</t>", book.read("xl/sharedStrings.xml").decode()
+        )
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        styles = book.read("xl/styles.xml").decode("utf-8")
+    cells = {}
+    for ref, style, kind, value in re.findall(
+        r'<c r="([A-Z]+\d+)"(?: s="(\d+)")?(?: t="(\w+)")?><v>([^<]*)</v></c>', sheet
+    ):
+        cells[ref] = (strings[int(value)] if kind == "s" else value, style)
+    cells["styles"] = (styles, "")
+    return cells
+
+
+@pytest.mark.usefixtures("scenario")
+def test_xlsx_figures_are_numbers_in_a_number_format(app, coordinator):
+    app.config["SMALL_CELL_THRESHOLD"] = 2
+    cells = _xlsx_cells(coordinator.get("/coordination/export.xlsx" + MARCH))
+    row = next(
+        ref[1:] for ref, (value, _s) in cells.items()
+        if ref.startswith("B") and value == "Apprenants actifs"
+    )  # fmt: skip
+    value, style = cells[f"C{row}"]
+    assert value == "4"  # a number cell (no t="s"), computed on by a spreadsheet
+    assert style  # with a number format: « 4 » in French, « 1 234,5 » for hours
+    assert 'formatCode="#,##0.0"' in cells["styles"][0]
+
+
+@pytest.mark.usefixtures("scenario")
+def test_exports_state_period_filters_rule_and_a_fitting_title(app, coordinator):
+    partner_id = app_partner(app)
+    query = f"?period=quarter&value=2026-T1&category=bpi&partner={partner_id}"
+    raw = coordinator.get("/coordination/export.csv" + query).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Bilan trimestriel du CTAI — action 1",
+        "du 1 janvier 2026 au 31 mars 2026",
+    ]
+    assert rows[1] == [
+        "Filtres",
+        "Public : Bénéficiaire de la protection internationale (réfugié·e, "
+        "protection subsidiaire, apatride) ; partenaire prescripteur : CADA Test.",
+    ]
+    assert rows[2][0] == "Règle"
+    cells = _xlsx_cells(coordinator.get("/coordination/export.xlsx" + query))
+    assert cells["A1"][0] == "Bilan trimestriel du CTAI — action 1"
+    assert cells["B2"][0] == rows[1][1]
+    assert cells["A3"][0] == "Règle"
+    text = _pdf_text(coordinator.get("/coordination/bilan.pdf" + query).get_data())
+    assert "Bilan trimestriel du CTAI" in text
+    assert "Bilan annuel" not in text
+    assert "CADA Test" in text
+    assert "Secret statistique" in text
+    page = coordinator.get("/coordination/bilan" + query).get_data(as_text=True)
+    assert "<h1>Bilan trimestriel du CTAI — action 1</h1>" in page
+    assert "CADA Test" in page
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF of core fonts: its streams, inflated."""
+    out = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            out.append(stream.decode("latin-1"))
+    return "".join(out)
+
+
+def app_partner(app) -> int:
+    with app.app_context():
+        structure_id = db.session.scalar(select(LearnerProfile.structure_id).limit(1))
+        partner = Partner(structure_id=structure_id, name="CADA Test")
+        db.session.add(partner)
+        db.session.commit()
+        return partner.id
 
 
 @pytest.mark.usefixtures("language_exams")

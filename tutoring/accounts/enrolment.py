@@ -54,17 +54,33 @@ def _check_partner(referent: User, partner_id: int | None) -> None:
         raise AccountError("unknown_partner", "partner_id")
 
 
+def date_problems(
+    today: date,
+    arrival_year: int | None = None,
+    cir_signed_on: date | None = None,
+    consent_on: date | None = None,
+    target_date: date | None = None,
+) -> dict[str, str]:
+    """Every implausible date of an enrolment, as {field: reason}, so that a form
+    shows them all at once (a missing value is the form's own business)."""
+    problems = {}
+    if arrival_year is not None and not 1950 <= arrival_year <= today.year:
+        problems["arrival_year"] = "arrival_year_range"
+    if cir_signed_on and not date(1990, 1, 1) <= cir_signed_on <= today:
+        problems["cir_signed_on"] = "date_range"
+    if consent_on and not date(2000, 1, 1) <= consent_on <= today:
+        problems["consent_on"] = "date_range"
+    if target_date and not today <= target_date <= date(today.year + 15, 12, 31):
+        problems["target_date"] = "date_range"
+    return problems
+
+
 def _check_dates(data: LearnerData, today: date) -> None:
-    if not 1950 <= data.arrival_year <= today.year:
-        raise AccountError("arrival_year_range", "arrival_year")
-    if data.cir_signed_on and not date(1990, 1, 1) <= data.cir_signed_on <= today:
-        raise AccountError("date_range", "cir_signed_on")
-    if not date(2000, 1, 1) <= data.consent_on <= today:
-        raise AccountError("date_range", "consent_on")
-    if data.target_date and not today <= data.target_date <= date(
-        today.year + 15, 12, 31
-    ):
-        raise AccountError("date_range", "target_date")
+    problems = date_problems(
+        today, data.arrival_year, data.cir_signed_on, data.consent_on, data.target_date
+    )
+    for field_name, reason in problems.items():
+        raise AccountError(reason, field_name)
 
 
 def enrol_learner(referent: User, data: LearnerData, today: date | None = None) -> User:

@@ -33,7 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tutoring.accounts.enrolment import LearnerData
+from tutoring.accounts.enrolment import LearnerData, date_problems
 from tutoring.accounts.labels import (
     AGE_BAND_LABELS,
     GOAL_LABELS,
@@ -482,6 +482,21 @@ class LearnerForm(RefusableForm):
         self.partner_id.choices = options(
             [(0, _("Non renseigné"))] + [(p.id, p.name) for p in partners]
         )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the fields, then every date against today, so that all the errors
+        show on the first submit."""
+        valid = super().validate(extra_validators)
+        problems = date_problems(
+            date.today(),
+            self.arrival_year.data if not self.arrival_year.errors else None,
+            self.cir_signed_on.data if not self.cir_signed_on.errors else None,
+            self.consent_on.data if not self.consent_on.errors else None,
+            self.target_date.data if not self.target_date.errors else None,
+        )
+        for name, reason in problems.items():
+            self[name].errors = [*self[name].errors, str(self.reasons[reason])]
+        return valid and not problems
 
     def load(self, profile: LearnerProfile) -> None:
         """Show what is recorded of the learner."""

@@ -85,6 +85,12 @@ AUDIT_LABELS = {
     "learner_erased": _l("apprenant·e effacé·e"),
     "api_token_created": _l("jeton d’API créé"),
     "api_token_revoked": _l("jeton d’API révoqué"),
+    "sign_in_failed": _l("connexion refusée"),
+    "pairing_proposed": _l("jumelage proposé"),
+    "pairing_accepted": _l("jumelage accepté"),
+    "pairing_declined": _l("jumelage refusé"),
+    "pairing_ended": _l("jumelage terminé"),
+    "indicators_exported": _l("indicateurs téléchargés"),
 }
 
 

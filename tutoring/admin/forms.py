@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import DateField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -19,7 +19,7 @@ from wtforms.validators import (
 )
 
 from tutoring.accounts.forms import RefusableForm, filled
-from tutoring.accounts.labels import ROLE_LABELS
+from tutoring.accounts.labels import AUDIT_LABELS, ROLE_LABELS
 from tutoring.accounts.models import Role, Structure, User
 from tutoring.core.forms import MultiCheckboxField, options, strip_filter
 from tutoring.indicators.scopes import SCOPE_GROUPS
@@ -177,3 +177,33 @@ class ApiTokenForm(FlaskForm):
             return None
         chosen = set(self.groups.data or [])
         return [key for key, _title in SCOPE_GROUPS if key in chosen]
+
+
+class AuditFilterForm(FlaskForm):
+    """The journal's filters, read from the address (no CSRF: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Type d’événement"), choices=[], default="")
+    person = StringField(
+        _l("Personne (identifiant)"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=80, message=_l("80 caractères au plus."))],
+        description=_l("L’auteur ou le compte concerné."),
+    )
+    since = DateField(_l("Du"), validators=[Optional()])
+    until = DateField(_l("Au"), validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = options(
+            [("", _("Tous")), *sorted(
+                ((key, str(label)) for key, label in AUDIT_LABELS.items()),
+                key=lambda c: c[1],
+            )]
+        )  # fmt: skip
+
+    def validate_until(self, field: Any) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_("La date de fin précède la date de début."))

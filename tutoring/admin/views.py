@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import audit
 from tutoring.accounts.access import roles_required
 from tutoring.accounts.forms import filled
-from tutoring.accounts.labels import ROLE_LABELS
+from tutoring.accounts.labels import PUBLIC_CATEGORY_LABELS, ROLE_LABELS, role_label
 from tutoring.accounts.models import AuditEvent, Role, User
 from tutoring.accounts.structures import add_structure, all_structures
 from tutoring.accounts.users import (
@@ -26,10 +29,12 @@ from tutoring.admin.blueprint import bp
 from tutoring.admin.forms import (
     ACCOUNT_ERRORS,
     ApiTokenForm,
+    AuditFilterForm,
     RolesForm,
     StaffForm,
     StructureForm,
 )
+from tutoring.core.clock import local_midnight
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.urls import external_url
@@ -204,17 +209,109 @@ def revoke_api_token(token_id: int) -> BaseResponse:
 
 @bp.get("/admin/journal")
 @roles_required(Role.ADMIN)
-def audit_log() -> str:
+def audit_log() -> tuple[str, int]:
+    """The audit log, newest first, filtered by kind of event, person and dates."""
     page = _page()
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    statement = select(AuditEvent)
+    if valid:
+        statement = statement.where(*_audit_filters(form))
     events = db.session.scalars(
-        select(AuditEvent)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    ).all() if valid else []  # fmt: skip
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "admin/audit.html",
-        events=events[:PAGE_SIZE],
+        events=[(e, audit_details(e)) for e in events[:PAGE_SIZE]],
         has_next=len(events) > PAGE_SIZE,
         page=page,
-    )
+        form=form,
+        args=args,
+    ), (200 if valid else 400)
+
+
+def _audit_filters(form: AuditFilterForm) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if form.action.data:
+        clauses.append(AuditEvent.action == form.action.data)
+    if form.person.data:
+        ids = select(User.id).where(
+            func.lower(User.username) == form.person.data.lower()
+        )
+        clauses.append(
+            or_(AuditEvent.actor_id.in_(ids), AuditEvent.target_user_id.in_(ids))
+        )
+    if form.since.data:
+        clauses.append(AuditEvent.at >= local_midnight(form.since.data))
+    if form.until.data:
+        clauses.append(
+            AuditEvent.at < local_midnight(form.until.data + timedelta(days=1))
+        )
+    return clauses
+
+
+DETAIL_LABELS = {
+    "scope": _l("Indicateurs lisibles"),
+    "method": _l("Moyen de connexion"),
+    "format": _l("Format"),
+    "period": _l("Période"),
+    "category": _l("Public"),
+    "partner": _l("Partenaire"),
+    "roles": _l("Rôles"),
+    "name": _l("Nom"),
+    "pairing": _l("Jumelage n°"),
+    "learner": _l("Apprenant·e n°"),
+    "reason": _l("Raison"),
+    "role": _l("Rôle"),
+    "structure": _l("Structure n°"),
+    "token": _l("Jeton"),
+    "item": _l("Exercice"),
+    "password": _l("Mot de passe"),
+    "two_factor": _l("Double authentification"),
+}
+
+
+VALUE_LABELS = {
+    "reissued": _l("nouvelle carte imprimée"),
+    "revoked": _l("désactivée par le référent"),
+    "true": _l("oui"),
+    "false": _l("non"),
+}
+
+
+METHOD_LABELS = {
+    "password": _l("mot de passe"),
+    "card": _l("carte de connexion"),
+    "second_factor": _l("code de double authentification"),
+}
+
+
+def audit_details(event: AuditEvent) -> list[str]:
+    """The event's detail in words: « Indicateurs lisibles : Tutorat, Progression »."""
+    groups = {key: str(title) for key, title in SCOPE_GROUPS}
+    out = []
+    for key, value in (event.detail or {}).items():
+        if value == "":
+            continue
+        if key == "scope":
+            text = ", ".join(
+                str(_("tous")) if v == "all" else groups.get(v, v)
+                for v in value.split(",")
+            )
+        elif key == "method":
+            text = str(METHOD_LABELS.get(value, value))
+        elif key in ("roles", "role"):
+            text = ", ".join(role_label(v) for v in value.split(",") if v)
+        elif key == "format":
+            text = value.upper()
+        elif key == "category":
+            categories = {c.value: str(v) for c, v in PUBLIC_CATEGORY_LABELS.items()}
+            text = categories.get(value, value)
+        else:
+            text = str(VALUE_LABELS.get(value, value))
+        label = DETAIL_LABELS.get(key)
+        out.append(f"{label} : {text}" if label else f"{key} : {text}")
+    return out

@@ -17,6 +17,7 @@ from tutoring.accounts.models import Partner, Structure
 from tutoring.content.models import ItemVersion
 from tutoring.core.clock import local_midnight
 from tutoring.core.extensions import db
+from tutoring.indicators.report import SYNTHETIC_PREFIX
 from tutoring.indicators.rollups import rebuild_all
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def generate(learners: int, seed: int, today: date | None = None) -> dict[str, i
         "learner_profiles",
         ("id", "pseudonym", "structure_id", "partner_id", "public_category", "arrival_year",
          "sex", "age_band", "goal", "languages", "enrolled_at", "erased_at"),
-        ((lid, f"syn-{lid}", structure_id,
+        ((lid, f"{SYNTHETIC_PREFIX}{lid}", structure_id,
           None if rng.random() < 0.15 else rng.choice(partners), _pick(rng, CATEGORIES),
           at.year - rng.choice((0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 6)), _pick(rng, SEXES),
           _pick(rng, AGES), _pick(rng, GOALS), [], at, erased) for lid, at, erased in plan),

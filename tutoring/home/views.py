@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -63,6 +64,7 @@ from tutoring.pairing.pairings import (
     tutor_learner_ids,
 )
 from tutoring.reviews.marking import review_queue
+from tutoring.sessions import booking, slots
 from tutoring.sessions.agenda import (
     sessions_of_pairing,
     tutor_agenda,
@@ -87,6 +89,12 @@ def home() -> str:
         context.update(learner_home(profile), skill_labels=SKILL_LABELS)
     if current_user.has_role(Role.REFERENT):
         context.update(referent_home(current_user.structure_id))
+    if current_user.has_role(Role.TUTOR):
+        pairings = open_pairings_of(current_user)
+        context["tutor_pairings"] = {
+            "proposed": sum(p.status == PairingStatus.PROPOSED for p in pairings),
+            "active": sum(p.status == PairingStatus.ACTIVE for p in pairings),
+        }
     return render_template("home/home.html", **context)
 
 
@@ -194,13 +202,27 @@ def volunteer_learner(profile_id: int) -> str:
     if profile is None or profile.user is None:
         abort(404)
     pairing = active_pairing(current_user, profile_id) or abort(404)
+    places = places_of(current_user.structure_id)
+    blocks = slots.common_blocks(current_user, profile, places)
+    draft = session.pop(slots.BOOKING_DRAFT, None)
+    if not isinstance(draft, dict) or draft.get("profile_id") != profile_id:
+        draft = None
     return render_template(
         "home/volunteer_learner.html",
         profile=profile,
         board=dashboard(profile),
         skill_labels=SKILL_LABELS,
         sessions=sessions_of_pairing({pairing.id}),
-        places=places_of(current_user.structure_id),
+        places=places,
+        blocks=blocks,
+        proposals=slots.next_slots(
+            blocks,
+            utcnow(),
+            lambda place, starts, ends: booking.taken(
+                current_user.id, profile.id, place, starts, ends
+            ),
+        ),  # fmt: skip
+        draft=draft,
         now=utcnow(),
         form=ConfirmForm(),
     )

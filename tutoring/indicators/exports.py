@@ -6,30 +6,53 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import xlsxwriter
 from flask_babel import gettext as _
 
+from tutoring.indicators.definitions import COUNT, DAYS, HOURS, PEOPLE, RATE
 from tutoring.indicators.report import (
     TREND_SERIES,
     Report,
+    Row,
+    filters_label,
     period_label,
+    report_title,
     rule,
+    synthetic_note,
     trend_rows,
 )
 
 
-def _lines(report: Report) -> Iterator[list[str]]:
-    """Every line of the export: the period and rule, then one table after another."""
-    yield [_("Indicateurs du CTAI"), period_label(report.scope)]
-    yield [_("Règle"), rule(report.k)]
-    yield []
-    yield [_("Rubrique"), _("Indicateur"), _("Valeur")]
+def _head(report: Report) -> list[list[str]]:
+    """What every export says first: title and period, filters, the small-cell rule,
+    and whether the learners are made up."""
+    lines = [
+        [report_title(report.scope), period_label(report.scope)],
+        [_("Filtres"), filters_label(report.scope)],
+        [_("Règle"), rule(report.k)],
+    ]
+    if (note := synthetic_note()) is not None:
+        lines.append([_("Attention"), note])
+    return lines
+
+
+def _rows(report: Report) -> Iterator[tuple[str, Row]]:
     for table in (*report.tables, *report.breakdowns):
         for row in table.rows:
-            yield [table.title, row.label, row.value]
+            yield table.title, row
         if table.total:
-            yield [table.title, table.total.label, table.total.value]
+            yield table.title, table.total
+
+
+def _lines(report: Report) -> Iterator[list[str]]:
+    """Every line of the export: the head, then one table after another."""
+    yield from _head(report)
+    yield []
+    yield [_("Rubrique"), _("Indicateur"), _("Valeur")]
+    for title, row in _rows(report):
+        yield [title, row.label, row.value]
     for skill, assessed, gained in report.skills:
         title = _("Progression par compétence : %(skill)s", skill=skill)
         yield [title, _("Apprenants évalués au moins deux fois"), assessed]
@@ -74,21 +97,32 @@ def to_xlsx(report: Report) -> bytes:
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
     bold = book.add_format({"bold": True})
-    wrap = book.add_format({"text_wrap": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    right = book.add_format({"align": "right"})
+    # Number formats: the spreadsheet shows them with the reader's separators
+    # (« 1 234,5 » in French); the cells hold numbers, not text.
+    formats = {
+        PEOPLE: book.add_format({"num_format": "#,##0"}),
+        COUNT: book.add_format({"num_format": "#,##0"}),
+        HOURS: book.add_format({"num_format": "#,##0.0"}),
+        DAYS: book.add_format({"num_format": "#,##0.0"}),
+        RATE: book.add_format({"num_format": "0.0%"}),
+    }
     sheet = book.add_worksheet(_("Indicateurs")[:31])
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 60)
     sheet.set_column(2, 2, 14)
-    sheet.write_row(0, 0, [_("Indicateurs du CTAI"), period_label(report.scope)], bold)
-    sheet.write(1, 0, _("Règle"), bold)
-    sheet.write(1, 1, rule(report.k), wrap)
-    row = 3
-    sheet.write_row(row, 0, [_("Rubrique"), _("Indicateur"), _("Valeur")], bold)
-    for line in list(_lines(report))[4:]:
-        if not line:
-            break
+    row = 0
+    for label, text in _head(report):
+        sheet.write(row, 0, label, bold)
+        sheet.write(row, 1, text, wrap)
         row += 1
-        sheet.write_row(row, 0, line)
+    row += 1
+    sheet.write_row(row, 0, [_("Rubrique"), _("Indicateur"), _("Valeur")], bold)
+    for title, line in _rows(report):
+        row += 1
+        sheet.write_row(row, 0, [title, line.label])
+        _write_value(sheet, row, 2, line.number, line.value, formats[line.unit], right)
     if report.months:
         months = book.add_worksheet(_("Évolution mensuelle")[:31])
         months.set_column(0, len(TREND_SERIES), 18)
@@ -96,10 +130,30 @@ def to_xlsx(report: Report) -> bytes:
             0, 0, [_("Mois"), *(str(lbl) for _k, lbl in TREND_SERIES)], bold
         )
         for i, (month, values) in enumerate(trend_rows(report), start=1):
-            months.write_row(i, 0, [month, *values])
+            months.write(i, 0, month)
+            for j, (key, _label) in enumerate(TREND_SERIES, start=1):
+                unit = HOURS if key == "tutoring_hours" else PEOPLE
+                number = report.trend[key][i - 1]
+                _write_value(months, i, j, number, values[j - 1], formats[unit], right)
         months.write(len(report.months) + 2, 0, rule(report.k))
     book.close()
     return out.getvalue()
+
+
+def _write_value(
+    sheet: Any,
+    row: int,
+    col: int,
+    number: float | None,
+    text: str,
+    number_format: Any,
+    text_format: Any,
+) -> None:
+    """A figure as a number; a hidden one (« < 11 ») or none (« — ») as text."""
+    if number is None:
+        sheet.write_string(row, col, text, text_format)
+    else:
+        sheet.write_number(row, col, number, number_format)
 
 
 _LATIN1 = str.maketrans(
@@ -119,24 +173,26 @@ def to_pdf(report: Report, definitions: list[tuple[str, str]]) -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(_pdf_text(_("Bilan annuel du CTAI — action 1")))
+    title = report_title(report.scope)
+    pdf.set_title(_pdf_text(title))
     pdf.set_lang("fr")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(
-        0,
-        8,
-        _pdf_text(_("Bilan annuel du CTAI — action 1")),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(0, 8, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     pdf.multi_cell(
         0, 6, _pdf_text(period_label(report.scope)), new_x="LMARGIN", new_y="NEXT"
     )
-    pdf.ln(2)
-    pdf.set_font("Helvetica", "I", 9)
-    pdf.multi_cell(0, 5, _pdf_text(rule(report.k)), new_x="LMARGIN", new_y="NEXT")
+    for label, text in _head(report)[1:]:
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "I", 9)
+        pdf.multi_cell(
+            0,
+            5,
+            _pdf_text(_("%(label)s : %(text)s", label=label, text=text)),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     for table in (*report.tables, *report.breakdowns):
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)

@@ -24,11 +24,33 @@ def _day(text: str | None, message: str) -> date:
         raise PeriodError(message) from None
 
 
+def adapt(kind: str, value: str, today: date) -> str:
+    """Fit a value written for another kind of period to `kind` (the type was
+    switched and the field kept « 2026 »): the year it names, and this quarter or
+    month of it when it is this year, else its first."""
+    m = re.match(r"(\d{4})(?:-(?:T[1-4]|\d{2}))?$", value)
+    if m is None:
+        return value
+    year = int(m[1])
+    if kind == "year":
+        return str(year)
+    if kind == "quarter" and not re.fullmatch(r"\d{4}-T[1-4]", value):
+        month = re.fullmatch(r"\d{4}-(\d{2})", value)
+        if month and 1 <= int(month[1]) <= 12:
+            return f"{year}-T{(int(month[1]) - 1) // 3 + 1}"
+        return f"{year}-T{(today.month - 1) // 3 + 1 if year == today.year else 1}"
+    if kind == "month" and not re.fullmatch(r"\d{4}-\d{2}", value):
+        if quarter := re.fullmatch(r"\d{4}-T([1-4])", value):
+            return f"{year}-{3 * int(quarter[1]) - 2:02d}"
+        return f"{year}-{today.month if year == today.year else 1:02d}"
+    return value
+
+
 def bounds(
     kind: str, value: str | None, start: str | None, end: str | None
 ) -> tuple[date, date]:
     """Return the first and last day of a month, quarter, year or custom period."""
-    value = (value or "").strip()
+    value = adapt(kind, (value or "").strip(), date.today())
     if kind == "month" and (m := re.fullmatch(r"(\d{4})-(\d{2})", value)):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:

@@ -4,7 +4,7 @@ the CSV and XLSX exports, the annual report and its PDF."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from exercises.model import SKILLS
 from tutoring.accounts.labels import AGE_BAND_LABELS, PUBLIC_CATEGORY_LABELS, SEX_LABELS
 from tutoring.accounts.models import Partner
+from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.extensions import db
 from tutoring.core.i18n import format_date
 from tutoring.core.labels import SKILL_LABELS
@@ -67,6 +68,8 @@ class Row:
     label: str
     value: str
     anchor: str | None = None  # the definition this figure links to
+    number: float | None = None  # the figure itself, None when hidden or absent
+    unit: str = definitions.PEOPLE
 
 
 @dataclass
@@ -110,7 +113,10 @@ def _figure_row(figure: definitions.Figure, k: int) -> Row:
         value = "—"  # nothing to measure (no homework due, nobody paired…)
     else:
         value = shown(figure.value, k, definition.unit)
-    return Row(str(definition.label), value, anchor(definition.name))
+    return Row(
+        str(definition.label), value, anchor(definition.name),
+        number=figure.value, unit=definition.unit,
+    )  # fmt: skip
 
 
 def rule(k: int) -> str:
@@ -120,6 +126,21 @@ def rule(k: int) -> str:
             n=k - 1,
             k=k,
         )
+    )
+
+
+SYNTHETIC_PREFIX = "syn-"  # the pseudonym of a learner made up by `flask demo generate`
+
+
+def synthetic_present() -> bool:
+    """Does the database hold made-up learners (a demonstration)?"""
+    return (
+        db.session.scalar(
+            select(LearnerProfile.id)
+            .where(LearnerProfile.pseudonym.startswith(SYNTHETIC_PREFIX))
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -147,8 +168,10 @@ def _breakdowns(scope: Scope, k: int) -> list[Table]:
         table = Table(dimension, title)
         for cell in cells:
             label = labels.get(cell.key) or _("Non renseigné")
-            table.rows.append(Row(label, shown(cell.value, k)))
-        table.total = Row(_("Total"), shown(total, k), anchor("beneficiaries.active"))
+            table.rows.append(Row(label, shown(cell.value, k), number=cell.value))
+        table.total = Row(
+            _("Total"), shown(total, k), anchor("beneficiaries.active"), number=total
+        )
         tables.append(table)
     return tables
 
@@ -197,6 +220,49 @@ def period_label(scope: Scope) -> str:
             "du %(start)s au %(end)s",
             start=format_date(scope.start, "long"),
             end=format_date(scope.end, "long"),
+        )
+    )
+
+
+def report_title(scope: Scope) -> str:
+    """The title fitting the period: annual only for a calendar year."""
+    start, end = scope.start, scope.end
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if whole_months and months == 12 and start.month == 1:
+        return str(_("Bilan annuel du CTAI — action 1"))
+    if whole_months and months == 3 and start.month in (1, 4, 7, 10):
+        return str(_("Bilan trimestriel du CTAI — action 1"))
+    if whole_months and months == 1:
+        return str(_("Bilan mensuel du CTAI — action 1"))
+    return str(_("Bilan du CTAI — action 1"))
+
+
+def filters_label(scope: Scope) -> str:
+    """The filters of the report, said in words (both, even when none is set)."""
+    if scope.category:
+        labels = {c.value: str(v) for c, v in PUBLIC_CATEGORY_LABELS.items()}
+        public = labels.get(scope.category, scope.category)
+    else:
+        public = str(_("tous les publics"))
+    if scope.partner_id:
+        partner = partner_names().get(scope.partner_id, str(scope.partner_id))
+    else:
+        partner = str(_("tous les partenaires"))
+    return str(
+        _("Public : %(public)s ; partenaire prescripteur : %(partner)s.",
+          public=public, partner=partner)
+    )  # fmt: skip
+
+
+def synthetic_note() -> str | None:
+    """What to say when the figures come from made-up learners."""
+    if not synthetic_present():
+        return None
+    return str(
+        _(
+            "Données de démonstration : ces chiffres portent sur une population "
+            "synthétique (apprenants inventés), pas sur des personnes réelles."
         )
     )
 

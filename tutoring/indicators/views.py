@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from tutoring.accounts import audit
 from tutoring.accounts.access import learner_or_404, roles_required
 from tutoring.accounts.labels import PUBLIC_CATEGORY_LABELS
 from tutoring.accounts.models import Role
@@ -30,18 +31,21 @@ from tutoring.indicators.definitions import DEFINITIONS, HOURS
 from tutoring.indicators.exports import to_csv, to_pdf, to_xlsx
 from tutoring.indicators.forms import OutcomeForm
 from tutoring.indicators.outcomes import OutcomeError, record_outcome
-from tutoring.indicators.periods import PeriodError, scope_from
+from tutoring.indicators.periods import PeriodError, adapt, scope_from
 from tutoring.indicators.report import (
     SECTIONS,
     TREND_SERIES,
     Report,
     anchor,
     build,
+    filters_label,
     month_label,
     partner_names,
     period_label,
+    report_title,
     rule,
     shown,
+    synthetic_note,
     trend_rows,
 )
 
@@ -83,10 +87,18 @@ def _page(template: str, report: Report | None, error: str | None) -> tuple[str,
         sections=SECTIONS,
         definitions=DEFINITIONS,
         period=period_label(report.scope) if report else "",
+        title=report_title(report.scope) if report else "",
+        filters_text=filters_label(report.scope) if report else "",
+        synthetic=synthetic_note(),
         categories=[(c.value, str(v)) for c, v in PUBLIC_CATEGORY_LABELS.items()],
         partners=sorted(partner_names().items(), key=lambda p: p[1]),
         args=request.args,
         this_year=date.today().year,
+        period_value=adapt(
+            request.args.get("period", "year"),
+            request.args.get("value", str(date.today().year)).strip(),
+            date.today(),
+        ),
         query=request.query_string.decode("ascii", "replace"),
     ), (400 if error else 200)
 
@@ -110,7 +122,14 @@ def definitions() -> str:
 
 
 def _download(data: bytes, mimetype: str, extension: str, report: Report) -> Response:
-    name = f"indicateurs-ctai-{report.scope.start}-{report.scope.end}.{extension}"
+    scope = report.scope
+    name = f"indicateurs-ctai-{scope.start}-{scope.end}.{extension}"
+    audit.record(
+        "indicators_exported", current_user, format=extension,
+        period=f"{scope.start}/{scope.end}", category=scope.category or "",
+        partner=str(scope.partner_id or ""),
+    )  # fmt: skip
+    db.session.commit()
     return Response(
         data,
         mimetype=mimetype,
@@ -124,7 +143,7 @@ def export_csv() -> Response | tuple[str, int]:
     report, error = _report()
     if report is None:
         return _page("indicators/dashboard.html", None, error)
-    return _download(to_csv(report), "text/csv; charset=utf-8", "csv", report)
+    return _download(to_csv(report), "text/csv", "csv", report)
 
 
 @bp.get("/coordination/export.xlsx")

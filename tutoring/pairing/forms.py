@@ -8,7 +8,7 @@ these classes only read them. `InputForm.refusal` is the one check a view makes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
@@ -134,10 +134,23 @@ class EditTutorProfileForm(PlaceChoicesForm):
 
 
 PLACE_NAME = _l("Indiquez le nom du lieu (120 caractères au plus).")
+HOURS = _l(
+    "Indiquez l’heure d’ouverture et celle de fermeture, la fermeture après l’ouverture."
+)
+
+
+def _hours(form: Any, field: Field) -> None:
+    """Both hours or neither, closing after opening."""
+    opens, closes = form.opens_at.data, form.closes_at.data
+    if (opens is None) != (closes is None) or (opens and closes and closes <= opens):
+        raise ValidationError(str(HOURS))
+
+
 TOO_LONG = _l("Un des champs est trop long (200 caractères au plus).")
 
 
 class EditPlaceForm(InputForm):
+    forged: ClassVar[tuple[str, ...]] = ("open_days",)
     name = StringField(
         default="",
         filters=[strip_filter],
@@ -172,6 +185,11 @@ class EditPlaceForm(InputForm):
     )
     step_free = TickField()
     active = StringField(default="1")
+    open_days = MultiCheckboxField(choices=options((str(d), str(d)) for d in WEEKDAYS))
+    opens_at = ParsedField(parse=time.fromisoformat, message=HOURS, optional=True)
+    closes_at = ParsedField(
+        parse=time.fromisoformat, message=HOURS, optional=True, validators=[_hours]
+    )
 
     def columns(self) -> dict[str, Any]:
         """The place's columns, as `availability.set_place` takes them."""
@@ -180,6 +198,8 @@ class EditPlaceForm(InputForm):
             "address": self.address.data, "accessibility": self.accessibility.data,
             "opening_hours": self.opening_hours.data, "step_free": self.step_free.data,
             "active": self.active.data == "1",
+            "open_days": "".join(sorted(self.open_days.data or [])) or "0123456",
+            "opens_at": self.opens_at.data, "closes_at": self.closes_at.data,
         }  # fmt: skip
 
 

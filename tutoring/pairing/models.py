@@ -70,6 +70,13 @@ class Place(Model):
     opening_hours: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int] = mapped_column(Integer, default=2)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When sessions may happen there, Millau time (the text above says it in words):
+    # the days open (Monday = 0) and one opening; unset, OPEN_FROM–OPEN_UNTIL daily.
+    open_days: Mapped[str] = mapped_column(
+        String(7), default="0123456", server_default="0123456"
+    )
+    opens_at: Mapped[time | None] = mapped_column(Time(), nullable=True)
+    closes_at: Mapped[time | None] = mapped_column(Time(), nullable=True)
 
 
 class Availability(Model):

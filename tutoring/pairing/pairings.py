@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from tutoring.accounts import outbox
+from tutoring.accounts import audit, outbox
 from tutoring.accounts.enrolment import learner_for
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
@@ -107,6 +107,10 @@ def propose(referent: User, profile: LearnerProfile, tutor: User) -> Pairing:
     )
     db.session.add(pairing)
     db.session.flush()
+    audit.record(
+        "pairing_proposed", referent, tutor, pairing=str(pairing.id),
+        learner=str(profile.id),
+    )  # fmt: skip
     outbox.queue(
         tutor, f"pairing:{pairing.id}:proposed",
         lambda: (
@@ -142,6 +146,10 @@ def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") ->
         raise TutoringError("not_pending")
     pairing.status = PairingStatus.ACTIVE if accept else PairingStatus.DECLINED
     pairing.responded_at = utcnow()
+    audit.record(
+        "pairing_accepted" if accept else "pairing_declined", tutor, tutor,
+        pairing=str(pairing.id), learner=str(pairing.learner_id),
+    )  # fmt: skip
     if not accept:
         pairing.reason = reason.strip()[:300] or None
         return
@@ -159,9 +167,13 @@ def respond(tutor: User, pairing: Pairing, *, accept: bool, reason: str = "") ->
         )  # fmt: skip
 
 
-def end(pairing: Pairing, reason: str) -> None:
+def end(pairing: Pairing, reason: str, by: User | None = None) -> None:
     if pairing.status not in OPEN:
         raise TutoringError("not_open")
+    audit.record(
+        "pairing_ended", by, pairing.tutor, pairing=str(pairing.id),
+        learner=str(pairing.learner_id),
+    )  # fmt: skip
     was_active = pairing.status == PairingStatus.ACTIVE
     pairing.status = PairingStatus.ENDED
     pairing.ended_at = utcnow()
@@ -203,6 +215,23 @@ def open_pairings_of(tutor: User) -> list[Pairing]:
             select(Pairing)
             .where(Pairing.tutor_id == tutor.id, Pairing.status.in_(OPEN))
             .order_by(Pairing.created_at)
+        )
+    )
+
+
+def open_pairings_in(structure_id: int | None) -> list[Pairing]:
+    """The structure's proposed pairings (waiting for the volunteer), then the
+    active ones, of learners with an account, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Pairing)
+            .join(LearnerProfile, LearnerProfile.id == Pairing.learner_id)
+            .where(
+                LearnerProfile.structure_id == structure_id,
+                LearnerProfile.user_id.is_not(None),
+                Pairing.status.in_(OPEN),
+            )
+            .order_by(Pairing.status != PairingStatus.PROPOSED, Pairing.created_at)
         )
     )
 

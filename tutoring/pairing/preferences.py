@@ -3,7 +3,7 @@ that fill them read the form, these verbs store it (flushed, never committed).""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, Sex, TutorProfile
@@ -69,6 +69,9 @@ def set_place(
     opening_hours: str,
     step_free: bool,
     active: bool,
+    open_days: str = "0123456",
+    opens_at: time | None = None,
+    closes_at: time | None = None,
 ) -> None:
     """Fill a place where sessions happen (a new one is then added by the caller)."""
     place.name = name
@@ -78,3 +81,6 @@ def set_place(
     place.opening_hours = opening_hours
     place.step_free = step_free
     place.active = active
+    place.open_days = open_days
+    place.opens_at = opens_at
+    place.closes_at = closes_at

@@ -77,7 +77,7 @@ def end_pairing(pairing_id: int) -> BaseResponse:
     form = EndPairingForm()
     form.refusal()
     try:
-        service.end(pairing, form.reason.data)
+        service.end(pairing, form.reason.data, current_user)
     except service.TutoringError:
         abort(409)
     db.session.commit()
@@ -113,6 +113,7 @@ def pairings() -> BaseResponse | str:
     return render_template(
         "pairing/pairings.html",
         waiting=waiting,
+        current=service.open_pairings_in(current_user.structure_id),
         proposal=list(zip(waiting, proposal, strict=True))
         if proposal is not None
         else None,
@@ -226,18 +227,20 @@ def profile() -> BaseResponse | tuple[str, int]:
     structure_id = tutor_profile.structure_id or current_user.structure_id
     form = EditTutorProfileForm(places=places_of(structure_id))
     error = form.refusal() if form.is_submitted() else None
+    errors = list(form.messages()) if error else []
     if form.is_submitted() and error is None:
         update_tutor_profile(current_user, tutor_profile, **form.offer())
         db.session.commit()
         flash(_("Votre profil est enregistré."), "success")
         return redirect(url_for("pairing.profile"))
     choices = sorted(
-        ((c, language_name(c)) for c in SPOKEN_LANGUAGES), key=lambda c: c[1]
+        ((c, language_name(c)) for c in SPOKEN_LANGUAGES if c != "fr"),
+        key=lambda c: c[1],
     )
     return (
         render_template(
             "pairing/profile.html", tutor_profile=tutor_profile, choices=choices,
-            error=error, form=form, ticked=availability.ticked(current_user),
+            errors=errors, form=form, ticked=availability.ticked(current_user),
             places=places_of(structure_id), levels=LEVELS,
         ),
         400 if error else 200,

@@ -24,6 +24,7 @@ from tutoring.learning.models import Assignment
 from tutoring.learning.practice import DEFAULT_LEVEL, assign_homework
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 from tutoring.pairing.pairings import TutoringError
+from tutoring.sessions import slots
 from tutoring.sessions.models import Attendance, SessionStatus, TutoringSession
 
 LOCK_KEY = 0x7475746F  # the bookings' advisory lock on PostgreSQL ("tuto")
@@ -84,6 +85,8 @@ class Booking:
     video_url: str | None = None
     workshop: str | None = None
     weekly_until: date | None = None
+    # A single session of the last REPORT_DAYS days, recorded to report it.
+    past_ok: bool = False
 
 
 def _occurrences(booking: Booking) -> list[tuple[datetime, datetime]]:
@@ -129,6 +132,17 @@ def _clashes(
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def taken(
+    tutor_id: int,
+    learner_id: int,
+    place: Place | None,
+    starts: datetime,
+    ends: datetime,
+) -> bool:
+    """Is the tutor, the learner or the place already booked then?"""
+    return _clashes(tutor_id, [learner_id], place.id if place else None, starts, ends)
+
+
 def _check(booking: Booking) -> None:
     if not 15 <= booking.minutes <= 240:
         raise TutoringError("duration")
@@ -151,8 +165,17 @@ def book(booking: Booking) -> list[TutoringSession]:
     """
     _check(booking)
     occurrences = _occurrences(booking)
-    if occurrences[0][0] <= utcnow():
+    now = utcnow()
+    if occurrences[0][0] <= now and not (
+        booking.past_ok
+        and len(occurrences) == 1
+        and occurrences[0][0] >= now - timedelta(days=slots.REPORT_DAYS)
+    ):
         raise TutoringError("past")
+    if booking.place is not None and (
+        closed := slots.closed_dates(booking.place, occurrences)
+    ):
+        raise TutoringError("closed", closed)
     tutor = db.session.get(User, booking.tutor_id)
     profile = tutor.tutor_profile if tutor else None
     if profile and profile.away_from and profile.away_until:
@@ -206,15 +229,17 @@ def book_session(
     place: Place | None = None,
     video_url: str | None = None,
     weekly_until: date | None = None,
+    past_ok: bool = False,
 ) -> list[TutoringSession]:
-    """Book a one-to-one session (or a weekly series) for an active pairing."""
+    """Book a one-to-one session (or a weekly series) for an active pairing; with
+    `past_ok`, a single session of the last 30 days, to report it."""
     if pairing.tutor_id != tutor.id or pairing.status != PairingStatus.ACTIVE:
         raise TutoringError("not_paired")
     return book(
         Booking(
             tutor_id=tutor.id, learners=[(pairing.learner_id, pairing.id)], day=day,
             at=at, minutes=minutes, place=place, video_url=video_url,
-            weekly_until=weekly_until,
+            weekly_until=weekly_until, past_ok=past_ok,
         )
     )  # fmt: skip
 
@@ -244,6 +269,8 @@ def reschedule(
     if starts <= utcnow():
         raise TutoringError("past")
     ends = starts + timedelta(minutes=minutes)
+    if session.room is not None and not slots.is_open(session.room, starts, ends):
+        raise TutoringError("closed", [local(starts)])
     rows = [r for r in slot_rows(session) if r.status == SessionStatus.SCHEDULED]
     with booking_lock():
         if _clashes(

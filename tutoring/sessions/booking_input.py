@@ -23,6 +23,13 @@ BOOKING_ERRORS = {
         "Cette heure n’existe pas ce jour-là (changement d’heure)."
     ),
     "past": lambda: _("Choisissez une date à venir."),
+    "past_report": lambda: _(
+        "Choisissez une date à venir, ou une séance des 30 derniers jours "
+        "pour en faire le compte rendu (une seule date, sans répétition)."
+    ),
+    "closed": lambda: _(
+        "Le lieu est fermé à cette heure-là : choisissez une heure d’ouverture, un autre lieu ou la visio."
+    ),
     "duration": lambda: _("Une séance dure de 15 minutes à 4 heures."),
     "place": lambda: _("Choisissez un lieu ou la visio."),
     "video_url": lambda: _("Le lien de visio doit commencer par https://."),
@@ -40,8 +47,9 @@ BOOKING_ERRORS = {
 }
 
 
-def booking_error(exc: TutoringError) -> str:
-    message: str = BOOKING_ERRORS.get(exc.code, BOOKING_ERRORS["past"])()
+def booking_error(exc: TutoringError, *, past_ok: bool = False) -> str:
+    code = "past_report" if past_ok and exc.code == "past" else exc.code
+    message: str = BOOKING_ERRORS.get(code, BOOKING_ERRORS["past"])()
     if exc.dates:
         days = ", ".join(format_moment(d) for d in exc.dates[:5])
         message += " " + _("Dates concernées : %(days)s.", days=days)
@@ -64,6 +72,15 @@ def report_error(exc: TutoringError) -> str:
         return str(
             _("Aucun exercice de ce thème à ce niveau : choisissez-en un autre.")
         )
+    if exc.code == "duration":
+        return str(
+            _(
+                "La durée réelle s’écrit en minutes, de 0 à 480 (8 heures) : "
+                "vérifiez ce nombre."
+            )
+        )
+    if exc.code == "attendance":
+        return str(_("Indiquez la présence de chacun et la durée réelle en minutes."))
     return str(_("Le compte rendu se fait après le début de la séance."))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
-from wtforms.validators import AnyOf, DataRequired, ValidationError
+from wtforms.validators import AnyOf, DataRequired, NumberRange, ValidationError
 
 from exercises.model import SKILLS, THEMES
 from tutoring.core.forms import (
@@ -17,6 +17,7 @@ from tutoring.core.forms import (
     MultiCheckboxField,
     ParsedField,
     TextField,
+    TickField,
     digits,
     keep,
     options,
@@ -27,6 +28,12 @@ from tutoring.sessions.booking import Booking
 from tutoring.sessions.models import Attendance, TutoringSession
 
 WHEN = _l("Indiquez une date, une heure et une durée valables.")
+VIDEO_LINK_MISSING = _l(
+    "Pour une séance en visio, collez le lien de la visio (il commence par https://)."
+)
+REPORT_MINUTES = _l(
+    "La durée réelle s’écrit en minutes, de 0 à 480 (8 heures) : vérifiez ce nombre."
+)
 
 
 class WhenForm(InputForm):
@@ -54,6 +61,7 @@ class BookSessionForm(WhenForm):
     weekly_until = ParsedField(parse=date.fromisoformat, message=WHEN, optional=True)
     where = TextField()
     video_url = TextField(filters=[strip_filter, first_chars(300)])
+    outside_ok = TickField()
 
     def __init__(self, *args: Any, places: list[Place], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +73,16 @@ class BookSessionForm(WhenForm):
                 raise ValidationError(str(WHEN))
         elif field.data != "video":
             raise ValidationError(str(_l("Choisissez un lieu ou la visio.")))
+
+    def validate_video_url(self, field: Field) -> None:
+        if self.where.data == "video" and not field.data:
+            raise ValidationError(str(VIDEO_LINK_MISSING))
+
+    def posted(self) -> dict[str, str]:
+        """The booking as posted, to fill the form again for a confirmation."""
+        names = ("day", "at", "minutes", "where", "video_url", "weekly_until")
+        return {name: str(self[name].raw_data[0]) if self[name].raw_data else ""
+                for name in names}  # fmt: skip
 
     def when_invalid(self) -> bool:
         """Is one of the booking's own fields wrong (not a workshop's title)?"""
@@ -145,7 +163,11 @@ def number(value: str) -> int | None:
 class RecordReportForm(InputForm):
     """The report; `record_report_form` adds one attendance field per learner."""
 
-    minutes = ParsedField(parse=digits, message=REPORT_MISSING)
+    minutes = ParsedField(
+        parse=digits,
+        message=REPORT_MISSING,
+        validators=[NumberRange(min=0, max=480, message=REPORT_MINUTES)],
+    )
     skills = MultiCheckboxField(
         choices=[], validate_choice=False, filters=[keep(SKILLS)]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Response,
     abort,
@@ -10,6 +12,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask import session as browser_session
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,7 +42,7 @@ from tutoring.pairing import pairings
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.models import PairingStatus
 from tutoring.pairing.pairings import TutoringError, active_pairing, active_pairings
-from tutoring.sessions import booking, calendars
+from tutoring.sessions import booking, calendars, slots
 from tutoring.sessions.blueprint import bp
 from tutoring.sessions.booking_input import (
     booking_error,
@@ -208,20 +211,65 @@ __all__ = ["SessionStatus"]
 @bp.post("/tuteur/apprenants/<int:profile_id>/seances")
 @roles_required(Role.TUTOR)
 def book(profile_id: int) -> BaseResponse:
-    """Schedule a session (once or weekly) with a paired learner, Millau time."""
+    """Schedule a session (once or weekly) with a paired learner, Millau time.
+
+    Outside the half-days both ticked, the tutor is asked to confirm first; a date
+    of the last 30 days records a forgotten session and opens its report."""
     pairing = active_pairing(current_user, profile_id) or abort(404)
-    form = BookSessionForm(places=places_of(current_user.structure_id))
+    places = places_of(current_user.structure_id)
+    form = BookSessionForm(places=places)
     back = redirect(url_for("home.volunteer_learner", profile_id=profile_id))
     if (error := form.refusal()) is not None:
         flash(error, "error")
         return back
+    fields = form.booking()
     try:
-        booked = booking.book_session(current_user, pairing, **form.booking())
+        starts = booking.to_utc(fields["day"], fields["at"])
     except TutoringError as exc:
         flash(booking_error(exc), "error")
         return back
-    notify_booked(booked)
+    ends = starts + timedelta(minutes=fields["minutes"])
+    if fields["place"] is not None and not slots.is_open(fields["place"], starts, ends):
+        flash(booking_error(TutoringError("closed")), "error")  # no use confirming
+        return back
+    blocks = slots.common_blocks(current_user, pairing.learner, places)
+    if (
+        starts > utcnow()
+        and not form.outside_ok.data
+        and slots.both_ticked(current_user, pairing.learner)
+        and not slots.fits(blocks, starts, ends)
+    ):
+        flash(
+            _(
+                "Ce créneau est en dehors des disponibilités communes de la personne "
+                "et des vôtres. Vérifiez avec elle, puis confirmez."
+            ),
+            "warning",
+        )
+        # The form comes back filled in, with a box to confirm (kept in the session:
+        # a video link stays out of the address and the logs).
+        browser_session[slots.BOOKING_DRAFT] = {
+            "profile_id": profile_id,
+            **form.posted(),
+        }
+        return redirect(
+            url_for("home.volunteer_learner", profile_id=profile_id) + "#reserver"
+        )
+    try:
+        booked = booking.book_session(current_user, pairing, **fields, past_ok=True)
+    except TutoringError as exc:
+        flash(booking_error(exc, past_ok=True), "error")
+        return back
+    past = booked[0].starts_at <= utcnow()
+    if not past:  # a forgotten session, recorded afterwards, asks nothing of anyone
+        notify_booked(booked)
     db.session.commit()
+    if past:
+        flash(
+            _("La séance passée est enregistrée : faites-en le compte rendu."),
+            "success",
+        )
+        return redirect(url_for("sessions.report", session_id=booked[0].id))
     flash(
         ngettext("La séance est programmée.", "%(num)s séances sont programmées.",
                  len(booked)),

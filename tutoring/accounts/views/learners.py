@@ -67,14 +67,10 @@ def enrol() -> BaseResponse | tuple[str, int]:
             return _refused(form, None, exc)
         db.session.commit()
         assert user.learner_profile is not None
-        flash(
-            _(
-                "%(name)s est inscrit·e. Imprimez maintenant sa carte de connexion.",
-                name=user.first_name,
-            ),
-            "success",
+        # The learner's file opens with the message and the button to print the card.
+        return redirect(
+            url_for("home.learner", profile_id=user.learner_profile.id, inscrit=1)
         )
-        return redirect(url_for("home.learner", profile_id=user.learner_profile.id))
     return _form_page(form, None, 400 if form.errors else 200)
 
 

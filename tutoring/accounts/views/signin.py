@@ -22,7 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from tutoring.accounts import cards, twofactor, users
+from tutoring.accounts import audit, cards, twofactor, users
 from tutoring.accounts.access import (
     allowed_before_2fa,
     public,
@@ -82,6 +82,13 @@ def _per_ip() -> str:
     return str(current_app.config["LOGIN_FAILURES_PER_IP"])
 
 
+def _record_failure(method: str, target: User | None) -> None:
+    """Write a refused sign-in to the audit log: how, and the account aimed at when
+    it exists (never what was typed)."""
+    audit.record("sign_in_failed", None, target, method=method)
+    db.session.commit()
+
+
 def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> None:
     """Open a fresh server-side session: a new cookie and a new CSRF token."""
     session.clear()
@@ -131,6 +138,7 @@ def login() -> BaseResponse | tuple[str, int]:
         user = users.authenticate(*form.credentials())
         if user is None:
             db.session.rollback()
+            _record_failure("password", users.find_by_login(form.credentials()[0]))
             form.password.errors = [_("Identifiant ou mot de passe incorrect.")]
             return render_template("accounts/login.html", form=form), 401
         target = safe_next(form.next.data, url_for("home.home"))
@@ -181,6 +189,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         if not twofactor.verify_second_factor(user, filled(form.code.data)):
             db.session.rollback()
+            _record_failure("second_factor", user)
             form.code.errors = [
                 _("Ce code n’est pas valable. Vérifiez l’heure de votre téléphone.")
             ]
@@ -201,6 +210,7 @@ def card_login() -> BaseResponse | tuple[str, int]:
         user = cards.user_for_card(filled(form.code.data))
         if user is None:
             db.session.rollback()
+            _record_failure("card", None)
             form.code.errors = [
                 _(
                     "Ce code ne fonctionne pas. Vérifiez-le, ou demandez une nouvelle "
