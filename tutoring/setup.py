@@ -24,7 +24,7 @@ from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mapp
 from tutoring.accounts import views as accounts_views  # noqa: F401 - routes
 from tutoring.accounts.labels import audit_label, role_label
 from tutoring.accounts.models import User
-from tutoring.accounts.signin import load_session
+from tutoring.accounts.signin import RequestGlobals, load_session
 from tutoring.admin import blueprint as admin_blueprint
 from tutoring.admin import views as admin_views  # noqa: F401 - routes
 from tutoring.content import blueprint as content_blueprint
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(PROJECT_ROOT / "tutoring" / "translations"),
     )
+    app.app_ctx_globals_class = RequestGlobals
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
@@ -98,16 +99,15 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _load_user(token: str) -> User | None:
-    """Flask-Login loader: the cookie holds a session token, checked on the server."""
-    row = load_session(token)
-    if db.session.dirty:
-        db.session.commit()  # persist the expiry or the last-seen time
-    if row is None:
+    """Flask-Login loader: the cookie holds a session token, checked on the server
+    by one lean query (see accounts.signin.load_session)."""
+    loaded = load_session(token)
+    if loaded is None:
         session.clear()
         return None
-    g.user_session = row
-    row.user.session_token = token
-    return row.user
+    g.session_state, user = loaded
+    user.session_token = token
+    return user
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -147,10 +147,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        row = g.get("user_session")
+        state = g.get("session_state")
         return {
             "current_locale": str(get_locale()),
-            "shared_device": bool(row and row.shared_device),
+            "shared_device": bool(state and state.shared_device),
             "site_name": app.config["SITE_NAME"],
             "organisation_name": app.config["ORGANISATION_NAME"],
         }

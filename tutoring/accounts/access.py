@@ -138,11 +138,11 @@ def enforce_access() -> BaseResponse | None:
 
 def _second_factor_missing(endpoint: str) -> bool:
     """Whether this signed-in session still owes a second factor for this view."""
-    session_row = getattr(g, "user_session", None)
+    state = g.get("session_state")
     view = current_app.view_functions[endpoint]
     return (
-        session_row is not None
-        and not session_row.second_factor_done
+        state is not None
+        and not state.second_factor_done
         and needs_second_factor(current_user)
         and not getattr(view, NO_2FA_ATTR, False)
     )
