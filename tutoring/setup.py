@@ -51,6 +51,7 @@ from tutoring.indicators import views as indicators_views  # noqa: F401 - routes
 from tutoring.learning import blueprint as learning_blueprint
 from tutoring.learning import models as learning_models  # noqa: F401 - mappers
 from tutoring.learning import rights as learning_rights  # noqa: F401 - signal receivers
+from tutoring.learning import state as learning_state  # noqa: F401 - learner-state rows
 from tutoring.learning import views as learning_views  # noqa: F401 - routes
 from tutoring.pairing import blueprint as pairing_blueprint
 from tutoring.pairing import models as pairing_models  # noqa: F401 - mappers
