@@ -30,9 +30,17 @@ from tutoring.admin import views as admin_views  # noqa: F401 - routes
 from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
 from tutoring.content import views as content_views  # noqa: F401 - routes
-from tutoring.core import errors, i18n
+from tutoring.core import assets, errors, i18n
 from tutoring.core.config import PROJECT_ROOT
-from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tutoring.core.extensions import (
+    babel,
+    compress,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.core.urls import IdConverter, external_url
 from tutoring.exams import blueprint as exams_blueprint
@@ -82,6 +90,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are checked on the server
     login_manager.user_loader(_load_user)
+    compress.init_app(app)
+    assets.init_app(app, access.static_headers(app))
     if app.config["PROXY_FIX_X_FOR"]:
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
