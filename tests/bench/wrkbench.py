@@ -167,7 +167,7 @@ def prepare(database_url: str) -> None:
             user.learner_profile.practice_level = "A2"
         db.session.commit()
         try:  # the learner-state rows, once they exist
-            from tutoring.learning import state  # type: ignore[attr-defined]
+            from tutoring.learning import state
 
             state.rebuild_all()
             db.session.commit()
@@ -283,6 +283,10 @@ def wrk(
     ]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if (
+        f":{BARE_PORT}/" not in url
+    ):  # as a browser asks (the bare app compresses nothing)
+        command += ["-H", "Accept-Encoding: br, gzip"]
     out = subprocess.run(  # noqa: S603 - wrk from the system, fixed arguments
         [*command, url], capture_output=True, text=True, check=True
     ).stdout

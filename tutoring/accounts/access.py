@@ -6,7 +6,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -120,7 +130,13 @@ def enforce_access() -> BaseResponse | None:
         abort(403)
     if rule == API_TOKEN:
         return None
-    if current_user.is_authenticated and _second_factor_missing(request.endpoint):
+    # The account is loaded only when the rule needs it: not for a public view open
+    # before the second factor (the health check, the sign-in pages).
+    if (
+        not getattr(current_app.view_functions[request.endpoint], NO_2FA_ATTR, False)
+        and current_user.is_authenticated
+        and _second_factor_missing(request.endpoint)
+    ):
         return redirect(url_for("accounts.two_factor_setup"))
     if rule == PUBLIC:
         return None
@@ -219,7 +235,7 @@ def set_security_headers(response: Response) -> Response:
             "Strict-Transport-Security",
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
         )
-    if current_user.is_authenticated:
+    if "_user_id" in session:  # signed in (or was: no need to load the account)
         # Nothing personal stays in a shared computer's cache or back button.
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Vary", "Cookie")
