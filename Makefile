@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := tutoring
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install translations run test test-pg lint bench bench-indicators clean
+.PHONY: install translations run test test-pg lint bench bench-load bench-indicators clean
 
 install: $(VENV)/.installed
 
@@ -60,22 +60,34 @@ lint: install
 	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 
-# In-process timings, then the served app under locust: SQLite, then PostgreSQL
+# In-process timings, then the table of the performance goals: wrk against gunicorn
+# (2 sync workers), the bare Flask app measured in the same run, on PostgreSQL
 # (BENCH_DATABASE_URL / TEST_DATABASE_URL, else a throwaway cluster on port 5832).
+# Settings: BENCH_SECONDS, BENCH_WORKERS, BENCH_WORKER_CLASS, BENCH_THREADS (see
+# tests/bench/wrkbench.py). `make bench-load` runs the locust scenarios instead.
+BENCH_PG = if [ -n "$$BENCH_DATABASE_URL$$TEST_DATABASE_URL" ]; then $(1); \
+	elif ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
+	  bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5832}; source .ci/pg.sh && trap pg_stop EXIT && $(1)'; \
+	else echo "PostgreSQL is not installed: skipped"; fi
+
 bench: install translations
 	$(BIN)/python -m tests.bench.bench
-	$(BIN)/python -m tests.bench.loadbench sqlite
-	@if [ -n "$$BENCH_DATABASE_URL$$TEST_DATABASE_URL" ]; then \
-	  $(BIN)/python -m tests.bench.loadbench postgresql; \
-	elif ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
-	  bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5832}; source .ci/pg.sh && trap pg_stop EXIT && $(BIN)/python -m tests.bench.loadbench postgresql'; \
-	else echo "PostgreSQL is not installed: the load bench on PostgreSQL is skipped"; fi
+	@$(call BENCH_PG,$(BIN)/python -m tests.bench.wrkbench postgresql)
 
-# CTAI indicators at scale, on PostgreSQL only (the database is wiped):
+bench-load: install translations
+	$(BIN)/python -m tests.bench.loadbench sqlite
+	@$(call BENCH_PG,$(BIN)/python -m tests.bench.loadbench postgresql)
+
+# CTAI indicators at scale, on PostgreSQL only (the database is wiped): a throwaway
+# cluster with the memory settings of the README's deployment section, or yours:
 # BENCH_DATABASE_URL=postgresql+psycopg://… make bench-indicators SIZES="1000 10000 100000"
 SIZES ?= 1000 10000
+PG_SETTINGS ?= -c shared_buffers=1GB -c work_mem=64MB -c effective_cache_size=3GB
 bench-indicators: install translations
-	$(BIN)/python -m tests.bench.bench_indicators $(SIZES)
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m tests.bench.bench_indicators $(SIZES); \
+	else bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5833} PGTEST_OPTIONS="$(PG_SETTINGS)"; \
+	  source .ci/pg.sh && trap pg_stop EXIT && BENCH_DATABASE_URL=$$TEST_DATABASE_URL \
+	  $(BIN)/python -m tests.bench.bench_indicators $(SIZES)'; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

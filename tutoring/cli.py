@@ -9,11 +9,13 @@ from tutoring.content.cli import audio_cli, exercises_cli
 from tutoring.core.cli import translate_cli
 from tutoring.demo.cli import demo_cli
 from tutoring.indicators.cli import indicators_cli
+from tutoring.learning.cli import learning_cli
 from tutoring.sessions.cli import reminders_cli
 
 
 def register(app: Flask) -> None:
-    """Add the groups: accounts, audio, demo, exercises, indicators, reminders, translate."""
+    """Add the groups: accounts, audio, demo, exercises, indicators, learning,
+    reminders, translate."""
     for group in (
         exercises_cli,
         audio_cli,
@@ -22,5 +24,6 @@ def register(app: Flask) -> None:
         translate_cli,
         reminders_cli,
         indicators_cli,
+        learning_cli,
     ):
         app.cli.add_command(group)

@@ -24,16 +24,24 @@ from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mapp
 from tutoring.accounts import views as accounts_views  # noqa: F401 - routes
 from tutoring.accounts.labels import audit_label, role_label
 from tutoring.accounts.models import User
-from tutoring.accounts.signin import load_session
+from tutoring.accounts.signin import RequestGlobals, load_session
 from tutoring.admin import blueprint as admin_blueprint
 from tutoring.admin import views as admin_views  # noqa: F401 - routes
 from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
 from tutoring.content import speech
 from tutoring.content import views as content_views  # noqa: F401 - routes
-from tutoring.core import errors, i18n
+from tutoring.core import assets, errors, i18n
 from tutoring.core.config import PROJECT_ROOT
-from tutoring.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tutoring.core.extensions import (
+    babel,
+    compress,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.core.urls import IdConverter, external_url
 from tutoring.exams import blueprint as exams_blueprint
@@ -52,6 +60,7 @@ from tutoring.indicators import views as indicators_views  # noqa: F401 - routes
 from tutoring.learning import blueprint as learning_blueprint
 from tutoring.learning import models as learning_models  # noqa: F401 - mappers
 from tutoring.learning import rights as learning_rights  # noqa: F401 - signal receivers
+from tutoring.learning import state as learning_state  # noqa: F401 - learner-state rows
 from tutoring.learning import views as learning_views  # noqa: F401 - routes
 from tutoring.pairing import blueprint as pairing_blueprint
 from tutoring.pairing import models as pairing_models  # noqa: F401 - mappers
@@ -76,12 +85,15 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "tutoring" / "translations"),
     )
     i18n.install_localised_messages(app, babel)
+    app.app_ctx_globals_class = RequestGlobals
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are checked on the server
     login_manager.user_loader(_load_user)
+    compress.init_app(app)
+    assets.init_app(app, access.static_headers(app))
     if app.config["PROXY_FIX_X_FOR"]:
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
@@ -100,16 +112,15 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _load_user(token: str) -> User | None:
-    """Flask-Login loader: the cookie holds a session token, checked on the server."""
-    row = load_session(token)
-    if db.session.dirty:
-        db.session.commit()  # persist the expiry or the last-seen time
-    if row is None:
+    """Flask-Login loader: the cookie holds a session token, checked on the server
+    by one lean query (see accounts.signin.load_session)."""
+    loaded = load_session(token)
+    if loaded is None:
         session.clear()
         return None
-    g.user_session = row
-    row.user.session_token = token
-    return row.user
+    g.session_state, user = loaded
+    user.session_token = token
+    return user
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -158,11 +169,11 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        row = g.get("user_session")
+        state = g.get("session_state")
         return {
             "current_locale": str(get_locale()),
             "current_lang": i18n.lang_tag(str(get_locale())),
-            "shared_device": bool(row and row.shared_device),
+            "shared_device": bool(state and state.shared_device),
             "site_name": app.config["SITE_NAME"],
             "organisation_name": app.config["ORGANISATION_NAME"],
         }

@@ -6,7 +6,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -120,7 +130,13 @@ def enforce_access() -> BaseResponse | None:
         abort(403)
     if rule == API_TOKEN:
         return None
-    if current_user.is_authenticated and _second_factor_missing(request.endpoint):
+    # The account is loaded only when the rule needs it: not for a public view open
+    # before the second factor (the health check, the sign-in pages).
+    if (
+        not getattr(current_app.view_functions[request.endpoint], NO_2FA_ATTR, False)
+        and current_user.is_authenticated
+        and _second_factor_missing(request.endpoint)
+    ):
         return redirect(url_for("accounts.two_factor_setup"))
     if rule == PUBLIC:
         return None
@@ -138,11 +154,11 @@ def enforce_access() -> BaseResponse | None:
 
 def _second_factor_missing(endpoint: str) -> bool:
     """Whether this signed-in session still owes a second factor for this view."""
-    session_row = getattr(g, "user_session", None)
+    state = g.get("session_state")
     view = current_app.view_functions[endpoint]
     return (
-        session_row is not None
-        and not session_row.second_factor_done
+        state is not None
+        and not state.second_factor_done
         and needs_second_factor(current_user)
         and not getattr(view, NO_2FA_ATTR, False)
     )
@@ -181,6 +197,28 @@ CSP = "; ".join(
 )
 
 
+def static_headers(app: Flask) -> Callable[[Any, str, str], None]:
+    """The headers of every response, for the static files WhiteNoise serves before
+    the application's hooks run."""
+    fixed = {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if app.config["SESSION_COOKIE_SECURE"]:
+        fixed["Strict-Transport-Security"] = (
+            f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
+        )
+
+    def add(headers: Any, _path: str, _url: str) -> None:
+        for name, value in fixed.items():
+            headers[name] = value
+
+    return add
+
+
 def set_security_headers(response: Response) -> Response:
     """after_request hook: headers every response carries."""
     headers = response.headers
@@ -197,7 +235,7 @@ def set_security_headers(response: Response) -> Response:
             "Strict-Transport-Security",
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
         )
-    if current_user.is_authenticated:
+    if "_user_id" in session:  # signed in (or was: no need to load the account)
         # Nothing personal stays in a shared computer's cache or back button.
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Vary", "Cookie")

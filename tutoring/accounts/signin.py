@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app
+from flask.ctx import _AppCtxGlobals
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from tutoring.accounts.models import Role, User, UserSession
+from tutoring.accounts.models import Role, User, UserRole, UserSession
 from tutoring.core.codes import digest, new_session_token
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -78,14 +84,7 @@ def start_session(
 
 
 def idle_limit(row: UserSession, user: User) -> timedelta:
-    config = current_app.config
-    if row.shared_device:
-        minutes = config["SESSION_IDLE_MINUTES_SHARED"]
-    elif Role.COORDINATOR in user.roles or Role.ADMIN in user.roles:
-        minutes = config["SESSION_IDLE_MINUTES_COORDINATOR"]
-    else:
-        minutes = config["SESSION_IDLE_MINUTES"]
-    return timedelta(minutes=minutes)
+    return timedelta(minutes=_idle_minutes(row.shared_device, user.roles))
 
 
 def expired(row: UserSession, user: User, now: datetime) -> bool:
@@ -96,27 +95,143 @@ def expired(row: UserSession, user: User, now: datetime) -> bool:
     )
 
 
-def load_session(token: str, now: datetime | None = None) -> UserSession | None:
-    """Return the live session behind `token`, or None if unknown, ended or expired."""
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """What every request needs of its sign-in session, read by one lean query."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    shared_device: bool
+    second_factor_done: bool
+    roles: frozenset[Role]
+
+
+@cache
+def _user_attrs() -> tuple[tuple[str, Any], ...]:
+    """(attribute, column) of every column of the account (once the mappers are set)."""
+    return tuple((p.key, p.columns[0]) for p in User.__mapper__.column_attrs)
+
+
+def _lean_query(token_hash: str) -> Any:
+    """The session, its account's columns and roles (one row per role): one round trip."""
+    s = UserSession.__table__.c
+    return (
+        select(
+            s.id.label("session_id"), s.created_at.label("session_created_at"),
+            s.last_seen_at.label("session_last_seen_at"), s.revoked_at,
+            s.shared_device, s.second_factor_done, UserRole.__table__.c.role,
+            *(column for _key, column in _user_attrs()),
+        )
+        .select_from(UserSession.__table__)
+        .join(User.__table__, User.__table__.c.id == s.user_id)
+        .outerjoin(UserRole.__table__, UserRole.__table__.c.user_id == s.user_id)
+        .where(s.token_hash == token_hash)
+    )  # fmt: skip
+
+
+def _attach_user(columns: dict[str, Any], roles: frozenset[Role]) -> User:
+    """The account as an ORM object built from the row already read (no second
+    query): columns and roles count as loaded, anything else (profiles, structure)
+    loads on first use as usual."""
+    existing = db.session.identity_map.get(identity_key(User, columns["id"]))
+    if existing is not None:
+        return existing
+    user = User(**columns)
+    rows = []
+    for role in sorted(roles):
+        row = UserRole(user_id=columns["id"], role=role)
+        make_transient_to_detached(row)
+        rows.append(row)
+    set_committed_value(user, "role_rows", rows)
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
+
+
+def load_session(
+    token: str, now: datetime | None = None
+) -> tuple[SessionState, User] | None:
+    """The live session behind `token` and its account, or None if unknown, ended,
+    expired or the account is closed. One query; a write only on expiry and at most
+    once a minute to move the last-seen time."""
     now = now or utcnow()
-    # One query for the session, its account and roles: this runs on every request.
-    row = db.session.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == digest(token))
-        .options(joinedload(UserSession.user).selectinload(User.role_rows))
+    rows = db.session.execute(_lean_query(digest(token))).all()
+    if not rows or rows[0].revoked_at is not None:
+        return None
+    first = rows[0]._mapping
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    if not first["active"] or first["erased_at"] is not None:
+        return None
+    state = SessionState(
+        id=first["session_id"],
+        user_id=first["id"],
+        created_at=first["session_created_at"],
+        last_seen_at=first["session_last_seen_at"],
+        shared_device=first["shared_device"],
+        second_factor_done=first["second_factor_done"],
+        roles=roles,
     )
-    if row is None or row.revoked_at is not None:
+    sessions = UserSession.__table__
+    if _expired(state, now):
+        db.session.execute(
+            update(sessions).where(sessions.c.id == state.id).values(revoked_at=now)
+        )
+        db.session.commit()
         return None
-    user = row.user
-    if not user.is_active:
-        return None
-    if expired(row, user, now):
-        row.revoked_at = now
-        return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        user.last_seen_at = now
-    return row
+    columns = {key: first[column.name] for key, column in _user_attrs()}
+    if now - state.last_seen_at > TOUCH_EVERY:
+        db.session.execute(
+            update(sessions).where(sessions.c.id == state.id).values(last_seen_at=now)
+        )
+        db.session.execute(
+            update(User.__table__)
+            .where(User.__table__.c.id == state.user_id)
+            .values(last_seen_at=now)
+        )
+        db.session.commit()
+        columns["last_seen_at"] = now
+    return state, _attach_user(columns, roles)
+
+
+class RequestGlobals(_AppCtxGlobals):
+    """`g`, with `g.user_session` the signed-in session's ORM row, loaded only by the
+    views that change it (sign-out, 2FA, ending other sessions): every request has
+    `g.session_state`, read by the lean query."""
+
+    session_state: SessionState | None = None
+
+    @property
+    def user_session(self) -> UserSession | None:
+        state = self.session_state
+        if state is None:
+            return None
+        row = self.__dict__.get("_user_session")
+        if row is None:
+            row = db.session.get(UserSession, state.id)
+            self.__dict__["_user_session"] = row
+        return row
+
+    def get(self, name: str, default: Any | None = None) -> Any:
+        if name == "user_session":
+            return self.user_session if self.session_state else default
+        return super().get(name, default)
+
+
+def _idle_minutes(shared_device: bool, roles: frozenset[Role]) -> int:
+    config = current_app.config
+    if shared_device:
+        return int(config["SESSION_IDLE_MINUTES_SHARED"])
+    if Role.COORDINATOR in roles or Role.ADMIN in roles:
+        return int(config["SESSION_IDLE_MINUTES_COORDINATOR"])
+    return int(config["SESSION_IDLE_MINUTES"])
+
+
+def _expired(state: SessionState, now: datetime) -> bool:
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    idle = timedelta(minutes=_idle_minutes(state.shared_device, state.roles))
+    return now - state.created_at > absolute or now - state.last_seen_at > idle
 
 
 def end_session(row: UserSession) -> None:

@@ -139,6 +139,29 @@ def defaults(app: Flask) -> dict[str, Any]:
         "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.accounts.outbox:log_sms"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_MODE": _bool("DEMO_MODE", False),
+        # Responses compressed when the browser accepts it (Flask-Compress): brotli,
+        # else gzip; text only, from 500 bytes. COMPRESS=0 when the proxy does it.
+        "COMPRESS_REGISTER": _bool("COMPRESS", True),
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/calendar",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],  # fmt: skip
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_BR_LEVEL": 4,
+        "COMPRESS_LEVEL": 6,
+        # Static files: fingerprinted copies and their .gz/.br (core/assets.py), and
+        # the cache lifetime of a file asked by its plain name (seconds).
+        "STATIC_BUILD_FOLDER": os.environ.get(
+            "STATIC_BUILD_FOLDER", os.path.join(app.instance_path, "static-build")
+        ),
+        "STATIC_MAX_AGE": _int("STATIC_MAX_AGE", 300),
     }
 
 

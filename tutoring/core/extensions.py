@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -61,3 +62,6 @@ csrf = CSRFProtect()
 
 
 limiter = Limiter(key_func=get_remote_address)
+
+
+compress = Compress()

@@ -15,7 +15,8 @@ from tutoring.exams.language import language_exams_of, language_results
 from tutoring.exams.models import CivicExam
 from tutoring.home.models import Attestation
 from tutoring.learning.models import Attempt
-from tutoring.learning.progress import skill_estimates, target_level
+from tutoring.learning.progress import target_level
+from tutoring.learning.state import estimates as skill_estimates
 from tutoring.sessions.agenda import tutoring_minutes
 
 

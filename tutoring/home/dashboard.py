@@ -18,9 +18,9 @@ from tutoring.learning.practice import open_homework, placement_done
 from tutoring.learning.progress import (
     external_levels,
     recent_attempts,
-    skill_board,
     weakest_skills,
 )
+from tutoring.learning.state import skill_board
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     Float,
     ForeignKey,
@@ -228,3 +229,53 @@ class ExternalLevel(Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recorded_by: Mapped[User | None] = relationship()
+
+
+class LearnerSkillState(Model):
+    """A learner's ability estimate in one skill, kept current with each answer (see
+    learning.state): the pages read it instead of recomputing it from the attempts."""
+
+    __tablename__ = "learner_skill_states"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill: Mapped[str] = mapped_column(String(4), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    standard_error: Mapped[float] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LearnerUnitState(Model):
+    """A learner's last scores on one unit's items (enough to judge mastery)."""
+
+    __tablename__ = "learner_unit_states"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(String(80), primary_key=True)
+    scores: Mapped[list[float]] = mapped_column(JSON)  # oldest first, the last few
+    last_attempt_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class LearnerState(Model):
+    """A learner's reviews due, this month's activity and latest scores, kept current
+    with each answer (see learning.state)."""
+
+    __tablename__ = "learner_states"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    review_dues: Mapped[list[str]] = mapped_column(JSON)  # ISO times, soonest first
+    month: Mapped[str] = mapped_column(String(7))  # "2026-12": the month counted
+    days_active: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    month_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_active: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recent: Mapped[list[list[Any]]] = mapped_column(
+        JSON
+    )  # [score, theme], newest first
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,7 @@ from tutoring.content.models import ItemVersion
 from tutoring.content.recordings import store_audio
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.learning import state as learner_state
 from tutoring.learning.models import (
     Assignment,
     Attempt,
@@ -64,7 +65,7 @@ def practice_level(profile: LearnerProfile) -> str:
     """The level of theme sets: the one chosen, else the one the estimates suggest."""
     if profile.practice_level:
         return profile.practice_level
-    estimates = skill_estimates(profile)
+    estimates = learner_state.estimates(profile)
     return best_level(mean(e.value for e in estimates.values()))
 
 
@@ -116,7 +117,7 @@ def start_adaptive_set(
 ) -> PracticeSet:
     """ "Practise my level": the weakest skill first, each skill at a comfortable level,
     due reviews mixed in."""
-    estimates = skill_estimates(profile)
+    estimates = learner_state.estimates(profile)
     levels = {skill: best_level(e.value) for skill, e in estimates.items()}
     weakest = min(("CO", "CE", "EE"), key=lambda s: estimates[s].value)
     index = active_items()

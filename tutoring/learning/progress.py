@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from exercises.estimate import (
     LEVEL_CENTRE,
@@ -16,12 +16,8 @@ from exercises.estimate import (
     Estimate,
     estimate,
     item_difficulty,
-    progress_towards,
-    reaches,
-    sublevel_of,
     update_difficulty,
 )
-from exercises.mastery import WINDOW, mastery
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import FrenchGoal, LearnerProfile
 from tutoring.content.models import ItemVersion
@@ -190,50 +186,6 @@ class Activity:
     flags: list[str] = field(default_factory=list)
 
 
-def activity(profile: LearnerProfile, now: datetime | None = None) -> Activity:
-    """Regularity and time spent this month, weak themes and needs-help flags."""
-    now = now or utcnow()
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    rows = db.session.execute(
-        select(Attempt.created_at, Attempt.time_ms).where(
-            Attempt.learner_id == profile.id, Attempt.created_at >= month_start
-        )
-    ).all()
-    result = Activity(
-        days_active=len({created.date() for created, _ms in rows}),
-        minutes=round(sum(min(ms or 0, 15 * 60_000) for _c, ms in rows) / 60_000),
-        attempts=len(rows),
-    )
-    result.last_active = db.session.scalar(
-        select(func.max(Attempt.created_at)).where(Attempt.learner_id == profile.id)
-    )
-    recent = db.session.execute(
-        select(Attempt.score, ItemVersion.theme)
-        .join(ItemVersion, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
-        .order_by(Attempt.id.desc())
-        .limit(100)
-    ).all()
-    by_theme: dict[str, list[float]] = defaultdict(list)
-    latest: list[float] = []
-    for score, theme in recent:
-        assert score is not None  # the query keeps scored attempts only
-        by_theme[theme].append(score)
-        latest.append(score)
-    result.weak_themes = sorted(
-        t
-        for t, scores in by_theme.items()
-        if len(scores) >= 3 and sum(scores) / len(scores) < 0.6
-    )
-    last_five = latest[:5]
-    if len(last_five) >= 3 and sum(1 for s in last_five if s < 0.5) >= 3:
-        result.flags.append("failures")
-    reference = result.last_active or profile.enrolled_at
-    if now - reference > timedelta(days=14):
-        result.flags.append("inactive")
-    return result
-
-
 def weakest_skills(board: dict[str, Any], count: int = 2) -> list[str]:
     """The skills furthest from the target, once something is known of them."""
     known = {
@@ -292,70 +244,3 @@ class UnitProgress:
     right: int
     answered: int
     mastered: bool
-
-
-def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
-    """Can-do statements the learner has worked on, most recent first, with mastery."""
-    rows = db.session.execute(
-        select(ItemVersion.unit, Attempt.score)
-        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
-        .order_by(Attempt.id)
-    ).all()
-    scores: dict[str, list[float]] = defaultdict(list)
-    for unit, score in rows:
-        assert score is not None  # the query keeps scored attempts only
-        scores[unit].append(score)
-    last_seen = {unit: n for n, (unit, _score) in enumerate(rows)}
-    recent = sorted(last_seen, key=last_seen.__getitem__, reverse=True)[:limit]
-    # Titles and can-dos of the units shown only: one version of each is enough.
-    first = (
-        select(db.func.min(ItemVersion.id))
-        .where(ItemVersion.unit.in_(recent))
-        .group_by(ItemVersion.unit)
-    )
-    info = {
-        unit: (payload["unit_title"], payload["can_do"], level)
-        for unit, level, payload in db.session.execute(
-            select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload).where(
-                ItemVersion.id.in_(first)
-            )
-        )
-    }
-    result = []
-    for unit in recent:
-        judged = mastery(scores[unit])
-        title, can_do, level = info[unit]
-        result.append(
-            UnitProgress(
-                unit, title, can_do, level, judged.right, WINDOW, judged.mastered
-            )
-        )
-    return result
-
-
-def skill_board(profile: LearnerProfile) -> dict[str, Any]:
-    """Per skill, the estimate and the way to the target level; reviews due, units
-    and activity: what the learner's progress views show of practice."""
-    target = target_level(profile)
-    # Without answers, an outside level or a chosen level, there is nothing to show yet.
-    informed_start = bool(profile.practice_level or external_levels(profile))
-    skills = {}
-    for skill, est in skill_estimates(profile).items():
-        level, third = sublevel_of(est.value)
-        skills[skill] = {
-            "estimate": est,
-            "level": level,
-            "third": third,
-            "progress": progress_towards(est.value, target)
-            if est.attempts or informed_start
-            else 0.0,
-            "reached": est.enough and reaches(est.value, target),
-        }
-    return {
-        "target": target,
-        "skills": skills,
-        "reviews_due": len(due_reviews(profile)),
-        "units": unit_mastery(profile),
-        "activity": activity(profile),
-    }

@@ -25,15 +25,15 @@ def practice_data(profile: LearnerProfile) -> dict[str, Any]:
     ).all()
     return {
         "practice": [
-        {
-            "item": item_id,
-            "answered_at": attempt.created_at.isoformat(),
-            "score": attempt.score,
-            "text": attempt.submission.text if attempt.submission else None,
-            "recording": bool(attempt.submission and attempt.submission.audio_file),
-        }
-        for attempt, item_id in rows
-    ]
+            {
+                "item": item_id,
+                "answered_at": attempt.created_at.isoformat(),
+                "score": attempt.score,
+                "text": attempt.submission.text if attempt.submission else None,
+                "recording": bool(attempt.submission and attempt.submission.audio_file),
+            }
+            for attempt, item_id in rows
+        ]
     }
 
 

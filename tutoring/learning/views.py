@@ -47,7 +47,8 @@ from tutoring.learning.forms import (
     answer_form,
 )
 from tutoring.learning.models import Assignment, PracticeSet, SetMode
-from tutoring.learning.progress import record_external_level, skill_board
+from tutoring.learning.progress import record_external_level
+from tutoring.learning.state import skill_board
 
 ERRORS = {
     "no_items": lambda: _("Aucun exercice n’est encore disponible pour ce choix."),

@@ -1,0 +1,231 @@
+"""The learner-state rows: equal to a recomputation from the attempts after every kind
+of change, read by the pages, rebuilt by `flask learning rebuild-state`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from exercises.loading import load_bank
+from tests.conftest import FIXTURE_BANK, login
+from tutoring.accounts.models import Role, User
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import (
+    Attempt,
+    LearnerSkillState,
+    LearnerState,
+    ReviewCard,
+)
+from tutoring.learning.state import computed, stored
+
+
+def _consistent(make: Any, profile_id: int) -> dict[str, Any]:
+    """Assert the stored rows equal their recomputation; return them."""
+
+    def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        profile = db.session.get(LearnerProfile, profile_id)
+        return stored(profile_id), computed(profile)
+
+    rows, fresh = make.run(both)
+    assert rows == fresh
+    return rows
+
+
+def _answer(
+    make: Any, profile_id: int, version_id: int, response: dict[str, Any]
+) -> None:
+    from tutoring.learning import practice
+
+    def run() -> None:
+        profile = db.session.get(LearnerProfile, profile_id)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [version_id]
+        practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response=response, time_ms=95_000,
+        )  # fmt: skip
+
+    make.run(run)
+
+
+def test_rows_equal_a_recomputation_after_every_kind_of_change(
+    learner, make, app, bank
+):
+    profile_id = learner.profile_id
+    rows = _consistent(make, profile_id)  # enrolled, level chosen by the referent
+    assert set(rows["skills"]) == {"CO", "CE", "EE", "EO"}
+    assert rows["learner"]["month_attempts"] == 0
+
+    # Answers, right and wrong (a wrong one schedules a review).
+    _answer(make, profile_id, bank["a2-sante-test-01"], {"choice": "1"})
+    _answer(make, profile_id, bank["a2-sante-test-01"], {"choice": "0"})
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2
+    assert rows["learner"]["minutes_ms"] == 2 * 95_000
+    assert len(rows["learner"]["review_dues"]) == 1
+    assert sum(attempts for _v, _e, attempts in rows["skills"].values()) == 2
+
+    # A whole set answered over HTTP: the set finishes.
+    from tests.learning.test_practice import _answer as answer_page
+    from tests.learning.test_practice import _set
+
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    for _ in range(len(practice.item_version_ids)):
+        answer_page(learner, make, practice.id)
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2 + len(practice.item_version_ids)
+    assert rows["units"]
+
+    # A tutor's mark on a production changes an attempt's score.
+    def mark_production() -> None:
+        attempt = db.session.scalar(
+            select(Attempt).where(Attempt.score.is_(None)).order_by(Attempt.id)
+        )
+        assert attempt is not None
+        attempt.score = 0.75
+
+    make.run(mark_production)
+    _consistent(make, profile_id)
+
+    # A review comes due.
+    def review_due() -> None:
+        card = db.session.scalar(select(ReviewCard))
+        card.due = utcnow() - timedelta(minutes=1)
+
+    make.run(review_due)
+    before = _consistent(make, profile_id)
+
+    # The learner chooses a level; the placement test sets one.
+    assert learner.post("/pratique/niveau", data={"level": "B1"}).status_code == 302
+    after = _consistent(make, profile_id)
+    assert after["skills"]["EO"] != before["skills"]["EO"]  # the starting point moved
+
+    def placement() -> None:
+        from tutoring.learning.practice import finish_placement
+
+        finish_placement(db.session.get(LearnerProfile, profile_id))
+
+    make.run(placement)
+    _consistent(make, profile_id)
+
+    # A level measured outside, recorded by the referent.
+    referent = app.test_client()
+    login(referent, "claire")
+    assert (
+        referent.post(
+            f"/apprenants/{profile_id}/niveau-externe",
+            data={
+                "source": "tcf",
+                "skill": "CO",
+                "level": "B2",
+                "taken_on": "2026-10-01",
+            },
+        ).status_code
+        == 302
+    )
+    _consistent(make, profile_id)
+
+    # The exercise bank loaded again.
+    def reload_bank() -> None:
+        from tutoring.content.bank import sync_bank
+
+        items, _problems = load_bank(FIXTURE_BANK, check_audio=False)
+        sync_bank(items)
+
+    make.run(reload_bank)
+    _consistent(make, profile_id)
+
+    # The learner's account erased (the anonymous enrolment and scores stay).
+    def erase() -> None:
+        from tutoring.accounts.rights import erase_learner
+
+        actor = db.session.scalar(select(User).where(User.username == "claire"))
+        erase_learner(db.session.get(LearnerProfile, profile_id), actor)
+
+    make.run(erase)
+    _consistent(make, profile_id)
+
+
+def test_a_rollback_leaves_the_rows_as_they_were(learner, make, app, bank):
+    before = _consistent(make, learner.profile_id)
+
+    with app.app_context():
+        from tutoring.learning import practice
+
+        profile = db.session.get(LearnerProfile, learner.profile_id)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [bank["a2-sante-test-01"]]
+        practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response={"choice": "0"}, time_ms=5_000,
+        )  # fmt: skip
+        db.session.rollback()
+        db.session.commit()  # nothing left to refresh
+    assert _consistent(make, learner.profile_id) == before
+
+
+def test_pages_read_the_rows_and_the_command_rebuilds_them(learner, make, app, bank):
+    _answer(make, learner.profile_id, bank["a2-sante-test-01"], {"choice": "1"})
+    page = learner.get("/").get_data(as_text=True)
+    assert ">1</span> jour d’exercices" in page
+
+    def tamper() -> None:  # behind the application's back: no refresh
+        db.session.execute(
+            update(LearnerState)
+            .where(LearnerState.learner_id == learner.profile_id)
+            .values(days_active=7)
+        )
+        db.session.execute(
+            update(LearnerSkillState)
+            .where(LearnerSkillState.learner_id == learner.profile_id)
+            .values(attempts=5)
+        )
+
+    make.run(tamper)
+    page = learner.get("/").get_data(as_text=True)
+    assert ">7</span> jours d’exercices" in page  # read from the row
+    assert "(5 sur 8)" in page
+
+    result = app.test_cli_runner().invoke(args=["learning", "rebuild-state"])
+    assert result.exit_code == 0, result.output
+    assert "learners' state rebuilt" in result.output
+    page = learner.get("/").get_data(as_text=True)
+    assert ">1</span> jour d’exercices" in page
+    assert "(5 sur 8)" not in page
+    _consistent(make, learner.profile_id)
+
+
+def test_a_learner_without_rows_is_computed_as_before(learner, make, bank):
+    """Learners enrolled before the rows existed, until the rebuild."""
+    _answer(make, learner.profile_id, bank["a2-sante-test-01"], {"choice": "1"})
+
+    def drop() -> None:
+        for model in (LearnerState, LearnerSkillState):
+            db.session.execute(
+                model.__table__.delete().where(
+                    model.__table__.c.learner_id == learner.profile_id
+                )
+            )
+
+    make.run(drop)
+    page = learner.get("/").get_data(as_text=True)
+    assert ">1</span> jour d’exercices" in page
+
+
+def test_staff_see_the_same_board(learner, make, app, bank):
+    _answer(make, learner.profile_id, bank["a2-sante-test-01"], {"choice": "0"})
+    referent = app.test_client()
+    login(referent, "claire")
+    page = referent.get(f"/apprenants/{learner.profile_id}").get_data(as_text=True)
+    assert "Progression" in page
+    assert make.run(
+        lambda: db.session.scalar(
+            select(User).where(User.username == "claire")
+        ).has_role(Role.REFERENT)
+    )

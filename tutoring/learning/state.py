@@ -1,0 +1,458 @@
+"""The learner's state in rows: per-skill estimates, units' last scores, reviews due,
+this month's activity and the latest scores.
+
+The rows are recomputed for the learner (and only the skills and units touched) in
+the same transaction as each change: an answer, a tutor's mark, a level chosen or
+set by the placement test, a level measured outside. Mapper events note what
+changed; a `before_commit` hook refreshes the rows before the commit, so a rollback
+leaves them as they were. The pages read the rows instead of recomputing everything
+from the attempts on each request.
+
+One thing moves the estimates without the learner doing anything: every answer also
+refines the item's difficulty (`item_stats`), which the estimates of the other learners
+who answered that item use too. Their rows take it in at their next answer, or when
+`flask learning rebuild-state` runs (nightly; it is also the command to run after a
+bulk load that bypasses the ORM, like `flask demo generate`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, Session, object_session
+from sqlalchemy.orm.attributes import get_history
+
+from exercises.estimate import Estimate, progress_towards, reaches, sublevel_of
+from exercises.mastery import WINDOW, mastery
+from exercises.model import SKILLS
+from tutoring.accounts.profiles import LearnerProfile
+from tutoring.content.models import ItemVersion
+from tutoring.core.database import utcnow
+from tutoring.core.extensions import db
+from tutoring.learning.models import (
+    Attempt,
+    ExternalLevel,
+    LearnerSkillState,
+    LearnerState,
+    LearnerUnitState,
+    ReviewCard,
+)
+from tutoring.learning.progress import (
+    Activity,
+    UnitProgress,
+    external_levels,
+    skill_estimates,
+    target_level,
+)
+
+MARKS = (
+    "learner_state_marks"  # session.info: {learner id: item version ids, or None: all}
+)
+RECENT = 100  # latest scored answers kept for weak themes and help flags
+CAPPED_MS = 15 * 60_000  # an answer counts for at most 15 minutes of practice
+
+
+ALL = -1  # a mark for all the learner's rows
+LEARNER_ROW = 0  # a mark for the learner-wide row only (reviews due)
+
+
+def mark(session: Session | None, learner_id: int, version_id: int) -> None:
+    """Note that the learner's rows need a refresh before the commit: for one item
+    version's skill and unit, everything (ALL) or the learner-wide row only."""
+    if session is None:
+        return
+    marks: dict[int, set[int] | None] = session.info.setdefault(MARKS, {})
+    if version_id == ALL or (learner_id in marks and marks[learner_id] is None):
+        marks[learner_id] = None
+        return
+    versions = marks.setdefault(learner_id, set())
+    assert versions is not None  # checked above
+    if version_id != LEARNER_ROW:
+        versions.add(version_id)
+
+
+def _month_key(now: datetime) -> str:
+    return f"{now.year:04d}-{now.month:02d}"
+
+
+def computed(
+    profile: LearnerProfile,
+    versions: set[int] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The rows' values recomputed from the attempts: all of them, or the skills and
+    units of `versions` (the learner-wide row always)."""
+    now = now or utcnow()
+    if versions is None:
+        skills: list[str] = list(SKILLS)
+        units: set[str] | None = None
+    else:
+        touched = (
+            db.session.execute(
+                select(ItemVersion.skill, ItemVersion.unit).where(
+                    ItemVersion.id.in_(versions)
+                )
+            ).all()
+            if versions
+            else []
+        )
+        skills = sorted({skill for skill, _unit in touched})
+        units = {unit for _skill, unit in touched}
+    if len(skills) == 1:
+        estimates = skill_estimates(profile, only=skills[0])
+    elif skills:
+        estimates = {
+            k: v for k, v in skill_estimates(profile).items() if k in set(skills)
+        }
+    else:
+        estimates = {}
+    return {
+        "skills": {
+            skill: (e.value, e.standard_error, e.attempts)
+            for skill, e in estimates.items()
+        },
+        "units": _units(profile, units),
+        "learner": _learner_row(profile, now),
+    }
+
+
+def _units(profile: LearnerProfile, units: set[str] | None) -> dict[str, Any]:
+    """Per unit: (last WINDOW scores oldest first, id of the last scored attempt);
+    None for a unit without a scored answer any more."""
+    stmt = (
+        select(ItemVersion.unit, Attempt.id, Attempt.score)
+        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .order_by(Attempt.id)
+    )
+    if units is not None:
+        stmt = stmt.where(ItemVersion.unit.in_(units))
+    scores: dict[str, list[float]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for unit, attempt_id, score in db.session.execute(stmt):
+        assert score is not None  # the query keeps scored attempts only
+        scores[unit].append(score)
+        last[unit] = attempt_id
+    result: dict[str, Any] = dict.fromkeys(units or (), None)
+    for unit, values in scores.items():
+        result[unit] = (values[-WINDOW:], last[unit])
+    return result
+
+
+def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
+    dues = db.session.scalars(
+        select(ReviewCard.due)
+        .where(ReviewCard.learner_id == profile.id)
+        .order_by(ReviewCard.due, ReviewCard.id)
+    ).all()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = db.session.execute(
+        select(Attempt.created_at, Attempt.time_ms).where(
+            Attempt.learner_id == profile.id, Attempt.created_at >= month_start
+        )
+    ).all()
+    recent = db.session.execute(
+        select(Attempt.score, ItemVersion.theme)
+        .join(ItemVersion, Attempt.item_version_id == ItemVersion.id)
+        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .order_by(Attempt.id.desc())
+        .limit(RECENT)
+    ).all()
+    return {
+        "review_dues": [due.isoformat() for due in dues],
+        "month": _month_key(now),
+        "days_active": len({created.date() for created, _ms in month}),
+        "minutes_ms": sum(min(ms or 0, CAPPED_MS) for _c, ms in month),
+        "month_attempts": len(month),
+        "last_active": db.session.scalar(
+            select(func.max(Attempt.created_at)).where(Attempt.learner_id == profile.id)
+        ),
+        "recent": [[score, theme] for score, theme in recent],
+    }
+
+
+def refresh(
+    profile: LearnerProfile,
+    versions: set[int] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Recompute and store the learner's rows (all, or those `versions` touch)."""
+    now = now or utcnow()
+    values = computed(profile, versions, now)
+    for skill, (value, error, attempts) in values["skills"].items():
+        row = db.session.get(LearnerSkillState, (profile.id, skill))
+        if row is None:
+            row = LearnerSkillState(learner_id=profile.id, skill=skill)
+            db.session.add(row)
+        row.value, row.standard_error, row.attempts = value, error, attempts
+        row.updated_at = now
+    if versions is None:  # units no longer scored (answers erased, marks undone)
+        for unit_row in db.session.scalars(
+            select(LearnerUnitState).where(LearnerUnitState.learner_id == profile.id)
+        ):
+            if unit_row.unit not in values["units"]:
+                db.session.delete(unit_row)
+    for unit, kept in values["units"].items():
+        existing = db.session.get(LearnerUnitState, (profile.id, unit))
+        if kept is None:
+            if existing is not None:
+                db.session.delete(existing)
+            continue
+        if existing is None:
+            existing = LearnerUnitState(learner_id=profile.id, unit=unit)
+            db.session.add(existing)
+        existing.scores, existing.last_attempt_id = kept
+    learner = db.session.get(LearnerState, profile.id)
+    if learner is None:
+        learner = LearnerState(learner_id=profile.id)
+        db.session.add(learner)
+    for key, value in values["learner"].items():
+        setattr(learner, key, value)
+    learner.updated_at = now
+
+
+def stored(profile_id: int) -> dict[str, Any]:
+    """The rows as stored, in the shape of `computed()` (for the consistency check)."""
+    skills = {
+        row.skill: (row.value, row.standard_error, row.attempts)
+        for row in db.session.scalars(
+            select(LearnerSkillState).where(LearnerSkillState.learner_id == profile_id)
+        )
+    }
+    units = {
+        row.unit: (list(row.scores), row.last_attempt_id)
+        for row in db.session.scalars(
+            select(LearnerUnitState).where(LearnerUnitState.learner_id == profile_id)
+        )
+    }
+    learner = db.session.get(LearnerState, profile_id)
+    keys = (
+        "review_dues", "month", "days_active", "minutes_ms", "month_attempts",
+        "last_active", "recent",
+    )  # fmt: skip
+    return {
+        "skills": skills,
+        "units": units,
+        "learner": {k: getattr(learner, k) for k in keys} if learner else None,
+    }
+
+
+def rebuild_all(batch: int = 200) -> int:
+    """Recompute every learner's rows; return how many learners."""
+    ids = db.session.scalars(
+        select(LearnerProfile.id).order_by(LearnerProfile.id)
+    ).all()
+    for n, learner_id in enumerate(ids, 1):
+        profile = db.session.get(LearnerProfile, learner_id)
+        if profile is not None:
+            refresh(profile)
+        if n % batch == 0:
+            db.session.flush()
+            db.session.expunge_all()
+    db.session.info.pop(MARKS, None)
+    return len(ids)
+
+
+# What the pages read.
+
+
+def estimates(profile: LearnerProfile) -> dict[str, Estimate]:
+    """The four skills' estimates, from the rows (computed when a row is missing,
+    e.g. a learner enrolled before the rows existed and no rebuild since)."""
+    rows = {
+        row.skill: Estimate(row.value, row.standard_error, row.attempts)
+        for row in db.session.scalars(
+            select(LearnerSkillState).where(LearnerSkillState.learner_id == profile.id)
+        )
+    }
+    if len(rows) < len(SKILLS):
+        return skill_estimates(profile)
+    return rows
+
+
+def learner_row(profile: LearnerProfile) -> LearnerState:
+    row = db.session.get(LearnerState, profile.id)
+    if row is None:
+        refresh(profile)
+        row = db.session.get(LearnerState, profile.id)
+        assert row is not None  # just stored
+    return row
+
+
+def reviews_due(profile: LearnerProfile, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    dues = learner_row(profile).review_dues
+    return sum(1 for due in dues if datetime.fromisoformat(due) <= now)
+
+
+def activity(profile: LearnerProfile, now: datetime | None = None) -> Activity:
+    """This month's regularity and time, weak themes and needs-help flags."""
+    now = now or utcnow()
+    row = learner_row(profile)
+    result = Activity(last_active=row.last_active)
+    if row.month == _month_key(now):
+        result.days_active = row.days_active
+        result.minutes = round(row.minutes_ms / 60_000)
+        result.attempts = row.month_attempts
+    by_theme: dict[str, list[float]] = defaultdict(list)
+    for score, theme in row.recent:
+        by_theme[theme].append(score)
+    result.weak_themes = sorted(
+        t
+        for t, scores in by_theme.items()
+        if len(scores) >= 3 and sum(scores) / len(scores) < 0.6
+    )
+    last_five = [score for score, _theme in row.recent[:5]]
+    if len(last_five) >= 3 and sum(1 for s in last_five if s < 0.5) >= 3:
+        result.flags.append("failures")
+    reference = result.last_active or profile.enrolled_at
+    if now - reference > timedelta(days=14):
+        result.flags.append("inactive")
+    return result
+
+
+def recent_units(
+    profile: LearnerProfile, limit: int = 12
+) -> list[tuple[str, list[float]]]:
+    """The units last worked on, most recent first, with their last scores."""
+    rows = db.session.execute(
+        select(LearnerUnitState.unit, LearnerUnitState.scores)
+        .where(LearnerUnitState.learner_id == profile.id)
+        .order_by(LearnerUnitState.last_attempt_id.desc())
+        .limit(limit)
+    ).all()
+    return [(unit, list(scores)) for unit, scores in rows]
+
+
+def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
+    """Can-do statements the learner has worked on, most recent first, with mastery."""
+    recent = recent_units(profile, limit)
+    # Titles and can-dos of the units shown only: one version of each is enough.
+    first = (
+        select(func.min(ItemVersion.id))
+        .where(ItemVersion.unit.in_([unit for unit, _scores in recent]))
+        .group_by(ItemVersion.unit)
+    )
+    info = {
+        unit: (payload["unit_title"], payload["can_do"], level)
+        for unit, level, payload in db.session.execute(
+            select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload).where(
+                ItemVersion.id.in_(first)
+            )
+        )
+    }
+    result = []
+    for unit, scores in recent:
+        judged = mastery(scores)
+        title, can_do, level = info[unit]
+        result.append(
+            UnitProgress(
+                unit, title, can_do, level, judged.right, WINDOW, judged.mastered
+            )
+        )
+    return result
+
+
+def skill_board(profile: LearnerProfile) -> dict[str, Any]:
+    """Per skill, the estimate and the way to the target level; reviews due, units
+    and activity: what the learner's progress views show of practice, from the rows."""
+    target = target_level(profile)
+    # Without answers, an outside level or a chosen level, there is nothing to show yet.
+    informed_start = bool(profile.practice_level or external_levels(profile))
+    skills = {}
+    for skill, est in estimates(profile).items():
+        level, third = sublevel_of(est.value)
+        skills[skill] = {
+            "estimate": est,
+            "level": level,
+            "third": third,
+            "progress": progress_towards(est.value, target)
+            if est.attempts or informed_start
+            else 0.0,
+            "reached": est.enough and reaches(est.value, target),
+        }
+    return {
+        "target": target,
+        "skills": dict(sorted(skills.items(), key=lambda kv: SKILLS.index(kv[0]))),
+        "reviews_due": reviews_due(profile),
+        "units": unit_mastery(profile),
+        "activity": activity(profile),
+    }
+
+
+# Keeping the rows current: mapper events note, the commit refreshes.
+
+
+@event.listens_for(Attempt, "after_insert")
+@event.listens_for(Attempt, "after_update")
+def _attempt_changed(
+    _mapper: Mapper[Any], _connection: Connection, target: Attempt
+) -> None:
+    mark(object_session(target), target.learner_id, target.item_version_id)
+
+
+@event.listens_for(Attempt, "after_delete")
+def _attempt_deleted(
+    _mapper: Mapper[Any], _connection: Connection, target: Attempt
+) -> None:
+    mark(object_session(target), target.learner_id, ALL)
+
+
+@event.listens_for(ReviewCard, "after_insert")
+@event.listens_for(ReviewCard, "after_update")
+@event.listens_for(ReviewCard, "after_delete")
+def _review_changed(
+    _mapper: Mapper[Any], _connection: Connection, target: ReviewCard
+) -> None:
+    mark(object_session(target), target.learner_id, LEARNER_ROW)
+
+
+@event.listens_for(ExternalLevel, "after_insert")
+@event.listens_for(ExternalLevel, "after_update")
+@event.listens_for(ExternalLevel, "after_delete")
+def _level_changed(
+    _mapper: Mapper[Any], _connection: Connection, target: ExternalLevel
+) -> None:
+    mark(object_session(target), target.learner_id, ALL)
+
+
+@event.listens_for(LearnerProfile, "after_insert")
+def _learner_enrolled(
+    _mapper: Mapper[Any], _connection: Connection, target: LearnerProfile
+) -> None:
+    mark(object_session(target), target.id, ALL)
+
+
+@event.listens_for(LearnerProfile, "after_update")
+def _learner_changed(
+    _mapper: Mapper[Any], _connection: Connection, target: LearnerProfile
+) -> None:
+    """The starting point of the estimates is the practice level: a new one (chosen,
+    set by the placement test or by the referent) moves all four."""
+    if get_history(target, "practice_level").has_changes():
+        mark(object_session(target), target.id, ALL)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_marked(session: Session) -> None:
+    session.flush()  # the commit's own flush comes after this hook: the marks first
+    while marks := session.info.pop(MARKS, None):
+        for learner_id, versions in _items(marks):
+            profile = session.get(LearnerProfile, learner_id)
+            if profile is not None:
+                refresh(profile, versions)
+        session.flush()
+
+
+def _items(marks: dict[int, set[int] | None]) -> Iterable[tuple[int, set[int] | None]]:
+    return sorted(marks.items(), key=lambda kv: kv[0])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_marks(session: Session) -> None:
+    session.info.pop(MARKS, None)
