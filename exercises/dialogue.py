@@ -10,9 +10,10 @@ from dataclasses import dataclass
 DASHES = "–—-"
 BULLET = re.compile(r"^\s*[–—\-•]\s+(.*)$")
 # « Label : value », French spacing before the colon; the label is short and is not a
-# sentence (no full stop, question or exclamation mark, except in « M. » or « Dr. »).
+# sentence (it starts with a letter and has no full stop, question or exclamation
+# mark, except in « M. » or « Dr. »).
 LABELLED = re.compile(
-    r"^(?P<label>(?:(?:M|Mme|Mlle|Dr|Me|St)\.?\s)?[^:.!?…]{1,40}?)\s*:\s*(?P<value>.*)$"
+    r"^(?P<label>(?:(?:M|Mme|Mlle|Dr|Me|St)\.?\s)?[^\W\d_][^:.!?…]{0,39}?)\s*:\s*(?P<value>.*)$"
 )
 MAX_NAME_WORDS = 6
 

@@ -333,7 +333,7 @@ def _poster(lines: list[str]) -> list[Block]:
     text_lines = [line.strip() for line in lines]
     while text_lines and not text_lines[0]:
         text_lines.pop(0)
-    if len(text_lines) < 2:
+    if not text_lines:
         return []
     blocks = [Block("title", text=text_lines[0])]
     for group in _paragraphs(text_lines[1:]):
