@@ -58,7 +58,9 @@ def test_a_message_is_one_voice_even_with_a_colon_inside():
 
 
 def test_beginners_hear_the_dialogue_slower():
-    pace = {level: plan(SHOP, level).lines[0].speed for level in ("A1.1", "A1", "A2", "B2")}
+    pace = {
+        level: plan(SHOP, level).lines[0].speed for level in ("A1.1", "A1", "A2", "B2")
+    }
     assert pace["A1.1"] < pace["A1"] < pace["A2"] == pace["B2"]
     assert plan(SHOP, "A1.1").pause_ms > plan(SHOP, "A2").pause_ms
 
@@ -120,4 +122,7 @@ def test_the_bank_dialogues_get_several_voices():
     dialogues = [i for i in items if i.audio and len(plan(i.audio, i.level).voices) > 1]
     assert len(dialogues) >= 20
     ids = {i.id for i in dialogues}
-    assert {"a1-courses-boulangerie-04", "b2-travail-reconnaissance-competences-01"} <= ids
+    assert {
+        "a1-courses-boulangerie-04",
+        "b2-travail-reconnaissance-competences-01",
+    } <= ids

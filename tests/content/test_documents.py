@@ -44,7 +44,12 @@ def test_a_timetable_is_a_table_with_a_header_per_row(app):
     item = BY_ID["a1-transports-bus-03"]
     html = render(app, item.document or "", "horaires")
     assert "<table" in html
-    assert cells(html, "th")[:4] == ["Gare routière", "Mandarous", "Médiathèque", "Hôpital"]
+    assert cells(html, "th")[:4] == [
+        "Gare routière",
+        "Mandarous",
+        "Médiathèque",
+        "Hôpital",
+    ]
     assert 'scope="row"' in html
     assert cells(html, "td")[:4] == ["7 h 10", "8 h 10", "12 h 10", "17 h 40"]
     # the lines around the table stay text
@@ -53,7 +58,9 @@ def test_a_timetable_is_a_table_with_a_header_per_row(app):
 
 
 def test_aligned_columns_and_labelled_lines_are_rows_too():
-    aligned = read("Gare        7 h 10    8 h 10\nHôpital     7 h 26    8 h 26", "horaires")
+    aligned = read(
+        "Gare        7 h 10    8 h 10\nHôpital     7 h 26    8 h 26", "horaires"
+    )
     [table] = [b.table for b in aligned.blocks if b.table]
     assert table.rows == (("Gare", "7 h 10", "8 h 10"), ("Hôpital", "7 h 26", "8 h 26"))
     head = read("Jour | Matin | Après-midi\nLundi | 9 h – 12 h | 14 h – 17 h\n"
@@ -71,16 +78,20 @@ def test_every_bank_timetable_with_columns_has_a_table(app):
     assert with_columns
     for text in with_columns:
         html = render(app, text, "horaires")
-        assert "<table" in html and "<td" in html, text
+        assert "<table" in html, text
+        assert "<td" in html, text
 
 
 def test_a_timetable_that_does_not_parse_stays_text(app):
-    text = "Horaires de la piscine\nOuverte tous les jours sauf le lundi.\nFermée en août."
+    text = (
+        "Horaires de la piscine\nOuverte tous les jours sauf le lundi.\nFermée en août."
+    )
     document = read(text, "horaires")
     assert not document.parsed
     html = render(app, text, "horaires")
     assert "<table" not in html
-    assert "doc-plain" in html and "Ouverte tous les jours sauf le lundi." in html
+    assert "doc-plain" in html
+    assert "Ouverte tous les jours sauf le lundi." in html
 
 
 def test_a_text_message_is_a_bubble_with_its_sender(app):
@@ -101,7 +112,8 @@ def test_an_email_has_its_header_lines_and_a_body(app):
     for text in emails:
         html = render(app, text, "courriel")
         assert '<dl class="doc-headers">' in html
-        assert "De :" in cells(html, "dt") and "Objet :" in cells(html, "dt")
+        assert "De :" in cells(html, "dt")
+        assert "Objet :" in cells(html, "dt")
         assert '<p class="doc-greeting">' in html
         assert '<p class="doc-signature">' in html
 
@@ -125,7 +137,8 @@ def test_a_form_shows_labelled_fields(app):
     html = render(app, text, "formulaire")
     assert '<dl class="doc-fields">' in html
     labels = cells(html, "dt")
-    assert "Nom" in labels and "Prénom" in labels
+    assert "Nom" in labels
+    assert "Prénom" in labels
 
 
 @pytest.mark.parametrize("kind", ["ticket", "etiquette"])
@@ -147,9 +160,12 @@ def test_posters_and_ads_have_a_title(app):
 
 
 def test_a_dialogue_has_its_speaker_turns(app):
-    html = render(app, "— Bonjour, madame.\n— Bonjour ! Je voudrais un pain.", "dialogue")
-    assert html.count("<li class=\"doc-turn") == 2
-    assert "side-0" in html and "side-1" in html
+    html = render(
+        app, "— Bonjour, madame.\n— Bonjour ! Je voudrais un pain.", "dialogue"
+    )
+    assert html.count('<li class="doc-turn') == 2
+    assert "side-0" in html
+    assert "side-1" in html
     named = render(app, "Julie : Tu viens ?\nKarim : Oui, j’arrive.", "dialogue")
     assert '<span class="doc-speaker">Julie :</span>' in named
 
@@ -158,7 +174,10 @@ def test_a_dialogue_has_its_speaker_turns(app):
 def test_documents_stay_french_and_left_to_right_and_say_what_they_are(app, lang):
     html = render(app, "Nom : KOVAL\nPrénom : Oksana", "formulaire", lang)
     assert 'lang="fr" dir="ltr"' in html
-    caption = re.search(r'<figcaption class="visually-hidden"><span lang="(\w+)" dir="(\w+)">([^<]+)<', html)
+    caption = re.search(
+        r'<figcaption class="visually-hidden"><span lang="(\w+)" dir="(\w+)">([^<]+)<',
+        html,
+    )
     assert caption is not None
     assert caption.group(1) == lang
     assert caption.group(2) == ("rtl" if lang == "ar" else "ltr")
@@ -172,5 +191,7 @@ def test_every_bank_document_renders(app):
 
 
 def test_the_item_page_uses_the_drawn_document():
-    parts = (Path(__file__).resolve().parents[2] / "templates" / "content" / "_parts.html").read_text()
+    parts = (
+        Path(__file__).resolve().parents[2] / "templates" / "content" / "_parts.html"
+    ).read_text()
     assert "documents.render(item.document, item.document_kind)" in parts

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import url_for
 
 from exercises.model import INSTRUCTIONS, Item
-from exercises.voicing import DEFAULT_PACE, NARRATOR, PACE, Line, Plan, audio_name, plan
+from exercises.voicing import DEFAULT_PACE, NARRATOR, Line, Plan, audio_name, plan
 from tutoring.content.voices import approved_for
 from tutoring.core.config import PROJECT_ROOT
 
