@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from exercises.model import (
     TYPES,
     Item,
 )
+from exercises.voicing import audio_name
 
 BANK = Path(__file__).resolve().parent / "bank"
 LEVEL_FOLDERS = {"A1.1": "a1-1", "A1": "a1", "A2": "a2", "B1": "b1", "B2": "b2"}
@@ -138,12 +138,6 @@ class Problem:
     def __str__(self) -> str:
         where = ":".join(p for p in (self.file, self.item, self.field) if p)
         return f"{where}: {self.message}"
-
-
-def audio_name(item_id: str, transcript: str) -> str:
-    """Return the file name of an item's audio; it changes when the transcript does."""
-    digest = hashlib.sha1(transcript.strip().encode("utf-8"), usedforsecurity=False)
-    return f"{item_id}-{digest.hexdigest()[:8]}.opus"
 
 
 class _Reader:
@@ -315,7 +309,12 @@ class _Reader:
             )
         self.check_type(kind, raw, bad)
         if _text(raw.get("audio")) and self.static is not None and self.check_audio:
-            audio = self.static / "audio" / "items" / audio_name(item_id, raw["audio"])
+            audio = (
+                self.static
+                / "audio"
+                / "items"
+                / audio_name(item_id, raw["audio"], str(unit.get("level")))
+            )
             if not audio.exists():
                 bad("audio", "fichier audio absent : lancez « flask exercises audio »")
         if len(self.problems) == before:

@@ -85,7 +85,7 @@ def test_short_items_have_light_audio():
             from exercises.loading import audio_name
 
             size = (
-                (STATIC / "audio" / "items" / audio_name(item.id, item.audio))
+                (STATIC / "audio" / "items" / audio_name(item.id, item.audio, item.level))
                 .stat()
                 .st_size
             )

@@ -1,4 +1,5 @@
-"""A1.1 audio is synthesised slower, with longer gaps between words."""
+"""A1.1 audio is synthesised slowest, with longer gaps between words; A1 a little
+slower than A2 and above."""
 
 from __future__ import annotations
 
@@ -41,4 +42,5 @@ def test_beginners_hear_a_slower_voice(monkeypatch, tmp_path):
     assert option("La table.", "-s") < option("Le bus.", "-s")
     assert option("La table.", "-s") <= 120  # words per minute
     assert option("La table.", "-g") > option("La gare.", "-g")
-    assert option("Le bus.", "-s") == option("La gare.", "-s")
+    assert option("La table.", "-s") < option("Le bus.", "-s") < option("La gare.", "-s")
+    assert option("La gare.", "-s") == 135  # A2 and above: the ordinary pace

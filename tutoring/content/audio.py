@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess  # noqa: S404 - runs espeak-ng and opusenc, fixed local tools  # nosec B404
+import wave
 from pathlib import Path
 
 from flask import url_for
 
-from exercises.loading import audio_name
 from exercises.model import INSTRUCTIONS, Item
+from exercises.voicing import DEFAULT_PACE, NARRATOR, Line, Plan, audio_name, plan
 from tutoring.content.voices import approved_for
 from tutoring.core.config import PROJECT_ROOT
 
 AUDIO = PROJECT_ROOT / "static" / "audio"
 
 
-VOICE = [
-    "-v",
-    "fr-fr",
-    "-s",
-    "135",
-    "-g",
-    "4",
-]  # French voice, a little slow, clear gaps
-# Beginners who read little (A1.1) hear slower speech with longer gaps between words.
-SLOW_VOICE = ["-v", "fr-fr", "-s", "110", "-g", "10"]
-SLOW_LEVELS = frozenset({"A1.1"})
+# Instructions are read by the narrator at the ordinary pace; items follow their
+# plan (exercises/voicing.py: one voice per speaker in a dialogue, slower at A1.1 and A1).
+VOICE = Line(NARRATOR, *DEFAULT_PACE[:2], "").arguments()
 
 
 def recorded_path(item_id: str) -> Path:
@@ -44,7 +38,8 @@ def audio_url(item: Item, structure_id: int | None) -> str:
     if recorded.exists():
         return url_for("static", filename=f"audio/recorded/{recorded.name}")
     return url_for(
-        "static", filename=f"audio/items/{audio_name(item.id, item.audio or '')}"
+        "static",
+        filename=f"audio/items/{audio_name(item.id, item.audio or '', item.level)}",
     )
 
 
@@ -68,21 +63,61 @@ def tools() -> tuple[str, str]:
     return espeak, opusenc
 
 
-def synthesise(text: str, target: Path, *, slow: bool = False) -> None:
-    """Speak `text` in French into an Opus file (16 kb/s speech, fixed Ogg serial);
-    `slow` for beginners."""
-    espeak, opusenc = tools()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wav = subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
-        [espeak, *(SLOW_VOICE if slow else VOICE), "--stdout", text],
-        check=True,
-        capture_output=True,
+def _speak(espeak: str, arguments: list[str], text: str) -> bytes:
+    return subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
+        [espeak, *arguments, "--stdout", text], check=True, capture_output=True
     ).stdout
+
+
+def join_wav(parts: list[bytes], pause_ms: int) -> bytes:
+    """One WAV from several (same format), with `pause_ms` of silence between them.
+    espeak-ng streams its WAV with an unknown length: read the frames up to the end."""
+    frames: list[bytes] = []
+    params = None
+    for part in parts:
+        with wave.open(io.BytesIO(part)) as clip:
+            if params is None:
+                params = clip.getparams()
+            elif clip.getparams()[:3] != params[:3]:
+                raise RuntimeError("espeak-ng voices gave different audio formats")
+            frames.append(clip.readframes(clip.getnframes()))
+    if params is None:
+        raise ValueError("nothing to join")
+    silence = b"\0" * (
+        params.sampwidth * params.nchannels * params.framerate * pause_ms // 1000
+    )
+    out = io.BytesIO()
+    with wave.open(out, "wb") as joined:
+        joined.setnchannels(params.nchannels)
+        joined.setsampwidth(params.sampwidth)
+        joined.setframerate(params.framerate)
+        joined.writeframes(silence.join(frames))
+    return out.getvalue()
+
+
+def _encode(opusenc: str, wav: bytes, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(  # noqa: S603 - fixed executable, argument list, no shell  # nosec B603
         [opusenc, "--quiet", "--bitrate", "16", "--speech", "--serial", "1",
          "--comment", "source=espeak-ng", "-", str(target)],
         input=wav, check=True,
     )  # fmt: skip
+
+
+def synthesise(text: str, target: Path) -> None:
+    """Speak `text` in French with the narrator's voice into an Opus file (16 kb/s
+    speech, fixed Ogg serial)."""
+    espeak, opusenc = tools()
+    _encode(opusenc, _speak(espeak, VOICE, text), target)
+
+
+def synthesise_plan(spoken: Plan, target: Path) -> None:
+    """Speak each line of the plan with its voice and pace, then one Opus clip: a
+    dialogue is one file with a voice per speaker and a pause between turns."""
+    espeak, opusenc = tools()
+    parts = [_speak(espeak, line.arguments(), line.text) for line in spoken.lines]
+    wav = parts[0] if len(parts) == 1 else join_wav(parts, spoken.pause_ms)
+    _encode(opusenc, wav, target)
 
 
 def generate(
@@ -94,10 +129,10 @@ def generate(
     for item in items:
         if not item.audio:
             continue
-        target = AUDIO / "items" / audio_name(item.id, item.audio)
+        target = AUDIO / "items" / audio_name(item.id, item.audio, item.level)
         wanted.add(target)
         if force or not target.exists():
-            synthesise(item.audio, target, slow=item.level in SLOW_LEVELS)
+            synthesise_plan(plan(item.audio, item.level), target)
             created += 1
     for key, text in INSTRUCTIONS.items():
         target = AUDIO / "instructions" / f"{key}.opus"
@@ -113,11 +148,3 @@ def generate(
                     path.unlink()
                     removed += 1
     return created, removed
-
-
-
-
-
-
-
-
