@@ -14,11 +14,32 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def stats(items: list[Item]) -> dict[str, dict[str, int]]:
-    """Return the counts of items by level, skill, theme and type."""
-    return {
+    """Return the counts of items by level, skill, theme and type; by level and
+    skill, level and theme ("A2 sante"); and the four-option single-choice items the
+    mock exam draws, by level and skill ("four_option": "B1 CO")."""
+    counts = {
         key: dict(sorted(Counter(getattr(i, key) for i in items).items()))
         for key in ("level", "skill", "theme", "type")
     }
+    for key, pair in (("level_skill", "skill"), ("level_theme", "theme")):
+        counts[key] = dict(
+            sorted(Counter(f"{i.level} {getattr(i, pair)}" for i in items).items())
+        )
+    counts["four_option"] = dict(
+        sorted(
+            Counter(
+                f"{i.level} {i.skill}" for i in items if is_four_option(i)
+            ).items()
+        )
+    )
+    counts["total"] = {"items": len(items)}
+    return counts
+
+
+def is_four_option(item: Item) -> bool:
+    """A single-choice item with exactly four options: the format of the TCF IRN's
+    listening and reading questions."""
+    return item.type == "single_choice" and len(item.data.get("choices", [])) == 4
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from exercises.loading import BANK, LEVEL_FOLDERS, load_bank
-from exercises.model import REVIEWED_TYPES, SKILLS, TYPES
+from exercises.model import REVIEWED_TYPES, SKILLS, THEMES, TYPES
 from exercises.scoring import grade
 from tests.spelling import allow_list, unknown_words
 from tutoring import PROJECT_ROOT
@@ -13,6 +13,7 @@ from tutoring import PROJECT_ROOT
 STATIC = PROJECT_ROOT / "static"
 ITEMS, PROBLEMS = load_bank(BANK, STATIC)
 MINIMUM = {"A1.1": 40, "A1": 120, "A2": 120, "B1": 100, "B2": 40}
+VOLUMES = {"A1.1": 150, "A1": 280, "A2": 320, "B1": 280, "B2": 170}
 
 
 def test_bank_has_no_problem_and_every_audio_exists():
@@ -28,6 +29,17 @@ def test_flask_exercises_check_and_stats(runner):
     counts = json.loads(stats.output)
     for level, minimum in MINIMUM.items():
         assert counts["level"][level] >= minimum
+    # Issue #16: a bank deep enough for months, and mock exams in the TCF format.
+    assert counts["total"]["items"] >= 1200
+    for level, minimum in VOLUMES.items():
+        assert counts["level"][level] >= minimum, level
+    for level in ("A1", "A2", "B1", "B2"):
+        for skill in SKILLS:
+            assert counts["level_skill"].get(f"{level} {skill}", 0) > 0, (level, skill)
+        for theme in THEMES:
+            assert counts["level_theme"].get(f"{level} {theme}", 0) >= 12, (level, theme)
+        for skill in ("CO", "CE"):
+            assert counts["four_option"].get(f"{level} {skill}", 0) >= 40, (level, skill)
 
 
 def test_volumes_and_coverage_per_level():
