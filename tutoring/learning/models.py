@@ -228,3 +228,18 @@ class ExternalLevel(Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recorded_by: Mapped[User | None] = relationship()
+
+
+class MockAudioPlay(Model):
+    """A recording of a mock exam section served once (as in the test): the second
+    request for the same position of the same section is refused."""
+
+    __tablename__ = "mock_audio_plays"
+    __table_args__ = (UniqueConstraint("set_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_sets.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    played_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
