@@ -216,7 +216,7 @@ def language_speaking(exam_id: int) -> BaseResponse:
     try:
         french_exams.choose_speaking(exam, form.live())
     except civic_exams.ExamError:
-        abort(409)
+        abort(400)  # not the speaking part's turn, or the exam is over
     db.session.commit()
     if form.live():
         flash(_("C’est noté : votre tuteur ou votre référent vous fera passer "
