@@ -16,7 +16,9 @@ class Section:
     minutes: int
     # items drawn per level, easiest first, as the TCF rises in difficulty
     per_level: tuple[tuple[str, int], ...]
-    types: tuple[str, ...] | None = None  # None: four-option single choice (the TCF MCQ)
+    types: tuple[str, ...] | None = (
+        None  # None: four-option single choice (the TCF MCQ)
+    )
 
 
 # In the TCF IRN every listening and reading question has four options and one right
@@ -128,7 +130,9 @@ def draw_section(
         # Unseen items of the level, then unseen items of a neighbouring level, then
         # seen items of the level, then whatever is nearest.
         order = [(level, True)]
-        order += [(c, True) for c in nearby[1:] if abs(LEVEL_ORDER.index(c) - index) == 1]
+        order += [
+            (c, True) for c in nearby[1:] if abs(LEVEL_ORDER.index(c) - index) == 1
+        ]
         order += [(level, False)]
         order += [(c, f) for c in nearby for f in (True, False) if (c, f) not in order]
         wanted = count
@@ -157,7 +161,12 @@ SCORE_BANDS: dict[str, dict[str, tuple[int, int]]] = {
 SCALE_MAX = {"CO": 699, "CE": 699, "EE": 20, "EO": 20}
 # The ability interval of each TCF band (level centres ± 0.5; A1.1 joins A1, as the
 # TCF's lowest band starts at 100 points).
-BAND_ABILITY = {"A1": (-2.5, -0.5), "A2": (-0.5, 0.5), "B1": (0.5, 1.5), "B2": (1.5, 2.5)}
+BAND_ABILITY = {
+    "A1": (-2.5, -0.5),
+    "A2": (-0.5, 0.5),
+    "B1": (0.5, 1.5),
+    "B2": (1.5, 2.5),
+}
 
 
 def indicative_score(skill: str, ability: float) -> int:

@@ -404,13 +404,13 @@ def test_live_speaking_page_only_for_the_paired_tutor_or_a_referent(app, make, p
     (approved) and the referents of the learner's structure; nobody else."""
     from datetime import timedelta
 
+    from exercises.loading import BANK, load_bank
     from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.content.bank import sync_bank
     from tutoring.core.database import utcnow
     from tutoring.exams import language
     from tutoring.learning.models import PracticeSet
     from tutoring.pairing.models import Pairing, PairingStatus
-    from tutoring.content.bank import sync_bank
-    from exercises.loading import BANK, load_bank
 
     items, _problems = load_bank(BANK, check_audio=False)
 

@@ -23,7 +23,6 @@ from exercises.mock import (
 )
 from exercises.model import Item
 from tests.conftest import card_login, csrf_from
-from tutoring.accounts.models import Role
 from tutoring.content.bank import sync_bank
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -66,7 +65,8 @@ def test_listening_and_reading_draw_only_four_option_questions():
         assert all(is_four_option_mcq(i) for i in drawn), [i.id for i in drawn]
         assert {len(i.data["choices"]) for i in drawn} == {4}
     synthetic = draw_section(_synthetic_bank(40), CO, rng, frozenset())
-    assert len(synthetic) == 25 and all(i.id.endswith("-4") for i in synthetic)
+    assert len(synthetic) == 25
+    assert all(i.id.endswith("-4") for i in synthetic)
 
 
 def test_three_mocks_in_a_row_repeat_no_item_with_forty_per_level():
@@ -77,7 +77,8 @@ def test_three_mocks_in_a_row_repeat_no_item_with_forty_per_level():
         for _mock in range(3):
             drawn = draw_section(bank, section, rng, frozenset(seen))
             ids = {i.id for i in drawn}
-            assert len(ids) == 25 and not ids & seen
+            assert len(ids) == 25
+            assert not ids & seen
             seen |= ids
 
 
@@ -147,7 +148,9 @@ def test_a_mock_recording_plays_once(world, make, monkeypatch, tmp_path):
 
     sound = tmp_path / "son.opus"
     sound.write_bytes(b"OggS fake opus")
-    monkeypatch.setattr(language, "mock_audio_file", lambda item, s: (sound, "audio/ogg"))
+    monkeypatch.setattr(
+        language, "mock_audio_file", lambda item, s: (sound, "audio/ogg")
+    )
     learner = world["learner"]
     exam_id = _start_exam(world, make)
     learner.post(f"/examens/francais/{exam_id}/partie")
@@ -161,7 +164,8 @@ def test_a_mock_recording_plays_once(world, make, monkeypatch, tmp_path):
     assert "js/play-once.js" in page
 
     first = learner.get(url)
-    assert first.status_code == 200 and first.data == b"OggS fake opus"
+    assert first.status_code == 200
+    assert first.data == b"OggS fake opus"
     assert first.headers["Cache-Control"] == "no-store"
     first.close()
     again = learner.get(url)
@@ -170,7 +174,10 @@ def test_a_mock_recording_plays_once(world, make, monkeypatch, tmp_path):
     reloaded = learner.get(f"/pratique/serie/{listening.id}").get_data(as_text=True)
     assert "disabled" in reloaded.split("play-once-button", 1)[1].split(">", 1)[0]
     # only the current item of the learner's own running section
-    assert learner.get(f"/examens/francais/partie/{listening.id}/ecoute/1").status_code == 404
+    assert (
+        learner.get(f"/examens/francais/partie/{listening.id}/ecoute/1").status_code
+        == 404
+    )
     assert world["client"].get(url).status_code == 403  # the tutor is no learner
 
 
@@ -224,38 +231,58 @@ def test_speaking_live_with_the_tutor_during_a_session(world, make):
     assert "avec votre tuteur, pendant une séance" in page
     assert "M’enregistrer maintenant" not in page
     before = _latest(make, PracticeSet).id
-    learner.post(f"/examens/francais/{exam_id}/partie", data={"csrf_token": csrf_from(page)})
+    learner.post(
+        f"/examens/francais/{exam_id}/partie", data={"csrf_token": csrf_from(page)}
+    )
     assert _latest(make, PracticeSet).id == before  # no recorded section now
 
     session_id = _held_session(world, make)
-    report = tutor.get(f"/tuteur/seances/{session_id}/compte-rendu").get_data(as_text=True)
+    report = tutor.get(f"/tuteur/seances/{session_id}/compte-rendu").get_data(
+        as_text=True
+    )
     live_url = f"/corrections/examen-oral/{exam_id}"
-    assert live_url in report and "Faire passer l’oral" in report
+    assert live_url in report
+    assert "Faire passer l’oral" in report
 
     live = tutor.get(live_url)
     body = live.get_data(as_text=True)
     assert live.status_code == 200
-    for task in ("entretien dirigé", "exercice en interaction", "expression d’un point de vue"):
+    for task in (
+        "entretien dirigé",
+        "exercice en interaction",
+        "expression d’un point de vue",
+    ):
         assert task in body
     assert body.count('class="task-timer"') == 3
-    assert 'data-preparation="120"' in body and "js/task-timer.js" in body
+    assert 'data-preparation="120"' in body
+    assert "js/task-timer.js" in body
     assert "La prononciation se comprend bien" in body  # the speaking rubric
-    drawn = make.run(lambda: db.session.get(LanguageExam, exam_id)).live_item_version_ids
+    drawn = make.run(
+        lambda: db.session.get(LanguageExam, exam_id)
+    ).live_item_version_ids
     assert len(drawn) == 3
     tutor.get(live_url)  # a reload keeps the prompts drawn
-    assert make.run(lambda: db.session.get(LanguageExam, exam_id)).live_item_version_ids == drawn
+    assert (
+        make.run(lambda: db.session.get(LanguageExam, exam_id)).live_item_version_ids
+        == drawn
+    )
 
     token = csrf_from(body)
     rubric = ("task", "coherence", "vocabulary", "grammar", "pronunciation")
     marks = {f"t{n}-{key}": "3" for n in (1, 2, 3) for key in rubric}
-    incomplete = tutor.post(live_url, data={**marks, "t3-grammar": "", "csrf_token": token})
+    incomplete = tutor.post(
+        live_url, data={**marks, "t3-grammar": "", "csrf_token": token}
+    )
     assert incomplete.status_code == 400
-    assert "Donnez une appréciation pour chaque critère." in incomplete.get_data(as_text=True)
+    assert "Donnez une appréciation pour chaque critère." in incomplete.get_data(
+        as_text=True
+    )
     assert _latest(make, LanguageExam).finished_at is None
 
     assert tutor.post(live_url, data={**marks, "csrf_token": token}).status_code == 302
     exam = make.run(lambda: db.session.get(LanguageExam, exam_id))
-    assert exam.finished_at is not None and exam.passed_eo is True
+    assert exam.finished_at is not None
+    assert exam.passed_eo is True
     assert exam.live_marks == [dict.fromkeys(rubric, 3)] * 3
     assert tutor.get(live_url).status_code == 302  # marked: nothing to take any more
 
@@ -278,8 +305,10 @@ def test_the_result_names_the_skill_furthest_from_the_card_level(world, make):
     rubric = ("task", "coherence", "vocabulary", "grammar", "pronunciation")
     marks = {f"t{n}-{key}": "1" for n in (1, 2, 3) for key in rubric}
     tutor.post(live_url, data={**marks, "csrf_token": token})
-    result = world["learner"].get(f"/examens/francais/{exam_id}/resultat").get_data(
-        as_text=True
+    result = (
+        world["learner"]
+        .get(f"/examens/francais/{exam_id}/resultat")
+        .get_data(as_text=True)
     )
     # listening, reading and writing: nothing answered, so no level; speaking is
     # below A2: it is the skill to work on first.
@@ -295,11 +324,16 @@ def test_the_learner_may_go_back_to_recording(world, make):
         f"/examens/francais/{exam_id}/oral",
         data={"csrf_token": csrf_from(page), "mode": "recorded"},
     )
-    assert make.run(lambda: db.session.get(LanguageExam, exam_id)).speaking_live is False
+    assert (
+        make.run(lambda: db.session.get(LanguageExam, exam_id)).speaking_live is False
+    )
     page = learner.get(f"/examens/francais/{exam_id}").get_data(as_text=True)
-    learner.post(f"/examens/francais/{exam_id}/partie", data={"csrf_token": csrf_from(page)})
+    learner.post(
+        f"/examens/francais/{exam_id}/partie", data={"csrf_token": csrf_from(page)}
+    )
     speaking = _latest(make, PracticeSet)
-    assert speaking.exam_id == exam_id and len(speaking.item_version_ids) == 3
+    assert speaking.exam_id == exam_id
+    assert len(speaking.item_version_ids) == 3
     item_page = learner.get(f"/pratique/serie/{speaking.id}").get_data(as_text=True)
     assert "Tâche 1 : entretien dirigé" in item_page
     assert world["client"].get(f"/corrections/examen-oral/{exam_id}").status_code == 302
@@ -312,8 +346,18 @@ def test_the_speaking_choice_is_refused_out_of_order_or_forged(world, make):
     assert "Comment passer l’oral ?" not in page  # listening comes first
     token = csrf_from(page)
     url = f"/examens/francais/{exam_id}/oral"
-    assert learner.post(url, data={"csrf_token": token, "mode": "live"}).status_code == 400
-    assert learner.post(url, data={"csrf_token": token, "mode": "vite"}).status_code == 400
-    assert make.run(lambda: db.session.get(LanguageExam, exam_id)).speaking_live is False
-    assert learner.post(f"/examens/francais/{2**40}/oral", data={"csrf_token": token}).status_code == 404
-
+    assert (
+        learner.post(url, data={"csrf_token": token, "mode": "live"}).status_code == 400
+    )
+    assert (
+        learner.post(url, data={"csrf_token": token, "mode": "vite"}).status_code == 400
+    )
+    assert (
+        make.run(lambda: db.session.get(LanguageExam, exam_id)).speaking_live is False
+    )
+    assert (
+        learner.post(
+            f"/examens/francais/{2**40}/oral", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )

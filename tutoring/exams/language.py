@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from exercises.estimate import LEVEL_CENTRE, estimate, level_of, reaches
+from exercises.loading import audio_name
 from exercises.mock import (
     SCALE_MAX,
     SECTIONS,
@@ -20,18 +21,17 @@ from exercises.mock import (
     indicative_score,
     threshold,
 )
-from exercises.loading import audio_name
 from exercises.model import Item
 from tutoring.accounts.models import User
+from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.audio import AUDIO, recorded_path
+from tutoring.content.bank import active_versions, item_of
+from tutoring.content.models import ItemVersion
 from tutoring.content.voices import approved_for
 from tutoring.content.voices import file_of as voice_file_of
-from tutoring.accounts.profiles import LearnerProfile
-from tutoring.content.bank import active_versions, item_of
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.exams.civic import ExamError
-from tutoring.content.models import ItemVersion
 from tutoring.exams.models import LanguageExam
 from tutoring.learning.models import Attempt, MockAudioPlay, PracticeSet, SetMode
 from tutoring.learning.practice import close_if_expired, recent_item_ids, set_attempts
@@ -302,7 +302,7 @@ def language_results(exam: LanguageExam) -> list[dict[str, object]]:
     exam's target level (`reaches`, the rule of the learner's progress bars); a
     section with no answer keeps the starting ability, below A2, so it is not passed.
     """
-    results = []
+    results: list[dict[str, object]] = []
     for section, practice in zip(SECTIONS, section_sets(exam), strict=True):
         attempts = set_attempts(practice) if practice is not None else []
         marked = [a for a in attempts if a.score is not None]

@@ -62,4 +62,3 @@ class LanguageExam(Model):
     live_tutor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-

@@ -289,7 +289,9 @@ def language_result(exam_id: int) -> BaseResponse | str:
         labels=SECTION_LABELS,
         corrections=[
             (practice, r)
-            for practice, r in zip(french_exams.section_sets(exam), results, strict=True)
+            for practice, r in zip(
+                french_exams.section_sets(exam), results, strict=True
+            )
             if practice is not None and not r["live"]
         ],
     )

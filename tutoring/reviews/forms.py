@@ -60,7 +60,10 @@ class LiveSpeakingForm(InputForm):
     def marks(self) -> list[dict[str, int]]:
         """Per task, in order, the level given to each criterion."""
         return [
-            {key: int(self[name].data) for key, name in zip(self.rubric, names, strict=True)}
+            {
+                key: int(self[name].data)
+                for key, name in zip(self.rubric, names, strict=True)
+            }
             for names in self.fields_of_task
         ]
 

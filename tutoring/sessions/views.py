@@ -320,7 +320,9 @@ def report(session_id: int) -> BaseResponse | tuple[str, int]:
             return redirect(_after_report(session))
     # the mock exam's speaking part a paired learner asked to take live with the tutor
     paired = (
-        pairings.tutor_learner_ids(current_user) if current_user.is_approved_tutor else set()
+        pairings.tutor_learner_ids(current_user)
+        if current_user.is_approved_tutor
+        else set()
     )
     live = french_exams.live_exams_for({r.learner_id for r in rows} & paired)
     page = render_template(
