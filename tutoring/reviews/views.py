@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.mock import SPEAKING_TASKS
@@ -55,10 +58,21 @@ def _submission_or_404(submission_id: int) -> Submission:
 @bp.get("/corrections/")
 @roles_required(Role.REFERENT, Role.TUTOR)
 def index() -> str:
+    waiting = french_exams.live_exams_for(marking.reviewable_learner_ids(current_user))
+    names = {
+        profile.id: profile.user.display_name if profile.user else "—"
+        for profile in db.session.scalars(
+            select(LearnerProfile).where(LearnerProfile.id.in_(waiting))
+        )
+    }
     return render_template(
         "reviews/index.html",
         queue=marking.review_queue(current_user),
         type_labels=TYPE_LABELS,
+        live_exams=[
+            SimpleNamespace(id=e.id, target=e.target, learner_name=names.get(learner))
+            for learner, e in sorted(waiting.items())
+        ],
     )
 
 
