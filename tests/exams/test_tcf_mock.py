@@ -244,6 +244,9 @@ def test_speaking_live_with_the_tutor_during_a_session(world, make):
     assert live_url in report
     assert "Faire passer l’oral" in report
 
+    waiting = tutor.get("/corrections/").get_data(as_text=True)
+    assert "Oraux d’examen blanc à faire passer" in waiting
+    assert live_url in waiting
     live = tutor.get(live_url)
     body = live.get_data(as_text=True)
     assert live.status_code == 200
@@ -285,6 +288,7 @@ def test_speaking_live_with_the_tutor_during_a_session(world, make):
     assert exam.passed_eo is True
     assert exam.live_marks == [dict.fromkeys(rubric, 3)] * 3
     assert tutor.get(live_url).status_code == 302  # marked: nothing to take any more
+    assert live_url not in tutor.get("/corrections/").get_data(as_text=True)
 
     result = learner.get(f"/examens/francais/{exam_id}/resultat").get_data(as_text=True)
     assert "notée par votre tuteur, en séance" in result
