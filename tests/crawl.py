@@ -78,6 +78,28 @@ REFUSAL_RECORDS = {"audit_events": ("action", "sign_in_failed")}
 # --------------------------------------------------------------------------- worlds
 
 
+def _live_language_exam(profile: Any, tutor: int, bank: dict[str, int]) -> int:
+    """A mock French exam whose speaking part waits for the tutor (the three prompts
+    drawn: the small test bank has one speaking item, given three times)."""
+    from tutoring.exams import language
+    from tutoring.learning.models import PracticeSet, SetMode
+
+    exam = language.start_language_exam(profile)
+    for _n in range(3):  # listening, reading, writing: over
+        db.session.add(
+            PracticeSet(
+                learner_id=profile.id, mode=SetMode.MOCK, level="A2", exam_id=exam.id,
+                item_version_ids=[bank["a2-sante-test-01"]], finished_at=utcnow(),
+            )
+        )  # fmt: skip
+    db.session.flush()
+    language.choose_speaking(exam, live=True)
+    exam.live_item_version_ids = [bank["a2-sante-test-12"]] * 3
+    exam.live_tutor_id = tutor
+    db.session.flush()
+    return exam.id
+
+
 def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dict:
     """Build one structure's referent, learner, paired tutor and their objects."""
     referent = make.user(f"ref-{tag}", R, structure=structure)
@@ -140,6 +162,7 @@ def tenant(make: Factory, bank: dict[str, int], tag: str, structure: str) -> dic
             place=db.session.get(Place, ids["place_id"]),
         )  # fmt: skip
         ids["session_id"] = session.id
+        ids["language_exam_id"] = _live_language_exam(profile, tutor, bank)
         listening = next(
             v for v in db.session.scalars(db.select(ItemVersion)) if v.payload.get("audio")
         )

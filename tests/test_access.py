@@ -127,6 +127,9 @@ MATRIX: dict[str, object] = {
     "exams.language": {L},
     "exams.language_section": {L},
     "exams.language_result": {L},
+    "exams.language_speaking": {L},
+    "exams.mock_audio": {L},
+    "reviews.live_speaking": {R, T},
     "learning.bank": {R, T},
     "content.preview": {R, T},
     "learning.assign": {R, T},
@@ -394,3 +397,53 @@ def test_approved_tutor_of_another_structure_cannot_be_decided(client, make):
     login(client, "ref-b")
     assert client.post(f"/benevoles/{tutor}/refuser").status_code == 404
     assert ref_a
+
+
+def test_live_speaking_page_only_for_the_paired_tutor_or_a_referent(app, make, pair):
+    """The live speaking part of a mock exam: the learner's active paired tutor
+    (approved) and the referents of the learner's structure; nobody else."""
+    from datetime import timedelta
+
+    from exercises.loading import BANK, load_bank
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.content.bank import sync_bank
+    from tutoring.core.database import utcnow
+    from tutoring.exams import language
+    from tutoring.learning.models import PracticeSet
+    from tutoring.pairing.models import Pairing, PairingStatus
+
+    items, _problems = load_bank(BANK, check_audio=False)
+
+    def live_exam() -> int:
+        sync_bank(items)
+        profile = db.session.get(LearnerProfile, pair["profile"])
+        exam = language.start_language_exam(profile)
+        for _n in range(3):
+            practice = language.start_section(profile, exam)
+            practice.deadline = utcnow() - timedelta(seconds=1)
+            db.session.flush()
+            assert isinstance(practice, PracticeSet)
+        language.choose_speaking(exam, live=True)
+        return exam.id
+
+    exam_id = make.run(live_exam)
+    url = f"/corrections/examen-oral/{exam_id}"
+    make.user("other-tutor", T)  # approved, not paired with the learner
+    make.user("waiting-tutor", T, approved=False, structure=None)
+    make.user("ref-elsewhere", R, structure="Autre association")
+    make.user("ref-same", R)
+    for username, expected in (
+        ("marc", 200), ("ref-same", 200), ("other-tutor", 404),
+        ("ref-elsewhere", 404), ("waiting-tutor", 403),
+    ):  # fmt: skip
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        assert client.get(url).status_code == expected, username
+        assert client.get(f"/corrections/examen-oral/{2**40}").status_code == 404
+
+    def end_pairing() -> None:
+        row = db.session.get(Pairing, pair["pairing"])
+        row.status = PairingStatus.ENDED
+
+    make.run(end_pairing)
+    assert pair["client"].get(url).status_code == 404  # no longer paired

@@ -46,11 +46,14 @@ MUST_REACH = {
         "sessions.calendar",
         "accounts.my_data",
     },
-    T: {"home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview"},
+    T: {
+        "home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview",
+        "reviews.live_speaking",
+    },
     P: {"home.home", "accounts.overview", "home.charter"},
     R: {
         "home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers",
-        "content.voices_index",
+        "content.voices_index", "reviews.live_speaking",
     },
     C: {"indicators.dashboard", "accounts.overview"},
     A: {"admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens"},

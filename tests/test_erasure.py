@@ -135,6 +135,8 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("external_levels", "skill"): "a level, kept for indicators",
     ("external_levels", "level"): "a level, kept for indicators",
     ("language_exams", "target"): "a level",
+    ("language_exams", "live_item_version_ids"): "ids of the bank's prompts drawn",
+    ("language_exams", "live_marks"): "numbers of a rubric (0 to 3)",
     ("civic_exams", "mention"): "a level",
     ("civic_exams", "questions"): "copied from the bank",
     ("civic_exams", "answers"): "numbers of the options chosen",

@@ -57,3 +57,13 @@ def civic_page_form(indexes: range) -> CivicPageForm:
             ParsedField(parse=digits, message=FORGED, optional=True),
         )  # fmt: skip
     return Page()
+
+
+class SpeakingChoiceForm(InputForm):
+    """How the learner takes the speaking part: recorded now, or live with a tutor."""
+
+    forged: ClassVar[tuple[str, ...]] = ("mode",)
+    mode = TextField(validators=[AnyOf(("recorded", "live"))])
+
+    def live(self) -> bool:
+        return bool(self.mode.data == "live")

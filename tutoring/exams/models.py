@@ -52,3 +52,13 @@ class LanguageExam(Model):
     passed_ce: Mapped[bool | None] = mapped_column(Boolean)
     passed_ee: Mapped[bool | None] = mapped_column(Boolean)
     passed_eo: Mapped[bool | None] = mapped_column(Boolean)
+    # The speaking part taken live with a tutor during a session (instead of recorded):
+    # the learner asks for it, the tutor draws the three prompts
+    # (`live_item_version_ids`) when opening it and records the marks, per task, on
+    # the review rubric (`live_marks`); the marks then become the section's answers.
+    speaking_live: Mapped[bool] = mapped_column(Boolean, default=False)
+    live_item_version_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    live_marks: Mapped[list[dict[str, int]] | None] = mapped_column(JSON)
+    live_tutor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )

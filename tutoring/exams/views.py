@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import math
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER_EXAM
-from exercises.mock import SECTIONS
+from exercises.mock import SECTIONS, SPEAKING_TASKS, WRITING_TASKS
 from tutoring.accounts.access import current_learner, roles_required
 from tutoring.accounts.models import Role
+from tutoring.content.bank import item_of
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.exams import civic as civic_exams
 from tutoring.exams import language as french_exams
 from tutoring.exams.blueprint import bp
-from tutoring.exams.forms import StartCivicForm, civic_page_form
+from tutoring.exams.forms import SpeakingChoiceForm, StartCivicForm, civic_page_form
 from tutoring.exams.models import CivicExam, LanguageExam
-from tutoring.learning.practice import close_if_expired
+from tutoring.learning.models import PracticeSet, SetMode
+from tutoring.learning.practice import close_if_expired, current_version
 
 MENTION_LABELS = {
     "csp": _l("Carte de séjour pluriannuelle"),
@@ -198,7 +200,62 @@ def language(exam_id: int) -> BaseResponse | str:
         sections=list(zip(SECTIONS, sets, strict=True)),
         labels=SECTION_LABELS,
         form=ConfirmForm(),
+        next_skill=french_exams.next_skill(exam),
+        writing_tasks=WRITING_TASKS,
+        speaking_tasks=SPEAKING_TASKS,
     )
+
+
+@bp.post("/examens/francais/<int:exam_id>/oral")
+@roles_required(Role.LEARNER)
+def language_speaking(exam_id: int) -> BaseResponse:
+    """Take the speaking part recorded, or live with a tutor during a session."""
+    exam = _own_language_exam(exam_id)
+    form = SpeakingChoiceForm()
+    form.refusal()
+    try:
+        french_exams.choose_speaking(exam, form.live())
+    except civic_exams.ExamError:
+        abort(400)  # not the speaking part's turn, or the exam is over
+    db.session.commit()
+    if form.live():
+        flash(_("C’est noté : votre tuteur ou votre référent vous fera passer "
+                "l’oral pendant une séance."), "success")  # fmt: skip
+    return redirect(url_for("exams.language", exam_id=exam.id))
+
+
+@bp.get("/examens/francais/partie/<int:set_id>/ecoute/<int:position>")
+@roles_required(Role.LEARNER)
+def mock_audio(set_id: int, position: int) -> BaseResponse | tuple[str, int]:
+    """The recording of the current item of a running mock section, served once (as
+    in the test): a second request is refused."""
+    profile = current_learner()
+    practice = db.session.get(PracticeSet, set_id)
+    if (
+        practice is None
+        or practice.learner_id != profile.id
+        or practice.mode != SetMode.MOCK
+        or practice.finished_at is not None
+        or position != practice.position
+    ):
+        abort(404)
+    if close_if_expired(practice):
+        db.session.commit()
+        abort(404)
+    version = current_version(practice)
+    item = item_of(version) if version is not None else None
+    if item is None or not item.audio:
+        abort(404)
+    path, mime = french_exams.mock_audio_file(item, profile.structure_id)
+    if not path.is_file():
+        abort(404)
+    if not french_exams.claim_audio(practice, position):
+        db.session.rollback()
+        return _("Cet enregistrement a déjà été écouté : il ne joue qu’une fois."), 410
+    db.session.commit()
+    response = send_file(path, mimetype=mime, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/examens/francais/<int:exam_id>/partie")
@@ -222,10 +279,19 @@ def language_result(exam_id: int) -> BaseResponse | str:
     exam = _own_language_exam(exam_id)
     if exam.finished_at is None:
         return redirect(url_for("exams.language", exam_id=exam.id))
+    results = french_exams.language_results(exam)
     return render_template(
         "exams/language_result.html",
         exam=exam,
-        results=french_exams.language_results(exam),
+        results=results,
+        furthest=french_exams.furthest_skill(exam, results),
+        all_reached=all(r["passed"] is True for r in results),
         labels=SECTION_LABELS,
-        sets=french_exams.section_sets(exam),
+        corrections=[
+            (practice, r)
+            for practice, r in zip(
+                french_exams.section_sets(exam), results, strict=True
+            )
+            if practice is not None and not r["live"]
+        ],
     )

@@ -279,3 +279,17 @@ class LearnerState(Model):
         JSON
     )  # [score, theme], newest first
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+class MockAudioPlay(Model):
+    """A recording of a mock exam section served once (as in the test): the second
+    request for the same position of the same section is refused."""
+
+    __tablename__ = "mock_audio_plays"
+    __table_args__ = (UniqueConstraint("set_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_sets.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    played_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

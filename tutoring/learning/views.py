@@ -19,8 +19,10 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from exercises.mock import task_at
 from exercises.model import INSTRUCTIONS, LEVELS, N_, THEMES
 from tutoring.accounts.access import current_learner, learner_or_404, roles_required
 from tutoring.accounts.models import Role
@@ -46,7 +48,7 @@ from tutoring.learning.forms import (
     TargetDateForm,
     answer_form,
 )
-from tutoring.learning.models import Assignment, PracticeSet, SetMode
+from tutoring.learning.models import Assignment, MockAudioPlay, PracticeSet, SetMode
 from tutoring.learning.progress import record_external_level
 from tutoring.learning.state import skill_board
 
@@ -259,6 +261,23 @@ def _render_item(
     left = None
     if practice.deadline is not None:
         left = max(0, math.ceil((practice.deadline - utcnow()).total_seconds() / 60))
+    mock = practice.mode == SetMode.MOCK
+    audio = audio_url(item, current_learner().structure_id) if item.audio else None
+    played = False
+    if mock and item.audio:
+        # in the mock exam a recording plays once, as in the test
+        audio = url_for(
+            "exams.mock_audio", set_id=practice.id, position=practice.position
+        )
+        played = (
+            db.session.scalar(
+                select(MockAudioPlay.id).where(
+                    MockAudioPlay.set_id == practice.id,
+                    MockAudioPlay.position == practice.position,
+                )
+            )
+            is not None
+        )
     return render_template(
         "learning/item.html",
         practice=practice,
@@ -267,7 +286,10 @@ def _render_item(
         instruction_audio=instruction_audio_url(item.instruction),
         instruction_msgid=INSTRUCTIONS[item.instruction],
         error_msgid=error_msgid,
-        audio=audio_url(item, current_learner().structure_id) if item.audio else None,
+        audio=audio,
+        play_once=mock and bool(item.audio),
+        played=played,
+        task=task_at(item.skill, practice.position) if mock else None,
         client_id=str(uuid.uuid4()),
         shown_at=int(time.time() * 1000),
         error=error,

@@ -48,3 +48,37 @@ def review_form(rubric: Iterable[str]) -> ReviewForm:
     for key in Review.criteria_keys:
         setattr(Review, key, TextField(validators=[AnyOf(LEVELS, message=MISSING)]))
     return Review()
+
+
+class LiveSpeakingForm(InputForm):
+    """The marks of a live speaking part: `live_speaking_form` adds a level (0 to 3)
+    per criterion of each task, named t<task>-<criterion>."""
+
+    fields_of_task: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    rubric: ClassVar[tuple[str, ...]] = ()
+
+    def marks(self) -> list[dict[str, int]]:
+        """Per task, in order, the level given to each criterion."""
+        return [
+            {
+                key: int(self[name].data)
+                for key, name in zip(self.rubric, names, strict=True)
+            }
+            for names in self.fields_of_task
+        ]
+
+
+def live_speaking_form(tasks: int, rubric: Iterable[str]) -> LiveSpeakingForm:
+    """The live speaking form: each task marked on the rubric's criteria."""
+    keys = tuple(rubric)
+
+    class Live(LiveSpeakingForm):
+        rubric = keys
+        fields_of_task = tuple(
+            tuple(f"t{n}-{key}" for key in keys) for n in range(1, tasks + 1)
+        )
+
+    for names in Live.fields_of_task:
+        for name in names:
+            setattr(Live, name, TextField(validators=[AnyOf(LEVELS, message=MISSING)]))
+    return Live()

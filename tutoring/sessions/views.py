@@ -38,6 +38,7 @@ from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.core.urls import external_url
+from tutoring.exams import language as french_exams
 from tutoring.pairing import pairings
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.models import PairingStatus
@@ -365,9 +366,18 @@ def report(session_id: int) -> BaseResponse | tuple[str, int]:
             db.session.commit()
             flash(_("Le compte rendu est enregistré."), "success")
             return redirect(_after_report(session))
+    # the mock exam's speaking part a paired learner asked to take live with the tutor
+    paired = (
+        pairings.tutor_learner_ids(current_user)
+        if current_user.is_approved_tutor
+        else set()
+    )
+    live = french_exams.live_exams_for({r.learner_id for r in rows} & paired)
     page = render_template(
         "sessions/report.html", session=session, rows=rows, error=error,
         form=form, skill_labels=SKILL_LABELS, theme_labels=THEME_LABELS,
+        live_exams=[(row.learner, live[row.learner_id]) for row in rows
+                    if row.learner_id in live],
     )  # fmt: skip
     return page, 400 if error else 200
 
