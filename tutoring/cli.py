@@ -9,6 +9,7 @@ from tutoring.content.cli import audio_cli, exercises_cli
 from tutoring.core.cli import translate_cli
 from tutoring.demo.cli import demo_cli
 from tutoring.indicators.cli import indicators_cli
+from tutoring.learning import cli as learning_cli  # noqa: F401 - adds `exercises analyse`
 from tutoring.sessions.cli import reminders_cli
 
 
