@@ -94,21 +94,25 @@ def test_too_few_answers_raise_no_flag() -> None:
     infos, answers, ids = simulate({"too-easy": (1.5, -4.5, EVEN)})
     few = [a for a in answers if a.learner < 20]
     (analysis,) = analyse(infos, few, min_answers=30)
-    assert analysis.flags == [] and analysis.answers == 20
+    assert analysis.flags == []
+    assert analysis.answers == 20
 
 
 def test_only_the_first_answer_of_a_learner_counts() -> None:
     info = ItemInfo(1, "x", "A1", "single_choice", OPTIONS, frozenset({"0"}))
     answers = [Answer(1, 1, 0.0, "A1", ("2",)), Answer(1, 1, 1.0, "A1", ("0",))]
     (analysis,) = analyse({1: info}, answers)
-    assert analysis.answers == 1 and analysis.p == 0.0
+    assert analysis.answers == 1
+    assert analysis.p == 0.0
 
 
 def test_options_and_responses_of_each_choice_type() -> None:
     keys, right, labels = options_of(
         "single_choice", {"choices": ["a", "b", "c"], "answer": "b"}
     )
-    assert keys == ("0", "1", "2") and right == {"1"} and labels == ("a", "b", "c")
+    assert keys == ("0", "1", "2")
+    assert right == {"1"}
+    assert labels == ("a", "b", "c")
     keys, right, _labels = options_of(
         "multiple_choice", {"choices": ["a", "b", "c"], "answers": ["a", "c"]}
     )
@@ -118,7 +122,9 @@ def test_options_and_responses_of_each_choice_type() -> None:
         {"choices": [{"image": "pain", "label": "du pain"}, {"image": "lait",
                      "label": "du lait"}], "answer": "lait"},
     )  # fmt: skip
-    assert keys == ("pain", "lait") and right == {"lait"} and labels[0] == "du pain"
+    assert keys == ("pain", "lait")
+    assert right == {"lait"}
+    assert labels[0] == "du pain"
     assert picked_of("single_choice", {"choice": "2"}) == ("2",)
     assert picked_of("multiple_choice", {"choices": ["0", "2"]}) == ("0", "2")
     assert picked_of("gap_fill", {"answer": "x"}) == ()

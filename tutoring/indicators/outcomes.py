@@ -16,7 +16,6 @@ from tutoring.core.extensions import db
 from tutoring.core.messages import Message, deferred_gettext
 from tutoring.indicators.models import LearnerOutcome, OutcomeKind
 
-
 CERTIFICATES = ("test", "diploma")
 
 
