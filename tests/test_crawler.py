@@ -45,15 +45,19 @@ MUST_REACH = {
         "sessions.index",
         "sessions.calendar",
         "accounts.my_data",
+        "home.my_parcours",
     },
     T: {"home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview"},
     P: {"home.home", "accounts.overview", "home.charter"},
     R: {
         "home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers",
-        "content.voices_index",
+        "content.voices_index", "learning.item_analysis",
     },
     C: {"indicators.dashboard", "accounts.overview"},
-    A: {"admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens"},
+    A: {
+        "admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens",
+        "learning.item_analysis",
+    },
 }
 
 
