@@ -201,3 +201,25 @@ def test_referents_of_other_structures_see_nothing(app, client, amina, make):
     ).status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(ParcoursAnswers)) is None
+
+
+def test_undecided_goal_then_a_referents_level(app, client, make) -> None:
+    from tests.conftest import login
+
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(
+        referent, first_name="Yonas", goal=FrenchGoal.UNDECIDED, locale="ar"
+    )
+    mine = app.test_client()
+    card_login(mine, make.card(user_id, referent))
+    page = mine.get("/mon-parcours").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert "هذه ليست استشارة قانونية." in page  # « Ce n’est pas un conseil juridique. »
+    assert "اختر البطاقة التي تطلبها" in page  # choose the card first
+    login(client, "claire")
+    token = csrf_from(client.get(f"/apprenants/{profile_id}").get_data(as_text=True))
+    client.post(f"/apprenants/{profile_id}/parcours", data={
+        "csrf_token": token, "level": "B1", "note": "",
+    })  # fmt: skip
+    page = mine.get("/mon-parcours").get_data(as_text=True)
+    assert "المستوى B1، شفهيًا وكتابيًا." in page
