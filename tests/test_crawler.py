@@ -45,6 +45,7 @@ MUST_REACH = {
         "sessions.index",
         "sessions.calendar",
         "accounts.my_data",
+        "home.my_parcours",
     },
     T: {
         "home.volunteer", "home.volunteer_learner", "reviews.review", "content.preview",
@@ -53,10 +54,13 @@ MUST_REACH = {
     P: {"home.home", "accounts.overview", "home.charter"},
     R: {
         "home.learner", "accounts.edit_learner", "reviews.review", "accounts.volunteers",
-        "content.voices_index", "reviews.live_speaking",
+        "content.voices_index", "reviews.live_speaking", "learning.item_analysis",
     },
     C: {"indicators.dashboard", "accounts.overview"},
-    A: {"admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens"},
+    A: {
+        "admin.accounts", "admin.account", "admin.audit_log", "admin.api_tokens",
+        "learning.item_analysis",
+    },
 }
 
 

@@ -23,6 +23,7 @@ from tutoring.content.recordings import audio_path
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.home import attestations
+from tutoring.home.models import ParcoursAnswers
 from tutoring.learning.models import Assignment, Attempt, Review, Submission
 from tutoring.pairing.models import Pairing
 from tutoring.sessions.booking_input import notify_cancelled, notify_change_asked
@@ -46,6 +47,7 @@ OWNER = {
     "reviews": "submission_id IN (SELECT s.id FROM submissions s "
     "JOIN attempts a ON a.id = s.attempt_id WHERE a.learner_id = :profile)",
     "attestations": "learner_id = :profile",
+    "parcours_answers": "learner_id = :profile",
 }
 
 # (table, column) -> what erasure does with it.
@@ -86,6 +88,11 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("submissions", "audio_mime"): "deleted",
     ("reviews", "comment"): "deleted with the submission",
     ("attestations", "content"): "deleted (home.rights): name and structure",
+    ("parcours_answers", "card"): "deleted (home.rights)",
+    ("parcours_answers", "protection"): "deleted (home.rights): protection status",
+    ("parcours_answers", "override_level"): "deleted (home.rights)",
+    ("parcours_answers", "override_civic"): "deleted (home.rights)",
+    ("parcours_answers", "override_note"): "deleted (home.rights): a referent's note",
 }
 
 # (table, column) -> why it is not the erased learner's personal data.
@@ -132,6 +139,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("learner_years", "sex"): "a category, kept for indicators",
     ("learner_years", "age_band"): "a category, kept for indicators",
     ("learner_outcomes", "level"): "a level, kept for indicators",
+    ("learner_outcomes", "certificate"): "test or diploma, kept for indicators",
     ("external_levels", "skill"): "a level, kept for indicators",
     ("external_levels", "level"): "a level, kept for indicators",
     ("language_exams", "target"): "a level",
@@ -258,6 +266,7 @@ def rich_learner(app, make, pair, bank):
         path.write_bytes(b"voice")
         pairing = db.session.get(Pairing, pair["pairing"])
         pairing.reason = "x"
+        db.session.add(ParcoursAnswers(learner_id=profile_id, protection="refugee"))
 
     make.run(fill)
     page = learner.post("/compte/attestation").get_data(as_text=True)

@@ -135,6 +135,14 @@ def defaults(app: Flask) -> dict[str, Any]:
         # (its groups of figures are independent queries); 1 computes them in turn.
         "INDICATORS_THREADS": _int("INDICATORS_THREADS", 2),
         "CANCEL_GUARD_HOURS": _int("CANCEL_GUARD_HOURS", 24),
+        # « Mon parcours »: the day its rules were last checked against their
+        # sources; how long a test result (TCF, TEF) counts; how long a civic exam
+        # counts (0: unknown, the pages say « à vérifier »); how many days before
+        # the end the learner and the referent are told.
+        "PARCOURS_CHECKED_ON": os.environ.get("PARCOURS_CHECKED_ON", "2026-12-02"),
+        "TEST_VALID_YEARS": _int("TEST_VALID_YEARS", 2),
+        "CIVIC_VALID_YEARS": _int("CIVIC_VALID_YEARS", 0),
+        "EXPIRY_NOTICE_DAYS": _int("EXPIRY_NOTICE_DAYS", 91),
         # "module:function" sending a text (number, text); the default logs it.
         "SMS_SENDER": os.environ.get("SMS_SENDER", "tutoring.accounts.outbox:log_sms"),
         "WTF_CSRF_TIME_LIMIT": None,

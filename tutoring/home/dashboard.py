@@ -13,7 +13,7 @@ from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
 from tutoring.exams.language import language_exams_of
 from tutoring.exams.models import CivicExam
-from tutoring.indicators.outcomes import outcomes_of
+from tutoring.indicators.outcomes import outcomes_with_validity
 from tutoring.learning.practice import open_homework, placement_done
 from tutoring.learning.progress import (
     external_levels,
@@ -98,7 +98,7 @@ def learner_file(profile: LearnerProfile) -> dict[str, Any]:
         "weak_skills": weakest_skills(board),
         "recent": recent_attempts(profile),
         "external": external_levels(profile),
-        "outcomes": outcomes_of(profile),
+        "outcomes": outcomes_with_validity(profile),
         "card": active_card(profile.user),
         "pairing": open_pairing(profile),
         "suggestions": suggestions(profile)[:5],

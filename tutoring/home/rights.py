@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.signals import erasing_learner
 from tutoring.core.extensions import db
-from tutoring.home.models import Attestation
+from tutoring.home.models import Attestation, ParcoursAnswers
 
 
 @erasing_learner.connect
@@ -17,5 +17,15 @@ def erase_attestations(profile: LearnerProfile) -> None:
     db.session.execute(
         delete(Attestation)
         .where(Attestation.learner_id == profile.id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+@erasing_learner.connect
+def erase_parcours(profile: LearnerProfile) -> None:
+    """The « Mon parcours » answers (protection, age) go with the learner."""
+    db.session.execute(
+        delete(ParcoursAnswers)
+        .where(ParcoursAnswers.learner_id == profile.id)
         .execution_options(synchronize_session="fetch")
     )

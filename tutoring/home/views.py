@@ -7,6 +7,7 @@ from datetime import date
 from flask import (
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -14,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
@@ -49,12 +51,21 @@ from tutoring.core.i18n import (
     LANG_COOKIE,
 )
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
-from tutoring.home import attestations
+from tutoring.home import attestations, parcours
 from tutoring.home.attestations import find
 from tutoring.home.blueprint import bp
 from tutoring.home.dashboard import dashboard, learner_file, learner_home, referent_home
-from tutoring.home.forms import LanguageForm
-from tutoring.indicators.forms import OUTCOME_LABELS, OutcomeForm
+from tutoring.home.forms import (
+    CARD_LABELS,
+    CIVIC_LABELS,
+    LEVEL_NEEDED_LABELS,
+    PROTECTION_LABELS,
+    LanguageForm,
+    ParcoursForm,
+    ParcoursOverrideForm,
+)
+from tutoring.indicators.forms import CERTIFICATE_LABELS, OUTCOME_LABELS, OutcomeForm
+from tutoring.indicators.outcomes import outcomes_with_validity
 from tutoring.learning.forms import SOURCE_LABELS, ExternalLevelForm
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.models import PairingStatus
@@ -253,8 +264,78 @@ def learner(profile_id: int) -> str:
         level_form=ExternalLevelForm(formdata=None, taken_on=date.today()),
         outcome_form=OutcomeForm(formdata=None, obtained_on=date.today()),
         outcome_labels=OUTCOME_LABELS, source_labels=SOURCE_LABELS,
-        labels=PROFILE_LABELS, form=ConfirmForm(),
+        labels=PROFILE_LABELS, form=ConfirmForm(), **_parcours_context(profile),
+        override_form=_override_form(profile),
     )  # fmt: skip
+
+
+PARCOURS_LABELS = {
+    "card": CARD_LABELS, "civic": CIVIC_LABELS, "level": LEVEL_NEEDED_LABELS,
+    "protection": PROTECTION_LABELS, "certificate": CERTIFICATE_LABELS,
+}  # fmt: skip
+
+
+def _parcours_context(profile: LearnerProfile) -> dict[str, object]:
+    return {
+        **parcours.parcours_of(profile), "rules": parcours.RULES,
+        "sources": parcours.SOURCES, "check_sentence": parcours.CHECK_SENTENCE,
+        "checked_on": parcours.checked_on(current_app.config["PARCOURS_CHECKED_ON"]),
+        "parcours_labels": PARCOURS_LABELS,
+    }  # fmt: skip
+
+
+def _override_form(profile: LearnerProfile) -> ParcoursOverrideForm:
+    row = parcours.answers_of(profile)
+    return ParcoursOverrideForm(
+        formdata=None, level=(row.override_level if row else None) or "",
+        civic=(row.override_civic if row else None) or "",
+        note=(row.override_note if row else None) or "",
+    )  # fmt: skip
+
+
+@bp.route("/mon-parcours", methods=["GET", "POST"])
+@roles_required(Role.LEARNER)
+def my_parcours() -> BaseResponse | tuple[str, int] | str:
+    """Which level and civic exam the learner's goal needs, and the exemptions."""
+    profile = current_user.learner_profile or abort(404)
+    form = ParcoursForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            parcours.save_answers(profile, **form.answers())
+            db.session.commit()
+            flash(_("Vos réponses sont enregistrées."), "success")
+            return redirect(url_for("home.my_parcours") + "#resultat")
+        status = 400
+    else:
+        row = parcours.answers_of(profile)
+        form.fill(row, parcours.situation_of(profile, row))
+    return render_template(
+        "home/parcours.html", profile=profile, parcours_form=form,
+        outcomes=outcomes_with_validity(profile), outcome_labels=OUTCOME_LABELS,
+        **_parcours_context(profile),
+    ), status  # fmt: skip
+
+
+@bp.post("/apprenants/<int:profile_id>/parcours")
+@roles_required(Role.REFERENT)
+def parcours_override(profile_id: int) -> BaseResponse:
+    """The referent corrects the « Mon parcours » result (the learner sees it)."""
+    profile = learner_or_404(profile_id)
+    form = ParcoursOverrideForm()
+    back = redirect(url_for("home.learner", profile_id=profile.id) + "#parcours")
+    if not form.validate_on_submit():
+        flash(_("Correction non enregistrée : la note fait 500 caractères au plus."),
+              "error")  # fmt: skip
+        return back
+    parcours.save_override(
+        profile, current_user, level=form.level.data, civic=form.civic.data,
+        note=form.note.data,
+    )  # fmt: skip
+    db.session.commit()
+    flash(_("La correction est enregistrée ; l’apprenant la voit sur sa page."),
+          "success")  # fmt: skip
+    return back
 
 
 @bp.post("/compte/attestation")

@@ -7,7 +7,12 @@ from flask.cli import AppGroup
 
 from tutoring.core.extensions import db
 from tutoring.exams.language import backfill_language_outcomes
+from tutoring.indicators.outcomes import queue_expiry_notices
 from tutoring.indicators.rollups import rebuild_all
+from tutoring.sessions.cli import QUEUERS
+
+# `flask reminders send` also tells of results that stop counting soon.
+QUEUERS.append(queue_expiry_notices)
 
 indicators_cli = AppGroup("indicators", help="CTAI indicators: rollups.")
 

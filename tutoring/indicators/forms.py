@@ -23,6 +23,11 @@ OUTCOME_LABELS = {
     "residence_card": _l("Titre de séjour obtenu (carte pluriannuelle ou de résident)"),
 }
 
+CERTIFICATE_LABELS = {
+    "test": _l("Test (TCF IRN, TEF IRN)"),
+    "diploma": _l("Diplôme (DELF, DALF, brevet, CAP…)"),
+}
+
 
 class OutcomeForm(FlaskForm):
     kind = SelectField(_l("Résultat"), choices=options(list(OUTCOME_LABELS.items())))
@@ -36,6 +41,14 @@ class OutcomeForm(FlaskForm):
         default="",
         validators=[Optional()],
     )
+    certificate = SelectField(
+        _l("Test ou diplôme"),
+        description=_l("Seulement pour une certification de français : un test "
+                       "compte deux ans, un diplôme ne périme pas."),
+        choices=options(list(CERTIFICATE_LABELS.items())),
+        default="test",
+        validators=[Optional()],
+    )
     obtained_on = DateField(
         _l("Date d’obtention"),
         validators=[InputRequired(message=_l("Indiquez la date."))],
@@ -46,4 +59,5 @@ class OutcomeForm(FlaskForm):
         return {
             "kind": self.kind.data, "obtained_on": self.obtained_on.data,
             "level": self.level.data or None,
+            "certificate": self.certificate.data or None,
         }  # fmt: skip

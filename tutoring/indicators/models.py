@@ -73,6 +73,9 @@ class LearnerOutcome(Model):
     )
     kind: Mapped[OutcomeKind] = mapped_column(enum_column(OutcomeKind, "outcome_kind"))
     level: Mapped[str | None] = mapped_column(String(8))  # certification only
+    # certification only: "test" (TCF, TEF: counts two years) or "diploma" (DELF,
+    # DALF, brevet, CAP…: no end); None for the rows recorded before it was asked.
+    certificate: Mapped[str | None] = mapped_column(String(12))
     obtained_on: Mapped[date] = mapped_column(Date, index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

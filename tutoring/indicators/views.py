@@ -181,6 +181,9 @@ OUTCOME_ERRORS = {
     "level": lambda: _(
         "Résultat non enregistré : indiquez le niveau de la certification."
     ),
+    "certificate": lambda: _(
+        "Résultat non enregistré : dites s’il s’agit d’un test ou d’un diplôme."
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from exercises import analysis
 from exercises.mock import task_at
 from exercises.model import INSTRUCTIONS, LEVELS, N_, THEMES
 from tutoring.accounts.access import current_learner, learner_or_404, roles_required
@@ -36,6 +37,7 @@ from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.core.labels import LEVEL_LABELS, SKILL_LABELS, THEME_LABELS, TYPE_LABELS
 from tutoring.learning import practice as service
+from tutoring.learning.analysis import items_to_look_at
 from tutoring.learning.blueprint import bp
 from tutoring.learning.forms import (
     BANK_FILTERS,
@@ -461,3 +463,14 @@ def external_level(profile_id: int) -> BaseResponse:
     db.session.commit()
     flash(_("L’évaluation est enregistrée."), "success")
     return back
+
+
+@bp.get("/banque/analyse")
+@roles_required(Role.REFERENT, Role.ADMIN)
+def item_analysis() -> str:
+    """Items to look at, from the learners' answers (aggregates only)."""
+    return render_template(
+        "learning/analysis.html", items=items_to_look_at(analysis.MIN_ANSWERS),
+        thresholds=analysis, can_preview=current_user.has_role(Role.REFERENT),
+        type_labels=TYPE_LABELS,
+    )  # fmt: skip
