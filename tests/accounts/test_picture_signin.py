@@ -31,7 +31,7 @@ def _give_code(client, profile_id: int, picture: str = "casque") -> list[str]:
     assert response.status_code == 200, response.data[:300]
     assert response.headers["Cache-Control"] == "no-store"
     block = PICTURE_RE.search(response.get_data(as_text=True)).group(1)
-    return re.findall(r"exercises/img/([a-z-]+)\.svg", block)
+    return re.findall(r"exercises/img/([a-z-]+)(?:\.[0-9a-f]{12})?\.svg", block)
 
 
 def _tap(client, picture: str, code: list[str]):

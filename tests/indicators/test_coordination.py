@@ -79,7 +79,7 @@ def test_csv_export_is_utf8_with_bom_french_headers_and_protected(coordinator):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Bilan mensuel du CTAI — action 1",
-        "du 1 mars 2026 au 31 mars 2026",
+        "du 1er mars 2026 au 31 mars 2026",
     ]
     assert rows[1] == [
         "Filtres",
@@ -149,7 +149,7 @@ def test_exports_state_period_filters_rule_and_a_fitting_title(app, coordinator)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Bilan trimestriel du CTAI — action 1",
-        "du 1 janvier 2026 au 31 mars 2026",
+        "du 1er janvier 2026 au 31 mars 2026",
     ]
     assert rows[1] == [
         "Filtres",

@@ -72,6 +72,8 @@ def priors(profile: LearnerProfile) -> dict[str, float]:
         .order_by(ExternalLevel.taken_on, ExternalLevel.id)
     )
     for row in rows:
+        if row.level not in LEVEL_CENTRE:  # a level off the scale informs nothing
+            continue
         for skill in [row.skill] if row.skill else SKILLS:
             result[skill] = LEVEL_CENTRE[row.level]
     return result
