@@ -5,7 +5,6 @@ titles and can-dos translated; fonts linked only for the scripts that need them.
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 

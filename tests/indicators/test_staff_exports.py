@@ -4,7 +4,6 @@ follows its type, and figures of made-up learners said to be so."""
 from __future__ import annotations
 
 import re
-
 from html import unescape
 
 import pytest
