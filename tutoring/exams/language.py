@@ -12,7 +12,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from exercises.estimate import LEVEL_CENTRE, estimate, level_of, reaches
-from exercises.loading import audio_name
 from exercises.mock import (
     SCALE_MAX,
     SECTIONS,
@@ -22,6 +21,7 @@ from exercises.mock import (
     threshold,
 )
 from exercises.model import Item
+from exercises.voicing import audio_name
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.audio import AUDIO, recorded_path
@@ -208,7 +208,7 @@ def mock_audio_file(item: Item, structure_id: int | None) -> tuple[Path, str]:
     recorded = recorded_path(item.id)
     if recorded.exists():
         return recorded, "audio/ogg"
-    return AUDIO / "items" / audio_name(item.id, item.audio or ""), "audio/ogg"
+    return AUDIO / "items" / audio_name(item.id, item.audio or "", item.level), "audio/ogg"
 
 
 def live_exams_for(learner_ids: set[int]) -> dict[int, LanguageExam]:
