@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,15 @@ def test_blueprints_and_template_folders_share_the_feature_name(app):
         assert name in FEATURES, name
         assert blueprint.import_name.startswith(f"tutoring.{name}.")
         assert (PROJECT_ROOT / "templates" / name).is_dir(), name
+
+
+def test_every_stylesheet_closes_what_it_opens():
+    """An unclosed rule swallows every rule after it (a merge once left one open:
+    the tables stopped turning into cards on phones)."""
+    for path in (PROJECT_ROOT / "static").rglob("*.css"):
+        depth = 0
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for char in text:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, path
+        assert depth == 0, path
