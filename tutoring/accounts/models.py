@@ -290,17 +290,42 @@ class PictureSignin(Model):
 
 class SharedComputer(Model):
     """A browser a referent marked as one of the structure's shared computers (a
-    random token in a cookie, its hash here): picture sign-in works only there."""
+    random token in a cookie, its hash here). Every sign-in there is a shared-computer
+    one (short idle timeout, nothing cached, no offline packs); picture sign-in works
+    only there."""
 
     __tablename__ = "shared_computers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name the referent gives it, to tell the computers apart: « MESA – poste 3 ».
+    label: Mapped[str] = mapped_column(String(80), default="", server_default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    # The last sign-in on it (or the referent's marking).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     structure: Mapped[Structure] = relationship()
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+
+
+class HandoffToken(Model):
+    """A single-use code a learner signed in on a shared computer shows as a QR code,
+    to continue on their own phone. Only its hash is kept; it lasts two minutes."""
+
+    __tablename__ = "handoff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,7 +1,8 @@
 """Picture sign-in for the structure's shared computers, for learners who read little.
 
-A referent turns it on for the structure and marks the shared computers (a random
-token in a long-lived cookie, its hash in `shared_computers`). On such a computer the
+A referent turns it on for the structure and marks the shared computers (see
+accounts.shared: a random token in a long-lived cookie, its hash in
+`shared_computers`). On such a computer the
 learner touches their own picture in the structure's list (pictures only, never a
 name), then a code of CODE_LENGTH pictures out of the CODE_PICTURES, in order
 (12**4 = 20,736 codes). Failures count per account and per computer like the card's;
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -27,12 +27,11 @@ from tutoring.accounts.models import (
     User,
 )
 from tutoring.accounts.passwords import hash_password, verify_password
+from tutoring.accounts.shared import this_computer
 from tutoring.accounts.signin import revoke_all_sessions
-from tutoring.core.codes import digest
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 
-COMPUTER_COOKIE = "poste_partage"
 CODE_LENGTH = 4
 
 # The pictures of a code: easy to name, drawn for the exercise bank.
@@ -81,37 +80,7 @@ def only_learner(user: User) -> bool:
     return user.roles == frozenset({Role.LEARNER})
 
 
-# ---- Shared computers --------------------------------------------------------------
-
-
-def add_computer(structure_id: int, referent: User) -> str:
-    """Mark this browser as a shared computer of the structure; return the cookie's
-    token (shown to nobody)."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        SharedComputer(
-            structure_id=structure_id, token_hash=digest(token), added_by_id=referent.id
-        )
-    )
-    audit.record("shared_computer_added", referent, None)
-    return token
-
-
-def computer_for(token: str | None) -> SharedComputer | None:
-    """The live shared computer behind a cookie's token, or None."""
-    if not token or len(token) > 100:
-        return None
-    computer = db.session.scalar(
-        select(SharedComputer).where(SharedComputer.token_hash == digest(token))
-    )
-    if computer is None or computer.revoked_at is not None:
-        return None
-    return computer
-
-
-def remove_computer(computer: SharedComputer, referent: User) -> None:
-    computer.revoked_at = utcnow()
-    audit.record("shared_computer_removed", referent, None)
+# ---- Shared computers (see accounts.shared) ----------------------------------------
 
 
 def structure_on(computer: SharedComputer | None) -> Structure | None:
@@ -122,18 +91,10 @@ def structure_on(computer: SharedComputer | None) -> Structure | None:
 
 
 def set_structure_picture_signin(structure: Structure, on: bool, actor: User) -> None:
-    """Turn the structure's picture sign-in on or off. Off also forgets every shared
-    computer (a lost or sold one included): turned on again, each is marked anew."""
+    """Turn the structure's picture sign-in on or off. The shared computers stay
+    marked (they keep their shared-computer mode); each one, a lost one included,
+    is revoked from the list of shared computers."""
     structure.picture_signin = on
-    if not on:
-        db.session.execute(
-            update(SharedComputer)
-            .where(
-                SharedComputer.structure_id == structure.id,
-                SharedComputer.revoked_at.is_(None),
-            )
-            .values(revoked_at=utcnow())
-        )
     audit.record("picture_signin_on" if on else "picture_signin_off", actor, None)
 
 
@@ -238,6 +199,4 @@ def user_for(structure_id: int, picture: str, code: list[str]) -> User | None:
 def structure_here() -> Structure | None:
     """The structure whose picture sign-in this browser offers (a shared computer of
     a structure that turned it on), else None."""
-    if not has_request_context():
-        return None
-    return structure_on(computer_for(request.cookies.get(COMPUTER_COOKIE)))
+    return structure_on(this_computer())

@@ -108,6 +108,9 @@ def defaults(app: Flask) -> dict[str, Any]:
             "SESSION_IDLE_MINUTES_COORDINATOR", 15
         ),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        # The single-use code that carries a learner from a shared computer to their
+        # phone (« Continuer sur mon téléphone ») works this long.
+        "HANDOFF_SECONDS": _int("HANDOFF_SECONDS", 120),
         # An account without a password (a learner signed in by card) may choose one
         # without typing the card's code again this long after signing in.
         "RECENT_SIGNIN_MINUTES": _int("RECENT_SIGNIN_MINUTES", 10),
