@@ -12,19 +12,20 @@ from typing import Any
 from flask import Flask, g, session
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
-from tutoring.accounts import access, pictures
+from tutoring.accounts import access, pictures, shared
 from tutoring.accounts import blueprint as accounts_blueprint
 from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
 from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
 from tutoring.accounts import views as accounts_views  # noqa: F401 - routes
 from tutoring.accounts.labels import audit_label, role_label
 from tutoring.accounts.models import User
-from tutoring.accounts.signin import RequestGlobals, load_session
+from tutoring.accounts.signin import RequestGlobals, idle_seconds, load_session
 from tutoring.admin import blueprint as admin_blueprint
 from tutoring.admin import views as admin_views  # noqa: F401 - routes
 from tutoring.content import blueprint as content_blueprint
@@ -169,11 +170,20 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        state = g.get("session_state")
+        signed = current_user.is_authenticated  # loads the session (one lean query)
+        state = g.get("session_state") if signed else None
+        shared_session = bool(state and state.shared_device)
         return {
             "current_locale": str(get_locale()),
             "current_lang": i18n.lang_tag(str(get_locale())),
-            "shared_device": bool(state and state.shared_device),
+            # This sign-in is a shared-computer one (ticked, or on a marked computer).
+            "shared_device": shared_session,
+            # Shared mode: this browser is a marked shared computer, or the learner
+            # ticked « Je suis sur un ordinateur partagé ». The offline packs and the
+            # caching of personal pages stay off (read by the service worker's page
+            # script through <html data-shared-computer>).
+            "shared_computer": shared_session or shared.this_computer() is not None,
+            "shared_idle_seconds": idle_seconds(state) if shared_session else 0,
             "site_name": app.config["SITE_NAME"],
             "organisation_name": app.config["ORGANISATION_NAME"],
         }

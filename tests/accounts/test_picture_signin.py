@@ -9,8 +9,15 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import login, logout
-from tutoring.accounts import pictures
-from tutoring.accounts.models import PictureSignin, Role, Structure, User, UserSession
+from tutoring.accounts import pictures, shared
+from tutoring.accounts.models import (
+    PictureSignin,
+    Role,
+    SharedComputer,
+    Structure,
+    User,
+    UserSession,
+)
 from tutoring.core.extensions import db
 
 PICTURE_RE = re.compile(r'<ol class="picture-code">(.*?)</ol>', re.S)
@@ -20,8 +27,11 @@ def _turn_on(client) -> None:
     page = client.get("/apprenants/connexion-images").get_data(as_text=True)
     assert "La connexion par images est désactivée." in page  # off by default
     assert client.post("/apprenants/connexion-images/activer").status_code == 302
-    assert client.post("/apprenants/connexion-images/ordinateur").status_code == 302
-    assert client.get_cookie(pictures.COMPUTER_COOKIE) is not None
+    response = client.post(
+        "/structure/postes-partages", data={"label": "MESA – poste 1"}
+    )
+    assert response.status_code == 302
+    assert client.get_cookie(shared.COMPUTER_COOKIE) is not None
 
 
 def _give_code(client, profile_id: int, picture: str = "casque") -> list[str]:
@@ -122,11 +132,24 @@ def test_turning_the_structure_off_stops_it(app, make):
     assert "picture-choice" not in computer.get("/images").get_data(as_text=True)
     assert _tap(computer, "casque", code).status_code == 302
     assert computer.get("/pratique/").status_code == 302
-    # Turned on again, the computer must be marked anew (off forgot them all).
+    # The computer stays a shared one (its own list revokes it): turned on again,
+    # the pictures are back on it.
     login(computer, "claire")
     computer.post("/apprenants/connexion-images/activer")
     page = computer.get("/apprenants/connexion-images").get_data(as_text=True)
-    assert "C’est un ordinateur partagé de la structure" in page
+    assert "la connexion par images y est proposée" in page
+    logout(computer)
+    assert "picture-choice" in computer.get("/images").get_data(as_text=True)
+
+
+def test_a_revoked_computer_no_longer_offers_the_pictures(app, make):
+    computer, _code, _profile, _user, _ref = _world(make, app)
+    login(computer, "claire")
+    computer_id = make.run(lambda: db.session.scalar(select(SharedComputer.id)))
+    assert (
+        computer.post(f"/structure/postes-partages/{computer_id}/retirer").status_code
+        == 302
+    )
     logout(computer)
     assert "picture-choice" not in computer.get("/images").get_data(as_text=True)
 

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tutoring.accounts.enrolment import learner_for
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
+from tutoring.accounts.shared import marked_here
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -235,9 +236,12 @@ def set_security_headers(response: Response) -> Response:
             "Strict-Transport-Security",
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
         )
-    if "_user_id" in session:  # signed in (or was: no need to load the account)
-        # Nothing personal stays in a shared computer's cache or back button.
+    if "_user_id" in session or marked_here():
+        # Signed in (or was: no need to load the account), or on a marked shared
+        # computer: nothing stays in the cache or behind the back button (no-store
+        # also keeps the page out of Chromium's back-forward cache).
         headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
         headers.setdefault("Vary", "Cookie")
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, CAPABILITY_URL_ATTR, False):

@@ -126,6 +126,12 @@ SHARED_LABEL = _l("Je suis sur un ordinateur partagé")
 SHARED_HELP = _l("Déconnexion automatique après 10 minutes sans activité.")
 
 
+SHARED_HERE = _l(
+    "Cet ordinateur est un poste partagé de la structure. Déconnexion automatique "
+    "après 10 minutes sans activité."
+)
+
+
 class LoginForm(FlaskForm):
     login = StringField(
         _l("Identifiant ou adresse e-mail"),
@@ -163,6 +169,41 @@ class CardLoginForm(FlaskForm):
             Length(max=40),
         ],
         description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+    )
+    shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
+
+
+class SharedComputerForm(FlaskForm):
+    """A referent declares the computer they are using as a shared one."""
+
+    label = StringField(
+        _l("Nom de ce poste"),
+        validators=[
+            DataRequired(message=_l("Donnez un nom à ce poste.")),
+            Length(max=80),
+        ],
+        filters=[strip_filter],
+        description=_l("Par exemple : MESA – poste 3."),
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class HandoffForm(FlaskForm):
+    """On the phone: the code shown by the shared computer (filled in by the QR
+    code's address, or typed)."""
+
+    code = StringField(
+        _l("Code affiché sur l’ordinateur"),
+        validators=[
+            DataRequired(message=_l("Tapez le code affiché sur l’ordinateur.")),
+            Length(max=40),
+        ],
+        description=_l("8 lettres et chiffres, par exemple K7M2-9QXD."),
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",

@@ -234,6 +234,23 @@ def _expired(state: SessionState, now: datetime) -> bool:
     return now - state.created_at > absolute or now - state.last_seen_at > idle
 
 
+def idle_seconds(
+    state: SessionState | None, *, fresh: bool = False, now: datetime | None = None
+) -> int:
+    """Seconds before the session ends for want of activity (what the countdown of
+    a shared computer shows). `fresh`: its last-seen time was just moved to now.
+    The last-seen time moves at most once every TOUCH_EVERY, so a request that did
+    not move it counts from the stored time, like the server's check."""
+    if state is None:
+        return 0
+    idle = timedelta(minutes=_idle_minutes(state.shared_device, state.roles))
+    now = now or utcnow()
+    last = (
+        now if fresh or now - state.last_seen_at > TOUCH_EVERY else state.last_seen_at
+    )
+    return max(0, int((last + idle - now).total_seconds()))
+
+
 def end_session(row: UserSession) -> None:
     row.revoked_at = utcnow()
 

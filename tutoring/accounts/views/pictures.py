@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,8 +19,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import pictures
+from tutoring.accounts import shared as computers
 from tutoring.accounts.access import learner_or_404, public, roles_required
 from tutoring.accounts.blueprint import bp
+from tutoring.accounts.forms import SHARED_HERE, SHARED_LABEL
 from tutoring.accounts.models import Role, SharedComputer, Structure
 from tutoring.accounts.users import AccountError
 from tutoring.accounts.views.signin import (
@@ -35,12 +36,11 @@ from tutoring.core.extensions import db, limiter
 from tutoring.core.forms import ConfirmForm
 
 TAPS_KEY = "picture_taps"
-ONE_YEAR = 365 * 24 * 3600
 
 
 def this_computer() -> SharedComputer | None:
     """The shared computer this browser is (its cookie), or None."""
-    return pictures.computer_for(request.cookies.get(pictures.COMPUTER_COOKIE))
+    return computers.this_computer()
 
 
 def _own_structure() -> Structure:
@@ -80,34 +80,6 @@ def toggle_pictures() -> BaseResponse:
         "success",
     )
     return redirect(url_for("accounts.picture_settings"))
-
-
-@bp.post("/apprenants/connexion-images/ordinateur")
-@roles_required(Role.REFERENT, Role.ADMIN)
-def shared_computer() -> BaseResponse:
-    """Mark this browser as a shared computer of the structure, or no longer."""
-    structure = _own_structure()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    response = redirect(url_for("accounts.picture_settings"))
-    computer = this_computer()
-    if computer is not None and computer.structure_id == structure.id:
-        pictures.remove_computer(computer, current_user)
-        db.session.commit()
-        response.delete_cookie(pictures.COMPUTER_COOKIE)
-        flash(_("Cet ordinateur n’est plus un ordinateur partagé."), "success")
-        return response
-    token = pictures.add_computer(structure.id, current_user)
-    db.session.commit()
-    response.set_cookie(
-        pictures.COMPUTER_COOKIE, token, max_age=ONE_YEAR, httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax",
-    )  # fmt: skip
-    flash(
-        _("Cet ordinateur est maintenant un ordinateur partagé de la structure."),
-        "success",
-    )
-    return response
 
 
 @bp.route("/apprenants/<int:profile_id>/images", methods=["GET", "POST"])
@@ -176,7 +148,7 @@ def picture_login() -> BaseResponse | str:
     return render_template(
         "accounts/picture_login.html", structure=structure,
         choices=pictures.pictures_of(structure.id) if structure else [],
-        names=pictures.OWN_PICTURES,
+        names=pictures.OWN_PICTURES, shared_label=SHARED_LABEL, shared_here=SHARED_HERE,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import audit, cards, twofactor, users
+from tutoring.accounts import shared as computers
 from tutoring.accounts.access import (
     allowed_before_2fa,
     public,
@@ -32,6 +33,7 @@ from tutoring.accounts.access import (
 )
 from tutoring.accounts.blueprint import bp
 from tutoring.accounts.forms import (
+    SHARED_HERE,
     CardLoginForm,
     ChoosePasswordForm,
     FinishSignupForm,
@@ -52,6 +54,23 @@ PENDING_KEY = "pending_2fa"
 
 
 PENDING_SECONDS = 300
+
+
+def lock_shared(form: LoginForm | CardLoginForm) -> None:
+    """On a marked shared computer the box « Je suis sur un ordinateur partagé » is
+    ticked and cannot be unticked (the server counts it ticked anyway), and the
+    browser is asked not to remember what is typed as an identifier."""
+    if computers.this_computer() is None:
+        return
+    form.shared_device.data = True
+    form.shared_device.render_kw = {"disabled": True}
+    form.shared_device.description = SHARED_HERE
+    for name in ("login", "code"):
+        if name in form:
+            form[name].render_kw = {
+                **(form[name].render_kw or {}),
+                "autocomplete": "off",
+            }
 
 
 def _failed(response: Response) -> bool:
@@ -90,15 +109,22 @@ def _record_failure(method: str, target: User | None) -> None:
 
 
 def complete_login(user: User, *, shared: bool, second_factor_done: bool) -> None:
-    """Open a fresh server-side session: a new cookie and a new CSRF token."""
+    """Open a fresh server-side session: a new cookie and a new CSRF token. On a
+    marked shared computer the session is a shared-computer one, ticked or not."""
     session.clear()
+    computer = computers.this_computer()
+    if computer is not None:
+        shared_mode = True
+        computers.seen(computer)
+    else:
+        shared_mode = shared
     token = start_session(
-        user, shared_device=shared, second_factor_done=second_factor_done,
+        user, shared_device=shared_mode, second_factor_done=second_factor_done,
         user_agent=request.headers.get("User-Agent", ""),
     )  # fmt: skip
     user.session_token = token
     login_user(user, remember=False)
-    session.permanent = not shared  # a shared computer forgets the cookie on closing
+    session.permanent = not shared_mode  # a shared computer forgets it on closing
     db.session.commit()
 
 
@@ -134,6 +160,7 @@ def login() -> BaseResponse | tuple[str, int]:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    lock_shared(form)
     if form.validate_on_submit():
         user = users.authenticate(*form.credentials())
         if user is None:
@@ -148,7 +175,7 @@ def login() -> BaseResponse | tuple[str, int]:
         complete_login(user, shared=shared, second_factor_done=False)
         return redirect(target)
     return render_template(
-        "accounts/login.html", form=form
+        "accounts/login.html", form=form, signed_out=request.args.get("fin") == "1"
     ), 400 if form.errors else 200
 
 
@@ -206,6 +233,7 @@ def second_factor() -> BaseResponse | tuple[str, int]:
 @limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed)
 def card_login() -> BaseResponse | tuple[str, int]:
     form = CardLoginForm()
+    lock_shared(form)
     if form.validate_on_submit():
         user = cards.user_for_card(filled(form.code.data))
         if user is None:
@@ -234,6 +262,7 @@ def card_login() -> BaseResponse | tuple[str, int]:
 def card_link(code: str) -> Response:
     """The QR code's address: the code is filled in, one tap signs in."""
     form = CardLoginForm(code=code[:40])
+    lock_shared(form)
     response = Response(
         render_template("accounts/card_login.html", form=form, from_qr=True)
     )
@@ -241,18 +270,35 @@ def card_link(code: str) -> Response:
     return response
 
 
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
 @bp.post("/deconnexion")
 @signed_in
 @allowed_before_2fa
 def logout() -> BaseResponse:
+    """Sign out: the session ends on the server, and the browser is asked to forget
+    the site's cache and storage (`Clear-Site-Data`; not its cookies, so that a
+    shared computer's mark survives). On a shared computer the session cookie is
+    expired too, and the next person lands on the sign-in page."""
+    state = g.get("session_state")
+    shared_mode = bool(state and state.shared_device) or (
+        computers.this_computer() is not None
+    )
     row = g.get("user_session")
     if row is not None:
         end_session(row)
     logout_user()
     session.clear()
     db.session.commit()
-    flash(_("Vous êtes déconnecté. À bientôt !"), "success")
-    return redirect(url_for("home.home"))
+    if shared_mode:
+        # No message kept in the session: an empty session expires its cookie.
+        response = redirect(url_for("accounts.login", fin=1))
+    else:
+        flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+        response = redirect(url_for("home.home"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @bp.route("/devenir-benevole", methods=["GET", "POST"])
