@@ -165,6 +165,10 @@ def handoff_start() -> Response:
     return _no_store(Response(page))
 
 
+# Codes tried by address, typed or opened from an address, count together.
+HANDOFF_SCOPE = "handoff-codes"
+
+
 def _failed_code(response: Response) -> bool:
     return response.status_code in (400, 409, 410)
 
@@ -192,7 +196,9 @@ def _sign_in_with(form: HandoffForm) -> BaseResponse | tuple[str, int]:
 
 @bp.route("/suite", methods=["GET", "POST"])
 @public
-@limiter.limit(_per_ip, methods=["POST"], deduct_when=_failed_code)
+@limiter.shared_limit(
+    _per_ip, HANDOFF_SCOPE, methods=["POST"], deduct_when=_failed_code
+)
 def handoff() -> BaseResponse | tuple[str, int]:
     """On the phone: type the code the computer shows (or come from its QR code)."""
     form = HandoffForm()
@@ -205,7 +211,7 @@ def handoff() -> BaseResponse | tuple[str, int]:
 @bp.get("/suite/<code>")
 @public
 @secret_in_url
-@limiter.limit(_per_ip, deduct_when=_failed_code)
+@limiter.shared_limit(_per_ip, HANDOFF_SCOPE, deduct_when=_failed_code)
 def handoff_link(code: str) -> BaseResponse | tuple[str, int]:
     """The QR code's address: the code is filled in, one tap signs in. Opening it
     uses nothing up (a link preview must not), but says at once when it no longer
