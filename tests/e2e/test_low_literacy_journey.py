@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from exercises.loading import BANK, load_bank
-from tutoring.accounts import pictures
+from tutoring.accounts import pictures, shared
 from tutoring.accounts.models import Role, Structure, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.bank import sync_bank
@@ -133,7 +133,7 @@ def test_picture_sign_in_on_a_shared_computer(
         referent = db.session.get(User, referent_id)
         structure = db.session.get(Structure, referent.structure_id)
         pictures.set_structure_picture_signin(structure, True, referent)
-        token = pictures.add_computer(structure.id, referent)
+        token = shared.add_computer(structure.id, referent, "MESA – poste 1")
         code = pictures.issue(
             db.session.get(User, learner_id), referent, structure.id, "casque"
         )
@@ -142,7 +142,7 @@ def test_picture_sign_in_on_a_shared_computer(
     token, code = make.run(set_up)
     context = browser.new_context(locale=f"{locale}-FR" if locale == "fr" else locale, **PHONE)
     context.add_cookies(
-        [{"name": pictures.COMPUTER_COOKIE, "value": token, "url": live_server}]
+        [{"name": shared.COMPUTER_COOKIE, "value": token, "url": live_server}]
     )
     page = context.new_page()
     if locale != "fr":
