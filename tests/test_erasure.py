@@ -36,6 +36,7 @@ OWNER = {
     "picture_signins": "user_id = :user",
     "user_sessions": "user_id = :user",
     "recovery_codes": "user_id = :user",
+    "handoff_tokens": "user_id = :user",
     "learner_profiles": "id = :profile",
     # their own messages, and those telling their tutor what they asked (with name)
     "outbox": "user_id = :user OR key LIKE 'change:%' OR key LIKE 'cancelled:%'",
@@ -68,6 +69,7 @@ PERSONAL: dict[tuple[str, str], str] = {
     ("user_sessions", "device_kind"): "deleted with the account",
     ("user_sessions", "browser"): "deleted with the account",
     ("recovery_codes", "code_hash"): "deleted with the account",
+    ("handoff_tokens", "token_hash"): "deleted with the account",
     ("learner_profiles", "languages"): "emptied",
     ("outbox", "address"): "deleted (theirs by cascade, the tutor's by sessions)",
     ("outbox", "subject"): "deleted",
@@ -110,6 +112,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("voice_recordings", "file_name"): "a volunteer's recording of an exercise",
     ("structures", "name"): "an organisation",
     ("shared_computers", "token_hash"): "a structure's computer",
+    ("shared_computers", "label"): "a structure's computer (« MESA – poste 3 »)",
     ("partners", "name"): "an organisation",
     ("places", "name"): "a room",
     ("places", "address"): "a room",

@@ -275,9 +275,12 @@ def test_hostile_taps_on_the_picture_code_are_refused_cleanly(app, tenants):
     a, _ = tenants
     computer = sign_in(app, a["accounts"][R])
     token = csrf_token(computer)
-    for path in ("/apprenants/connexion-images/activer",
-                 "/apprenants/connexion-images/ordinateur"):  # fmt: skip
-        assert computer.post(path, data={"csrf_token": token}).status_code == 302
+    assert computer.post(
+        "/apprenants/connexion-images/activer", data={"csrf_token": token}
+    ).status_code == 302
+    assert computer.post(
+        "/structure/postes-partages", data={"csrf_token": token, "label": "Poste 1"}
+    ).status_code == 302
     profile_id = a["ids"]["profile_id"]
     response = computer.post(
         f"/apprenants/{profile_id}/images",

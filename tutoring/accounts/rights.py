@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from tutoring.accounts import audit
 from tutoring.accounts.models import (
+    HandoffToken,
     LoginCard,
     PictureSignin,
     RecoveryCode,
@@ -131,7 +132,7 @@ def erase_learner(profile: LearnerProfile, actor: User | None) -> None:
     profile.erased_at = utcnow()
     db.session.flush()
     erasing_learner.send(profile)
-    for model in (LoginCard, PictureSignin, UserSession, RecoveryCode):
+    for model in (LoginCard, PictureSignin, UserSession, RecoveryCode, HandoffToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.delete(user)
     audit.record("learner_erased", actor, None, profile=pseudonym)

@@ -157,10 +157,10 @@ def handoff_start() -> Response:
     db.session.commit()
     address = external_url("accounts.handoff_link", code=code)
     svg = segno.make(address, error="m").svg_inline(scale=6, dark="#000", light="#fff")
-    seconds = int((expires - utcnow()) / timedelta(seconds=1))
+    minutes = max(1, round((expires - utcnow()) / timedelta(minutes=1)))
     page = render_template(
         "accounts/handoff_qr.html", qr_svg=svg, code=code, address=address,
-        short_address=external_url("accounts.handoff"), seconds=seconds,
+        short_address=external_url("accounts.handoff"), minutes=minutes,
     )  # fmt: skip
     return _no_store(Response(page))
 
