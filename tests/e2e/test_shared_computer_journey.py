@@ -15,7 +15,7 @@ from sqlalchemy import update
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_practice_journey import _answer_current_item
-from tutoring.accounts.models import HandoffToken, Role, UserSession
+from tutoring.accounts.models import HandoffToken, Role
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
