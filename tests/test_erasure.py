@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import JSON, Enum, String, Text, select, text
 
 from tests.conftest import card_login, login
-from tutoring.accounts import outbox
+from tutoring.accounts import handoff, outbox
 from tutoring.accounts.models import AuditEvent, PictureSignin, RecoveryCode, User
 from tutoring.content.recordings import audio_path
 from tutoring.core.database import utcnow
@@ -245,6 +245,7 @@ def rich_learner(app, make, pair, bank):
         notify_cancelled(session, user, by_learner=True)  # and her reason
         outbox.queue(user, "test", lambda: ("subject", "body"))
         db.session.add(RecoveryCode(user_id=user_id, code_hash="x" * 64))
+        handoff.issue(user)  # a code to continue on her phone
         db.session.add(
             PictureSignin(user_id=user_id, structure_id=user.structure_id,
                           picture="lit", code_hash="x")
