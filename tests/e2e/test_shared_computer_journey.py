@@ -209,6 +209,10 @@ def test_countdown_and_hand_off_to_the_phone(
     assert page.locator(".handoff-qr svg").is_visible()
     journey.check(page, f"handoff-qr-{locale}")
     _shot(page, f"handoff-qr-{locale}")
+    page.set_viewport_size({"width": 320, "height": 700})  # the smallest phones
+    assert page.locator("#sign-out button").is_visible()
+    journey.check(page, f"handoff-qr-320-{locale}")
+    _shot(page, f"handoff-qr-320-{locale}")
     url = page.locator("[data-handoff-url]").get_attribute("data-handoff-url")
     assert url is not None
     url = live_server + "/suite/" + url.rsplit("/suite/", 1)[1]

@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from tutoring.accounts import handoff as handoffs
@@ -158,9 +159,11 @@ def handoff_start() -> Response:
     address = external_url("accounts.handoff_link", code=code)
     svg = segno.make(address, error="m").svg_inline(scale=6, dark="#000", light="#fff")
     minutes = max(1, round((expires - utcnow()) / timedelta(minutes=1)))
+    short_address = external_url("accounts.handoff")
     page = render_template(
         "accounts/handoff_qr.html", qr_svg=svg, code=code, address=address,
-        short_address=external_url("accounts.handoff"), minutes=minutes,
+        short_address_html=Markup('<bdi dir="ltr">%s</bdi>') % short_address,
+        minutes=minutes,
     )  # fmt: skip
     return _no_store(Response(page))
 
