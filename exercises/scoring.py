@@ -245,7 +245,8 @@ def _typing(item: Item, response: dict[str, Any]) -> Result:
         verdict = "accents"
     else:
         verdict = False
-    return Result(_share([verdict]), [verdict], accents=verdict == "accents")
+    # the feedback says « attention aux accents et aux majuscules » for either
+    return Result(_share([verdict]), [verdict], accents=verdict in ("accents", "case"))
 
 
 def _timed(item: Item, response: dict[str, Any]) -> Result:

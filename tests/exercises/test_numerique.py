@@ -259,7 +259,7 @@ def test_typing_tells_accents_from_capitals(items):
     accents = grade(model, {"text": "Eleve a Millau"})
     assert (accents.score, accents.parts, accents.accents) == (0.5, ["accents"], True)
     capitals = grade(model, {"text": "élève à millau"})
-    assert (capitals.score, capitals.parts, capitals.accents) == (0.5, ["case"], False)
+    assert (capitals.score, capitals.parts, capitals.accents) == (0.5, ["case"], True)
     assert grade(model, {"text": "Élève à Millau."}).score == 0.0
     assert grade(model, {"text": "Élève à Millau"}).score == 1.0
 
