@@ -15,9 +15,14 @@ from exercises.model import (
     GAP,
     INSTRUCTIONS,
     LEVELS,
+    POINTER_ACTIONS,
     SKILLS,
     SUBSKILLS,
     THEMES,
+    TRACK_LEVELS,
+    TRACK_TYPE_SKILLS,
+    TRACK_TYPES,
+    TRACKS,
     TYPES,
     Item,
 )
@@ -46,9 +51,18 @@ TYPE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "form_filling": ({"fields"}, set()),
     "short_writing": ({"prompt", "min_words", "max_words"}, {"required"}),
     "oral_production": ({"prompt"}, {"min_seconds", "max_seconds"}),
+    # The « Numérique » track's types (track units only)
+    "pointer": ({"action", "prompt"}, {"targets", "answer", "pairs"}),
+    "typing": ({"prompt", "answer"}, set()),
+    "tab_form": ({"fields"}, set()),
+    "timed_choice": ({"prompt", "choices", "answer", "seconds"}, set()),
 }
 UNIT_KEYS = {"unit", "level", "theme", "title", "can_do", "items"}
-OPTIONAL_UNIT_KEYS = {"review", "sources"}
+OPTIONAL_UNIT_KEYS = {"review", "sources", "track", "track_order"}
+# What a learner copies in a `typing` item: letters (with accents), digits, « @ »,
+# « . », « - », apostrophes and spaces.
+TYPING_TEXT = re.compile(r"^(?:[^\W\d_]|[0-9@.\-’' ])+$")
+TRACK_FILE = "numerique-ecran-"
 # The second reading of a unit, against this written checklist (see FORMAT.md).
 REVIEW_CHECKLIST = (
     "natural_french",  # natural French of France
@@ -152,6 +166,8 @@ class _Reader:
         self.items: list[Item] = []
         self.units: set[str] = set()
         self.ids: set[str] = set()
+        # (track, track_order) -> file, to refuse two units at the same place
+        self.track_places: dict[tuple[str, int], str] = {}
 
     def problem(
         self, file: str, item: str | None, field: str | None, message: str
@@ -193,12 +209,51 @@ class _Reader:
             if key in data and not _text(data[key]):
                 self.problem(name, None, key, "texte vide")
         self.read_review(name, unit, data)
+        self.read_track(name, path, data)
         items = data.get("items")
         if not isinstance(items, list) or not items:
             self.problem(name, None, "items", "aucun exercice")
             return
         for index, raw in enumerate(items):
             self.read_item(name, data, index, raw)
+
+    def read_track(self, name: str, path: Path, data: dict[str, Any]) -> None:
+        """Check the `track` and `track_order` keys of a track unit (see FORMAT.md)."""
+        if "track" not in data and "track_order" not in data:
+            return
+        track, order = data.get("track"), data.get("track_order")
+        if track not in TRACKS:
+            self.problem(
+                name, None, "track", "parcours inconnu (" + ", ".join(TRACKS) + ")"
+            )
+            return
+        if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+            self.problem(
+                name, None, "track_order",
+                "la place dans le parcours doit être un entier positif (1, 2, 3…)",
+            )  # fmt: skip
+        elif (track, order) in self.track_places:
+            self.problem(
+                name, None, "track_order",
+                "place déjà prise dans le parcours par "
+                + self.track_places[(track, order)],
+            )  # fmt: skip
+        else:
+            self.track_places[(track, order)] = name
+        if data.get("theme") != track:
+            self.problem(
+                name, None, "theme", f"une unité du parcours a le thème {track}"
+            )
+        if data.get("level") not in TRACK_LEVELS:
+            self.problem(
+                name, None, "level",
+                "le parcours a les niveaux " + ", ".join(TRACK_LEVELS),
+            )  # fmt: skip
+        if not path.name.startswith(TRACK_FILE):
+            self.problem(
+                name, None, None,
+                f"le fichier d’une unité du parcours s’appelle {TRACK_FILE}<nom>.yaml",
+            )  # fmt: skip
 
     def read_review(self, name: str, unit: str, data: dict[str, Any]) -> None:
         """Check the record of the unit's second reading and its sources."""
@@ -306,6 +361,21 @@ class _Reader:
             bad(
                 "audio",
                 "un exercice de compréhension orale a besoin d’un enregistrement",
+            )
+        if kind in TRACK_TYPES:
+            if unit.get("track") not in TRACKS:
+                bad("type", "type réservé aux unités d’un parcours (track: numerique)")
+            if raw.get("skill") in SKILLS and raw["skill"] != TRACK_TYPE_SKILLS[kind]:
+                bad("skill", f"ce type a la compétence {TRACK_TYPE_SKILLS[kind]}")
+        if (
+            unit.get("track") in TRACKS
+            and unit.get("level") == "A1.1"
+            and not _text(raw.get("audio"))
+        ):
+            bad(
+                "audio",
+                "au niveau A1.1, chaque exercice du parcours a un audio "
+                "qui lit la consigne ou la question",
             )
         self.check_type(kind, raw, bad)
         if _text(raw.get("audio")) and self.static is not None and self.check_audio:
@@ -446,6 +516,87 @@ class _Reader:
                 bad("fields", "chaque champ a un libellé et des réponses acceptées")
                 return
 
+    def check_pointer(self, raw: dict[str, Any], bad: Any) -> None:
+        action = raw.get("action")
+        if action not in POINTER_ACTIONS:
+            bad("action", "action inconnue (" + ", ".join(POINTER_ACTIONS) + ")")
+            return
+        if action == "drag":
+            for key in ("targets", "answer"):
+                if key in raw:
+                    bad(key, "clé inutile pour « drag » : utilisez « pairs »")
+            pairs = raw.get("pairs")
+            if (
+                not isinstance(pairs, list)
+                or not 2 <= len(pairs) <= 4
+                or not all(_strings(p) and len(p) == 2 for p in pairs)
+            ):
+                bad("pairs", "de 2 à 4 paires [élément, case]")
+            elif len({p[1] for p in pairs}) != len(pairs) or len(
+                {p[0] for p in pairs}
+            ) != len(pairs):
+                bad("pairs", "les éléments et les cases doivent être tous différents")
+            return
+        if "pairs" in raw:
+            bad("pairs", "clé réservée à l’action « drag »")
+        low, high = (8, 30) if action == "scroll" else (2, 6)
+        targets = _strings(raw.get("targets"))
+        if (
+            targets is None
+            or not low <= len(targets) <= high
+            or len(set(targets)) != len(targets)
+        ):
+            bad("targets", f"de {low} à {high} éléments, tous différents")
+        elif raw.get("answer") not in targets:
+            bad("answer", "la réponse n’est pas parmi les éléments")
+        elif action == "scroll" and targets.index(raw["answer"]) < len(targets) // 2:
+            bad(
+                "answer",
+                "la bonne réponse doit être vers la fin de la liste "
+                "(il faut faire défiler)",
+            )
+
+    def check_typing(self, raw: dict[str, Any], bad: Any) -> None:
+        answer = raw.get("answer")
+        if not isinstance(answer, str) or not 1 <= len(answer) <= 60:
+            bad("answer", "le texte à recopier a de 1 à 60 caractères")
+        elif answer != answer.strip() or "  " in answer:
+            bad("answer", "pas d’espace au début, à la fin ni deux espaces de suite")
+        elif not TYPING_TEXT.match(answer):
+            bad(
+                "answer",
+                "seulement des lettres (avec accents), des chiffres, "
+                "@ . - ’ ' et des espaces",
+            )
+
+    def check_tab_form(self, raw: dict[str, Any], bad: Any) -> None:
+        fields = raw.get("fields")
+        if not isinstance(fields, list) or not 2 <= len(fields) <= 6:
+            bad("fields", "de 2 à 6 champs")
+            return
+        self.check_form_filling(raw, bad)
+        labels = [f.get("label") for f in fields if isinstance(f, dict)]
+        if len(set(map(str, labels))) != len(labels):
+            bad("fields", "les libellés doivent être tous différents")
+
+    def check_timed_choice(self, raw: dict[str, Any], bad: Any) -> None:
+        choices = _strings(raw.get("choices"))
+        if (
+            choices is None
+            or not 2 <= len(choices) <= 4
+            or len(set(choices)) != len(choices)
+        ):
+            bad("choices", "de 2 à 4 choix, tous différents")
+        elif raw.get("answer") not in choices:
+            bad("answer", "la réponse n’est pas parmi les choix")
+        seconds = raw.get("seconds")
+        if (
+            not isinstance(seconds, int)
+            or isinstance(seconds, bool)
+            or not 10 <= seconds <= 60
+        ):
+            bad("seconds", "de 10 à 60 secondes")
+
     def check_short_writing(self, raw: dict[str, Any], bad: Any) -> None:
         low, high = raw.get("min_words"), raw.get("max_words")
         if (
@@ -522,6 +673,8 @@ def _item(unit: dict[str, Any], raw: dict[str, Any]) -> Item:
         audio=_strip(raw.get("audio")),
         prompt=_strip(raw.get("prompt")),
         data=data,
+        track=unit.get("track"),
+        track_order=unit.get("track_order"),
     )
 
 

@@ -32,9 +32,23 @@ DOCUMENT_KINDS = (
     "note",
     "dialogue",
     "ticket",
+    "ecran",  # a computer exam screen (the « Numérique » track)
 )
 # Types whose answers a tutor reviews; the others are graded automatically.
 REVIEWED_TYPES = ("short_writing", "oral_production")
+# Types that train the computer skills the exams ask for: only in track units.
+TRACK_TYPES = ("pointer", "typing", "tab_form", "timed_choice")
+# The skill each track type trains (see exercises/FORMAT.md).
+TRACK_TYPE_SKILLS = {
+    "pointer": "CE",
+    "typing": "EE",
+    "tab_form": "EE",
+    "timed_choice": "CE",
+}
+POINTER_ACTIONS = ("click", "double_click", "scroll", "drag")
+# Tracks: sequences of units practised from their own page, outside the level model.
+TRACKS = ("numerique",)
+TRACK_LEVELS = ("A1.1", "A1", "A2")
 TYPES = (
     "single_choice",
     "multiple_choice",
@@ -47,6 +61,7 @@ TYPES = (
     "dictation",
     "form_filling",
     *REVIEWED_TYPES,
+    *TRACK_TYPES,
 )
 
 
@@ -81,6 +96,28 @@ INSTRUCTIONS: dict[str, str] = {
     "fill_form": N_("Remplissez le formulaire avec les informations du document."),
     "write_short": N_("Écrivez un court texte pour répondre à la situation."),
     "speak": N_("Enregistrez votre réponse à voix haute."),
+    # The « Numérique » track: using a computer like at the exams.
+    "click": N_("Cliquez sur le bon bouton."),
+    "double_click": N_("Double-cliquez sur le bon élément."),
+    "scroll": N_("Faites défiler la liste et cliquez sur le bon élément."),
+    "drag": N_("Faites glisser chaque élément à sa place."),
+    "type_copy": N_(
+        "Recopiez exactement le texte, avec les accents et les majuscules."
+    ),
+    "tab_form": N_(
+        "Remplissez le formulaire. Passez d’une case à l’autre avec la touche Tab."
+    ),
+    "timed_choose": N_("Répondez avant la fin du temps."),
+    "read_screen": N_("Regardez l’écran, puis choisissez la bonne réponse."),
+}
+
+# The wording on a phone (touch screen) where the action differs from a computer's.
+PHONE_INSTRUCTIONS: dict[str, str] = {
+    "click": N_("Touchez le bon bouton."),
+    "double_click": N_("Touchez deux fois, vite, le bon élément."),
+    "scroll": N_("Faites défiler la liste avec le doigt et touchez le bon élément."),
+    "drag": N_("Avec le doigt, faites glisser chaque élément à sa place."),
+    "tab_form": N_("Remplissez le formulaire. Touchez une case pour écrire dedans."),
 }
 
 GAP = "___"
@@ -107,6 +144,10 @@ class Item:
     audio: str | None = None
     prompt: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # A track unit's items (`track`, `track_order` unit keys): practised from the
+    # track's page only, never in ordinary practice nor in the learner's level.
+    track: str | None = None
+    track_order: int | None = None
 
     @property
     def reviewed(self) -> bool:
@@ -132,6 +173,12 @@ class Item:
             "prompt": self.prompt,
             "explanation": self.explanation,
             "data": self.data,
+            # only when set: the other items' stored payloads (and hashes) stay as they were
+            **(
+                {"track": self.track, "track_order": self.track_order}
+                if self.track
+                else {}
+            ),
         }
 
     @classmethod

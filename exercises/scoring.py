@@ -203,6 +203,62 @@ def _form(item: Item, response: dict[str, Any]) -> Result:
     return Result(_share(parts), parts, accents=any(p == "accents" for p in parts))
 
 
+def _pointer(item: Item, response: dict[str, Any]) -> Result:
+    """`targets`: for a click, double click or scroll, the index of the chosen target
+    (one value); for a drag, per thing in its order, the index of the box it was put
+    in ("" when left out)."""
+    if item.data["action"] == "drag":
+        pairs = item.data["pairs"]
+        given = _list(response, "targets", len(pairs))
+        parts: list[bool | str] = [
+            bool(value) and _index(value, len(pairs)) == thing
+            for thing, value in enumerate(given)
+        ]
+        return Result(_share(parts), parts)
+    targets = item.data["targets"]
+    given = _list(response, "targets", 1)
+    ok = targets[_index(given[0], len(targets))] == item.data["answer"]
+    return Result(1.0 if ok else 0.0, [ok])
+
+
+def _exact(text: str) -> str:
+    """A copied text compared as typed: only the kind of apostrophe, a non-breaking
+    space and spaces around or repeated do not count."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _typing(item: Item, response: dict[str, Any]) -> Result:
+    """1 when copied exactly; 0.5 when only accents or capitals differ, else 0."""
+    given, expected = _exact(_text(response, "text")), _exact(item.data["answer"])
+    verdict: bool | str
+    if given == expected:
+        verdict = True
+    elif given.casefold() == expected.casefold():
+        verdict = "case"
+    elif _unaccented(given).casefold() == _unaccented(expected).casefold():
+        verdict = "accents"
+    else:
+        verdict = False
+    # the feedback says « attention aux accents et aux majuscules » for either
+    return Result(_share([verdict]), [verdict], accents=verdict in ("accents", "case"))
+
+
+def _timed(item: Item, response: dict[str, Any]) -> Result:
+    """A choice, or nothing when the time ran out (then 0)."""
+    value = _text(response, "choice")
+    if not value:
+        return Result(0.0, [False], checks={"timed_out": True})
+    choices = item.data["choices"]
+    ok = choices[_index(value, len(choices))] == item.data["answer"]
+    return Result(1.0 if ok else 0.0, [ok])
+
+
 def _writing(item: Item, response: dict[str, Any]) -> Result:
     text = _text(response, "text")
     words = len(re.findall(r"\w+(?:['’-]\w+)*", text))
@@ -240,6 +296,10 @@ _GRADERS = {
     "form_filling": _form,
     "short_writing": _writing,
     "oral_production": _oral,
+    "pointer": _pointer,
+    "typing": _typing,
+    "tab_form": _form,
+    "timed_choice": _timed,
 }
 
 

@@ -127,6 +127,8 @@ MATRIX: dict[str, object] = {
     "learning.play": {L},
     "learning.feedback": {L},
     "learning.summary": {L},
+    "learning.track": {L},
+    "learning.track_start": {L},
     "exams.index": {L},
     "exams.start_civic": {L},
     "exams.civic": {L},
@@ -236,6 +238,7 @@ def world(make, app, bank):
         "picture": "casque",
         "token": "invalid",
         "name": "beneficiaries.active",
+        "unit": "a2-numerique-ecran-test",
     }
     accounts = {
         L: ("learner", learner_id),

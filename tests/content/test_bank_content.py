@@ -81,6 +81,15 @@ def key_response(item) -> dict:
         return {"choice": data["answer"]}
     if kind == "dictation":
         return {"text": item.audio}
+    # The « Numérique » track's types
+    if kind == "pointer" and data["action"] == "drag":
+        return {"targets": [str(i) for i in range(len(data["pairs"]))]}
+    if kind == "pointer":
+        return {"targets": [str(data["targets"].index(data["answer"]))]}
+    if kind == "typing":
+        return {"text": data["answer"]}
+    if kind == "timed_choice":
+        return {"choice": str(data["choices"].index(data["answer"]))}
     return {"fields": [f["answers"][0] for f in data["fields"]]}
 
 
@@ -122,7 +131,8 @@ def _french_strings(item) -> list[str]:
                 walk(v)
         elif isinstance(value, dict):
             for key, v in value.items():
-                if key != "image":
+                # not French: a picture's file name, a pointer item's gesture
+                if key not in ("image", "action"):
                     walk(v)
 
     data = dict(item.data)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from exercises.model import Item
 from tutoring.content.models import ItemVersion
@@ -40,7 +40,8 @@ class SyncReport:
 
 
 def sync_bank(items: Iterable[Item]) -> SyncReport:
-    """Make the database hold exactly the bank's items, idempotently.
+    """Make the database hold exactly the bank's items, idempotently (a track item's
+    `track` is part of its content: moving it in or out of a track is an edit).
 
     A new (id, version) is added; an edited item must carry a new version, else
     ContentError("version_not_bumped") lists it and nothing changes. Items no
@@ -62,8 +63,8 @@ def sync_bank(items: Iterable[Item]) -> SyncReport:
             new_rows.append(
                 ItemVersion(
                     item_id=item.id, version=item.version, unit=item.unit, level=item.level,
-                    skill=item.skill, theme=item.theme, type=item.type, content_hash=digest,
-                    payload=item.payload(), active=True,
+                    skill=item.skill, theme=item.theme, track=item.track, type=item.type,
+                    content_hash=digest, payload=item.payload(), active=True,
                 )
             )  # fmt: skip
         elif row.content_hash != digest:
@@ -112,11 +113,12 @@ _PARSED: dict[tuple[int, str], Item] = {}
 
 
 def active_items(
-    level: str | None = None, theme: str | None = None
+    level: str | None = None, theme: str | None = None, track: str | None = None
 ) -> dict[str, tuple[int, Item]]:
-    """Return item id -> (version id, parsed item) for the active versions."""
+    """Return item id -> (version id, parsed item) for the active versions: of the
+    ordinary bank, or of `track` (track items are never mixed with the others)."""
     stmt = select(ItemVersion.id, ItemVersion.item_id, ItemVersion.content_hash).where(
-        ItemVersion.active
+        ItemVersion.active, _of_track(track)
     )
     if level:
         stmt = stmt.where(ItemVersion.level == level)
@@ -134,10 +136,15 @@ def active_items(
     return {r.item_id: (r.id, _PARSED[(r.id, r.content_hash)]) for r in rows}
 
 
+def _of_track(track: str | None) -> ColumnElement[bool]:
+    return ItemVersion.track.is_(None) if track is None else ItemVersion.track == track
+
+
 def active_versions(
-    level: str | None = None, theme: str | None = None
+    level: str | None = None, theme: str | None = None, track: str | None = None
 ) -> list[ItemVersion]:
-    stmt = select(ItemVersion).where(ItemVersion.active)
+    """The active versions of the ordinary bank, or of `track`."""
+    stmt = select(ItemVersion).where(ItemVersion.active, _of_track(track))
     if level:
         stmt = stmt.where(ItemVersion.level == level)
     if theme:

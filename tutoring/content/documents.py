@@ -19,6 +19,7 @@ from exercises.dialogue import BULLET, Turn, labelled, speaker_turns
 BlockType = Literal[
     "title", "text", "list", "table", "fields", "headers", "date", "object",
     "greeting", "signature", "turns", "sender", "time",
+    "screen_title", "screen_counter", "screen_timer", "screen_buttons",
 ]  # fmt: skip
 
 DATE_LINE = re.compile(
@@ -34,8 +35,15 @@ HEADER_LABELS = {"de", "à", "a", "objet", "date", "cc", "envoyé", "pour", "exp
 PROSE_KINDS = {"lettre", "courriel", "note"}
 KINDS = {
     "sms", "lettre", "courriel", "affiche", "etiquette", "annonce", "horaires",
-    "formulaire", "note", "dialogue", "ticket",
+    "formulaire", "note", "dialogue", "ticket", "ecran",
 }  # fmt: skip
+# The lines of an exam screen (`ecran`) that draw its frame; the others are its body.
+SCREEN_LINES = {
+    "titre": "screen_title",
+    "question": "screen_counter",
+    "temps restant": "screen_timer",
+    "boutons": "screen_buttons",
+}
 TERMINAL = tuple(".!?:;…»")
 
 
@@ -341,6 +349,28 @@ def _poster(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def _screen(lines: list[str]) -> list[Block]:
+    """A computer exam screen: its title bar, question counter, timer and buttons
+    (« Boutons : A | B »), then its body text (a question and its choices)."""
+    frame: list[Block] = []
+    body: list[str] = []
+    for line in lines:
+        label, _colon, value = line.partition(":")
+        block_type = SCREEN_LINES.get(label.strip().casefold()) if _colon else None
+        if block_type == "screen_buttons":
+            buttons = tuple(b.strip() for b in value.split("|") if b.strip())
+            frame.append(Block("screen_buttons", lines=buttons))
+        elif block_type == "screen_title" and value.strip():
+            frame.append(Block("screen_title", text=value.strip()))
+        elif block_type is not None and value.strip():  # the counter, the timer
+            frame.append(Block(block_type, text=line.strip()))  # type: ignore[arg-type]
+        elif line.strip():
+            body.append(line.strip())
+    if not frame:
+        return []
+    return [*frame, *([Block("text", lines=tuple(body))] if body else [])]
+
+
 def read(text: str, kind: str | None) -> Document:
     """The document's blocks for its kind; plain lines when nothing fits."""
     lines = text.strip("\n").splitlines()
@@ -365,6 +395,8 @@ def read(text: str, kind: str | None) -> Document:
             blocks = []
     elif name in ("affiche", "annonce"):
         blocks = _poster(lines)
+    elif name == "ecran":
+        blocks = _screen(lines)
     if not blocks:
         return Document(name, [Block("text", lines=tuple(lines))], parsed=False)
     return Document(name, blocks)

@@ -37,6 +37,8 @@ class ItemVersion(Model):
     level: Mapped[str] = mapped_column(String(8), index=True)
     skill: Mapped[str] = mapped_column(String(4))
     theme: Mapped[str] = mapped_column(String(32))
+    # The track of a track unit's item (`numerique`); None for the ordinary bank.
+    track: Mapped[str | None] = mapped_column(String(32), index=True)
     type: Mapped[str] = mapped_column(String(32))
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from exercises.model import INSTRUCTIONS, Item
+from exercises.model import INSTRUCTIONS, PHONE_INSTRUCTIONS, Item
 from exercises.scoring import gap_segments
 
 
@@ -44,16 +44,38 @@ def item_view(item: Item, seed: str) -> dict[str, Any]:
     elif item.type == "ordering":
         tokens = data["sequence"]
         view["tokens"] = [(i, tokens[i]) for i in _shuffled(len(tokens), seed)]
-    elif item.type == "form_filling":
+    elif item.type in ("form_filling", "tab_form"):
         view["fields"] = [f["label"] for f in data["fields"]]
+    elif item.type == "pointer":
+        if data["action"] == "drag":
+            pairs = data["pairs"]
+            view["things"] = [p[0] for p in pairs]
+            view["boxes"] = [(i, pairs[i][1]) for i in _shuffled(len(pairs), seed)]
+        else:  # the buttons in their written order (a list, a bar of buttons)
+            view["targets"] = list(enumerate(data["targets"]))
+    elif item.type == "typing":
+        view["model"] = data["answer"]
+    elif item.type == "timed_choice":
+        view["choices"] = [
+            (i, data["choices"][i]) for i in _shuffled(len(data["choices"]), seed)
+        ]
+        view["seconds"] = data["seconds"]
     return view
 
 
 def instruction_texts(item: Item) -> dict[str, str]:
+    """The instruction in French and in the learner's language; on a phone, where
+    the action differs (touch instead of click), `phone_fr` and `phone_translated`."""
     key = INSTRUCTIONS[item.instruction]
+    phone = PHONE_INSTRUCTIONS.get(item.instruction)
     with force_locale("fr"):
-        french = _(key)
-    return {"fr": french, "translated": _(key)}
+        texts = {"fr": _(key)}
+        if phone:
+            texts["phone_fr"] = _(phone)
+    texts["translated"] = _(key)
+    if phone:
+        texts["phone_translated"] = _(phone)
+    return texts
 
 
 def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
@@ -101,7 +123,25 @@ def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
             return {"lines": [" ".join(words)]}
         if kind in ("dictation", "short_writing"):
             return {"lines": [response["text"].strip() or blank]}
-        if kind == "form_filling":
+        if kind == "pointer":
+            if data["action"] != "drag":
+                return {"lines": [data["targets"][int(response["targets"][0])]]}
+            return {
+                "marked": True,
+                "lines": [
+                    f"{thing} → {data['pairs'][int(v)][1] if v else blank}"
+                    for (thing, _box), v in zip(
+                        data["pairs"], response["targets"], strict=True
+                    )
+                ],
+            }
+        if kind == "typing":
+            return {"lines": [response["text"].strip() or blank]}
+        if kind == "timed_choice":
+            if not response.get("choice"):
+                return {"lines": [_("Temps écoulé : pas de réponse")]}
+            return {"lines": [data["choices"][int(response["choice"])]]}
+        if kind in ("form_filling", "tab_form"):
             return {
                 "marked": True,
                 "lines": [

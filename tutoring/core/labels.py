@@ -50,6 +50,10 @@ TYPE_LABELS = {
     "form_filling": _l("Remplir un formulaire"),
     "short_writing": _l("Écrire un texte"),
     "oral_production": _l("Parler (enregistrement)"),
+    "pointer": _l("Souris ou doigt (cliquer, faire glisser)"),
+    "typing": _l("Recopier au clavier"),
+    "tab_form": _l("Formulaire avec la touche Tab"),
+    "timed_choice": _l("Répondre en temps limité"),
 }
 
 

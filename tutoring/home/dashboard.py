@@ -12,7 +12,7 @@ from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
 from tutoring.exams.language import language_exams_of
-from tutoring.exams.models import CivicExam
+from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.indicators.outcomes import outcomes_with_validity
 from tutoring.learning.practice import open_homework, placement_done
 from tutoring.learning.progress import (
@@ -21,6 +21,7 @@ from tutoring.learning.progress import (
     weakest_skills,
 )
 from tutoring.learning.state import skill_board
+from tutoring.learning.track import TrackProgress, track_progress
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing
@@ -52,13 +53,32 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
 def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     """A learner's home page: homework, progress, marked productions, next session."""
     upcoming = upcoming_for_learner(profile)
+    track = track_progress(profile)
     return {
+        "suggest_track": suggest_track(profile, track),
         "homework": open_homework(profile),
         "board": dashboard(profile),
         "placement_done": placement_done(profile),
         "reviews": reviews_for_learner(profile, limit=3),
         "next_session": upcoming[0] if upcoming else None,
     }
+
+
+def mock_exam_started(profile: LearnerProfile) -> bool:
+    """Whether the learner has started a mock exam (French or civic) already."""
+    return any(
+        db.session.scalar(
+            select(model.id).where(model.learner_id == profile.id).limit(1)
+        )
+        is not None
+        for model in (LanguageExam, CivicExam)
+    )
+
+
+def suggest_track(profile: LearnerProfile, track: TrackProgress) -> bool:
+    """The « Numérique » track comes before the first mock exam: suggested while the
+    learner has started no mock exam and has not finished the track."""
+    return track.units > 0 and not track.finished and not mock_exam_started(profile)
 
 
 def referent_home(structure_id: int | None) -> dict[str, Any]:
@@ -98,6 +118,7 @@ def learner_file(profile: LearnerProfile) -> dict[str, Any]:
         "weak_skills": weakest_skills(board),
         "recent": recent_attempts(profile),
         "external": external_levels(profile),
+        "track": track_progress(profile),
         "outcomes": outcomes_with_validity(profile),
         "card": active_card(profile.user),
         "pairing": open_pairing(profile),

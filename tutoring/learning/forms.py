@@ -183,6 +183,11 @@ RESPONSE_FIELDS: dict[str, tuple[str, Callable[[], Field]]] = {
     "dictation": ("text", PostedText),
     "short_writing": ("text", PostedText),
     "oral_production": ("seconds", seconds_field),
+    # the « Numérique » track
+    "pointer": ("targets", PostedTexts),
+    "typing": ("text", PostedText),
+    "tab_form": ("fields", PostedTexts),
+    "timed_choice": ("choice", PostedText),
 }
 
 

@@ -34,6 +34,7 @@ class SetMode(enum.StrEnum):
     HOMEWORK = "homework"
     PLACEMENT = "placement"
     MOCK = "mock"
+    TRACK = "track"  # a unit of a track (« Numérique »), its items in order
 
 
 class Assignment(Model):

@@ -385,7 +385,7 @@ def record_answer(
         attempt.submission = submission
     db.session.add(attempt)
     db.session.flush()
-    if result.score is not None:
+    if result.score is not None and item.track is None:  # a track trains no French
         after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
     practice.position += 1
     if (

@@ -87,11 +87,17 @@ def skill_estimate(profile: LearnerProfile, skill: str) -> Estimate:
 def skill_estimates(
     profile: LearnerProfile, only: str | None = None
 ) -> dict[str, Estimate]:
-    """Return the ability estimate of each of the four skills (or of `only`)."""
+    """Return the ability estimate of each of the four skills (or of `only`). Answers
+    to track items (the « Numérique » track trains the computer, not French) do not
+    count."""
     stmt = (
         select(ItemVersion.skill, ItemVersion.level, ItemVersion.item_id, Attempt.score)
         .join(Attempt, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .where(
+            Attempt.learner_id == profile.id,
+            Attempt.score.is_not(None),
+            ItemVersion.track.is_(None),
+        )
         .order_by(Attempt.id)
     )
     if only:

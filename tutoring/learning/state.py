@@ -1,6 +1,12 @@
 """The learner's state in rows: per-skill estimates, units' last scores, reviews due,
 this month's activity and the latest scores.
 
+Answers to track items (the « Numérique » track: using a computer for the exams) are
+stored like any other but count only as activity (days, minutes, answers this month,
+last active): never in the estimates, the units' rows, the latest scores (weak themes,
+needs-help flags) nor the reviews due. Their progress is read from the attempts by
+`tutoring.learning.track`.
+
 The rows are recomputed for the learner (and only the skills and units touched) in
 the same transaction as each change: an answer, a tutor's mark, a level chosen or
 set by the placement test, a level measured outside. Mapper events note what
@@ -127,7 +133,11 @@ def _units(profile: LearnerProfile, units: set[str] | None) -> dict[str, Any]:
     stmt = (
         select(ItemVersion.unit, Attempt.id, Attempt.score)
         .join(Attempt, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .where(
+            Attempt.learner_id == profile.id,
+            Attempt.score.is_not(None),
+            ItemVersion.track.is_(None),
+        )
         .order_by(Attempt.id)
     )
     if units is not None:
@@ -159,7 +169,11 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
     recent = db.session.execute(
         select(Attempt.score, ItemVersion.theme)
         .join(ItemVersion, Attempt.item_version_id == ItemVersion.id)
-        .where(Attempt.learner_id == profile.id, Attempt.score.is_not(None))
+        .where(
+            Attempt.learner_id == profile.id,
+            Attempt.score.is_not(None),
+            ItemVersion.track.is_(None),
+        )
         .order_by(Attempt.id.desc())
         .limit(RECENT)
     ).all()

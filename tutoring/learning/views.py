@@ -53,6 +53,7 @@ from tutoring.learning.forms import (
 from tutoring.learning.models import Assignment, MockAudioPlay, PracticeSet, SetMode
 from tutoring.learning.progress import record_external_level
 from tutoring.learning.state import skill_board
+from tutoring.learning.track import start_track_set, track_units
 
 ERRORS = {
     "no_items": lambda: _("Aucun exercice n’est encore disponible pour ce choix."),
@@ -474,3 +475,26 @@ def item_analysis() -> str:
         thresholds=analysis, can_preview=current_user.has_role(Role.REFERENT),
         type_labels=TYPE_LABELS,
     )  # fmt: skip
+
+
+@bp.get("/pratique/numerique/")
+@roles_required(Role.LEARNER)
+def track() -> str:
+    """The « Numérique » track: its units in order, with the learner's progress."""
+    return render_template(
+        "learning/track.html", units=track_units(current_learner()), form=ConfirmForm()
+    )
+
+
+@bp.post("/pratique/numerique/<unit>")
+@roles_required(Role.LEARNER)
+def track_start(unit: str) -> BaseResponse:
+    """Start (or continue) the set of one unit of the track: its items in order."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        practice = start_track_set(current_learner(), unit)
+    except ContentError:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("learning.play", set_id=practice.id))
