@@ -95,10 +95,10 @@ def track_units(profile: LearnerProfile) -> list[TrackUnit]:
     ).all()
     answered: dict[str, set[str]] = defaultdict(set)
     right: dict[str, set[str]] = defaultdict(set)
-    for unit, item_id, score in rows:
-        answered[unit].add(item_id)
+    for unit_name, item_id, score in rows:
+        answered[unit_name].add(item_id)
         if score is not None and score >= RIGHT:
-            right[unit].add(item_id)
+            right[unit_name].add(item_id)
     for name, unit in units.items():
         ids = {item.id for _vid, item in unit.items}
         unit.answered = len(answered[name] & ids)
@@ -121,7 +121,8 @@ def _sets(profile: LearnerProfile, units: dict[str, TrackUnit]) -> None:
             Attempt.set_id.in_([s.id for s in sets if s.finished_at is not None])
         )
     ):
-        scores[set_id].append(score or 0.0)
+        if set_id is not None:
+            scores[set_id].append(score or 0.0)
     for practice in sets:
         unit = (
             unit_of.get(practice.item_version_ids[0])
