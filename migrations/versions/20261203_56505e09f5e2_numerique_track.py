@@ -9,7 +9,7 @@ explicitly (batch mode rebuilds the table on SQLite). No track item exists befor
 this revision, so there is nothing to fill in.
 
 Revision ID: 56505e09f5e2
-Revises: 5e1f0b7c9d24
+Revises: b6c2f1e8a4d7
 Create Date: 2026-12-02 14:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = '56505e09f5e2'
-down_revision = '5e1f0b7c9d24'
+down_revision = 'b6c2f1e8a4d7'
 branch_labels = None
 depends_on = None
 
