@@ -170,7 +170,10 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
         "days_active": len({created.date() for created, _ms in month}),
         "minutes_ms": sum(min(ms or 0, CAPPED_MS) for _c, ms in month),
         "month_attempts": len(month),
-        "last_active": db.session.scalar(
+        # The latest answer is this month's latest when there is one this month.
+        "last_active": max(created for created, _ms in month)
+        if month
+        else db.session.scalar(
             select(func.max(Attempt.created_at)).where(Attempt.learner_id == profile.id)
         ),
         "recent": [[score, theme] for score, theme in recent],
@@ -274,6 +277,15 @@ def estimates(profile: LearnerProfile) -> dict[str, Estimate]:
     if len(rows) < len(SKILLS):
         return skill_estimates(profile)
     return rows
+
+
+def ability(profile: LearnerProfile, skill: str) -> float:
+    """The learner's ability in `skill` before the answer being recorded: the row
+    (the rows are refreshed at the commit), computed when the learner has none yet."""
+    row = db.session.get(LearnerSkillState, (profile.id, skill))
+    if row is not None:
+        return row.value
+    return skill_estimates(profile, only=skill)[skill].value
 
 
 def learner_row(profile: LearnerProfile) -> LearnerState:
