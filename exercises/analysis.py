@@ -12,13 +12,11 @@ Pure functions over plain rows: the database query lives in
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
-from scipy import stats
 
 # Thresholds, written on the referents' page and in the command's output.
 MIN_ANSWERS = 30  # fewer answers: no flag (too little to judge)
@@ -166,19 +164,19 @@ def _one(
     totals: dict[int, list[float]],
     min_answers: int,
 ) -> ItemAnalysis:
-    scores = np.array([a.score for a in rows], dtype=float)
-    p = float(scores.mean())
+    scores = [float(a.score) for a in rows]
+    p = statistics.fmean(scores)
     bands: dict[str, list[float]] = defaultdict(list)
     for a in rows:
         if a.band:
             bands[a.band].append(a.score)
-    p_by_band = {b: (float(np.mean(s)), len(s)) for b, s in bands.items()}
+    p_by_band = {b: (statistics.fmean(s), len(s)) for b, s in bands.items()}
     at_level = p_by_band.get(info.level)
     p_at_level = at_level[0] if at_level and at_level[1] >= MIN_BAND_ANSWERS else None
     discrimination = _discrimination(rows, scores, totals)
     options = _options(info, rows)
     times = [a.time_ms for a in rows if a.time_ms is not None and a.time_ms >= 0]
-    median = float(np.median(times)) if times else None
+    median = float(statistics.median(times)) if times else None
     analysis = ItemAnalysis(
         info.version, info.item_id, info.level, info.type, len(rows), p, p_by_band,
         p_at_level, discrimination, options, median,
@@ -189,7 +187,7 @@ def _one(
 
 
 def _discrimination(
-    rows: list[Answer], scores: np.ndarray[Any, Any], totals: dict[int, list[float]]
+    rows: list[Answer], scores: list[float], totals: dict[int, list[float]]
 ) -> float | None:
     """Point-biserial (Pearson) correlation of the item's score with the learner's
     mean score on their other items; None when it cannot be computed."""
@@ -202,11 +200,13 @@ def _discrimination(
             keep.append(n)
     if len(keep) < 3:
         return None
-    x = scores[keep]
-    y = np.array(rest, dtype=float)
-    if np.ptp(x) == 0 or np.ptp(y) == 0:
+    x = [scores[n] for n in keep]
+    y = [float(r) for r in rest]
+    if max(x) == min(x) or max(y) == min(y):
         return None
-    return float(stats.pearsonr(x, y).statistic)
+    # The standard library's Pearson correlation: numpy and scipy are not loaded in
+    # every web worker for this one figure (about 60 MB each).
+    return statistics.correlation(x, y)
 
 
 def _options(info: ItemInfo, rows: list[Answer]) -> list[OptionStat]:

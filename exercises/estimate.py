@@ -45,6 +45,7 @@ def best_level(value: float) -> str:
 
 
 GRID = [x / 10 for x in range(-45, 46)]  # ability values considered, -4.5 … 4.5
+EXP_MINUS_GRID = [math.exp(-x) for x in GRID]
 PRIOR_SD = 1.5
 DECAY = 0.985  # older answers weigh a little less: learners progress
 
@@ -83,12 +84,23 @@ def estimate(
         return Estimate(prior, PRIOR_SD, 0)
     log_post = [-0.5 * ((x - prior) / PRIOR_SD) ** 2 for x in GRID]
     weight = 1.0
+    # With z = exp(difficulty - x): log p = -log(1 + z) and log(1 - p) = log z -
+    # log(1 + z) = (difficulty - x) - log(1 + z); exp(difficulty - x) is
+    # exp(difficulty) * exp(-x), the latter computed once (EXP_MINUS_GRID).
+    log1p = math.log1p
     for difficulty, score in reversed(answers):
-        for i, x in enumerate(GRID):
-            p = probability(x, difficulty)
-            log_post[i] += weight * (
-                score * math.log(p) + (1.0 - score) * math.log(1.0 - p)
-            )
+        scale = math.exp(difficulty)
+        wrong = weight * (1.0 - score)
+        if wrong:
+            log_post = [
+                v - weight * log1p(scale * e) + wrong * (difficulty - x)
+                for v, e, x in zip(log_post, EXP_MINUS_GRID, GRID, strict=True)
+            ]
+        else:
+            log_post = [
+                v - weight * log1p(scale * e)
+                for v, e in zip(log_post, EXP_MINUS_GRID, strict=True)
+            ]
         weight *= DECAY
     top = max(log_post)
     post = [math.exp(v - top) for v in log_post]

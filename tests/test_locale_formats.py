@@ -49,6 +49,19 @@ def test_numbers_in_messages_follow_the_locale(app, locale, score, big):
         assert score in page
 
 
+def test_small_whole_numbers_are_written_as_babel_writes_them_everywhere(app):
+    """Messages write 0–999 without asking Babel (a shortcut taken for speed): it
+    holds only while every supported locale writes them with Latin digits and no
+    grouping. A new locale with other digits makes this test fail."""
+    from babel.numbers import format_decimal
+
+    for locale in app.config["SUPPORTED_LOCALES"]:
+        written = [format_decimal(n, locale=locale) for n in range(1000)]
+        assert written == [str(n) for n in range(1000)], locale
+        with _in(app, locale.replace("_", "-")):
+            assert "7" in gettext("%(h)s h en commun par semaine", h=7), locale
+
+
 def test_codes_in_messages_stay_as_written(app):
     with _in(app, "fr"):
         assert gettext("Code de l’erreur : %(code)s", code=12345).endswith("12345")

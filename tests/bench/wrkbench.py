@@ -8,7 +8,9 @@ by wrk (50 connections, BENCH_SECONDS each, default 10) signed in as the demo le
 each request a fresh answer to the first item of its own set (prepared beforehand).
 
 Prints, and appends to tests/bench/bench-results.md (ignored by git): req/s, share of
-bare Flask, p50/p95/p99, errors, then the workers' memory (RSS) and the load average.
+bare Flask, p50/p95/p99, errors, the CPU milliseconds a request costs the app's workers
+and the database (300 requests one after the other, from /proc: a figure other work on
+the machine does not move), then the workers' memory (RSS) and the load average.
 
 Run: .venv/bin/python -m tests.bench.wrkbench [postgresql|sqlite]
 Settings: BENCH_SECONDS, BENCH_CONNECTIONS (50), BENCH_WORKERS (2), BENCH_WORKER_CLASS
@@ -339,6 +341,78 @@ def rss_mb(master: int) -> list[float]:
     return sorted(sizes)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def children(master: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def database_pids(database_url: str) -> list[int]:
+    """The PostgreSQL backends serving this database (none for SQLite)."""
+    if not database_url.startswith("postgresql"):
+        return []
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        pids = connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalars()
+        found = list(pids)
+    engine.dispose()
+    return found
+
+
+def cpu_per_request(
+    master: int, port: int, path: str, cookie: str, database_url: str, n: int = 300
+) -> tuple[float, float]:
+    """CPU milliseconds one request costs the app's workers and the database, taken
+    from /proc over `n` requests sent one after the other: unlike req/s, it does
+    not move when other work shares the machine."""
+    import http.client
+
+    headers = {"Accept-Encoding": "br, gzip"} | ({"Cookie": cookie} if cookie else {})
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path, headers=headers)
+            connection.getresponse().read()
+            connection.close()
+
+    send(20)  # warm: both workers, the database's plans
+    workers, backends = children(master), database_pids(database_url)
+    app_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
+    send(n)
+    return (
+        (cpu_seconds(workers) - app_before) / n * 1000,
+        (cpu_seconds(backends) - db_before) / n * 1000,
+    )
+
+
 def bench(kind: str, database_url: str) -> str:
     load_before = os.getloadavg()
     print(f"== wrk bench on {kind}: preparing")
@@ -427,6 +501,15 @@ def bench(kind: str, database_url: str) -> str:
                     result["rate"] = result["requests"] / result["seconds"]
                     if result["requests"] >= len(answers):
                         label += f" (all {len(answers)} prepared answers sent)"
+                if not script:
+                    bare_route = f":{BARE_PORT}/" in url
+                    result["app_cpu"], result["db_cpu"] = cpu_per_request(
+                        (bare if bare_route else server).pid,
+                        BARE_PORT if bare_route else PORT,
+                        url.split(str(BARE_PORT if bare_route else PORT), 1)[1],
+                        cookie_header,
+                        database_url,
+                    )
                 rows.append((label, result))
                 print(f"  {label}: {result['rate']:.0f} req/s")
             memory = rss_mb(server.pid)
@@ -442,14 +525,18 @@ def bench(kind: str, database_url: str) -> str:
         f"workers x {THREADS} thread(s), wrk {CONNECTIONS} connections, {SECONDS} s per route; "
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}",
         "",
-        "| route | req/s | share of bare Flask | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| route | req/s | share of bare Flask | p50 ms | p95 ms | p99 ms | errors "
+        "| CPU ms app + db |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, r in rows:
         errors = int(r["status"] + r["socket"])
+        cpu = (
+            f"{r['app_cpu']:.2f} + {r['db_cpu']:.2f}" if "app_cpu" in r else "–"
+        )
         out.append(
             f"| {label} | {r['rate']:,.0f} | {r['rate'] / bare_rate:.1%} | "
-            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {errors} |"
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {errors} | {cpu} |"
         )
     out += [
         "",

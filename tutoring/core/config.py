@@ -72,7 +72,13 @@ def defaults(app: Flask) -> dict[str, Any]:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", sqlite_default),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping before each checkout (a round trip on every request): after a
+        # database restart a dead connection fails one request, and SQLAlchemy then
+        # empties the whole pool. DATABASE_POOL_PRE_PING=1 brings the ping back.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": _bool("DATABASE_POOL_PRE_PING", False),
+            "pool_recycle": 3600,
+        },
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
@@ -117,6 +123,10 @@ def defaults(app: Flask) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             hours=_int("SESSION_ABSOLUTE_HOURS", 12)
         ),
+        # The cookie lives as long as the session may (SESSION_ABSOLUTE_HOURS), so
+        # it is not signed and sent again with every answer: the server decides
+        # when a session ends (idle time, sign-out, revocation).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -11,7 +12,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import get_datetime_format, match_skeleton
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import (
     Domain,
     format_decimal,
@@ -96,6 +97,7 @@ def lang_tag(code: str | None = None) -> str:
     return (code or str(get_locale())).replace("_", "-")
 
 
+@cache
 def native_name(code: str) -> str:
     """Return a language's name in itself, capitalised: 'Français', 'العربية', 'دری'."""
     name = NATIVE_NAMES.get(code) or Locale.parse(code).get_display_name(code) or code
@@ -140,7 +142,11 @@ def localise_values(variables: dict[str, Any]) -> dict[str, Any]:
     French, « 5.6 » in English, « 12 345 » with the locale's grouping."""
     return {
         key: (
-            format_decimal(value)
+            # 0–999 are written the same in every supported locale (Latin digits,
+            # no grouping): Babel only for the others (checked by a test).
+            str(value)
+            if type(value) is int and 0 <= value < 1000
+            else format_decimal(value)
             if key not in RAW_PLACEHOLDERS
             and isinstance(value, int | float | Decimal)
             and not isinstance(value, bool)
@@ -150,8 +156,37 @@ def localise_values(variables: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _remembered(load: Callable[[], Any]) -> Any:
+    """The request's catalog, remembered beside the locale it was loaded for.
+
+    flask_babel looks its cache up again on every message (about eighty times a
+    page); this keeps one per request, and `force_locale` (which swaps the locale)
+    still gets its own catalog."""
+    try:
+        ctx = g._flask_babel
+        cached = ctx.fast_translations
+        if cached[0] is ctx.babel_locale:
+            return cached[1]
+    except (AttributeError, RuntimeError):
+        pass
+    translations = load()
+    try:
+        ctx = g._flask_babel
+        ctx.fast_translations = (ctx.babel_locale, translations)
+    except (AttributeError, RuntimeError):
+        pass
+    return translations
+
+
+def _translations() -> Any:
+    return _remembered(get_translations)
+
+
 class LocalisedDomain(Domain):  # type: ignore[misc]  # flask_babel is untyped
     """flask_babel's messages, with the numbers inside them written per locale."""
+
+    def get_translations(self) -> Any:
+        return _remembered(super().get_translations)
 
     def gettext(self, string: str, **variables: Any) -> str:
         return str(super().gettext(string, **localise_values(variables)))
@@ -175,7 +210,7 @@ class LocalisedDomain(Domain):  # type: ignore[misc]  # flask_babel is untyped
 @pass_context
 def jinja_gettext(context: Any, string: str, **variables: Any) -> str:
     """Jinja's new-style gettext, numbers written per locale."""
-    text = get_translations().ugettext(string)
+    text = _translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our own catalog, as Jinja does  # nosec B704
     return text % localise_values(variables)  # type: ignore[no-any-return]
@@ -187,7 +222,7 @@ def jinja_ngettext(
 ) -> str:
     """Jinja's new-style ngettext (`{% trans %}…{% pluralize %}`), numbers per locale."""
     variables.setdefault("num", num)
-    text = get_translations().ungettext(singular, plural, num)
+    text = _translations().ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our own catalog, as Jinja does  # nosec B704
     return text % localise_values(variables)  # type: ignore[no-any-return]
@@ -241,7 +276,7 @@ def content_text(text: str) -> Markup:
     """A text of the exercise bank (a unit's title, a « Je peux… » can-do) in the
     interface language, marked with the language it is shown in: French, the
     original, while the catalog has no translation of it."""
-    translated = str(get_translations().ugettext(text))
+    translated = str(_translations().ugettext(text))
     code = str(get_locale()) if translated != text else "fr"
     return Markup('<span lang="%s" dir="%s">%s</span>') % (
         lang_tag(code),
@@ -276,9 +311,18 @@ def format_moment(value: datetime) -> str:
     CLDR's closest day-and-month pattern, with the weekday in full, joined to the short
     time by the locale's own date-time pattern."""
     locale = get_locale() or Locale.parse("fr")
-    skeleton = match_skeleton("MMMMEEEEd", locale.datetime_skeletons) or "MMMMEd"
-    pattern = re.sub(r"E+|c+", "EEEE", str(locale.datetime_skeletons[skeleton].pattern))
+    pattern, joined = _moment_patterns(str(locale))
     day = format_date(value, pattern)
     time = str(babel_format_time(value, "short"))
-    joined = str(get_datetime_format("medium", locale=locale)).replace("'", "")
     return joined.replace("{0}", time).replace("{1}", day)
+
+
+@cache
+def _moment_patterns(code: str) -> tuple[str, str]:
+    """The day pattern and the date-time joining pattern of `format_moment`, found
+    once per locale (matching CLDR's skeletons takes a while)."""
+    locale = Locale.parse(code)
+    skeleton = match_skeleton("MMMMEEEEd", locale.datetime_skeletons) or "MMMMEd"
+    pattern = re.sub(r"E+|c+", "EEEE", str(locale.datetime_skeletons[skeleton].pattern))
+    joined = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    return pattern, joined

@@ -36,7 +36,6 @@ from tutoring.learning.progress import (
     after_attempt,
     difficulty_of,
     due_reviews,
-    skill_estimate,
     skill_estimates,
 )
 from tutoring.learning.signals import set_finished
@@ -386,7 +385,9 @@ def record_answer(
     db.session.add(attempt)
     db.session.flush()
     if result.score is not None and item.track is None:  # a track trains no French
-        after_attempt(profile, attempt, skill_estimate(profile, item.skill).value)
+        # The item's difficulty moves by how surprising the answer was for the
+        # learner's ability before it (an Elo step), read from the learner's rows.
+        after_attempt(profile, attempt, learner_state.ability(profile, item.skill))
     practice.position += 1
     if (
         practice.mode == SetMode.PLACEMENT

@@ -90,37 +90,38 @@ def skill_estimates(
     """Return the ability estimate of each of the four skills (or of `only`). Answers
     to track items (the « Numérique » track trains the computer, not French) do not
     count."""
-    stmt = (
-        select(ItemVersion.skill, ItemVersion.level, ItemVersion.item_id, Attempt.score)
-        .join(Attempt, Attempt.item_version_id == ItemVersion.id)
-        .where(
-            Attempt.learner_id == profile.id,
-            Attempt.score.is_not(None),
-            ItemVersion.track.is_(None),
-        )
-        .order_by(Attempt.id)
-    )
-    if only:
-        stmt = stmt.where(ItemVersion.skill == only)
-    rows = db.session.execute(stmt).all()
+    skills = [only] if only else list(SKILLS)
+    # Only the latest HISTORY answers of a skill count: the database keeps the rest.
+    rows = []
+    for skill in skills:
+        latest = db.session.execute(
+            select(ItemVersion.level, ItemVersion.item_id, Attempt.score)
+            .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+            .where(
+                Attempt.learner_id == profile.id,
+                Attempt.score.is_not(None),
+                ItemVersion.skill == skill,
+                ItemVersion.track.is_(None),
+            )
+            .order_by(Attempt.id.desc())
+            .limit(HISTORY)
+        ).all()
+        rows += [(skill, level, item_id, score) for level, item_id, score in latest]
     stats = {
         s.item_id: s
         for s in db.session.scalars(
-            select(ItemStat).where(ItemStat.item_id.in_({r.item_id for r in rows}))
+            select(ItemStat).where(ItemStat.item_id.in_({r[2] for r in rows}))
         )
-    }
+    } if rows else {}  # fmt: skip
     answers: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for skill, level, item_id, score in rows:
+    for skill, level, item_id, score in reversed(rows):  # oldest first
         assert score is not None  # the query keeps scored attempts only
         stat = stats.get(item_id)
         answers[skill].append(
             (item_difficulty(level, stat.adjustment if stat else 0.0), score)
         )
     start = priors(profile)
-    skills = [only] if only else list(SKILLS)
-    return {
-        skill: estimate(answers[skill][-HISTORY:], start[skill]) for skill in skills
-    }
+    return {skill: estimate(answers[skill], start[skill]) for skill in skills}
 
 
 def after_attempt(profile: LearnerProfile, attempt: Attempt, ability: float) -> None:

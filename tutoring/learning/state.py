@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
@@ -183,7 +184,10 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
         "days_active": len({created.date() for created, _ms in month}),
         "minutes_ms": sum(min(ms or 0, CAPPED_MS) for _c, ms in month),
         "month_attempts": len(month),
-        "last_active": db.session.scalar(
+        # The latest answer is this month's latest when there is one this month.
+        "last_active": max(created for created, _ms in month)
+        if month
+        else db.session.scalar(
             select(func.max(Attempt.created_at)).where(Attempt.learner_id == profile.id)
         ),
         "recent": [[score, theme] for score, theme in recent],
@@ -289,6 +293,15 @@ def estimates(profile: LearnerProfile) -> dict[str, Estimate]:
     return rows
 
 
+def ability(profile: LearnerProfile, skill: str) -> float:
+    """The learner's ability in `skill` before the answer being recorded: the row
+    (the rows are refreshed at the commit), computed when the learner has none yet."""
+    row = db.session.get(LearnerSkillState, (profile.id, skill))
+    if row is not None:
+        return row.value
+    return skill_estimates(profile, only=skill)[skill].value
+
+
 def learner_row(profile: LearnerProfile) -> LearnerState:
     row = db.session.get(LearnerState, profile.id)
     if row is None:
@@ -343,23 +356,35 @@ def recent_units(
     return [(unit, list(scores)) for unit, scores in rows]
 
 
-def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
-    """Can-do statements the learner has worked on, most recent first, with mastery."""
-    recent = recent_units(profile, limit)
-    # Titles and can-dos of the units shown only: one version of each is enough.
-    first = (
-        select(func.min(ItemVersion.id))
-        .where(ItemVersion.unit.in_([unit for unit, _scores in recent]))
-        .group_by(ItemVersion.unit)
+def unit_info(units: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Title, can-do and level of each unit, from its first version.
+
+    Versions are only ever added, so a unit's first version never changes: what was
+    read once is kept for the application's life (in `app.extensions`, so that each
+    application, e.g. each test's, has its own)."""
+    known: dict[str, tuple[str, str, str]] = current_app.extensions.setdefault(
+        "unit_info", {}
     )
-    info = {
-        unit: (payload["unit_title"], payload["can_do"], level)
+    missing = [unit for unit in units if unit not in known]
+    if missing:
+        first = (
+            select(func.min(ItemVersion.id))
+            .where(ItemVersion.unit.in_(missing))
+            .group_by(ItemVersion.unit)
+        )
         for unit, level, payload in db.session.execute(
             select(ItemVersion.unit, ItemVersion.level, ItemVersion.payload).where(
                 ItemVersion.id.in_(first)
             )
-        )
-    }
+        ):
+            known[unit] = (payload["unit_title"], payload["can_do"], level)
+    return {unit: known[unit] for unit in units}
+
+
+def unit_mastery(profile: LearnerProfile, limit: int = 12) -> list[UnitProgress]:
+    """Can-do statements the learner has worked on, most recent first, with mastery."""
+    recent = recent_units(profile, limit)
+    info = unit_info([unit for unit, _scores in recent])
     result = []
     for unit, scores in recent:
         judged = mastery(scores)
@@ -376,6 +401,9 @@ def skill_board(profile: LearnerProfile) -> dict[str, Any]:
     """Per skill, the estimate and the way to the target level; reviews due, units
     and activity: what the learner's progress views show of practice, from the rows."""
     target = target_level(profile)
+    # Held here so that the session's (weak) identity map keeps it for the two
+    # readers below: one query instead of two.
+    _held = learner_row(profile)
     # Without answers, an outside level or a chosen level, there is nothing to show yet.
     informed_start = bool(profile.practice_level or external_levels(profile))
     skills = {}

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
 from sqlalchemy import func, select
 
 from tutoring.accounts.models import User
@@ -16,6 +14,12 @@ from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.extensions import db
 from tutoring.pairing.models import Availability, Pairing, Place
 from tutoring.pairing.pairings import OPEN, tutors_of, waiting_learners
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy are imported by the functions that use them (the referent's optimal
+# proposal): a web worker that never draws one does not carry them (about 60 MB).
 
 
 @dataclass
@@ -175,6 +179,7 @@ WEEK_BINS = 7 * 24 * 60 // BIN
 
 
 def _week_grid(slots: list[tuple[int, int, int]]) -> np.ndarray:
+    import numpy as np
     grid = np.zeros(WEEK_BINS, dtype=np.float32)
     for day, start, end in slots:
         grid[(day * 1440 + start) // BIN : (day * 1440 + end) // BIN] = 1.0
@@ -182,6 +187,7 @@ def _week_grid(slots: list[tuple[int, int, int]]) -> np.ndarray:
 
 
 def _one_hot(rows: list[set[Any]], keys: list[Any]) -> np.ndarray:
+    import numpy as np
     index = {k: i for i, k in enumerate(keys)}
     out = np.zeros((len(rows), max(1, len(keys))), dtype=np.float32)
     for r, values in enumerate(rows):
@@ -195,6 +201,7 @@ def fit_matrix(needs: list[Needs], offers: list[Offer], today: date) -> np.ndarr
     """The scores of `fit` for every learner × tutor at once, with numpy (the same
     rules; a test checks they agree), so that hundreds of learners and tutors are
     weighed in well under a second."""
+    import numpy as np
     learners = [n.profile for n in needs]
     tutors = [o.tutor.tutor_profile for o in offers]
     assert all(t is not None for t in tutors)
@@ -253,6 +260,8 @@ def optimal_proposal(structure_id: int | None) -> list[Suggestion | None]:
     assignment. Returns, per waiting learner (same order), the chosen tutor or None
     (also when the best left is a tutor who cannot be proposed).
     """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
     learners = waiting_learners(structure_id)
     offers = [o for o in _offers(structure_id) if o.tutor.tutor_profile]
     today = date.today()
