@@ -105,6 +105,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("item_versions", "level"): "the exercise bank",
     ("item_versions", "skill"): "the exercise bank",
     ("item_versions", "theme"): "the exercise bank",
+    ("item_versions", "track"): "the exercise bank",
     ("item_versions", "type"): "the exercise bank",
     ("item_versions", "content_hash"): "the exercise bank",
     ("item_versions", "payload"): "the exercise bank",

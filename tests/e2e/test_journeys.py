@@ -92,8 +92,8 @@ def test_shared_computer_leaves_nothing_behind(live_server, desk, make, journey)
     assert "Ordinateur partagé" in page.content()
     journey.check(page, "shared-home")
     page.goto(f"{live_server}/compte/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Se déconnecter").click()
+    with page.expect_navigation():  # a shared computer's big « Terminer »
+        page.locator("#sign-out").get_by_role("button", name="Terminer").click()
     page.go_back()
     page.wait_for_load_state()
     assert "claire" not in page.content()
