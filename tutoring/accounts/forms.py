@@ -161,6 +161,10 @@ class LoginForm(FlaskForm):
         return filled(self.login.data), filled(self.password.data)
 
 
+# A code typed from a card or a screen: capitals, never remembered or corrected.
+CODE_INPUT = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+
+
 class CardLoginForm(FlaskForm):
     code = StringField(
         _l("Code de ma carte"),
@@ -169,11 +173,7 @@ class CardLoginForm(FlaskForm):
             Length(max=40),
         ],
         description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
-        render_kw={
-            "autocomplete": "off",
-            "autocapitalize": "characters",
-            "spellcheck": "false",
-        },
+        render_kw=dict(CODE_INPUT),
     )
     shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
 
@@ -204,11 +204,7 @@ class HandoffForm(FlaskForm):
             Length(max=40),
         ],
         description=_l("8 lettres et chiffres, par exemple K7M2-9QXD."),
-        render_kw={
-            "autocomplete": "off",
-            "autocapitalize": "characters",
-            "spellcheck": "false",
-        },
+        render_kw=dict(CODE_INPUT),
     )
     shared_device = BooleanField(SHARED_LABEL, description=SHARED_HELP)
 
@@ -297,11 +293,7 @@ class ChangePasswordForm(RefusableForm):
         _l("Code de ma carte"),
         validators=[Length(max=40)],
         description=_l("12 lettres et chiffres, par exemple K7M2-9QXD-F4TB."),
-        render_kw={
-            "autocomplete": "off",
-            "autocapitalize": "characters",
-            "spellcheck": "false",
-        },
+        render_kw=dict(CODE_INPUT),
     )
     password = new_password_field(_l("Nouveau mot de passe"))
 

@@ -78,6 +78,19 @@ def instruction_texts(item: Item) -> dict[str, str]:
     return texts
 
 
+def _paired(
+    pairs: list[list[str]], chosen: list[str], blank: str
+) -> dict[str, Any]:
+    """Each left element (or thing dragged) with the right one (or box) chosen."""
+    return {
+        "marked": True,
+        "lines": [
+            f"{left} → {pairs[int(v)][1] if v else blank}"
+            for (left, _right), v in zip(pairs, chosen, strict=True)
+        ],
+    }
+
+
 def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
     """The learner's own answer, as the feedback page shows it beside the right one:
     `lines` of text (`marked` when each line has its verdict among the attempt's
@@ -107,15 +120,7 @@ def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
                 "gaps": [g.strip() or blank for g in gaps],
             }
         if kind == "matching":
-            return {
-                "marked": True,
-                "lines": [
-                    f"{left} → {data['pairs'][int(v)][1] if v else blank}"
-                    for (left, _right), v in zip(
-                        data["pairs"], response["pairs"], strict=True
-                    )
-                ],
-            }
+            return _paired(data["pairs"], response["pairs"], blank)
         if kind == "ordering":
             words = [
                 data["sequence"][int(v)] if v else blank for v in response["order"]
@@ -126,15 +131,7 @@ def given_answer(item: Item, response: dict[str, Any]) -> dict[str, Any] | None:
         if kind == "pointer":
             if data["action"] != "drag":
                 return {"lines": [data["targets"][int(response["targets"][0])]]}
-            return {
-                "marked": True,
-                "lines": [
-                    f"{thing} → {data['pairs'][int(v)][1] if v else blank}"
-                    for (thing, _box), v in zip(
-                        data["pairs"], response["targets"], strict=True
-                    )
-                ],
-            }
+            return _paired(data["pairs"], response["targets"], blank)
         if kind == "typing":
             return {"lines": [response["text"].strip() or blank]}
         if kind == "timed_choice":
