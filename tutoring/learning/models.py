@@ -34,6 +34,9 @@ class SetMode(enum.StrEnum):
     HOMEWORK = "homework"
     PLACEMENT = "placement"
     MOCK = "mock"
+    # A pack downloaded to practise without a connection (learning.offline): the set
+    # owns the pack's item versions; its answers arrive later, in batches.
+    OFFLINE = "offline"
 
 
 class Assignment(Model):
