@@ -7,12 +7,17 @@
   "use strict";
   var root = document.documentElement;
   var banner = document.querySelector("[data-offline-banner]");
-  function show() { if (banner) { banner.hidden = navigator.onLine !== false; } }
-  window.addEventListener("online", show);
+  // Shown when the browser says it is offline; hidden again by offline.js once a
+  // request to the server succeeds (or, on pages without it, when back online).
+  function show() { if (banner && navigator.onLine === false) { banner.hidden = false; } }
   window.addEventListener("offline", show);
+  window.addEventListener("online", function () {
+    if (banner && !window.OfflineStore) { banner.hidden = true; }
+  });
   show();
   if (!("serviceWorker" in navigator)) { return; }
   window.addEventListener("load", function () {
+    show();
     navigator.serviceWorker.register(root.getAttribute("data-sw"), { scope: "/" })
       .catch(function () { /* no worker: the pages still work online */ });
     if (root.hasAttribute("data-shared")) {

@@ -71,8 +71,9 @@
       banner(false);
       refresh();
       return outcome;
-    }, function () {
-      banner(navigator.onLine === false);
+    }, function (error) {
+      // a fetch that fails (TypeError) means no connection, whatever onLine says
+      banner(navigator.onLine === false || error instanceof TypeError);
       refresh();
       return null;
     });
@@ -105,9 +106,14 @@
       };
       each("input, select, textarea, button", function (field) { field.disabled = true; }, form);
       Store.put("answers", answer).then(function () {
-        show(result);
+        show(result, messages.kept);
         later();
-        return sync();
+        return sync().then(function (outcome) {
+          if (!outcome || outcome.signin) {
+            feedback.querySelector("[data-kept]").textContent =
+              outcome ? messages.signin : messages.offline_kept;
+          }
+        });
       }, function () { show(result, messages.storage); });
     });
     function show(result, problem) {
@@ -121,8 +127,7 @@
       scoreNode.textContent = fill(scoreNode.getAttribute("data-template"), { n: Math.round(score * 100) });
       feedback.querySelector("[data-accents]").hidden = !result.accents;
       feedback.querySelector("[data-right-answer]").hidden = score >= 0.999;
-      feedback.querySelector("[data-kept]").textContent = problem ||
-        (navigator.onLine === false ? messages.offline_kept : messages.kept);
+      feedback.querySelector("[data-kept]").textContent = problem;
       form.hidden = true;
       feedback.hidden = false;
       feedback.focus();
@@ -155,8 +160,8 @@
     return caches.match(url, { ignoreVary: true }).then(function (kept) {
       if (kept) { return null; }
       return fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) { throw new Error(url); }
-        return cache.put(url, response);
+        // a file the server lacks (404) is left out; a network failure stops the download
+        return response.ok ? cache.put(url, response) : null;
       });
     });
   }
@@ -314,6 +319,7 @@
     return Promise.all(tasks).catch(function () { status(messages.storage); });
   }
 
+  if (navigator.onLine === false) { banner(true); }
   if (!shared) {
     each("form[data-pack-download]", function (form) {
       var item = form.closest("li[data-pack]");

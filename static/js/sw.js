@@ -53,15 +53,16 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (url.pathname.indexOf("/examens/") === 0) { return; } // online only, never cached
+  var exam = url.pathname.indexOf("/examens/") === 0; // online only, never from a cache
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(function () {
-      return caches.match(request, MATCH).then(function (kept) {
+      return (exam ? Promise.resolve(null) : caches.match(request, MATCH)).then(function (kept) {
         return kept || caches.match(OFFLINE_PAGE, MATCH);
       });
     }));
     return;
   }
+  if (exam) { return; }
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(caches.match(request, MATCH).then(function (kept) {
       return kept || fetch(request);

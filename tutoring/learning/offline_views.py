@@ -22,6 +22,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 
 from exercises.model import THEMES
 from tutoring.accounts.access import current_learner, public, roles_required
@@ -312,8 +313,15 @@ def sync() -> tuple[Response, int]:
             max=format_decimal(offline.MAX_BATCH),
         )
         return jsonify({"message": message}), 413
-    outcomes = offline.sync_answers(current_learner(), answers)
-    db.session.commit()
+    try:
+        outcomes = offline.sync_answers(current_learner(), answers)
+        db.session.commit()
+    except IntegrityError:
+        # the same answers arrived at the same moment by another request (the page
+        # and Background Sync): once that one is committed they read as duplicates
+        db.session.rollback()
+        outcomes = offline.sync_answers(current_learner(), answers)
+        db.session.commit()
     return jsonify(
         {
             "results": [
