@@ -2,10 +2,10 @@
 // « Vous êtes hors connexion » banner while the browser is offline, and once the
 // page has loaded registers the service worker (/sw.js) and, for a learner, loads
 // static/js/offline.js, which sends the answers kept offline. On a shared computer
-// (<html data-shared>) no pack stays: their caches are removed.
+// (<body data-shared>) no pack stays: their caches are removed.
 (function () {
   "use strict";
-  var root = document.documentElement;
+  var me = document.querySelector("script[data-offline-script]");
   var banner = document.querySelector("[data-offline-banner]");
   // Shown when the browser says it is offline; hidden again by offline.js once a
   // request to the server succeeds (or, on pages without it, when back online).
@@ -18,9 +18,9 @@
   if (!("serviceWorker" in navigator)) { return; }
   window.addEventListener("load", function () {
     show();
-    navigator.serviceWorker.register(root.getAttribute("data-sw"), { scope: "/" })
+    navigator.serviceWorker.register(me.getAttribute("data-sw"), { scope: "/" })
       .catch(function () { /* no worker: the pages still work online */ });
-    if (root.hasAttribute("data-shared")) {
+    if (document.body.hasAttribute("data-shared")) {
       if (window.caches) {
         caches.keys().then(function (names) {
           names.forEach(function (name) {
@@ -30,7 +30,6 @@
       }
       return;
     }
-    var me = document.querySelector("script[data-offline-script]");
     var loaded = document.querySelector("script[src*='/offline.']:not([data-offline-script])");
     if (document.body.hasAttribute("data-learner") && me && !loaded) {
       var store = document.createElement("script");

@@ -14,7 +14,7 @@
   if (!Store) { return; }
   var body = document.body;
   var user = body.getAttribute("data-learner") || undefined;
-  var shared = document.documentElement.hasAttribute("data-shared");
+  var shared = body.hasAttribute("data-shared");
   var shownAt = Date.now();
   var messagesNode = document.getElementById("offline-messages");
   var messages = messagesNode ? JSON.parse(messagesNode.textContent) : {};

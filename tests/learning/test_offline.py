@@ -360,9 +360,10 @@ def test_service_worker_manifest_and_offline_page(client):
 
 
 def test_the_offline_page_is_translated(client):
-    client.set_cookie("lang", "en")
-    page = client.get("/hors-connexion", headers={"Accept-Language": "en"})
-    assert "offline" in page.get_data(as_text=True).lower()
+    page = client.get("/hors-connexion", headers={"Accept-Language": "uk"})
+    html = page.get_data(as_text=True)
+    assert "Ви без інтернету" in html
+    assert "Vous êtes hors connexion" not in html
 
 
 def test_a_shared_computer_gets_no_pack_download(learner, app):
