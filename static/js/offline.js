@@ -349,6 +349,16 @@
         });
       });
     });
+    // Sign-out clears the browser's storage (Clear-Site-Data): send what waits first.
+    each("form.logout", function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var leave = function () { form.submit(); };
+        var sending = Store.waiting(user).then(function (rows) { return rows.length ? sync() : null; });
+        Promise.race([sending, new Promise(function (resolve) { setTimeout(resolve, 5000); })])
+          .then(leave, leave);
+      });
+    });
     showPacks().then(refresh).catch(function () { status(messages.storage); });
     window.addEventListener("online", sync);
     sync();
