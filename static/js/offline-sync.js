@@ -97,6 +97,13 @@
   // Send the signed-in learner's waiting answers, in batches; resolves with
   // {sent, refused, signin}. Rejects when the network fails (Background Sync retries).
   function syncNow() {
+    return waiting().then(function (rows) {
+      // nothing waits on this phone: no request at all
+      return rows.length ? fetchToken() : { signin: false, sent: 0, refused: 0 };
+    });
+  }
+
+  function fetchToken() {
     return fetch(SYNC_URL, { credentials: "same-origin", cache: "no-store",
                              headers: { "Accept": "application/json" } })
       .then(function (response) {

@@ -91,6 +91,16 @@ def _network(context: Any, cable: Cable, *, on: bool) -> None:
     context.set_offline(not on)
 
 
+def _fits_320(page: Any) -> None:
+    """The page fits a 320 px wide phone without scrolling sideways."""
+    page.set_viewport_size({"width": 320, "height": 740})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert overflow <= 0
+
+
 WAITING = "() => OfflineStore.waiting().then(rows => rows.length)"
 CACHED_URLS = """async () => {
   const urls = [];
@@ -133,6 +143,7 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
     )
     assert pack.locator("[data-pack-actions]").is_visible()
     journey.check(page, f"packs-downloaded-{locale}")
+    _fits_320(page)
 
     with page.expect_navigation():
         pack.locator("[data-pack-open]").tap()
@@ -154,6 +165,7 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
         if number == 4:  # a page opened without the network says so
             page.locator("[data-offline-banner]").wait_for(state="visible")
             journey.check(page, f"item-offline-{locale}")
+            _fits_320(page)
         _answer_current_item(page)
         if number == 4:
             kept = page.locator("[data-kept]")
@@ -168,6 +180,7 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
     # the last "next" leads to the packs page: offline, the offline page stands in
     assert page.locator("[data-local-packs] a").count() == 1
     journey.check(page, f"offline-page-{locale}")
+    _fits_320(page)
     # a mock exam never opens from a cache
     page.goto(f"{live_server}/examens/")
     assert page.locator("[data-local-packs]").count() == 1

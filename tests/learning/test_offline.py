@@ -23,8 +23,14 @@ from tutoring.accounts.models import Role
 from tutoring.content.bank import sync_bank
 from tutoring.content.models import ItemVersion
 from tutoring.core.extensions import db
+from tutoring.learning.forms import RESPONSE_FIELDS
 from tutoring.learning.models import Attempt, PracticeSet, SetMode
-from tutoring.learning.offline import MAX_BATCH, OFFLINE_TYPES, grading_key
+from tutoring.learning.offline import (
+    MAX_BATCH,
+    OFFLINE_TYPES,
+    RESPONSE_KEYS,
+    grading_key,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -456,3 +462,13 @@ def test_every_offline_type_has_a_grading_key(app):
     offline_items = [i for i in items if i.type in OFFLINE_TYPES]
     assert {i.type for i in offline_items} == OFFLINE_TYPES
     assert all(grading_key(i) for i in offline_items)
+    # the keys the synchronisation reads are the fields the pages post
+    assert {kind: RESPONSE_FIELDS[kind][0] for kind in OFFLINE_TYPES} == RESPONSE_KEYS
+
+
+def test_only_the_answer_itself_is_stored(learner, make):
+    pack = _download(learner)
+    answer = _answer(pack, 0, {**_right(pack, 0), "bourrage": "x" * 4000})
+    assert _sync(learner, [answer]).get_json()["results"][0]["status"] == "stored"
+    stored = make.run(lambda: db.session.scalar(select(Attempt.response)))
+    assert stored == _right(pack, 0)

@@ -59,6 +59,19 @@ OFFLINE_TYPES = frozenset(
         "form_filling",
     }
 )
+# The key of each type's response, as the page posts it (learning.forms.RESPONSE_FIELDS):
+# only that key is graded and stored.
+RESPONSE_KEYS = {
+    "single_choice": "choice",
+    "image_choice": "choice",
+    "multiple_choice": "choices",
+    "true_false": "answer",
+    "gap_typed": "gaps",
+    "gap_list": "gaps",
+    "matching": "pairs",
+    "ordering": "order",
+    "form_filling": "fields",
+}
 LEVEL_PACK = "niveau"
 MAX_BATCH = 50  # answers per synchronisation request
 MAX_AGE = timedelta(days=30)  # an answer older than this is refused
@@ -374,6 +387,10 @@ def _check(
         return "too_old"
     if answered_at > now + MAX_SKEW:
         return "in_future"
+    name = RESPONSE_KEYS.get(found[1].type)
+    if name is None or name not in response:
+        return "invalid_response"
+    response = {name: response[name]}
     try:
         grade(found[1], response)
     except (InvalidResponse, KeyError, IndexError, TypeError, ValueError):
