@@ -260,7 +260,7 @@
         }
         var changed = mine.version !== item.getAttribute("data-version");
         state.textContent = fill(messages.downloaded, { date: day(mine.downloaded_at) }) +
-          " · v" + mine.version + (changed ? " · " + messages.updated : "");
+          " · \u2068v" + mine.version + "\u2069" + (changed ? " · " + messages.updated : "");
         form.hidden = !changed;
         button.textContent = button.getAttribute("data-label-update");
         actions.querySelector("[data-pack-open]").href = mine.first;
