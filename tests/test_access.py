@@ -132,6 +132,7 @@ MATRIX: dict[str, object] = {
     "learning.offline_item": {L},
     "learning.sync_token": {L},
     "learning.sync": {L},
+    "learning.sync_recording": {L},
     "exams.index": {L},
     "exams.start_civic": {L},
     "exams.civic": {L},

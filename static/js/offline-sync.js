@@ -6,7 +6,7 @@
 //            count, first, items}
 //   answers {client_id, user, pack, position, item_version_id, item_id, answered_at,
 //            time_ms, response, score, status: "waiting" | "sent" | "refused",
-//            reason, sent_at}
+//            reason, sent_at, audio (a recording's Blob until it is sent), audio_name}
 // Everything here is wiped by the sign-out's Clear-Site-Data: "storage" (IndexedDB,
 // the Cache API and the service worker itself).
 (function (scope) {
@@ -114,17 +114,59 @@
         return response.json().then(function (token) {
           return waiting(token.user).then(function (rows) {
             var outcome = { sent: 0, refused: 0, signin: false };
+            var answers = rows.filter(function (a) { return !a.audio; });
+            var recordings = rows.filter(function (a) { return a.audio; });
             var batches = [];
-            for (var i = 0; i < rows.length; i += token.max_batch) {
-              batches.push(rows.slice(i, i + token.max_batch));
+            for (var i = 0; i < answers.length; i += token.max_batch) {
+              batches.push(answers.slice(i, i + token.max_batch));
             }
-            return batches.reduce(function (chain, batch) {
-              return chain.then(function () { return send(batch, token, outcome); });
-            }, Promise.resolve()).then(function () { return prune(); })
+            var chain = batches.reduce(function (previous, batch) {
+              return previous.then(function () { return send(batch, token, outcome); });
+            }, Promise.resolve());
+            // a recording travels alone, as a file (the limits of a recording sent online)
+            return recordings.reduce(function (previous, answer) {
+              return previous.then(function () { return sendRecording(answer, token, outcome); });
+            }, chain).then(function () { return prune(); })
               .then(function () { return outcome; });
           });
         });
       });
+  }
+
+  function record(answer, result, outcome, now) {
+    answer.sent_at = now;
+    if (result.status === "refused") {
+      answer.status = "refused";
+      answer.reason = result.reason;
+      outcome.refused += 1;
+    } else {
+      answer.status = "sent";
+      outcome.sent += 1;
+    }
+    answer.audio = null; // the recording is on the server now (or refused): free the space
+    return put("answers", answer);
+  }
+
+  function sendRecording(answer, token, outcome) {
+    var form = new FormData();
+    ["client_id", "pack", "position", "item_version_id", "answered_at", "time_ms"].forEach(function (name) {
+      form.append(name, answer[name] === null || answer[name] === undefined ? "" : String(answer[name]));
+    });
+    form.append("seconds", String(answer.response.seconds || 0));
+    form.append("audio", answer.audio, answer.audio_name || "enregistrement.webm");
+    return fetch(SYNC_URL + "/enregistrement", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Accept": "application/json", "X-CSRFToken": token.csrf_token },
+      body: form
+    }).then(function (response) {
+      if (response.status === 413) { // larger than any request the server takes
+        return { results: [{ client_id: answer.client_id, status: "refused", reason: "413" }] };
+      }
+      if (!response.ok) { throw new Error("refused " + response.status); }
+      return response.json();
+    }).then(function (body) {
+      return record(answer, body.results[0], outcome, new Date().toISOString());
+    });
   }
 
   function send(batch, token, outcome) {
@@ -142,17 +184,7 @@
       var now = new Date().toISOString();
       return Promise.all(body.results.map(function (result) {
         var answer = byId[result.client_id];
-        if (!answer) { return null; }
-        answer.sent_at = now;
-        if (result.status === "refused") {
-          answer.status = "refused";
-          answer.reason = result.reason;
-          outcome.refused += 1;
-        } else {
-          answer.status = "sent";
-          outcome.sent += 1;
-        }
-        return put("answers", answer);
+        return answer ? record(answer, result, outcome, now) : null;
       }));
     });
   }

@@ -94,7 +94,21 @@
     var feedback = document.querySelector("[data-offline-feedback]");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var response = responseOf(form, type);
+      var recording = null;
+      var response;
+      if (type === "oral_production") {
+        var input = form.querySelector("input[name=audio]");
+        recording = input && input.files && input.files[0];
+        var problem = form.querySelector("[data-record-first]");
+        if (!recording) {
+          if (problem) { problem.textContent = messages.record_first; problem.hidden = false; }
+          return;
+        }
+        var seconds = parseFloat(form.querySelector("input[name=seconds]").value);
+        response = { seconds: seconds >= 0 ? seconds : 0 };
+      } else {
+        response = responseOf(form, type);
+      }
       var result = Store.grade(type, key, response);
       var answer = {
         client_id: uuid(), user: user, pack: Number(form.getAttribute("data-pack")),
@@ -102,7 +116,8 @@
         item_version_id: Number(form.getAttribute("data-version-id")),
         item_id: form.getAttribute("data-item-id"),
         answered_at: new Date().toISOString(), time_ms: Date.now() - shownAt,
-        response: response, score: result.score, status: "waiting"
+        response: response, score: result.score, status: "waiting",
+        audio: recording || null, audio_name: recording ? recording.name : null
       };
       each("input, select, textarea, button", function (field) { field.disabled = true; }, form);
       Store.put("answers", answer).then(function () {
@@ -119,14 +134,15 @@
     function show(result, problem) {
       var verdict = feedback.querySelector("[data-verdict]");
       var score = result.score;
-      var kind = score >= 0.999 ? "ok" : score > 0 ? "partial" : "wrong";
+      var kind = score === null ? "pending" : score >= 0.999 ? "ok" : score > 0 ? "partial" : "wrong";
       verdict.textContent = verdict.getAttribute("data-" + kind);
       verdict.className = "verdict " + kind;
       var scoreNode = feedback.querySelector("[data-score]");
       scoreNode.hidden = kind !== "partial";
       scoreNode.textContent = fill(scoreNode.getAttribute("data-template"), { n: Math.round(score * 100) });
       feedback.querySelector("[data-accents]").hidden = !result.accents;
-      feedback.querySelector("[data-right-answer]").hidden = score >= 0.999;
+      feedback.querySelector("[data-right-answer]").hidden = score === null || score >= 0.999;
+      feedback.querySelector("[data-tutor]").hidden = score !== null;
       feedback.querySelector("[data-kept]").textContent = problem;
       form.hidden = true;
       feedback.hidden = false;

@@ -17,7 +17,9 @@ from werkzeug.serving import make_server
 from tutoring.accounts.models import Role
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.extensions import db
-from tutoring.learning.models import Attempt
+from tutoring.learning.models import Attempt, Submission
+
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 400
 
 
 def _answer_current_item(page: Any) -> None:
@@ -37,6 +39,12 @@ def _answer_current_item(page: Any) -> None:
         select_.select_option(index=1)
     for field in form.locator("input[name=fields]").all():
         field.fill("Haddad")
+    if form.locator(
+        "input[name=audio]"
+    ).count():  # the phone's recorder, without the page
+        form.locator("input[name=audio]").set_input_files(
+            {"name": "reponse.webm", "mimeType": "audio/webm", "buffer": WEBM}
+        )
     form.locator("button[type=submit]").tap()
     page.locator("[data-offline-feedback] h2.verdict").wait_for(state="visible")
 
@@ -147,7 +155,7 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
 
     with page.expect_navigation():
         pack.locator("[data-pack-open]").tap()
-    total = 9  # the test bank's auto-graded health items at A2
+    total = 10  # the test bank's auto-graded health items at A2, and a recording
     # two answers with the network: sent at once
     for _ in range(2):
         _answer_current_item(page)
@@ -193,6 +201,14 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
     page.wait_for_function(f"() => ({WAITING})().then(n => n === 0)", timeout=20_000)
     _wait_for(make, profile_id, total)
     assert _count(make, profile_id) == (total, total)
+    # the recording made offline went up once, for a tutor
+    assert make.run(lambda: db.session.scalar(select(func.count(Submission.id)))) == 1
+    assert (
+        page.evaluate(
+            "() => OfflineStore.all('answers').then(rows => rows.filter(a => a.audio).length)"
+        )
+        == 0
+    )  # nothing of it left in the phone's storage
 
     # the same answers sent three more times: nothing stored twice
     for _ in range(3):

@@ -3,6 +3,7 @@ the synchronisation of answers given offline (stored once, in order, refused alo
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from exercises.loading import load_bank
 from exercises.scoring import grade
@@ -24,7 +25,7 @@ from tutoring.content.bank import sync_bank
 from tutoring.content.models import ItemVersion
 from tutoring.core.extensions import db
 from tutoring.learning.forms import RESPONSE_FIELDS
-from tutoring.learning.models import Attempt, PracticeSet, SetMode
+from tutoring.learning.models import Attempt, PracticeSet, SetMode, Submission
 from tutoring.learning.offline import (
     MAX_BATCH,
     OFFLINE_TYPES,
@@ -105,8 +106,8 @@ def test_packs_page_lists_the_level_and_themes_with_count_and_size(learner):
     html = page.get_data(as_text=True)
     assert "Mon niveau (A2)" in html
     assert "Santé" in html
-    # the test bank's A2 health unit: 9 auto-gradable items among its 12
-    assert re.search(r"9 exercices · Taille : [\d,]+\xa0(ko|Mo)", html), html
+    # the test bank's A2 health unit: 9 auto-graded items and a recording among its 12
+    assert re.search(r"10 exercices · Taille : [\d,]+\xa0(ko|Mo)", html), html
     assert 'data-pack="niveau"' in html
     assert 'data-pack="sante"' in html
 
@@ -123,9 +124,9 @@ def test_a_pack_holds_only_auto_graded_bank_items_never_an_exam(learner, make):
     practice = make.run(lambda: db.session.get(PracticeSet, pack["id"]))
     assert practice.mode == SetMode.OFFLINE
     assert practice.item_version_ids == [e["version_id"] for e in pack["items"]]
-    # no answer key goes anywhere but the grading data: a short writing is left out
+    # dictation and writing stay online
     assert "short_writing" not in text
-    assert "oral_production" not in text
+    assert "dictation" not in text
 
 
 def test_pack_json_and_pages_belong_to_their_learner(learner, app, make, bank):
@@ -472,3 +473,105 @@ def test_only_the_answer_itself_is_stored(learner, make):
     assert _sync(learner, [answer]).get_json()["results"][0]["status"] == "stored"
     stored = make.run(lambda: db.session.scalar(select(Attempt.response)))
     assert stored == _right(pack, 0)
+
+
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 400
+
+
+def _recording(
+    client: Any,
+    pack: dict[str, Any],
+    *,
+    data: bytes | None = WEBM,
+    mime: str = "audio/webm",
+    seconds: str = "7.5",
+    **extra: Any,
+) -> Any:
+    position = next(
+        e["position"] for e in pack["items"] if e["type"] == "oral_production"
+    )
+    fields = _answer(pack, position, {"seconds": float(seconds)})
+    form: dict[str, Any] = {k: str(v) for k, v in fields.items() if k != "response"}
+    form.update(seconds=seconds, **extra)
+    if data is not None:
+        form["audio"] = (io.BytesIO(data), "enregistrement.webm", mime)
+    return client.post(
+        "/pratique/synchroniser/enregistrement", data=form,
+        content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def _submissions(make: Any) -> int:
+    return make.run(lambda: db.session.scalar(select(func.count(Submission.id))))
+
+
+def test_a_recording_made_offline_is_stored_once(learner, make):
+    pack = _download(learner)
+    position = next(
+        e["position"] for e in pack["items"] if e["type"] == "oral_production"
+    )
+    fields = _answer(pack, position, {"seconds": 7.5})
+    form = {k: str(v) for k, v in fields.items() if k != "response"} | {
+        "seconds": "7.5"
+    }
+    for _ in range(4):
+        response = learner.post(
+            "/pratique/synchroniser/enregistrement",
+            data={
+                **form,
+                "audio": (io.BytesIO(WEBM), "enregistrement.webm", "audio/webm"),
+            },
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 200
+    assert response.get_json()["results"][0]["status"] == "duplicate"
+    assert _submissions(make) == 1
+    assert len(_attempts(make, learner.profile_id)) == 1
+    # a tutor marks it, as a recording sent online
+    assert make.run(lambda: db.session.scalar(select(Attempt.score))) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"seconds": "2"}, "trop court"),
+        ({"mime": "text/plain"}, "pas un enregistrement"),
+        ({"data": b"<html>"}, "pas un enregistrement"),
+        ({"data": b""}, "vide"),
+        ({"data": None}, "Enregistrez"),
+        ({"answered_at": "2020-01-01T00:00:00+00:00"}, "30 jours"),
+        ({"client_id": "pas-un-uuid"}, "illisible"),
+    ],
+)
+def test_a_bad_recording_is_refused_with_its_reason(learner, make, change, reason):
+    pack = _download(learner)
+    response = _recording(learner, pack, **change)
+    assert response.status_code == 200
+    result = response.get_json()["results"][0]
+    assert result["status"] == "refused"
+    assert reason in result["reason"]
+    assert _submissions(make) == 0
+
+
+def test_a_recording_never_travels_in_a_batch(learner, make):
+    pack = _download(learner)
+    position = next(
+        e["position"] for e in pack["items"] if e["type"] == "oral_production"
+    )
+    result = _sync(learner, [_answer(pack, position, {"seconds": 8.0})]).get_json()
+    assert result["results"][0]["status"] == "refused"
+    assert _attempts(make, learner.profile_id) == []
+
+
+def test_a_recording_over_the_size_limit_is_refused(learner, make, monkeypatch):
+    """The limit of a recording sent online (5 MB, made small here)."""
+    from tutoring.content import forms as content_forms
+    from tutoring.content import recordings
+
+    monkeypatch.setattr(recordings, "MAX_AUDIO_BYTES", 1000)
+    monkeypatch.setattr(content_forms, "MAX_AUDIO_BYTES", 1000)
+    pack = _download(learner)
+    result = _recording(learner, pack, data=WEBM * 5).get_json()["results"][0]
+    assert result["status"] == "refused"
+    assert "5 Mo" in result["reason"]
+    assert _submissions(make) == 0

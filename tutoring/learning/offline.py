@@ -38,14 +38,17 @@ from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.audio import AUDIO, audio_url, instruction_audio_url
 from tutoring.content.bank import ContentError, active_items, item_of
 from tutoring.content.models import ItemVersion
+from tutoring.content.recordings import store_audio
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
-from tutoring.learning.models import Attempt, PracticeSet, SetMode
+from tutoring.learning.models import Attempt, PracticeSet, SetMode, Submission
+from tutoring.learning.practice import too_short
 from tutoring.learning.progress import after_attempt, skill_estimate
 
-# Graded in the browser as exercises/scoring.py grades them (static/js/offline.js);
-# dictation, writing and speaking stay online (a tutor or difflib grades them).
+# Graded in the browser as exercises/scoring.py grades them (static/js/offline-sync.js),
+# and recordings, kept in the browser and sent later for a tutor; dictation and
+# writing stay online.
 OFFLINE_TYPES = frozenset(
     {
         "single_choice",
@@ -57,6 +60,7 @@ OFFLINE_TYPES = frozenset(
         "ordering",
         "image_choice",
         "form_filling",
+        "oral_production",  # recorded offline, sent later (sync_recording), for a tutor
     }
 )
 # The key of each type's response, as the page posts it (learning.forms.RESPONSE_FIELDS):
@@ -71,6 +75,7 @@ RESPONSE_KEYS = {
     "matching": "pairs",
     "ordering": "order",
     "form_filling": "fields",
+    "oral_production": "seconds",
 }
 LEVEL_PACK = "niveau"
 MAX_BATCH = 50  # answers per synchronisation request
@@ -81,6 +86,11 @@ STATIC = PROJECT_ROOT / "static"
 # Why an answer is refused: the view turns the code into a sentence.
 REFUSALS = (
     "malformed",
+    "audio_missing",
+    "audio_type",
+    "audio_empty",
+    "audio_size",
+    "too_short",
     "unknown_pack",
     "wrong_item",
     "too_old",
@@ -152,6 +162,8 @@ def grading_key(item: Item) -> dict[str, Any]:
         return {"keys": [c["image"] for c in data["choices"]], "answer": data["answer"]}
     if kind == "form_filling":
         return {"accepted": [list(f["answers"]) for f in data["fields"]]}
+    if kind == "oral_production":  # no key: a tutor listens
+        return {"min_seconds": data.get("min_seconds", 0)}
     raise OfflineError("type")
 
 
@@ -333,6 +345,7 @@ class _Answer:
     answered_at: datetime
     time_ms: int | None
     response: dict[str, Any]
+    audio: tuple[bytes, str] | None = None
 
 
 def _moment(value: object) -> datetime | None:
@@ -355,6 +368,7 @@ def _check(
     raw: object,
     now: datetime,
     packs: dict[int, PracticeSet | None],
+    audio: tuple[bytes, str] | None = None,
 ) -> _Answer | str:
     """The answer ready to store, or the code of its refusal."""
     if not isinstance(raw, dict):
@@ -391,6 +405,11 @@ def _check(
     if name is None or name not in response:
         return "invalid_response"
     response = {name: response[name]}
+    if found[1].type == "oral_production":
+        if audio is None:
+            return "audio_missing"  # a recording travels alone (sync_recording)
+        if too_short(found[1].data, response["seconds"]):
+            return "too_short"
     try:
         grade(found[1], response)
     except (InvalidResponse, KeyError, IndexError, TypeError, ValueError):
@@ -410,6 +429,7 @@ def _check(
         answered_at,
         time_ms,
         response,
+        audio,
     )
 
 
@@ -493,6 +513,11 @@ def _store(profile: LearnerProfile, answer: _Answer) -> None:
         time_ms=answer.time_ms,
         created_at=answer.answered_at,
     )
+    if answer.item.reviewed and answer.audio is not None:
+        data, mime = answer.audio
+        attempt.submission = Submission(
+            audio_file=store_audio(data, mime), audio_mime=mime.split(";")[0]
+        )
     db.session.add(attempt)
     db.session.flush()
     if result.score is not None:
@@ -513,3 +538,34 @@ def pack_answers(profile: LearnerProfile) -> dict[int, int]:
         .group_by(Attempt.set_id)
     )
     return {set_id: count for set_id, count in rows}
+
+
+def sync_recording(
+    profile: LearnerProfile,
+    raw: dict[str, Any],
+    audio: tuple[bytes, str] | None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Store a recording made offline, once: the same checks as a batch's answer,
+    then those of a recording sent online (type, size, length)."""
+    now = now or utcnow()
+    client_id = _client_id(raw)
+    if client_id is None:
+        return Outcome(str(raw.get("client_id", ""))[:36], "refused", "malformed")
+    owner = db.session.scalar(
+        select(Attempt.learner_id).where(Attempt.client_id == client_id)
+    )
+    if owner is not None:
+        if owner != profile.id:
+            return Outcome(client_id, "refused", "not_yours")
+        return Outcome(client_id, "duplicate")
+    checked = _check(profile, {**raw, "client_id": client_id}, now, {}, audio)
+    if isinstance(checked, str):
+        return Outcome(client_id, "refused", checked)
+    if checked.item.type != "oral_production":
+        return Outcome(client_id, "refused", "wrong_item")
+    try:
+        _store(profile, checked)
+    except ContentError as exc:  # the recording's type, emptiness or size
+        return Outcome(client_id, "refused", exc.code)
+    return Outcome(client_id, "stored")

@@ -36,6 +36,7 @@ from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.learning import offline
 from tutoring.learning import practice as service
 from tutoring.learning.blueprint import bp
+from tutoring.learning.forms import OfflineRecordingForm
 
 SW_SOURCE = PROJECT_ROOT / "static" / "js" / "sw.js"
 
@@ -176,6 +177,9 @@ def _script_messages() -> dict[str, str]:
         "practise": _("Pratiquer"),
         "update": _("Mettre à jour"),
         "updated": _("Une nouvelle version de ces exercices existe."),
+        "pending": _("Réponse gardée"),
+        "tutor": _("Un tuteur ou une tutrice va lire ou écouter votre réponse et vous donner un conseil."),
+        "record_first": _("Enregistrez votre réponse avant de l’envoyer."),
         "storage": _("Ce navigateur ne peut pas garder d’exercices. Essayez un autre navigateur."),
     }  # fmt: skip
 
@@ -283,6 +287,38 @@ def sync_token() -> Response:
     )
 
 
+@bp.post("/pratique/synchroniser/enregistrement")
+@roles_required(Role.LEARNER)
+@limiter.limit("60 per minute", key_func=_per_account)
+def sync_recording() -> tuple[Response, int]:
+    """A recording made offline, sent on its own (multipart): stored once, with the
+    limits of a recording sent online (type, 5 MB, length)."""
+    form = OfflineRecordingForm()
+    form.refusal()  # a bad form token: 400
+    try:
+        outcome = offline.sync_recording(
+            current_learner(), form.answer(), form.recording()
+        )
+        db.session.commit()
+    except IntegrityError:  # sent twice at the same moment: the other one stored it
+        db.session.rollback()
+        outcome = offline.sync_recording(
+            current_learner(), form.answer(), form.recording()
+        )
+        db.session.commit()
+    return jsonify(
+        {
+            "results": [
+                {
+                    "client_id": outcome.client_id,
+                    "status": outcome.status,
+                    "reason": refusal_text(outcome.reason) if outcome.reason else None,
+                }
+            ]
+        }
+    ), 200
+
+
 def refusal_text(code: str) -> str:
     """Why an answer was refused, for the learner."""
     texts = {
@@ -293,6 +329,11 @@ def refusal_text(code: str) -> str:
         "in_future": _("La date de la réponse est dans le futur : vérifiez l’heure du téléphone."),
         "invalid_response": _("La réponse est incomplète."),
         "not_yours": _("Cette réponse appartient à un autre compte."),
+        "audio_missing": _("Enregistrez votre réponse avant de l’envoyer."),
+        "audio_type": _("Ce fichier n’est pas un enregistrement audio accepté."),
+        "audio_empty": _("L’enregistrement est vide."),
+        "audio_size": _("L’enregistrement est trop long (5 Mo au plus)."),
+        "too_short": _("L’enregistrement est trop court."),
     }  # fmt: skip
     return str(texts.get(code, texts["malformed"]))
 
