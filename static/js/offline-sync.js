@@ -7,6 +7,8 @@
 //   answers {client_id, user, pack, position, item_version_id, item_id, answered_at,
 //            time_ms, response, score, status: "waiting" | "sent" | "refused",
 //            reason, sent_at, audio (a recording's Blob until it is sent), audio_name}
+//            or, kept by the service worker for an ordinary set: {client_id, user: null,
+//            set, position, form: {name: [values]}, shown_at, answered_at, status}
 // Everything here is wiped by the sign-out's Clear-Site-Data: "storage" (IndexedDB,
 // the Cache API and the service worker itself).
 (function (scope) {
@@ -70,7 +72,8 @@
   function waiting(user) {
     return all("answers").then(function (rows) {
       return rows.filter(function (a) {
-        return a.status === "waiting" && (user === undefined || a.user === user);
+        // user null: kept by the service worker, which does not know who answered
+        return a.status === "waiting" && (user === undefined || a.user === user || a.user === null);
       }).sort(function (a, b) { return a.answered_at < b.answered_at ? -1 : 1; });
     });
   }
@@ -87,6 +90,10 @@
   }
 
   function payload(a) {
+    if (a.set) { // an answer to an ordinary set, kept by the service worker
+      return { client_id: a.client_id, set: a.set, position: a.position, form: a.form,
+               shown_at: a.shown_at, answered_at: a.answered_at };
+    }
     return {
       client_id: a.client_id, pack: a.pack, position: a.position,
       item_version_id: a.item_version_id, answered_at: a.answered_at,

@@ -235,3 +235,57 @@ def test_a_pack_works_offline_and_every_answer_is_stored_once(
     assert page.evaluate("() => OfflineStore.all('packs').then(r => r.length)") == 0
     assert page.evaluate("() => OfflineStore.all('answers').then(r => r.length)") == 0
     assert _count(make, profile_id) == (total, total)  # the server keeps the answers
+
+
+def test_an_answer_to_a_set_sent_without_network_is_kept_and_stored_once(
+    cable_server, phone, make, bank
+):
+    """The network is cut in the middle of an ordinary practice set: the answer
+    posted then is kept by the service worker and stored once when it returns."""
+    from tutoring.learning import practice
+    from tutoring.learning.models import PracticeSet
+
+    live_server, cable = cable_server
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, learner_id = make.learner(referent, first_name="Amina")
+    items = [bank[f"a2-sante-test-0{n}"] for n in (1, 3, 5)]
+
+    def new_set() -> int:
+        current = practice.start_set(
+            db.session.get(LearnerProfile, profile_id), level="A2"
+        )
+        current.item_version_ids = items
+        return current.id
+
+    set_id = make.run(new_set)
+    page = phone.new_page()
+    page.goto(f"{live_server}/c/{make.card(learner_id, referent)}")
+    with page.expect_navigation():
+        page.locator("form.stack button[type=submit]").tap()
+    page.goto(f"{live_server}/pratique/serie/{set_id}")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("() => !!navigator.serviceWorker.controller")
+    page.locator("input[name=choice]").first.check()
+    with page.expect_navigation():
+        page.locator("form.answer-form button[type=submit]").tap()
+    with page.expect_navigation():
+        page.locator("main a.button.big").tap()
+    assert _count(make, profile_id) == (1, 1)
+
+    _network(phone, cable, on=False)
+    page.locator("#faux").check()
+    with page.expect_navigation():
+        page.locator("form.answer-form button[type=submit]").tap()
+    page.locator("[data-local-packs]").wait_for()  # the offline page stands in
+    page.wait_for_function(f"() => ({WAITING})().then(n => n === 1)")
+    assert _count(make, profile_id) == (1, 1)
+
+    _network(phone, cable, on=True)
+    page.goto(f"{live_server}/")
+    page.wait_for_function(f"() => ({WAITING})().then(n => n === 0)", timeout=20_000)
+    _wait_for(make, profile_id, 2)
+    assert _count(make, profile_id) == (2, 2)
+    assert make.run(lambda: db.session.get(PracticeSet, set_id).position) == 2
+    page.goto(f"{live_server}/pratique/serie/{set_id}")
+    assert page.locator("select[name=gaps]").count() == 1  # the third item, next

@@ -575,3 +575,65 @@ def test_a_recording_over_the_size_limit_is_refused(learner, make, monkeypatch):
     assert result["status"] == "refused"
     assert "5 Mo" in result["reason"]
     assert _submissions(make) == 0
+
+
+def _set_of(make: Any, profile_id: int, versions: list[int], **extra: Any) -> int:
+    from tutoring.accounts.profiles import LearnerProfile
+    from tutoring.learning import practice
+
+    def run() -> int:
+        current = practice.start_set(
+            db.session.get(LearnerProfile, profile_id), level="A2"
+        )
+        current.item_version_ids = versions
+        for name, value in extra.items():
+            setattr(current, name, value)
+        return current.id
+
+    return make.run(run)
+
+
+def _kept(set_id: int, position: int, form: dict[str, list[str]], **extra: Any) -> dict:
+    """An answer to a set as the service worker keeps it when posting fails."""
+    return {
+        "client_id": str(uuid.uuid4()), "set": set_id, "position": position,
+        "form": form, "answered_at": datetime.now(UTC).isoformat(), **extra,
+    }  # fmt: skip
+
+
+def test_an_answer_kept_for_a_set_is_stored_once_under_the_sets_rules(
+    learner, make, bank
+):
+    set_id = _set_of(
+        make, learner.profile_id, [bank["a2-sante-test-01"], bank["a2-sante-test-03"]]
+    )
+    when = datetime.now(UTC) - timedelta(hours=2)
+    first = _kept(set_id, 0, {"choice": ["1"]}, answered_at=when.isoformat())
+    for _ in range(3):
+        results = _sync(learner, [first]).get_json()["results"]
+    assert results[0]["status"] == "duplicate"
+    # the item already answered cannot get a second answer; the next one can
+    again = _kept(set_id, 0, {"choice": ["0"]})
+    second = _kept(set_id, 1, {"answer": ["false"]})
+    results = _sync(learner, [again, second]).get_json()["results"]
+    assert [r["status"] for r in results] == ["refused", "stored"]
+    assert "déjà reçu une réponse" in results[0]["reason"]
+    rows = make.run(
+        lambda: [
+            (a.position, a.score, a.created_at)
+            for a in db.session.scalars(select(Attempt).order_by(Attempt.id))
+        ]
+    )
+    assert [(r[0], r[1]) for r in rows] == [(0, 1.0), (1, 1.0)]
+    assert abs(rows[0][2] - when) < timedelta(seconds=1)
+    assert make.run(lambda: db.session.get(PracticeSet, set_id).finished_at) is not None
+    _consistent(make, learner.profile_id)
+
+
+def test_no_answer_kept_offline_reaches_a_mock_exam(learner, make, bank):
+    set_id = _set_of(
+        make, learner.profile_id, [bank["a2-sante-test-01"]], mode=SetMode.MOCK
+    )
+    results = _sync(learner, [_kept(set_id, 0, {"choice": ["1"]})]).get_json()
+    assert results["results"][0]["status"] == "refused"
+    assert _attempts(make, learner.profile_id) == []

@@ -43,7 +43,7 @@ from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import Attempt, PracticeSet, SetMode, Submission
-from tutoring.learning.practice import too_short
+from tutoring.learning.practice import record_answer, too_short
 from tutoring.learning.progress import after_attempt, skill_estimate
 
 # Graded in the browser as exercises/scoring.py grades them (static/js/offline-sync.js),
@@ -77,6 +77,11 @@ RESPONSE_KEYS = {
     "form_filling": "fields",
     "oral_production": "seconds",
 }
+# An answer to an ordinary set, kept by the service worker when the network failed
+# (static/js/sw.js): the posted form as {name: [values]}; these names hold one value.
+SET_KEYS = {**RESPONSE_KEYS, "dictation": "text", "short_writing": "text"}
+SINGLE_VALUES = frozenset({"choice", "answer", "text", "seconds"})
+SET_MODES = (SetMode.LEVEL, SetMode.THEME, SetMode.HOMEWORK)
 LEVEL_PACK = "niveau"
 MAX_BATCH = 50  # answers per synchronisation request
 MAX_AGE = timedelta(days=30)  # an answer older than this is refused
@@ -86,6 +91,8 @@ STATIC = PROJECT_ROOT / "static"
 # Why an answer is refused: the view turns the code into a sentence.
 REFUSALS = (
     "malformed",
+    "stale_position",
+    "time_over",
     "audio_missing",
     "audio_type",
     "audio_empty",
@@ -433,6 +440,70 @@ def _check(
     )
 
 
+@dataclass(frozen=True)
+class _SetAnswer:
+    """An answer to an ordinary practice set (not a pack), stored by record_answer."""
+
+    client_id: str
+    practice: PracticeSet
+    position: int
+    answered_at: datetime
+    time_ms: int | None
+    response: dict[str, Any]
+
+
+def _check_set(
+    profile: LearnerProfile, raw: dict[str, Any], now: datetime
+) -> _SetAnswer | str:
+    """An answer the service worker kept when posting it to a set failed: the set
+    must be the learner's own practice (never a mock exam or the placement test)."""
+    set_id, position, form = raw.get("set"), raw.get("position"), raw.get("form")
+    if (
+        not isinstance(set_id, int) or isinstance(set_id, bool) or not 0 < set_id < 2**62
+        or not isinstance(position, int) or isinstance(position, bool)
+        or not isinstance(form, dict)
+    ):  # fmt: skip
+        return "malformed"
+    practice = db.session.get(PracticeSet, set_id)
+    if (
+        practice is None
+        or practice.learner_id != profile.id
+        or practice.mode not in SET_MODES
+        or practice.exam_id is not None
+    ):
+        return "unknown_pack"
+    if not 0 <= position < len(practice.item_version_ids):
+        return "wrong_item"
+    version = db.session.get(ItemVersion, practice.item_version_ids[position])
+    if version is None:
+        return "wrong_item"
+    answered_at = _moment(raw.get("answered_at"))
+    if answered_at is None:
+        return "malformed"
+    if answered_at < now - MAX_AGE:
+        return "too_old"
+    if answered_at > now + MAX_SKEW:
+        return "in_future"
+    name = SET_KEYS.get(version.type)
+    values = form.get(name, [])
+    if name is None or not isinstance(values, list):
+        return "invalid_response"
+    if not all(isinstance(v, str) for v in values):
+        return "invalid_response"
+    value: Any = values
+    if name in SINGLE_VALUES:
+        value = values[0] if values else ""
+    if name == "seconds":
+        return "audio_missing"  # a recording is not kept offline for a set
+    shown = _moment(raw.get("shown_at"))
+    time_ms = (
+        int((answered_at - shown).total_seconds() * 1000) if shown is not None else None
+    )
+    return _SetAnswer(
+        str(raw["client_id"]), practice, position, answered_at, time_ms, {name: value}
+    )
+
+
 def _client_id(raw: object) -> str | None:
     value = raw.get("client_id") if isinstance(raw, dict) else None
     if not isinstance(value, str) or len(value) > 36:
@@ -463,7 +534,7 @@ def sync_answers(
     }
     packs: dict[int, PracticeSet | None] = {}
     outcomes: dict[int, Outcome] = {}
-    ready: list[tuple[int, _Answer]] = []
+    ready: list[tuple[int, _Answer | _SetAnswer]] = []
     seen: set[str] = set()
     for index, (raw, client_id) in enumerate(zip(answers, ids, strict=True)):
         shown = (
@@ -482,6 +553,13 @@ def sync_answers(
             )
         elif client_id in seen:
             outcomes[index] = Outcome(client_id, "duplicate")
+        elif isinstance(raw, dict) and "set" in raw and "pack" not in raw:
+            kept = _check_set(profile, {**raw, "client_id": client_id}, now)
+            if isinstance(kept, str):
+                outcomes[index] = Outcome(client_id, "refused", kept)
+            else:
+                seen.add(client_id)
+                ready.append((index, kept))
         else:
             checked = _check(profile, {**raw, "client_id": client_id}, now, packs)  # type: ignore[dict-item]
             if isinstance(checked, str):
@@ -490,9 +568,27 @@ def sync_answers(
                 seen.add(client_id)
                 ready.append((index, checked))
     for index, answer in sorted(ready, key=lambda pair: pair[1].answered_at):
-        _store(profile, answer)
-        outcomes[index] = Outcome(answer.client_id, "stored")
+        if isinstance(answer, _SetAnswer):
+            outcomes[index] = _store_set_answer(profile, answer)
+        else:
+            _store(profile, answer)
+            outcomes[index] = Outcome(answer.client_id, "stored")
     return [outcomes[i] for i in range(len(answers))]
+
+
+def _store_set_answer(profile: LearnerProfile, answer: _SetAnswer) -> Outcome:
+    """Record it as the set's page would have: the set's rules apply (the item must
+    still be the one waiting, a timed set must not be over)."""
+    try:
+        record_answer(
+            profile, answer.practice, position=answer.position,
+            client_id=answer.client_id, response=answer.response,
+            time_ms=answer.time_ms, answered_at=answer.answered_at,
+        )  # fmt: skip
+    except ContentError as exc:
+        code = exc.code if exc.code in REFUSALS else "invalid_response"
+        return Outcome(answer.client_id, "refused", code)
+    return Outcome(answer.client_id, "stored")
 
 
 def _store(profile: LearnerProfile, answer: _Answer) -> None:

@@ -334,6 +334,8 @@ def refusal_text(code: str) -> str:
         "audio_empty": _("L’enregistrement est vide."),
         "audio_size": _("L’enregistrement est trop long (5 Mo au plus)."),
         "too_short": _("L’enregistrement est trop court."),
+        "stale_position": _("Cet exercice a déjà reçu une réponse."),
+        "time_over": _("Le temps de cette partie est écoulé."),
     }  # fmt: skip
     return str(texts.get(code, texts["malformed"]))
 
