@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := tutoring
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install translations run test test-pg lint bench bench-load bench-indicators clean
+.PHONY: install translations run test test-pg lint bench bench-load bench-indicators lighthouse clean
 
 install: $(VENV)/.installed
 
@@ -88,6 +88,16 @@ bench-indicators: install translations
 	else bash -c 'PGTEST_PORT=$${BENCH_PG_PORT:-5833} PGTEST_OPTIONS="$(PG_SETTINGS)"; \
 	  source .ci/pg.sh && trap pg_stop EXIT && BENCH_DATABASE_URL=$$TEST_DATABASE_URL \
 	  $(BIN)/python -m tests.bench.bench_indicators $(SIZES)'; fi
+
+# Lighthouse (mobile preset, headless /usr/bin/chromium) on the learner's home, a
+# practice item and the offline page, signed in as the demo learner; the npm package
+# goes to .tools/lighthouse (ignored by git). Needs node and npm. Not part of `make test`.
+LIGHTHOUSE_VERSION ?= 12.8.2
+.tools/lighthouse/node_modules/.bin/lighthouse:
+	npm install --no-audit --no-fund --prefix .tools/lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: install translations .tools/lighthouse/node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.bench.lighthouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

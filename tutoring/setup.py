@@ -60,6 +60,7 @@ from tutoring.indicators import models as indicators_models  # noqa: F401 - mapp
 from tutoring.indicators import views as indicators_views  # noqa: F401 - routes
 from tutoring.learning import blueprint as learning_blueprint
 from tutoring.learning import models as learning_models  # noqa: F401 - mappers
+from tutoring.learning import offline_views as learning_offline  # noqa: F401 - routes
 from tutoring.learning import rights as learning_rights  # noqa: F401 - signal receivers
 from tutoring.learning import state as learning_state  # noqa: F401 - learner-state rows
 from tutoring.learning import views as learning_views  # noqa: F401 - routes

@@ -63,6 +63,10 @@ def render_error(
         if wait:
             body["retry_after_minutes"] = wait
         return jsonify(body), code
+    if request.is_json:  # a page's script sent JSON (offline synchronisation)
+        return jsonify(
+            {"error": str(title), "message": str(detail or message), "status": code}
+        ), code
     return (
         render_template(
             "core/error.html",

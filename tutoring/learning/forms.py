@@ -315,3 +315,29 @@ class AssignForm(FlaskForm):
             "title": self.title.data or "", "item_version_ids": self.items.data or [],
             "due_on": self.due_on.data,
         }  # fmt: skip
+
+
+class OfflineRecordingForm(InputForm):
+    """A recording made offline, sent on its own (multipart): where it belongs in
+    its pack, when it was made, its length and the file; the service checks all."""
+
+    client_id = PostedText()
+    pack = PostedNumber(parse=whole_or_none)
+    position = PostedNumber(parse=whole_or_none)
+    item_version_id = PostedNumber(parse=whole_or_none)
+    answered_at = PostedText()
+    time_ms = PostedNumber(parse=whole_or_none)
+    seconds = seconds_field()
+    audio = FileField()
+
+    def answer(self) -> dict[str, Any]:
+        """The answer as `offline.sync_recording` reads it (like a batch's answer)."""
+        return {
+            "client_id": self.client_id.data, "pack": self.pack.data,
+            "position": self.position.data, "item_version_id": self.item_version_id.data,
+            "answered_at": self.answered_at.data, "time_ms": self.time_ms.data,
+            "response": {"seconds": self.seconds.data},
+        }  # fmt: skip
+
+    def recording(self) -> tuple[bytes, str] | None:
+        return recording(self.audio.data)

@@ -36,6 +36,10 @@ class SetMode(enum.StrEnum):
     MOCK = "mock"
     TRACK = "track"  # a unit of a track (« Numérique »), its items in order
 
+    # A pack downloaded to practise without a connection (learning.offline): the set
+    # owns the pack's item versions; its answers arrive later, in batches.
+    OFFLINE = "offline"
+
 
 class Assignment(Model):
     """Homework: items a tutor or referent asks a learner to do by a date."""

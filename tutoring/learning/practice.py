@@ -330,10 +330,12 @@ def record_answer(
     response: dict[str, Any],
     time_ms: int | None,
     audio: tuple[bytes, str] | None = None,
+    answered_at: datetime | None = None,
 ) -> Attempt:
     """Grade and store the answer to the set's current item; a resubmit is harmless.
 
     The same `client_id` sent again returns the stored attempt without a new row.
+    `answered_at`: when it was given, for an answer kept offline and sent later.
     """
     try:
         uuid.UUID(client_id)
@@ -375,6 +377,7 @@ def record_answer(
             "checks": result.checks,
         },
         time_ms=time_ms if time_ms is not None and 0 <= time_ms < 86_400_000 else None,
+        **({"created_at": answered_at} if answered_at is not None else {}),
     )
     if item.reviewed:
         submission = Submission(text=response.get("text"))
