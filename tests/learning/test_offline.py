@@ -20,7 +20,7 @@ from exercises.loading import load_bank
 from exercises.scoring import grade
 from tests.conftest import FIXTURE_BANK, csrf_from
 from tests.learning.test_state import _consistent
-from tutoring.accounts.models import Role
+from tutoring.accounts.models import Role, UserSession
 from tutoring.content.bank import sync_bank
 from tutoring.content.models import ItemVersion
 from tutoring.core.extensions import db
@@ -390,7 +390,25 @@ def test_a_shared_computer_gets_no_pack_download(learner, app):
         processors.remove(shared)
     html = learner.get("/pratique/hors-connexion/").get_data(as_text=True)
     assert "data-pack-download" in html
-    assert "data-shared" not in html
+    assert 'data-shared="1"' not in html
+
+
+def test_a_shared_session_cannot_download_a_pack(learner, app):
+    """The server refuses too, not only the page: a learner who ticked « ordinateur
+    partagé » (or a marked computer) gets no pack, and no set is created."""
+    with app.app_context():
+        for row in db.session.scalars(select(UserSession)):
+            row.shared_device = True
+        db.session.commit()
+    response = learner.post(
+        "/pratique/hors-connexion/telecharger", data={"pack": "niveau"}
+    )
+    assert response.status_code == 403
+    assert "ordinateur partagé" in response.get_json()["message"]
+    with app.app_context():
+        assert not db.session.scalars(
+            select(PracticeSet).where(PracticeSet.mode == SetMode.OFFLINE)
+        ).all()
 
 
 CASES: list[tuple[str, dict[str, Any]]] = [

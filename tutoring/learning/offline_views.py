@@ -13,6 +13,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     render_template,
     request,
@@ -27,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from exercises.model import THEMES
 from tutoring.accounts.access import current_learner, public, roles_required
 from tutoring.accounts.models import Role
+from tutoring.accounts.shared import this_computer
 from tutoring.content.audio import audio_url, instruction_audio_url
 from tutoring.content.rendering import instruction_texts, item_view
 from tutoring.core.config import PROJECT_ROOT
@@ -215,6 +217,18 @@ def download() -> tuple[Response, int]:
         return jsonify(
             {"message": _("Le formulaire n’est pas valable. Rechargez la page.")}
         ), 400
+    state = g.get("session_state")
+    if (state is not None and state.shared_device) or this_computer() is not None:
+        # A shared computer keeps nothing of a learner (the page hides the button).
+        return jsonify(
+            {
+                "message": _(
+                    "Sur un ordinateur partagé, les exercices ne se téléchargent pas : "
+                    "vos réponses et vos exercices ne doivent pas rester sur cet "
+                    "ordinateur."
+                )
+            }
+        ), 403
     profile = current_learner()
     key = str(request.form.get("pack", ""))[:40]
     level = service.practice_level(profile)
