@@ -2,7 +2,7 @@
 // « Vous êtes hors connexion » banner while the browser is offline, and once the
 // page has loaded registers the service worker (/sw.js) and, for a learner, loads
 // static/js/offline.js, which sends the answers kept offline. On a shared computer
-// (<body data-shared>) no pack stays: their caches are removed.
+// (<body data-shared>) no worker is registered and every cache is removed.
 (function () {
   "use strict";
   var me = document.querySelector("script[data-offline-script]");
@@ -18,18 +18,20 @@
   if (!("serviceWorker" in navigator)) { return; }
   window.addEventListener("load", function () {
     show();
-    navigator.serviceWorker.register(me.getAttribute("data-sw"), { scope: "/" })
-      .catch(function () { /* no worker: the pages still work online */ });
     if (document.body.hasAttribute("data-shared")) {
+      // A shared computer keeps nothing: no worker, no cache (not even the shell).
+      navigator.serviceWorker.getRegistrations().then(function (all) {
+        all.forEach(function (registration) { registration.unregister(); });
+      });
       if (window.caches) {
         caches.keys().then(function (names) {
-          names.forEach(function (name) {
-            if (name.indexOf("pack-") === 0) { caches.delete(name); }
-          });
+          names.forEach(function (name) { caches.delete(name); });
         });
       }
       return;
     }
+    navigator.serviceWorker.register(me.getAttribute("data-sw"), { scope: "/" })
+      .catch(function () { /* no worker: the pages still work online */ });
     var loaded = document.querySelector("script[src*='/offline.']:not([data-offline-script])");
     if (document.body.hasAttribute("data-learner") && me && !loaded) {
       var store = document.createElement("script");
