@@ -21,7 +21,7 @@ from tutoring.learning.progress import (
     weakest_skills,
 )
 from tutoring.learning.state import skill_board
-from tutoring.learning.track import TrackProgress, track_progress
+from tutoring.learning.track import track_progress
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing
@@ -53,9 +53,8 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
 def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     """A learner's home page: homework, progress, marked productions, next session."""
     upcoming = upcoming_for_learner(profile)
-    track = track_progress(profile)
     return {
-        "suggest_track": suggest_track(profile, track),
+        "suggest_track": suggest_track(profile),
         "homework": open_homework(profile),
         "board": dashboard(profile),
         "placement_done": placement_done(profile),
@@ -75,10 +74,14 @@ def mock_exam_started(profile: LearnerProfile) -> bool:
     )
 
 
-def suggest_track(profile: LearnerProfile, track: TrackProgress) -> bool:
+def suggest_track(profile: LearnerProfile) -> bool:
     """The « Numérique » track comes before the first mock exam: suggested while the
-    learner has started no mock exam and has not finished the track."""
-    return track.units > 0 and not track.finished and not mock_exam_started(profile)
+    learner has started no mock exam and has not finished the track (the track's
+    progress is read only for a learner who has started none)."""
+    if mock_exam_started(profile):
+        return False
+    track = track_progress(profile)
+    return track.units > 0 and not track.finished
 
 
 def referent_home(structure_id: int | None) -> dict[str, Any]:

@@ -116,10 +116,13 @@ def _sets(profile: LearnerProfile, units: dict[str, TrackUnit]) -> None:
         .order_by(PracticeSet.id)
     ).all()
     scores: dict[int, list[float]] = defaultdict(list)
-    for set_id, score in db.session.execute(
-        select(Attempt.set_id, Attempt.score).where(
-            Attempt.set_id.in_([s.id for s in sets if s.finished_at is not None])
+    finished = [s.id for s in sets if s.finished_at is not None]
+    for set_id, score in (
+        db.session.execute(
+            select(Attempt.set_id, Attempt.score).where(Attempt.set_id.in_(finished))
         )
+        if finished
+        else ()
     ):
         if set_id is not None:
             scores[set_id].append(score or 0.0)
