@@ -50,6 +50,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 PORT = int(os.environ.get("BENCH_PORT", "5810"))
 BARE_PORT = PORT + 1
 ANSWERS = int(os.environ.get("BENCH_ANSWERS", "3000"))
+WRK_THREADS = 2
 ANSWERERS = 50
 PASSWORD = "une phrase assez longue"
 DEMO_PASSWORD = "apprendre-ensemble-2026"  # published demo password  # nosec B105
@@ -280,7 +281,7 @@ def wrk(
         if script:
             f.write(REPORT_LUA)
     command = [
-        "wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds or SECONDS}s",
+        "wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds or SECONDS}s",
         "--timeout", "10s", "-s", f.name,
     ]  # fmt: skip
     if cookie:
@@ -307,17 +308,31 @@ def answers_script(requests: list[tuple[str, str, str]]) -> str:
         for request in requests
     )
     return f"""
+WRK_THREADS = {WRK_THREADS}
 local answers = {{
 {rows}
 }}
-local next_answer = 0
-local count = 0
+-- wrk runs each thread in its own Lua state: thread n sends answers n+1, n+1+T,
+-- n+1+2T… (T threads), so that every prepared answer is sent once, not once per
+-- thread (two threads sending the same answer at once was a double tap).
+local threads = 0
+setup = function(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+  thread:set("step", WRK_THREADS)
+end
+local offset, step, sent = nil, nil, 0
 request = function()
-  count = count + 1
-  if count > #answers then
+  if offset == nil then
+    offset = tonumber(wrk.thread:get("offset"))
+    step = tonumber(wrk.thread:get("step"))
+  end
+  local index = offset + sent * step + 1
+  sent = sent + 1
+  if index > #answers then
     return wrk.format("GET", "/sante")
   end
-  local a = answers[count]
+  local a = answers[index]
   return wrk.format("POST", a[1], {{["Cookie"] = a[2],
     ["Content-Type"] = "application/x-www-form-urlencoded"}}, a[3])
 end

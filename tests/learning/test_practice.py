@@ -148,6 +148,44 @@ def test_same_answer_sent_twice_is_stored_once(learner, make):
     )
 
 
+@pytest.mark.parametrize("other_stored_it", [True, False])
+def test_an_answer_sent_twice_at_once_is_never_a_server_error(
+    learner, make, monkeypatch, other_stored_it
+):
+    """A double tap on a slow network: two requests with the same client id cross,
+    and the second one's insert collides with the first's (a unique violation).
+    The learner sees the stored answer's feedback; if the collision was something
+    else and nothing is stored, the error page asks to try again. Never a 500."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tutoring.learning import practice as service
+
+    real = service.record_answer
+
+    def crossing(profile, practice, **attempt):
+        if other_stored_it:  # the other request's answer, committed first
+            real(profile, practice, **attempt)
+            db.session.commit()
+        raise IntegrityError("INSERT INTO attempts", {}, Exception("unique"))
+
+    monkeypatch.setattr(service, "record_answer", crossing)
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    _kind, response, _data = _answer(learner, make, practice.id)
+    stored = make.run(
+        lambda: db.session.scalar(select(func.count()).select_from(Attempt))
+    )
+    if other_stored_it:
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(
+            f"/pratique/serie/{practice.id}/correction/0"
+        )
+        assert stored == 1
+    else:  # the page says to go back and try again (4xx, nothing stored)
+        assert 400 <= response.status_code < 500
+        assert stored == 0
+
+
 def test_a_set_left_half_way_is_resumed(learner, make):
     learner.post("/pratique/nouvelle")
     practice = _set(make)

@@ -321,6 +321,13 @@ def current_version(practice: PracticeSet) -> ItemVersion | None:
     return db.session.get(ItemVersion, practice.item_version_ids[practice.position])
 
 
+def stored_attempt(client_id: str | None) -> Attempt | None:
+    """The attempt already stored under this client id, if any."""
+    if not client_id:
+        return None
+    return db.session.scalar(select(Attempt).where(Attempt.client_id == client_id))
+
+
 def record_answer(
     profile: LearnerProfile,
     practice: PracticeSet,

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from exercises import analysis
@@ -318,10 +319,21 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
         abort(409)
     try:
         service.record_answer(current_learner(), practice, **form.attempt())
+        db.session.commit()
     except ContentError as exc:
         db.session.rollback()
         return _refused(practice, version, exc)
-    db.session.commit()
+    except IntegrityError:
+        # The same answer sent twice at once (a double tap on a slow network): the
+        # other request stored it first, under the same client id. Nothing is lost:
+        # show what was stored, as for any resubmit.
+        db.session.rollback()
+        stored = service.stored_attempt(form.client_id.data)
+        if stored is None or stored.set_id != practice.id:
+            abort(409)  # another write crossed this one: the page asks to try again
+        return redirect(
+            url_for("learning.feedback", set_id=practice.id, position=position)
+        )
     return redirect(_after_answer(practice, position))
 
 
