@@ -355,6 +355,16 @@ class _Answer:
     audio: tuple[bytes, str] | None = None
 
 
+def _out_of_time(answered_at: datetime, now: datetime) -> str | None:
+    """Why an answer's time is refused (older than MAX_AGE, or later than the
+    server's clock by more than MAX_SKEW), or None when it is accepted."""
+    if answered_at < now - MAX_AGE:
+        return "too_old"
+    if answered_at > now + MAX_SKEW:
+        return "in_future"
+    return None
+
+
 def _moment(value: object) -> datetime | None:
     """An ISO 8601 moment with its offset, or milliseconds since 1970, in UTC."""
     try:
@@ -404,10 +414,8 @@ def _check(
     answered_at = _moment(raw.get("answered_at"))
     if answered_at is None:
         return "malformed"
-    if answered_at < now - MAX_AGE:
-        return "too_old"
-    if answered_at > now + MAX_SKEW:
-        return "in_future"
+    if (late := _out_of_time(answered_at, now)) is not None:
+        return late
     name = RESPONSE_KEYS.get(found[1].type)
     if name is None or name not in response:
         return "invalid_response"
@@ -480,10 +488,8 @@ def _check_set(
     answered_at = _moment(raw.get("answered_at"))
     if answered_at is None:
         return "malformed"
-    if answered_at < now - MAX_AGE:
-        return "too_old"
-    if answered_at > now + MAX_SKEW:
-        return "in_future"
+    if (late := _out_of_time(answered_at, now)) is not None:
+        return late
     name = SET_KEYS.get(version.type)
     values = form.get(name, [])
     if name is None or not isinstance(values, list):
