@@ -42,6 +42,7 @@ from tutoring.content.recordings import store_audio
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
+from tutoring.learning.forms import RESPONSE_FIELDS
 from tutoring.learning.models import Attempt, PracticeSet, SetMode, Submission
 from tutoring.learning.practice import record_answer, too_short
 from tutoring.learning.progress import after_attempt, skill_estimate
@@ -65,21 +66,13 @@ OFFLINE_TYPES = frozenset(
 )
 # The key of each type's response, as the page posts it (learning.forms.RESPONSE_FIELDS):
 # only that key is graded and stored.
-RESPONSE_KEYS = {
-    "single_choice": "choice",
-    "image_choice": "choice",
-    "multiple_choice": "choices",
-    "true_false": "answer",
-    "gap_typed": "gaps",
-    "gap_list": "gaps",
-    "matching": "pairs",
-    "ordering": "order",
-    "form_filling": "fields",
-    "oral_production": "seconds",
-}
+RESPONSE_KEYS = {kind: RESPONSE_FIELDS[kind][0] for kind in OFFLINE_TYPES}
 # An answer to an ordinary set, kept by the service worker when the network failed
 # (static/js/sw.js): the posted form as {name: [values]}; these names hold one value.
-SET_KEYS = {**RESPONSE_KEYS, "dictation": "text", "short_writing": "text"}
+SET_KEYS = {
+    kind: RESPONSE_FIELDS[kind][0]
+    for kind in OFFLINE_TYPES | {"dictation", "short_writing"}
+}
 SINGLE_VALUES = frozenset({"choice", "answer", "text", "seconds"})
 SET_MODES = (SetMode.LEVEL, SetMode.THEME, SetMode.HOMEWORK)
 LEVEL_PACK = "niveau"
