@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -111,6 +115,38 @@ def app_with(database_url: str) -> Iterator[Callable[..., Flask]]:
     for application in built:
         with application.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server: TEST_REDIS_URL, or a `redis-server` started here on a free
+    port. Skipped without one, except in CI (`.ci/run` installs it)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        pytest.skip("no Redis: set TEST_REDIS_URL or install redis-server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -328,7 +364,9 @@ def pair(app: Flask, make: Factory) -> dict[str, Any]:
 
     def room():
         structure_id = db.session.get(User, referent).structure_id
-        place = Place(structure_id=structure_id, name="Espace numérique MESA", capacity=4)
+        place = Place(
+            structure_id=structure_id, name="Espace numérique MESA", capacity=4
+        )
         db.session.add(place)
         db.session.flush()
         return place.id
@@ -339,6 +377,7 @@ def pair(app: Flask, make: Factory) -> dict[str, Any]:
     return {"referent": referent, "profile": profile_id, "learner_user": learner_user,
             "tutor": tutor, "pairing": pairing_id, "client": client,
             "place": place_id}  # fmt: skip
+
 
 class Mailbox(list[tuple[str, str, str]]):
     """The e-mails the app sends (to, subject, body), read as their owner would."""

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tutoring import cli
-from tutoring.accounts import access, pictures, shared
+from tutoring.accounts import access, pictures, session_cache, shared
 from tutoring.accounts import blueprint as accounts_blueprint
 from tutoring.accounts import models as accounts_models  # noqa: F401 - mappers
 from tutoring.accounts import profiles as accounts_profiles  # noqa: F401 - mappers
@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are checked on the server
     login_manager.user_loader(_load_user)
+    session_cache.init_app(app)
     compress.init_app(app)
     assets.init_app(app, access.static_headers(app))
     if app.config["PROXY_FIX_X_FOR"]:

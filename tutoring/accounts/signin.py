@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from tutoring.accounts import session_cache
 from tutoring.accounts.models import Role, User, UserRole, UserSession
 from tutoring.core.codes import digest, new_session_token
 from tutoring.core.database import utcnow
@@ -135,15 +136,18 @@ def _lean_query() -> Any:
 
 def _attach_user(columns: dict[str, Any], roles: frozenset[Role]) -> User:
     """The account as an ORM object built from the row already read (no second
-    query): columns and roles count as loaded, anything else (profiles, structure)
-    loads on first use as usual."""
+    query): columns and roles count as loaded (written straight into the objects'
+    state, as a query's loading would, without the attribute events of a
+    constructor), anything else (profiles, structure) loads on first use as usual."""
     existing = db.session.identity_map.get(identity_key(User, columns["id"]))
     if existing is not None:
         return existing
-    user = User(**columns)
+    user: User = User.__mapper__.class_manager.new_instance()
+    user.__dict__.update(columns)
     rows = []
     for role in sorted(roles):
-        row = UserRole(user_id=columns["id"], role=role)
+        row = UserRole.__mapper__.class_manager.new_instance()
+        row.__dict__.update(user_id=columns["id"], role=role)
         make_transient_to_detached(row)
         rows.append(row)
     set_committed_value(user, "role_rows", rows)
@@ -167,10 +171,49 @@ def load_session(
     token: str, now: datetime | None = None
 ) -> tuple[SessionState, User] | None:
     """The live session behind `token` and its account, or None if unknown, ended,
-    expired or the account is closed. One query; a write only on expiry and at most
-    once a minute to move the last-seen time."""
+    expired or the account is closed. One query, or none when the worker's session
+    cache vouches for it (see accounts.session_cache); a write only on expiry and
+    at most once a minute to move the last-seen time."""
     now = now or utcnow()
-    rows = _read(_lean_query(), {"token_hash": digest(token)})
+    key = digest(token)
+    cache = session_cache.current()
+    entry = cache.get(key) if cache is not None else None
+    marks = None
+    if cache is not None and entry is not None:
+        marks = cache.marks(entry.user_id)
+        if (
+            marks is not None
+            and marks == entry.marks
+            and entry.state is not None
+            and entry.columns is not None
+            and now - entry.state.last_seen_at <= TOUCH_EVERY
+            and not _expired(entry.state, now)
+        ):
+            return entry.state, _attach_user(entry.columns, entry.state.roles)
+    loaded = _load(key, now)
+    if cache is not None:
+        if loaded is None:
+            cache.forget(key)
+        elif entry is None:  # the next request reads the counters first
+            cache.keep(key, session_cache.Entry(user_id=loaded[0].user_id))
+        elif marks is not None:
+            state, columns = loaded
+            cache.keep(
+                key,
+                session_cache.Entry(
+                    user_id=state.user_id, state=state, columns=columns, marks=marks
+                ),
+            )
+    if loaded is None:
+        return None
+    state, columns = loaded
+    return state, _attach_user(columns, state.roles)
+
+
+def _load(key: str, now: datetime) -> tuple[SessionState, dict[str, Any]] | None:
+    """The session row behind the token's digest `key` from the database: its state
+    and its account's columns; None if it does not serve (and ended if expired)."""
+    rows = _read(_lean_query(), {"token_hash": key})
     if not rows or rows[0].revoked_at is not None:
         return None
     first = rows[0]._mapping
@@ -195,17 +238,23 @@ def load_session(
         return None
     columns = {key: first[column.name] for key, column in _user_attrs()}
     if now - state.last_seen_at > TOUCH_EVERY:
+        touch = {session_cache.TOUCH_OPTION: True}
         db.session.execute(
-            update(sessions).where(sessions.c.id == state.id).values(last_seen_at=now)
+            update(sessions)
+            .where(sessions.c.id == state.id)
+            .values(last_seen_at=now)
+            .execution_options(**touch)
         )
         db.session.execute(
             update(User.__table__)
             .where(User.__table__.c.id == state.user_id)
             .values(last_seen_at=now)
+            .execution_options(**touch)
         )
         db.session.commit()
         columns["last_seen_at"] = now
-    return state, _attach_user(columns, roles)
+        state = replace(state, last_seen_at=now)
+    return state, columns
 
 
 class RequestGlobals(_AppCtxGlobals):

@@ -114,6 +114,12 @@ def defaults(app: Flask) -> dict[str, Any]:
             "SESSION_IDLE_MINUTES_COORDINATOR", 15
         ),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        # Workers keep the sessions they have read while Redis says nothing changed
+        # (accounts.session_cache). Unset: the rate limits' Redis if they have one;
+        # "none": every request reads its session from the database.
+        "SESSION_CACHE_URL": os.environ.get("SESSION_CACHE_URL"),
+        "SESSION_CACHE_PREFIX": os.environ.get("SESSION_CACHE_PREFIX", "tutoring:"),
+        "SESSION_CACHE_SIZE": _int("SESSION_CACHE_SIZE", 20_000),
         # The single-use code that carries a learner from a shared computer to their
         # phone (« Continuer sur mon téléphone ») works this long.
         "HANDOFF_SECONDS": _int("HANDOFF_SECONDS", 120),
