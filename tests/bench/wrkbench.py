@@ -26,13 +26,17 @@ import os
 import platform
 import random
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -428,6 +432,40 @@ def cpu_per_request(
     )
 
 
+@contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A throwaway Redis on a free port (BENCH_REDIS_URL to use yours); None when
+    redis-server is not installed (then every request reads its session from the
+    database, as a deployment without Redis does)."""
+    if os.environ.get("BENCH_REDIS_URL"):
+        yield os.environ["BENCH_REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("redis-server is not installed: no session cache")
+        yield None
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def bench(kind: str, database_url: str) -> str:
     load_before = os.getloadavg()
     print(f"== wrk bench on {kind}: preparing")
@@ -436,7 +474,10 @@ def bench(kind: str, database_url: str) -> str:
     env = server_env(database_url)
     wanted = set(filter(None, os.environ.get("BENCH_ROUTES", "").split(",")))
     rows: list[tuple[str, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory(prefix="wrk-") as folder:
+    with tempfile.TemporaryDirectory(prefix="wrk-") as folder, redis_server() as redis:
+        # As deployed (README, *Production deployment*): Redis beside the app, here
+        # for the workers' session cache (the rate limits are off).
+        env["SESSION_CACHE_URL"] = redis or "none"
         bare = start(gunicorn("tests.bench.bare_app:app", BARE_PORT), env, BARE_PORT,
                      Path(folder) / "bare.log")  # fmt: skip
         server = start(gunicorn("tests.bench.bench_app:app", PORT), env, PORT,
@@ -528,6 +569,7 @@ def bench(kind: str, database_url: str) -> str:
                 rows.append((label, result))
                 print(f"  {label}: {result['rate']:.0f} req/s")
             memory = rss_mb(server.pid)
+            cached = bool(redis)
         finally:
             for process in (server, bare):
                 process.terminate()
@@ -538,7 +580,8 @@ def bench(kind: str, database_url: str) -> str:
         f"### {kind}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), gunicorn {WORKERS} {WORKER_CLASS} "
         f"workers x {THREADS} thread(s), wrk {CONNECTIONS} connections, {SECONDS} s per route; "
-        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}",
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
+        f"session cache: {'Redis' if cached else 'none'}",
         "",
         "| route | req/s | share of bare Flask | p50 ms | p95 ms | p99 ms | errors "
         "| CPU ms app + db |",

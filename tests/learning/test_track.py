@@ -280,6 +280,17 @@ def test_the_home_suggests_the_track_before_the_first_mock_exam(learner, track, 
     assert "Avant l’examen blanc" not in home
 
 
+def test_the_home_suggests_the_track_until_it_is_finished(learner, track):
+    set_id = _start(learner)
+    numbers = sorted(RIGHT)
+    for number in numbers[:1]:
+        _answer(learner, set_id, number, {"targets": "0"} if number == "01" else None)
+    assert "Avant l’examen blanc" in learner.get("/").get_data(as_text=True)
+    for number in numbers[1:]:
+        _answer(learner, set_id, number, None)
+    assert "Avant l’examen blanc" not in learner.get("/").get_data(as_text=True)
+
+
 def test_no_track_card_without_track_units(learner):
     assert "Avant l’examen blanc" not in learner.get("/").get_data(as_text=True)
 

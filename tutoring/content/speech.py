@@ -129,9 +129,17 @@ def clip_urls(*msgids: str) -> list[str]:
     for msgid in msgids:
         for lang, text in spoken_texts(msgid, locale):
             name = clip_name(lang, text)
-            if (UI_AUDIO / name).exists():
+            if _clip_exists(name):
                 urls.append(url_for("static", filename=f"audio/ui/{name}"))
     return urls
+
+
+@cache
+def _clip_exists(name: str) -> bool:
+    """Whether a clip was generated, asked of the disk once per process (a page
+    names a dozen clips; the static files, served by WhiteNoise, are also indexed
+    once at start: `flask audio build` is followed by a restart)."""
+    return (UI_AUDIO / name).exists()
 
 
 @cache
@@ -237,6 +245,7 @@ def build(*, force: bool = False) -> BuildReport:
         if path not in wanted:
             path.unlink()
             report.removed += 1
+    _clip_exists.cache_clear()
     locales = catalog_locales()
     report.languages = tuple(loc for loc in locales if voice_for(loc))
     report.without_voice = tuple(loc for loc in locales if not voice_for(loc))

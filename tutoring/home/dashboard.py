@@ -21,7 +21,7 @@ from tutoring.learning.progress import (
     weakest_skills,
 )
 from tutoring.learning.state import skill_board
-from tutoring.learning.track import track_progress
+from tutoring.learning.track import track_progress, track_to_do
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing
@@ -78,10 +78,7 @@ def suggest_track(profile: LearnerProfile) -> bool:
     """The « Numérique » track comes before the first mock exam: suggested while the
     learner has started no mock exam and has not finished the track (the track's
     progress is read only for a learner who has started none)."""
-    if mock_exam_started(profile):
-        return False
-    track = track_progress(profile)
-    return track.units > 0 and not track.finished
+    return not mock_exam_started(profile) and track_to_do(profile)
 
 
 def referent_home(structure_id: int | None) -> dict[str, Any]:
