@@ -229,3 +229,21 @@ def test_staff_see_the_same_board(learner, make, app, bank):
             select(User).where(User.username == "claire")
         ).has_role(Role.REFERENT)
     )
+
+
+def test_a_unit_answered_more_often_than_its_window_keeps_its_last_scores(
+    learner, make, bank
+):
+    """An answer refreshes its unit from the unit's last answers only (not the whole
+    history): the row still equals a recomputation from every answer."""
+    from exercises.mastery import WINDOW
+
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    choices = ["1", "0", "1", "1", "0", "0", "1", "0"]  # more than WINDOW answers
+    assert len(choices) > WINDOW
+    for choice in choices:
+        _answer(make, profile_id, version, {"choice": choice})
+    rows = _consistent(make, profile_id)
+    [(scores, _last)] = [v for v in rows["units"].values() if v]
+    assert scores == [1.0 if c == "1" else 0.0 for c in choices][-WINDOW:]

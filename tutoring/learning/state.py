@@ -143,6 +143,11 @@ def _units(profile: LearnerProfile, units: set[str] | None) -> dict[str, Any]:
     )
     if units is not None:
         stmt = stmt.where(ItemVersion.unit.in_(units))
+    if units is not None and len(units) == 1:
+        # One unit (an answer's): only its last WINDOW scores count, whatever the
+        # learner's history on it.
+        tail = stmt.order_by(None).order_by(Attempt.id.desc()).limit(WINDOW).subquery()
+        stmt = select(tail.c.unit, tail.c.id, tail.c.score).order_by(tail.c.id)
     scores: dict[str, list[float]] = defaultdict(list)
     last: dict[str, int] = {}
     for unit, attempt_id, score in db.session.execute(stmt):
