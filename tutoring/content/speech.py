@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from flask import url_for
+from flask import current_app, has_app_context, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -121,17 +121,29 @@ def spoken_texts(msgid: str, locale: str) -> list[tuple[str, str]]:
     return texts
 
 
+CLIP_URLS = "speech_clip_urls"
+
+
 def clip_urls(*msgids: str) -> list[str]:
     """The clips of these phrases, in order, for the current interface language.
     A clip not generated yet is left out (the test of the clips names it)."""
     locale = str(get_locale())
-    urls = []
-    for msgid in msgids:
-        for lang, text in spoken_texts(msgid, locale):
-            name = clip_name(lang, text)
-            if _clip_exists(name):
-                urls.append(url_for("static", filename=f"audio/ui/{name}"))
-    return urls
+    # A page shows a dozen speaker buttons: their clips are worked out once per
+    # language and phrase (the catalogs and the clips do not change while the
+    # application runs).
+    known: dict[tuple[str, tuple[str, ...]], list[str]] = (
+        current_app.extensions.setdefault(CLIP_URLS, {})
+    )
+    urls = known.get((locale, msgids))
+    if urls is None:
+        urls = []
+        for msgid in msgids:
+            for lang, text in spoken_texts(msgid, locale):
+                name = clip_name(lang, text)
+                if _clip_exists(name):
+                    urls.append(url_for("static", filename=f"audio/ui/{name}"))
+        known[(locale, msgids)] = urls
+    return list(urls)
 
 
 @cache
@@ -246,6 +258,8 @@ def build(*, force: bool = False) -> BuildReport:
             path.unlink()
             report.removed += 1
     _clip_exists.cache_clear()
+    if has_app_context():
+        current_app.extensions.pop(CLIP_URLS, None)
     locales = catalog_locales()
     report.languages = tuple(loc for loc in locales if voice_for(loc))
     report.without_voice = tuple(loc for loc in locales if not voice_for(loc))
