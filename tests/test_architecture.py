@@ -18,8 +18,10 @@ def test_factory_points_at_the_top_level_folders(app):
     assert app.static_folder == str(PROJECT_ROOT / "static")
     assert (PROJECT_ROOT / "templates" / "base.html").exists()
     assert (PROJECT_ROOT / "static" / "css" / "app.css").exists()
-    migrate = app.extensions["migrate"]
-    assert migrate.directory == str(PROJECT_ROOT / "migrations")
+    from tutoring.core.migrations import migrations
+
+    migrations(app)
+    assert app.extensions["migrate"].directory == str(PROJECT_ROOT / "migrations")
     assert (PROJECT_ROOT / "migrations" / "env.py").exists()
 
 

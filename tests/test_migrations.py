@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import base_config
 from tutoring import PROJECT_ROOT, create_app
 from tutoring.core.extensions import db
+from tutoring.core.migrations import migrations
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def empty_database_url(database_url, tmp_path):
 
 def test_migrations_build_exactly_the_models(empty_database_url):
     app = create_app(base_config(empty_database_url))
+    migrations(app)  # Flask-Migrate is bound on demand (the CLI does it itself)
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         with db.engine.connect() as conn:
@@ -104,6 +106,7 @@ def test_the_rollup_migration_fills_what_a_rebuild_computes(empty_database_url):
 
     directory = str(PROJECT_ROOT / "migrations")
     app = create_app(base_config(empty_database_url))
+    migrations(app)  # Flask-Migrate is bound on demand (the CLI does it itself)
     with app.app_context():
         upgrade(directory=directory)
         generate(60, seed=3)

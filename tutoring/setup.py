@@ -32,7 +32,7 @@ from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
 from tutoring.content import speech
 from tutoring.content import views as content_views  # noqa: F401 - routes
-from tutoring.core import assets, errors, i18n
+from tutoring.core import assets, errors, i18n, migrations
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import (
     babel,
@@ -41,7 +41,6 @@ from tutoring.core.extensions import (
     db,
     limiter,
     login_manager,
-    migrate,
 )
 from tutoring.core.labels import SKILL_LABELS, THEME_LABELS
 from tutoring.core.urls import IdConverter, external_url
@@ -78,7 +77,7 @@ from tutoring.sessions import views as sessions_views  # noqa: F401 - routes
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrations.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(

@@ -9,7 +9,6 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, Table
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
 
 else:
     Model = db.Model
-
-
-migrate = Migrate()
 
 
 login_manager = LoginManager()
