@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import xlsxwriter
 from flask_babel import gettext as _
 
 from tutoring.indicators.definitions import COUNT, DAYS, HOURS, PEOPLE, RATE
@@ -90,6 +89,8 @@ def to_csv(report: Report) -> bytes:
 
 def to_xlsx(report: Report) -> bytes:
     """Return the report as a workbook: one sheet of figures, one of months."""
+    import xlsxwriter  # when an export is asked for: a few MB a worker rarely needs
+
     out = io.BytesIO()
     # Strings stay strings: no formula or link is ever made from a name.
     book = xlsxwriter.Workbook(

@@ -6,8 +6,8 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 
 from tutoring.accounts.models import User
@@ -15,10 +15,15 @@ from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
+if TYPE_CHECKING:  # imported when a calendar is made: a few MB a worker rarely needs
+    from icalendar import Calendar, Event
+
 
 def _event(session: TutoringSession, summary: str, description: str) -> Event:
     """One session as an event: the slot is the UID (stable across changes), the
     sequence grows with each change, a cancelled session is sent as cancelled."""
+    from icalendar import Event
+
     cancelled = session.status == SessionStatus.CANCELLED
     event = Event()
     event.add("uid", session.slot)
@@ -34,6 +39,8 @@ def _event(session: TutoringSession, summary: str, description: str) -> Event:
 
 
 def _calendar(method: str) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Association Myriade//Francais a Millau//FR")
     calendar.add("version", "2.0")
