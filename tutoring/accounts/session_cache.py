@@ -27,6 +27,7 @@ limits' Redis) or while Redis does not answer, every request reads the database.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -78,13 +79,16 @@ class SessionCache:
         self.size = size
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self._resting_until = 0.0
+        # Sync workers serve one request at a time; threaded ones share the entries.
+        self._lock = threading.Lock()
 
     # What a request reads.
     def get(self, digest: str) -> Entry | None:
-        entry = self.entries.get(digest)
-        if entry is not None:
-            self.entries.move_to_end(digest)
-        return entry
+        with self._lock:
+            entry = self.entries.get(digest)
+            if entry is not None:
+                self.entries.move_to_end(digest)
+            return entry
 
     def marks(self, user_id: int) -> tuple[Any, Any] | None:
         """The two counters now, or None when Redis does not answer."""
@@ -98,13 +102,15 @@ class SessionCache:
         return (found[0], found[1])
 
     def keep(self, digest: str, entry: Entry) -> None:
-        self.entries[digest] = entry
-        self.entries.move_to_end(digest)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        with self._lock:
+            self.entries[digest] = entry
+            self.entries.move_to_end(digest)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
     def forget(self, digest: str) -> None:
-        self.entries.pop(digest, None)
+        with self._lock:
+            self.entries.pop(digest, None)
 
     # What a commit writes.
     def bump(self, user_ids: set[int | str]) -> None:
@@ -129,7 +135,8 @@ class SessionCache:
         if time.monotonic() >= self._resting_until:
             log.warning("session cache: Redis does not answer (%s)", exc)
         self._resting_until = time.monotonic() + RETRY_SECONDS
-        self.entries.clear()
+        with self._lock:
+            self.entries.clear()
 
 
 def init_app(app: Flask) -> None:
