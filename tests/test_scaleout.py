@@ -15,7 +15,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import PASSWORD
+from tests.services import free_port
 from tutoring.accounts.models import Role, User
 from tutoring.core.clock import local
 from tutoring.core.database import utcnow
@@ -44,12 +44,6 @@ BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def servers(
     app: Any, redis_url: str, database_url: str, tmp_path: Path
@@ -60,7 +54,7 @@ def servers(
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()  # fresh rate limits
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     env = _env(database_url, redis_url, ports)
     started, logs = [], []
     for port in ports:
@@ -230,7 +224,7 @@ def test_reminders_sent_from_both_servers_at_once_go_once(
 
     make.run(tomorrow_session)
     inbox = _Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

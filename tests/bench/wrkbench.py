@@ -26,8 +26,6 @@ import os
 import platform
 import random
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tests.bench.answering import CSRF, answer_fields
+from tests.services import redis_server
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -433,37 +432,17 @@ def cpu_per_request(
 
 
 @contextmanager
-def redis_server() -> Iterator[str | None]:
-    """A throwaway Redis on a free port (BENCH_REDIS_URL to use yours); None when
-    redis-server is not installed (then every request reads its session from the
-    database, as a deployment without Redis does)."""
+def bench_redis() -> Iterator[str | None]:
+    """BENCH_REDIS_URL, else a throwaway Redis; None when redis-server is not
+    installed (then every request reads its session from the database, as a
+    deployment without Redis does)."""
     if os.environ.get("BENCH_REDIS_URL"):
         yield os.environ["BENCH_REDIS_URL"]
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        print("redis-server is not installed: no session cache")
-        yield None
-        return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with redis_server() as url:
+        if url is None:
+            print("redis-server is not installed: no session cache")
+        yield url
 
 
 def bench(kind: str, database_url: str) -> str:
@@ -474,7 +453,7 @@ def bench(kind: str, database_url: str) -> str:
     env = server_env(database_url)
     wanted = set(filter(None, os.environ.get("BENCH_ROUTES", "").split(",")))
     rows: list[tuple[str, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory(prefix="wrk-") as folder, redis_server() as redis:
+    with tempfile.TemporaryDirectory(prefix="wrk-") as folder, bench_redis() as redis:
         # As deployed (README, *Production deployment*): Redis beside the app, here
         # for the workers' session cache (the rate limits are off).
         env["SESSION_CACHE_URL"] = redis or "none"
