@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from tests.conftest import Factory, login, logout
+from tutoring.accounts import session_cache
 from tutoring.accounts.models import Role, User, UserRole
 from tutoring.accounts.signin import TOUCH_EVERY, load_session, revoke_all_sessions
 from tutoring.core.database import utcnow
@@ -177,10 +178,17 @@ def test_expiry_is_decided_on_the_stored_row(
         with session_reads(one) as reads:
             assert load_session(token, now=now) is not None
         assert reads == []  # from the cache
+        cache = session_cache.current()
+        assert cache is not None
+        user_id = db.session.scalar(db.select(User.id).where(User.username == "amina"))
+        assert user_id is not None
+        marks = cache.marks(user_id)
         with session_reads(one) as reads:
             loaded = load_session(token, now=now + TOUCH_EVERY + timedelta(seconds=5))
         assert loaded is not None
         assert reads
+        # Moving the last-seen time is no change for the caches: no counter moves.
+        assert cache.marks(user_id) == marks
         db.session.rollback()
         idle = timedelta(minutes=one.config["SESSION_IDLE_MINUTES"] + 1)
         assert load_session(token, now=now + TOUCH_EVERY + idle) is None

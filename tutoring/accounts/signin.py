@@ -236,7 +236,7 @@ def _load(key: str, now: datetime) -> tuple[SessionState, dict[str, Any]] | None
         )
         db.session.commit()
         return None
-    columns = {key: first[column.name] for key, column in _user_attrs()}
+    columns = {name: first[column.name] for name, column in _user_attrs()}
     if now - state.last_seen_at > TOUCH_EVERY:
         touch = {session_cache.TOUCH_OPTION: True}
         db.session.execute(
