@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from tutoring.accounts.cards import active_card
 from tutoring.accounts.models import User
@@ -21,7 +21,7 @@ from tutoring.learning.progress import (
     weakest_skills,
 )
 from tutoring.learning.state import skill_board
-from tutoring.learning.track import track_progress, track_to_do
+from tutoring.learning.track import track_progress, track_questions, track_to_do
 from tutoring.pairing.availability import places_of
 from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing
@@ -63,22 +63,23 @@ def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     }
 
 
-def mock_exam_started(profile: LearnerProfile) -> bool:
-    """Whether the learner has started a mock exam (French or civic) already."""
-    return any(
-        db.session.scalar(
-            select(model.id).where(model.learner_id == profile.id).limit(1)
-        )
-        is not None
-        for model in (LanguageExam, CivicExam)
-    )
-
-
 def suggest_track(profile: LearnerProfile) -> bool:
     """The « Numérique » track comes before the first mock exam: suggested while the
-    learner has started no mock exam and has not finished the track (the track's
-    progress is read only for a learner who has started none)."""
-    return not mock_exam_started(profile) and track_to_do(profile)
+    learner has started no mock exam (French or civic) and has not finished the
+    track. One query answers both, and whether the track was ever touched; the
+    track's progress is read only for a learner who has started it."""
+    touched, available = track_questions(profile)
+    started = exists().where(LanguageExam.learner_id == profile.id) | exists().where(
+        CivicExam.learner_id == profile.id
+    )
+    exam, track_touched, track_available = db.session.execute(
+        select(started, touched, available)
+    ).one()
+    if exam:
+        return False
+    return track_to_do(
+        profile, touched=bool(track_touched), available=bool(track_available)
+    )
 
 
 def referent_home(structure_id: int | None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 
 from exercises.model import Item
 from tutoring.accounts.profiles import LearnerProfile
@@ -198,25 +198,28 @@ def track_progress(profile: LearnerProfile) -> TrackProgress:
     )
 
 
-def track_to_do(profile: LearnerProfile) -> bool:
-    """Whether the track has units the learner has not all done. A learner who has
-    never touched the track (most learners, on every visit of the home page) costs
-    one small query instead of the whole progress."""
-    touched, available = db.session.execute(
-        select(
-            exists().where(
-                Attempt.learner_id == profile.id,
-                Attempt.item_version_id == ItemVersion.id,
-                ItemVersion.track == TRACK,
-            )
-            | exists().where(
-                PracticeSet.learner_id == profile.id,
-                PracticeSet.mode == SetMode.TRACK,
-            ),
-            exists().where(ItemVersion.active, ItemVersion.track == TRACK),
-        )
-    ).one()
+def track_questions(
+    profile: LearnerProfile,
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(the learner has touched the track, the track has items) as SQL, to be asked
+    in one query with the page's other questions."""
+    touched = exists().where(
+        Attempt.learner_id == profile.id,
+        Attempt.item_version_id == ItemVersion.id,
+        ItemVersion.track == TRACK,
+    ) | exists().where(
+        PracticeSet.learner_id == profile.id, PracticeSet.mode == SetMode.TRACK
+    )
+    available = exists().where(ItemVersion.active, ItemVersion.track == TRACK)
+    return touched, available
+
+
+def track_to_do(profile: LearnerProfile, *, touched: bool, available: bool) -> bool:
+    """Whether the track has units the learner has not all done, given the answers
+    to `track_questions`. A learner who has never touched the track (most learners,
+    on every visit of the home page) costs nothing more; the whole progress is read
+    only for one who has."""
     if not touched:
-        return bool(available)
+        return available
     progress = track_progress(profile)
     return progress.units > 0 and not progress.finished
