@@ -125,9 +125,10 @@ class SessionCache:
             # The other workers cannot be told: this one stops trusting its entries
             # (they would serve a minute at most anyway).
             self._rest(exc)
-        if ALL in user_ids:
-            self.entries.clear()
-        else:
+        with self._lock:
+            if ALL in user_ids:
+                self.entries.clear()
+                return
             for digest in [d for d, e in self.entries.items() if e.user_id in user_ids]:
                 del self.entries[digest]
 

@@ -140,18 +140,10 @@ def clip_urls(*msgids: str) -> list[str]:
         for msgid in msgids:
             for lang, text in spoken_texts(msgid, locale):
                 name = clip_name(lang, text)
-                if _clip_exists(name):
+                if (UI_AUDIO / name).exists():
                     urls.append(url_for("static", filename=f"audio/ui/{name}"))
         known[(locale, msgids)] = urls
     return list(urls)
-
-
-@cache
-def _clip_exists(name: str) -> bool:
-    """Whether a clip was generated, asked of the disk once per process (a page
-    names a dozen clips; the static files, served by WhiteNoise, are also indexed
-    once at start: `flask audio build` is followed by a restart)."""
-    return (UI_AUDIO / name).exists()
 
 
 @cache
@@ -257,7 +249,6 @@ def build(*, force: bool = False) -> BuildReport:
         if path not in wanted:
             path.unlink()
             report.removed += 1
-    _clip_exists.cache_clear()
     if has_app_context():
         current_app.extensions.pop(CLIP_URLS, None)
     locales = catalog_locales()
