@@ -247,3 +247,130 @@ def test_a_unit_answered_more_often_than_its_window_keeps_its_last_scores(
     rows = _consistent(make, profile_id)
     [(scores, _last)] = [v for v in rows["units"].values() if v]
     assert scores == [1.0 if c == "1" else 0.0 for c in choices][-WINDOW:]
+
+
+def _insert(
+    make: Any, profile_id: int, version_id: int, created_at: Any, **extra: Any
+) -> None:
+    """An answer as an offline batch stores it: its own time, whatever the order."""
+
+    def run() -> None:
+        db.session.add(
+            Attempt(
+                client_id=str(uuid.uuid4()), learner_id=profile_id,
+                item_version_id=version_id, response={"choice": "1"},
+                score=extra.get("score", 1.0), time_ms=extra.get("time_ms", 40_000),
+                created_at=created_at,
+            )
+        )  # fmt: skip
+
+    make.run(run)
+
+
+def _statements(app: Any, action: Any) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_an_answer_brings_the_month_forward_without_reading_the_history(
+    learner, make, app, bank
+):
+    """The usual answer (the newest of the month) adds itself to the stored month
+    and latest scores: the learner's answers of the month are not read again, and
+    the row still equals a recomputation, day after day."""
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    now = utcnow()
+    day_one = now.replace(day=1, hour=0, minute=5, second=0, microsecond=0)
+    _insert(make, profile_id, version, day_one)  # the month's first day
+    _consistent(make, profile_id)
+
+    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    month_reads = [
+        s for s in seen if s.startswith("SELECT attempts.created_at, attempts.time_ms")
+    ]
+    assert month_reads == []
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2
+    assert rows["learner"]["days_active"] == (1 if now.day == 1 else 2)
+    assert rows["learner"]["recent"][0][0] == 0.0  # the newest first
+
+    _answer(make, profile_id, version, {"choice": "1"})  # the same day again
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["days_active"] == (1 if now.day == 1 else 2)
+    assert rows["learner"]["minutes_ms"] == 40_000 + 2 * 95_000
+
+
+def test_answers_sent_late_are_recomputed_exactly(learner, make, bank):
+    """An offline batch arrives after newer answers: its answers are older than the
+    row's latest (or of last month), so the month is recomputed from the history."""
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})
+    now = utcnow()
+    earlier = now - timedelta(minutes=30)
+    if earlier.month == now.month:
+        _insert(make, profile_id, version, earlier, score=0.0, time_ms=20 * 60_000)
+        rows = _consistent(make, profile_id)
+        assert rows["learner"]["month_attempts"] == 2
+        assert rows["learner"]["minutes_ms"] == 95_000 + 15 * 60_000  # capped
+    last_month = now.replace(day=1) - timedelta(days=3)
+    _insert(make, profile_id, version, last_month)
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == (2 if earlier.month == now.month else 1)
+
+
+def test_a_row_of_last_month_starts_the_month_again(learner, make, bank):
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})
+
+    def last_month() -> None:
+        row = db.session.get(LearnerState, profile_id)
+        row.month = "2000-01"
+
+    make.run(last_month)
+    _answer(make, profile_id, version, {"choice": "1"})
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2
+
+
+def test_an_answer_undone_by_a_savepoint_is_not_counted(learner, make, bank):
+    """An answer, then a savepoint rolled back with another one in it (as when a
+    mock exam's recording is claimed twice at once): the first still counts, the
+    undone one does not."""
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})
+
+    def run() -> None:
+        def attempt() -> Attempt:
+            return Attempt(
+                client_id=str(uuid.uuid4()), learner_id=profile_id,
+                item_version_id=version, response={"choice": "1"}, score=1.0,
+                time_ms=1_000,
+            )  # fmt: skip
+
+        db.session.add(attempt())
+        db.session.flush()
+        savepoint = db.session.begin_nested()
+        db.session.add(attempt())
+        db.session.flush()
+        savepoint.rollback()
+
+    make.run(run)
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2

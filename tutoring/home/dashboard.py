@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import load_only
 
 from tutoring.accounts.cards import active_card
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
-from tutoring.exams.language import language_exams_of
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.indicators.outcomes import outcomes_with_validity
 from tutoring.learning.practice import open_homework, placement_done
@@ -35,13 +35,23 @@ from tutoring.sessions.agenda import (
 
 def dashboard(profile: LearnerProfile) -> dict[str, Any]:
     """Everything the learner's and referent's progress views show."""
+    # The lists show a date and a score: an exam's questions and answers (some
+    # 25 kB of JSON each) stay in the database.
     civic = db.session.scalars(
         select(CivicExam)
+        .options(load_only(CivicExam.score, CivicExam.submitted_at, CivicExam.mention))
         .where(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
         .order_by(CivicExam.id.desc())
         .limit(5)
     ).all()
-    french = [e for e in language_exams_of(profile) if e.finished_at is not None][:3]
+    french = db.session.scalars(
+        select(LanguageExam)
+        .where(
+            LanguageExam.learner_id == profile.id, LanguageExam.finished_at.is_not(None)
+        )
+        .order_by(LanguageExam.id.desc())
+        .limit(3)
+    ).all()
     return {
         **skill_board(profile),
         "civic_exams": civic,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -60,6 +60,10 @@ from tutoring.learning.progress import (
 MARKS = (
     "learner_state_marks"  # session.info: {learner id: item version ids, or None: all}
 )
+# session.info: {learner id: attempts inserted in this transaction, or None when an
+# attempt of theirs was changed or deleted (or a savepoint rolled back): the
+# learner-wide row then is recomputed}
+APPENDED = "learner_state_appended"
 RECENT = 100  # latest scored answers kept for weak themes and help flags
 CAPPED_MS = 15 * 60_000  # an answer counts for at most 15 minutes of practice
 
@@ -91,9 +95,10 @@ def computed(
     profile: LearnerProfile,
     versions: set[int] | None = None,
     now: datetime | None = None,
+    learner: bool = True,
 ) -> dict[str, Any]:
     """The rows' values recomputed from the attempts: all of them, or the skills and
-    units of `versions` (the learner-wide row always)."""
+    units of `versions`; the learner-wide row unless `learner` is false."""
     now = now or utcnow()
     if versions is None:
         skills: list[str] = list(SKILLS)
@@ -124,7 +129,7 @@ def computed(
             for skill, e in estimates.items()
         },
         "units": _units(profile, units),
-        "learner": _learner_row(profile, now),
+        "learner": _learner_row(profile, now) if learner else None,
     }
 
 
@@ -160,12 +165,16 @@ def _units(profile: LearnerProfile, units: set[str] | None) -> dict[str, Any]:
     return result
 
 
-def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
+def _review_dues(learner_id: int) -> list[str]:
     dues = db.session.scalars(
         select(ReviewCard.due)
-        .where(ReviewCard.learner_id == profile.id)
+        .where(ReviewCard.learner_id == learner_id)
         .order_by(ReviewCard.due, ReviewCard.id)
     ).all()
+    return [due.isoformat() for due in dues]
+
+
+def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     month = db.session.execute(
         select(Attempt.created_at, Attempt.time_ms).where(
@@ -184,7 +193,7 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
         .limit(RECENT)
     ).all()
     return {
-        "review_dues": [due.isoformat() for due in dues],
+        "review_dues": _review_dues(profile.id),
         "month": _month_key(now),
         "days_active": len({created.date() for created, _ms in month}),
         "minutes_ms": sum(min(ms or 0, CAPPED_MS) for _c, ms in month),
@@ -199,14 +208,79 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
     }
 
 
+def _appended_row(
+    row: LearnerState | None, attempts: list[Attempt], now: datetime
+) -> dict[str, Any] | None:
+    """This month's activity and the latest scores with `attempts` (just inserted)
+    added to the stored row, without reading the learner's history again; None when
+    only a recomputation is exact: no row yet, a row of another month, or an answer
+    older than the row's latest (an offline batch sent late)."""
+    if row is None or not attempts or row.month != _month_key(now):
+        return None
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last = row.last_active
+    for attempt in attempts:
+        created = attempt.created_at
+        if created is None or created < month_start:
+            return None
+        if last is not None and created < last:
+            return None
+    versions = {v.id: v for v in _versions_of(attempts)}
+    if len(versions) != len({a.item_version_id for a in attempts}):
+        return None
+    # Every earlier answer of the month is at or before `last`: a new day is one
+    # after it (dates in UTC, as the database gives them back).
+    known_day = last.astimezone(UTC).date() if last and last >= month_start else None
+    days = {a.created_at.astimezone(UTC).date() for a in attempts} - {known_day}
+    newest_first = sorted(attempts, key=lambda a: a.id, reverse=True)
+    scored = [
+        [a.score, versions[a.item_version_id].theme]
+        for a in newest_first
+        if a.score is not None and versions[a.item_version_id].track is None
+    ]
+    return {
+        "review_dues": _review_dues(row.learner_id),
+        "month": row.month,
+        "days_active": row.days_active + len(days),
+        "minutes_ms": row.minutes_ms
+        + sum(min(a.time_ms or 0, CAPPED_MS) for a in attempts),
+        "month_attempts": row.month_attempts + len(attempts),
+        "last_active": max(a.created_at for a in attempts),
+        "recent": (scored + [list(pair) for pair in row.recent])[:RECENT],
+    }
+
+
+def _versions_of(attempts: list[Attempt]) -> list[ItemVersion]:
+    """The attempts' item versions (already in the session: the answer read them)."""
+    found = []
+    for version_id in {a.item_version_id for a in attempts}:
+        version = db.session.get(ItemVersion, version_id)
+        if version is not None:
+            found.append(version)
+    return found
+
+
 def refresh(
     profile: LearnerProfile,
     versions: set[int] | None = None,
     now: datetime | None = None,
+    appended: list[Attempt] | None = None,
 ) -> None:
-    """Recompute and store the learner's rows (all, or those `versions` touch)."""
+    """Recompute and store the learner's rows (all, or those `versions` touch).
+
+    With `appended` (the attempts this transaction inserted, and nothing else changed
+    in the learner's attempts), the learner-wide row is brought forward from its
+    stored values instead of recomputed from the history, its row locked first so
+    that two answers of the same learner at once do not overwrite each other."""
     now = now or utcnow()
-    values = computed(profile, versions, now)
+    learner = None
+    row_values = None
+    if appended:
+        learner = db.session.get(
+            LearnerState, profile.id, with_for_update=True, populate_existing=True
+        )
+        row_values = _appended_row(learner, appended, now)
+    values = computed(profile, versions, now, learner=row_values is None)
     for skill, (value, error, attempts) in values["skills"].items():
         row = db.session.get(LearnerSkillState, (profile.id, skill))
         if row is None:
@@ -230,11 +304,12 @@ def refresh(
             existing = LearnerUnitState(learner_id=profile.id, unit=unit)
             db.session.add(existing)
         existing.scores, existing.last_attempt_id = kept
-    learner = db.session.get(LearnerState, profile.id)
+    if learner is None:
+        learner = db.session.get(LearnerState, profile.id)
     if learner is None:
         learner = LearnerState(learner_id=profile.id)
         db.session.add(learner)
-    for key, value in values["learner"].items():
+    for key, value in (row_values or values["learner"]).items():
         setattr(learner, key, value)
     learner.updated_at = now
 
@@ -278,6 +353,7 @@ def rebuild_all(batch: int = 200) -> int:
             db.session.flush()
             db.session.expunge_all()
     db.session.info.pop(MARKS, None)
+    db.session.info.pop(APPENDED, None)
     return len(ids)
 
 
@@ -435,19 +511,47 @@ def skill_board(profile: LearnerProfile) -> dict[str, Any]:
 # Keeping the rows current: mapper events note, the commit refreshes.
 
 
+def _note_appended(
+    session: Session | None, attempt: Attempt | None, learner_id: int
+) -> None:
+    """Note an inserted attempt (or, `attempt` None, that the learner's attempts
+    changed otherwise: their learner-wide row must be recomputed)."""
+    if session is None:
+        return
+    appended: dict[int, list[Attempt] | None] = session.info.setdefault(APPENDED, {})
+    if attempt is None:
+        appended[learner_id] = None
+    elif learner_id not in appended:
+        appended[learner_id] = [attempt]
+    elif (listed := appended[learner_id]) is not None:
+        listed.append(attempt)
+
+
 @event.listens_for(Attempt, "after_insert")
+def _attempt_added(
+    _mapper: Mapper[Any], _connection: Connection, target: Attempt
+) -> None:
+    session = object_session(target)
+    mark(session, target.learner_id, target.item_version_id)
+    _note_appended(session, target, target.learner_id)
+
+
 @event.listens_for(Attempt, "after_update")
 def _attempt_changed(
     _mapper: Mapper[Any], _connection: Connection, target: Attempt
 ) -> None:
-    mark(object_session(target), target.learner_id, target.item_version_id)
+    session = object_session(target)
+    mark(session, target.learner_id, target.item_version_id)
+    _note_appended(session, None, target.learner_id)
 
 
 @event.listens_for(Attempt, "after_delete")
 def _attempt_deleted(
     _mapper: Mapper[Any], _connection: Connection, target: Attempt
 ) -> None:
-    mark(object_session(target), target.learner_id, ALL)
+    session = object_session(target)
+    mark(session, target.learner_id, ALL)
+    _note_appended(session, None, target.learner_id)
 
 
 @event.listens_for(ReviewCard, "after_insert")
@@ -489,10 +593,11 @@ def _learner_changed(
 def _refresh_marked(session: Session) -> None:
     session.flush()  # the commit's own flush comes after this hook: the marks first
     while marks := session.info.pop(MARKS, None):
+        appended = session.info.pop(APPENDED, {})
         for learner_id, versions in _items(marks):
             profile = session.get(LearnerProfile, learner_id)
             if profile is not None:
-                refresh(profile, versions)
+                refresh(profile, versions, appended=appended.get(learner_id))
         session.flush()
 
 
@@ -502,4 +607,15 @@ def _items(marks: dict[int, set[int] | None]) -> Iterable[tuple[int, set[int] | 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_marks(session: Session) -> None:
+    """A rollback forgets what the transaction changed. A savepoint's rollback
+    (`begin_nested`) keeps the marks of what came before it (a mark of an undone
+    change costs only a recomputation), but the attempts it undid may be among the
+    noted ones: those learners' rows are recomputed, not brought forward."""
+    if session.in_nested_transaction():
+        appended = session.info.get(APPENDED)
+        if appended:
+            for learner_id in appended:
+                appended[learner_id] = None
+        return
     session.info.pop(MARKS, None)
+    session.info.pop(APPENDED, None)
