@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,9 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from tests.conftest import Factory, login, logout
+from tests.conftest import Factory, card_login, login, logout
 from tutoring.accounts import session_cache
 from tutoring.accounts.models import Role, User, UserRole
+from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.signin import TOUCH_EVERY, load_session, revoke_all_sessions
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -45,12 +46,13 @@ def servers(
 
 
 @contextmanager
-def session_reads(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements that read the sign-in sessions while the block runs."""
+def session_reads(app: Flask, table: str = "user_sessions") -> Iterator[list[str]]:
+    """The SQL statements that read `table` (the sign-in sessions) while the block
+    runs."""
     seen: list[str] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "user_sessions" in statement:
+        if table in statement:
             seen.append(statement)
 
     with app.app_context():
@@ -147,6 +149,37 @@ def test_a_closed_account_or_a_role_taken_away_shows_at_once(
         db.session.commit()
     assert on_b.get("/").status_code in (200, 302)
     assert on_b.get("/seances/").status_code == 302  # signed out: to the sign-in
+
+
+def test_a_learner_profile_comes_with_the_session_and_its_changes_show_at_once(
+    servers: Callable[..., list[Flask]], make: Factory
+) -> None:
+    """Every learner page needs the learner's profile: it is read with the session
+    (no query of its own), kept with it, and a referent's change on another server
+    (here the learner's target date) shows on the next page."""
+    a, b = servers(2)
+    referent = make.user("claire", Role.REFERENT)
+    profile_id, user_id = make.learner(referent, first_name="Amina")
+    on_a = a.test_client()
+    assert card_login(on_a, make.card(user_id, referent)).status_code == 302
+    on_b = b.test_client()
+    carry(on_a, on_b)
+    with session_reads(b, "FROM learner_profiles") as first:
+        assert on_b.get("/pratique/").status_code == 200
+    assert first == []  # with the session's own query
+    for _ in range(2):
+        assert on_b.get("/pratique/").status_code == 200
+    with session_reads(b) as reads:
+        page = on_b.get("/pratique/").get_data(as_text=True)
+    assert reads == []  # from the cache
+    assert 'value="2027-06-30"' not in page
+    with a.app_context():
+        profile = db.session.get(LearnerProfile, profile_id)
+        assert profile is not None
+        profile.target_date = date(2027, 6, 30)
+        db.session.commit()
+    page = on_b.get("/pratique/").get_data(as_text=True)
+    assert 'value="2027-06-30"' in page
 
 
 def test_without_redis_every_request_reads_the_database(

@@ -220,22 +220,42 @@ def static_headers(app: Flask) -> Callable[[Any, str, str], None]:
     return add
 
 
+def response_headers(app: Flask) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of the headers every response carries, worked
+    out once per application."""
+    fixed = app.extensions.get("security_headers")
+    if fixed is None:
+        pairs = [
+            ("Content-Security-Policy", CSP),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "same-origin"),
+            ("X-Frame-Options", "DENY"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            (
+                "Permissions-Policy",
+                "camera=(), geolocation=(), microphone=(self), payment=()",
+            ),
+        ]
+        if app.config["SESSION_COOKIE_SECURE"]:
+            pairs.append(
+                (
+                    "Strict-Transport-Security",
+                    f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains",
+                )
+            )
+        fixed = tuple((name.lower(), name, value) for name, value in pairs)
+        app.extensions["security_headers"] = fixed
+    return fixed
+
+
 def set_security_headers(response: Response) -> Response:
-    """after_request hook: headers every response carries."""
+    """after_request hook: headers every response carries (a view may set its own
+    value of one of them first)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault(
-        "Permissions-Policy", "camera=(), geolocation=(), microphone=(self), payment=()"
-    )
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        headers.setdefault(
-            "Strict-Transport-Security",
-            f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
-        )
+    present = {key.lower() for key in headers.keys()}  # noqa: SIM118 - Headers
+    for lower, name, value in response_headers(current_app):
+        if lower not in present:
+            headers.add(name, value)
     if "_user_id" in session or marked_here():
         # Signed in (or was: no need to load the account), or on a marked shared
         # computer: nothing stays in the cache or behind the back button (no-store

@@ -3,11 +3,12 @@ database each time, and ending a session still takes effect at once on every
 worker and every server.
 
 Each worker keeps the sessions it has read (the token's digest → the lean query's
-row: the session's times and flags, the account's columns and roles). An entry
+row: the session's times and flags, the account's columns and roles, the learner
+profile's columns). An entry
 serves a request only while both hold:
 
 - nothing changed since it was read. Every commit that changes an account, its
-  roles or its sessions increments that account's counter in Redis
+  roles, its sessions or its learner profile increments that account's counter in Redis
   (`<prefix>u:<account id>`); a bulk statement on those tables, whose rows are not
   known, increments `<prefix>all`. A request reads both counters in one round trip
   (MGET, about a tenth of the session query's cost) and uses the entry only if they
@@ -36,8 +37,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.attributes import get_history
 
 from tutoring.accounts.models import User, UserRole, UserSession
+from tutoring.accounts.profiles import LearnerProfile
 
 if TYPE_CHECKING:
     from tutoring.accounts.signin import SessionState
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The tables whose changes end or alter what a cached entry says.
-WATCHED = frozenset({"users", "user_sessions", "user_roles"})
+WATCHED = frozenset({"users", "user_sessions", "user_roles", "learner_profiles"})
 # Marks a statement that must not empty the caches: the last-seen time moved by
 # load_session itself (entries are refreshed past a minute anyway).
 TOUCH_OPTION = "session_touch"
@@ -64,6 +67,7 @@ class Entry:
     # None: the first request noted the account only; the next one reads.
     state: SessionState | None = None
     columns: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None  # the learner profile's columns, if any
     marks: tuple[Any, Any] | None = None
 
 
@@ -177,8 +181,14 @@ def _after_flush(session: Session, _context: Any) -> None:
             _note(session, obj.id)
         elif isinstance(obj, UserSession | UserRole):
             _note(session, obj.user_id)
+        elif isinstance(obj, LearnerProfile):
+            _note(session, obj.user_id)
+            for previous in get_history(obj, "user_id").deleted:  # an erasure
+                _note(session, previous)
     for obj in session.new:
-        if isinstance(obj, UserRole):  # a new account or session changes nothing cached
+        # A new account or session changes nothing cached; a new role or a profile
+        # given to an existing account does.
+        if isinstance(obj, UserRole | LearnerProfile):
             _note(session, obj.user_id)
 
 

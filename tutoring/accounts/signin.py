@@ -16,6 +16,7 @@ from sqlalchemy.orm.util import identity_key
 
 from tutoring.accounts import session_cache
 from tutoring.accounts.models import Role, User, UserRole, UserSession
+from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.codes import digest, new_session_token
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -115,35 +116,61 @@ def _user_attrs() -> tuple[tuple[str, Any], ...]:
     return tuple((p.key, p.columns[0]) for p in User.__mapper__.column_attrs)
 
 
+# Columns of the learner's profile left out of the session's query (and its cache):
+# kept by the indicators' listeners with statements of their own, which no cache
+# would hear of. Read on first use, like any column not loaded.
+PROFILE_LEFT_OUT = frozenset({"first_paired_at"})
+
+
+@cache
+def _profile_attrs() -> tuple[tuple[str, Any], ...]:
+    """(attribute, column) of the learner profile's columns read with the session."""
+    return tuple(
+        (p.key, p.columns[0])
+        for p in LearnerProfile.__mapper__.column_attrs
+        if p.key not in PROFILE_LEFT_OUT
+    )
+
+
 @cache
 def _lean_query() -> Any:
-    """The session, its account's columns and roles (one row per role): one round
-    trip. Built once per process, the token's digest bound at execution."""
+    """The session, its account's columns and roles (one row per role) and the
+    learner's profile if the account has one (every learner page reads it): one
+    round trip. Built once per process, the token's digest bound at execution."""
     s = UserSession.__table__.c
+    profiles = LearnerProfile.__table__
     return (
         select(
             s.id.label("session_id"), s.created_at.label("session_created_at"),
             s.last_seen_at.label("session_last_seen_at"), s.revoked_at,
             s.shared_device, s.second_factor_done, UserRole.__table__.c.role,
             *(column for _key, column in _user_attrs()),
+            *(column.label(f"profile_{key}") for key, column in _profile_attrs()),
         )
         .select_from(UserSession.__table__)
         .join(User.__table__, User.__table__.c.id == s.user_id)
         .outerjoin(UserRole.__table__, UserRole.__table__.c.user_id == s.user_id)
+        .outerjoin(profiles, profiles.c.user_id == s.user_id)
         .where(s.token_hash == bindparam("token_hash"))
     )  # fmt: skip
 
 
-def _attach_user(columns: dict[str, Any], roles: frozenset[Role]) -> User:
+def _attach_user(
+    columns: dict[str, Any],
+    roles: frozenset[Role],
+    profile: dict[str, Any] | None = None,
+) -> User:
     """The account as an ORM object built from the row already read (no second
-    query): columns and roles count as loaded (written straight into the objects'
-    state, as a query's loading would, without the attribute events of a
-    constructor), anything else (profiles, structure) loads on first use as usual."""
+    query): columns, roles and the learner's profile count as loaded (written
+    straight into the objects' state, as a query's loading would, without the
+    attribute events of a constructor), anything else (tutor profile, structure)
+    loads on first use as usual."""
     existing = db.session.identity_map.get(identity_key(User, columns["id"]))
     if existing is not None:
         return existing
     user: User = User.__mapper__.class_manager.new_instance()
     user.__dict__.update(columns)
+    set_committed_value(user, "learner_profile", _attach_profile(profile, user))
     rows = []
     for role in sorted(roles):
         row = UserRole.__mapper__.class_manager.new_instance()
@@ -154,6 +181,25 @@ def _attach_user(columns: dict[str, Any], roles: frozenset[Role]) -> User:
     make_transient_to_detached(user)
     db.session.add(user)
     return user
+
+
+def _attach_profile(
+    columns: dict[str, Any] | None, user: User
+) -> LearnerProfile | None:
+    if columns is None:
+        return None
+    existing = db.session.identity_map.get(identity_key(LearnerProfile, columns["id"]))
+    if existing is not None:
+        return existing
+    profile: LearnerProfile = LearnerProfile.__mapper__.class_manager.new_instance()
+    # Lists (languages, places) copied: a cached entry must not share them with a
+    # request that changes them.
+    profile.__dict__.update(
+        {k: list(v) if isinstance(v, list) else v for k, v in columns.items()}
+    )
+    set_committed_value(profile, "user", user)
+    make_transient_to_detached(profile)
+    return profile
 
 
 def _read(statement: Any, params: dict[str, Any]) -> list[Any]:
@@ -189,7 +235,9 @@ def load_session(
             and now - entry.state.last_seen_at <= TOUCH_EVERY
             and not _expired(entry.state, now)
         ):
-            return entry.state, _attach_user(entry.columns, entry.state.roles)
+            return entry.state, _attach_user(
+                entry.columns, entry.state.roles, entry.profile
+            )
     loaded = _load(key, now)
     if cache is not None:
         if loaded is None:
@@ -197,22 +245,26 @@ def load_session(
         elif entry is None:  # the next request reads the counters first
             cache.keep(key, session_cache.Entry(user_id=loaded[0].user_id))
         elif marks is not None:
-            state, columns = loaded
+            state, columns, profile = loaded
             cache.keep(
                 key,
                 session_cache.Entry(
-                    user_id=state.user_id, state=state, columns=columns, marks=marks
+                    user_id=state.user_id, state=state, columns=columns,
+                    profile=profile, marks=marks,
                 ),
-            )
+            )  # fmt: skip
     if loaded is None:
         return None
-    state, columns = loaded
-    return state, _attach_user(columns, state.roles)
+    state, columns, profile = loaded
+    return state, _attach_user(columns, state.roles, profile)
 
 
-def _load(key: str, now: datetime) -> tuple[SessionState, dict[str, Any]] | None:
-    """The session row behind the token's digest `key` from the database: its state
-    and its account's columns; None if it does not serve (and ended if expired)."""
+def _load(
+    key: str, now: datetime
+) -> tuple[SessionState, dict[str, Any], dict[str, Any] | None] | None:
+    """The session row behind the token's digest `key` from the database: its state,
+    its account's columns and its learner profile's (None without one); None if it
+    does not serve (and ended if expired)."""
     rows = _read(_lean_query(), {"token_hash": key})
     if not rows or rows[0].revoked_at is not None:
         return None
@@ -237,6 +289,11 @@ def _load(key: str, now: datetime) -> tuple[SessionState, dict[str, Any]] | None
         db.session.commit()
         return None
     columns = {name: first[column.name] for name, column in _user_attrs()}
+    profile = (
+        {name: first[f"profile_{name}"] for name, _column in _profile_attrs()}
+        if first["profile_id"] is not None
+        else None
+    )
     if now - state.last_seen_at > TOUCH_EVERY:
         touch = {session_cache.TOUCH_OPTION: True}
         db.session.execute(
@@ -254,7 +311,7 @@ def _load(key: str, now: datetime) -> tuple[SessionState, dict[str, Any]] | None
         db.session.commit()
         columns["last_seen_at"] = now
         state = replace(state, last_seen_at=now)
-    return state, columns
+    return state, columns, profile
 
 
 class RequestGlobals(_AppCtxGlobals):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from exercises.civic import (
     DURATION_MINUTES,
@@ -154,9 +155,19 @@ def passed(exam: CivicExam) -> bool:
 
 
 def exams_of(profile: LearnerProfile) -> list[CivicExam]:
+    """The learner's civic exams for their list (date, mention, score): each exam's
+    questions and answers (some 25 kB of JSON) stay in the database."""
     return list(
         db.session.scalars(
             select(CivicExam)
+            .options(
+                load_only(
+                    CivicExam.started_at,
+                    CivicExam.mention,
+                    CivicExam.submitted_at,
+                    CivicExam.score,
+                )
+            )
             .where(CivicExam.learner_id == profile.id)
             .order_by(CivicExam.id.desc())
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import load_only
 
 from tutoring.accounts.cards import active_card
@@ -14,7 +14,7 @@ from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.indicators.outcomes import outcomes_with_validity
-from tutoring.learning.practice import open_homework, placement_done
+from tutoring.learning.practice import open_homework, placement_question
 from tutoring.learning.progress import (
     external_levels,
     recent_attempts,
@@ -27,14 +27,16 @@ from tutoring.pairing.fit import suggestions
 from tutoring.pairing.pairings import open_pairing
 from tutoring.reviews.marking import reviews_for_learner
 from tutoring.sessions.agenda import (
+    minutes_question,
     sessions_of_learner,
     tutoring_minutes,
     upcoming_for_learner,
 )
 
 
-def dashboard(profile: LearnerProfile) -> dict[str, Any]:
-    """Everything the learner's and referent's progress views show."""
+def dashboard(profile: LearnerProfile, minutes: int | None = None) -> dict[str, Any]:
+    """Everything the learner's and referent's progress views show (`minutes`: the
+    tutoring minutes, when the caller has already asked for them)."""
     # The lists show a date and a score: an exam's questions and answers (some
     # 25 kB of JSON each) stay in the database.
     civic = db.session.scalars(
@@ -56,39 +58,42 @@ def dashboard(profile: LearnerProfile) -> dict[str, Any]:
         **skill_board(profile),
         "civic_exams": civic,
         "french_exams": french,
-        "tutoring_minutes": tutoring_minutes(profile),
+        "tutoring_minutes": tutoring_minutes(profile) if minutes is None else minutes,
     }
 
 
 def learner_home(profile: LearnerProfile) -> dict[str, Any]:
-    """A learner's home page: homework, progress, marked productions, next session."""
+    """A learner's home page: homework, progress, marked productions, next session.
+    Its yes/no questions and the tutoring minutes are asked in one query."""
+    touched, available = track_questions(profile)
+    facts = db.session.execute(
+        select(
+            exam_started(profile), touched, available, placement_question(profile),
+            minutes_question(profile),
+        )
+    ).one()  # fmt: skip
+    exam, track_touched, track_available, placement, minutes = facts
     upcoming = upcoming_for_learner(profile)
     return {
-        "suggest_track": suggest_track(profile),
+        "suggest_track": not exam
+        and track_to_do(
+            profile, touched=bool(track_touched), available=bool(track_available)
+        ),
         "homework": open_homework(profile),
-        "board": dashboard(profile),
-        "placement_done": placement_done(profile),
+        "board": dashboard(profile, minutes=int(minutes or 0)),
+        "placement_done": bool(placement),
         "reviews": reviews_for_learner(profile, limit=3),
         "next_session": upcoming[0] if upcoming else None,
     }
 
 
-def suggest_track(profile: LearnerProfile) -> bool:
-    """The « Numérique » track comes before the first mock exam: suggested while the
-    learner has started no mock exam (French or civic) and has not finished the
-    track. One query answers both, and whether the track was ever touched; the
-    track's progress is read only for a learner who has started it."""
-    touched, available = track_questions(profile)
-    started = exists().where(LanguageExam.learner_id == profile.id) | exists().where(
+def exam_started(profile: LearnerProfile) -> ColumnElement[bool]:
+    """Whether the learner started a mock exam (French or civic), as SQL. The
+    « Numérique » track comes before the first mock exam: the home page suggests it
+    while the learner has started none and has not finished the track (whose
+    progress is read only for a learner who has touched it)."""
+    return exists().where(LanguageExam.learner_id == profile.id) | exists().where(
         CivicExam.learner_id == profile.id
-    )
-    exam, track_touched, track_available = db.session.execute(
-        select(started, touched, available)
-    ).one()
-    if exam:
-        return False
-    return track_to_do(
-        profile, touched=bool(track_touched), available=bool(track_available)
     )
 
 

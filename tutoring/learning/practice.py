@@ -9,7 +9,7 @@ from datetime import date, datetime
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from exercises.estimate import best_level, estimate, level_of
 from exercises.model import LEVELS
@@ -209,17 +209,18 @@ def finish_placement(profile: LearnerProfile) -> None:
     )
 
 
-def placement_done(profile: LearnerProfile) -> bool:
-    return (
-        db.session.scalar(
-            select(PracticeSet.id).where(
-                PracticeSet.learner_id == profile.id,
-                PracticeSet.mode == SetMode.PLACEMENT,
-                PracticeSet.finished_at.is_not(None),
-            )
-        )
-        is not None
+def placement_question(profile: LearnerProfile) -> ColumnElement[bool]:
+    """Whether the learner finished a placement test, as SQL (to be asked in one
+    query with a page's other questions)."""
+    return exists().where(
+        PracticeSet.learner_id == profile.id,
+        PracticeSet.mode == SetMode.PLACEMENT,
+        PracticeSet.finished_at.is_not(None),
     )
+
+
+def placement_done(profile: LearnerProfile) -> bool:
+    return bool(db.session.scalar(select(placement_question(profile))))
 
 
 def start_review_set(profile: LearnerProfile) -> PracticeSet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
@@ -68,12 +68,19 @@ def sessions_of_pairing(pairing_ids: set[int]) -> list[TutoringSession]:
     )
 
 
-def tutoring_minutes(profile: LearnerProfile) -> int:
-    """Minutes of tutoring the learner attended (summed by the database)."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(TutoringSession.minutes), 0)).where(
+def minutes_question(profile: LearnerProfile) -> ScalarSelect[int]:
+    """Minutes of tutoring the learner attended, as SQL (to be asked in one query
+    with a page's other questions)."""
+    return (
+        select(func.coalesce(func.sum(TutoringSession.minutes), 0))
+        .where(
             TutoringSession.learner_id == profile.id,
             TutoringSession.status == SessionStatus.HELD,
         )
+        .scalar_subquery()
     )
-    return int(total or 0)
+
+
+def tutoring_minutes(profile: LearnerProfile) -> int:
+    """Minutes of tutoring the learner attended (summed by the database)."""
+    return int(db.session.scalar(select(minutes_question(profile))) or 0)
