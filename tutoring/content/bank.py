@@ -102,14 +102,21 @@ def bank_page(filters: Mapping[str, str], page: int, size: int) -> list[ItemVers
     )
 
 
-def item_of(version: ItemVersion) -> Item:
-    return Item.from_payload(version.payload)
-
-
 # Parsed items by (version id, content hash): a version never changes once loaded
 # (an edited item gets a new version), so a process can keep them. Parsing every
 # payload of the bank on each new set was the practice flow's main cost.
 _PARSED: dict[tuple[int, str], Item] = {}
+
+
+def item_of(version: ItemVersion) -> Item:
+    """The version's item, parsed once per process (items are frozen)."""
+    if version.id is None:  # not stored yet: nothing to key it by
+        return Item.from_payload(version.payload)
+    key = (version.id, version.content_hash)
+    item = _PARSED.get(key)
+    if item is None:
+        item = _PARSED[key] = Item.from_payload(version.payload)
+    return item
 
 
 def active_items(
