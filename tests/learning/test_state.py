@@ -374,3 +374,37 @@ def test_an_answer_undone_by_a_savepoint_is_not_counted(learner, make, bank):
     make.run(run)
     rows = _consistent(make, profile_id)
     assert rows["learner"]["month_attempts"] == 2
+
+
+def test_a_row_recomputed_during_the_answer_is_not_counted_twice(
+    learner, make, bank
+):
+    """A page of the same transaction may recompute a missing row after the answer
+    was stored (a learner enrolled before the rows existed): the commit must not add
+    the answer to it again."""
+    from tutoring.learning import practice
+    from tutoring.learning.state import learner_row
+
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})
+
+    def run() -> None:
+        db.session.execute(
+            LearnerState.__table__.delete().where(
+                LearnerState.__table__.c.learner_id == profile_id
+            )
+        )
+        profile = db.session.get(LearnerProfile, profile_id)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [version]
+        practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response={"choice": "0"}, time_ms=5_000,
+        )  # fmt: skip
+        db.session.flush()
+        assert learner_row(profile).month_attempts == 2
+
+    make.run(run)
+    rows = _consistent(make, profile_id)
+    assert rows["learner"]["month_attempts"] == 2

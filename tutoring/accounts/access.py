@@ -24,6 +24,7 @@ from tutoring.accounts.enrolment import learner_for
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.accounts.shared import marked_here
+from tutoring.accounts.signin import learner_profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -304,7 +305,7 @@ def learner_or_404(profile_id: int) -> LearnerProfile:
 
 def current_learner() -> LearnerProfile:
     """The signed-in learner's profile (a learner's view); 403 for an account without one."""
-    profile = cast(User, current_user).learner_profile  # signed in: the loader's User
+    profile = learner_profile(cast(User, current_user))  # signed in: the loader's User
     if profile is None:
         abort(403)
     return profile

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask.ctx import _AppCtxGlobals
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -161,16 +161,18 @@ def _attach_user(
     profile: dict[str, Any] | None = None,
 ) -> User:
     """The account as an ORM object built from the row already read (no second
-    query): columns, roles and the learner's profile count as loaded (written
-    straight into the objects' state, as a query's loading would, without the
-    attribute events of a constructor), anything else (tutor profile, structure)
-    loads on first use as usual."""
+    query): columns and roles count as loaded (written straight into the objects'
+    state, as a query's loading would, without the attribute events of a
+    constructor), the learner's profile is kept for `learner_profile`, anything
+    else (tutor profile, structure) loads on first use as usual."""
     existing = db.session.identity_map.get(identity_key(User, columns["id"]))
     if existing is not None:
         return existing
     user: User = User.__mapper__.class_manager.new_instance()
     user.__dict__.update(columns)
-    set_committed_value(user, "learner_profile", _attach_profile(profile, user))
+    # The profile is built only when a view asks for it (`learner_profile`): a route
+    # that does not need it does not pay for it.
+    g.session_profile = (columns["id"], profile)
     rows = []
     for role in sorted(roles):
         row = UserRole.__mapper__.class_manager.new_instance()
@@ -181,6 +183,19 @@ def _attach_user(
     make_transient_to_detached(user)
     db.session.add(user)
     return user
+
+
+def learner_profile(user: User) -> LearnerProfile | None:
+    """The account's learner profile (None without one): for the signed-in account,
+    built from the row read with its session (no query), else loaded as usual."""
+    if "learner_profile" not in user.__dict__:
+        pending = g.pop("session_profile", None)
+        if pending is not None and pending[0] == user.id:
+            profile = _attach_profile(pending[1], user)
+            set_committed_value(user, "learner_profile", profile)
+            if profile is not None and profile not in db.session:
+                db.session.add(profile)
+    return user.learner_profile
 
 
 def _attach_profile(

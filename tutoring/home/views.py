@@ -43,6 +43,7 @@ from tutoring.accounts.models import Role
 from tutoring.accounts.profiles import (
     LearnerProfile,
 )
+from tutoring.accounts.signin import learner_profile
 from tutoring.accounts.users import CHARTER_VERSION
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import csrf, db
@@ -95,7 +96,7 @@ def home() -> str:
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
     context: dict[str, object] = {"notices": outbox.notices(current_user)}
-    profile = current_user.learner_profile
+    profile = learner_profile(current_user)
     if current_user.has_role(Role.LEARNER) and profile is not None:
         context.update(learner_home(profile), skill_labels=SKILL_LABELS)
     if current_user.has_role(Role.REFERENT):
@@ -297,7 +298,7 @@ def _override_form(profile: LearnerProfile) -> ParcoursOverrideForm:
 @roles_required(Role.LEARNER)
 def my_parcours() -> BaseResponse | tuple[str, int] | str:
     """Which level and civic exam the learner's goal needs, and the exemptions."""
-    profile = current_user.learner_profile or abort(404)
+    profile = learner_profile(current_user) or abort(404)
     form = ParcoursForm()
     status = 200
     if request.method == "POST":
@@ -342,7 +343,7 @@ def parcours_override(profile_id: int) -> BaseResponse:
 @roles_required(Role.LEARNER)
 def attestation() -> str:
     """Issue a printable progress record with a verification code."""
-    profile = current_user.learner_profile
+    profile = learner_profile(current_user)
     if profile is None or not ConfirmForm().validate_on_submit():
         abort(400)
     record = attestations.issue(profile)

@@ -223,7 +223,7 @@ def _appended_row(
         created = attempt.created_at
         if created is None or created < month_start:
             return None
-        if last is not None and created < last:
+        if last is not None and created <= last:  # equal: perhaps counted already
             return None
     versions = {v.id: v for v in _versions_of(attempts)}
     if len(versions) != len({a.item_version_id for a in attempts}):
@@ -281,6 +281,12 @@ def refresh(
         )
         row_values = _appended_row(learner, appended, now)
     values = computed(profile, versions, now, learner=row_values is None)
+    if row_values is None:
+        # Recomputed from the answers stored so far: answers noted earlier in this
+        # transaction are in it, and must not be added again at the commit.
+        noted = db.session.info.get(APPENDED)
+        if noted and profile.id in noted:
+            noted[profile.id] = None
     for skill, (value, error, attempts) in values["skills"].items():
         row = db.session.get(LearnerSkillState, (profile.id, skill))
         if row is None:

@@ -32,6 +32,7 @@ from tutoring.accounts.enrolment import (
     learner_for,
 )
 from tutoring.accounts.models import Role
+from tutoring.accounts.signin import learner_profile
 from tutoring.core import clock
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
@@ -88,7 +89,7 @@ def _session_or_404(session_id: int) -> TutoringSession:
 @bp.get("/seances/")
 @roles_required(Role.LEARNER)
 def index() -> str:
-    profile = current_user.learner_profile
+    profile = learner_profile(current_user)
     if profile is None:
         abort(403)
     sessions = db.session.scalars(
@@ -126,7 +127,7 @@ def cancel(session_id: int) -> BaseResponse:
 def _own_place(session_id: int) -> TutoringSession:
     """The learner's own place in a session."""
     session = db.session.get(TutoringSession, session_id)
-    profile = current_user.learner_profile
+    profile = learner_profile(current_user)
     if session is None or profile is None or session.learner_id != profile.id:
         abort(404)
     return session

@@ -41,6 +41,7 @@ from tutoring.accounts.models import Role
 from tutoring.accounts.rights import export_user_data, request_erasure
 from tutoring.accounts.signin import (
     end_other_session,
+    learner_profile,
     live_sessions,
     revoke_all_sessions,
 )
@@ -262,7 +263,7 @@ def my_data_json() -> Response:
 @bp.route("/compte/effacement", methods=["GET", "POST"])
 @roles_required(Role.LEARNER)
 def erasure() -> BaseResponse | tuple[str, int]:
-    profile = current_user.learner_profile
+    profile = learner_profile(current_user)
     if profile is None:
         return redirect(url_for("accounts.overview"))
     form = ErasureRequestForm()
