@@ -165,6 +165,35 @@ def test_right_answers_create_no_review_but_refine_difficulty(learner, make, ban
     assert stat.adjustment < 0  # answered right: a little easier than thought
 
 
+def test_estimates_use_what_each_item_s_difficulty_has_learned(learner, make, bank):
+    """The estimate weighs each answer by its item's current difficulty: a right
+    answer to an item the other learners found hard counts for more."""
+    from tutoring.learning.progress import priors, skill_estimates
+
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+    _answer(make, learner.profile_id, bank, 1, {"choice": "1"})
+
+    def estimated(adjustment: float) -> tuple[float, float]:
+        def run() -> tuple[float, float]:
+            db.session.get(ItemStat, "a2-sante-test-01").adjustment = adjustment
+            db.session.flush()
+            profile = db.session.get(LearnerProfile, learner.profile_id)
+            found = skill_estimates(profile, only="CE")["CE"].value
+            expected = estimate(
+                [(item_difficulty("A2", adjustment), 1.0)] * 2, priors(profile)["CE"]
+            ).value
+            db.session.rollback()
+            return found, expected
+
+        return make.run(run)
+
+    easy, expected_easy = estimated(-1.5)
+    hard, expected_hard = estimated(1.5)
+    assert easy == pytest.approx(expected_easy)
+    assert hard == pytest.approx(expected_hard)
+    assert hard > easy + 0.05
+
+
 def test_learner_dashboard_shows_each_skill_and_the_month(learner, make, bank):
     for _ in range(3):
         _answer(make, learner.profile_id, bank, 1, {"choice": "1"})

@@ -314,6 +314,26 @@ def test_an_answer_brings_the_month_forward_without_reading_the_history(
     assert rows["learner"]["minutes_ms"] == 40_000 + 2 * 95_000
 
 
+def test_an_answer_reads_each_row_once(learner, make, app, bank):
+    """An answer reads the learner's skill row once (for the item's Elo step, then
+    written at the commit), the touched item from the session, and the items'
+    learned difficulties with the answers themselves."""
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})  # the rows exist
+
+    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    skill_reads = [
+        s for s in seen if s.startswith("SELECT") and "FROM learner_skill_states" in s
+    ]
+    assert len(skill_reads) == 1
+    assert not [s for s in seen if "FROM item_stats WHERE item_stats.item_id IN" in s]
+    assert not [
+        s for s in seen if s.startswith("SELECT item_versions.skill, item_versions.unit")
+    ]
+    _consistent(make, profile_id)
+
+
 def test_answers_sent_late_are_recomputed_exactly(learner, make, bank):
     """An offline batch arrives after newer answers: its answers are older than the
     row's latest (or of last month), so the month is recomputed from the history."""

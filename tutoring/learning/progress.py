@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -92,11 +91,13 @@ def skill_estimates(
     count."""
     skills = [only] if only else list(SKILLS)
     # Only the latest HISTORY answers of a skill count: the database keeps the rest.
-    rows = []
+    # The item's learned adjustment comes in the same query, as a plain column.
+    answers: dict[str, list[tuple[float, float]]] = {}
     for skill in skills:
         latest = db.session.execute(
-            select(ItemVersion.level, ItemVersion.item_id, Attempt.score)
+            select(ItemVersion.level, ItemStat.adjustment, Attempt.score)
             .join(Attempt, Attempt.item_version_id == ItemVersion.id)
+            .outerjoin(ItemStat, ItemStat.item_id == ItemVersion.item_id)
             .where(
                 Attempt.learner_id == profile.id,
                 Attempt.score.is_not(None),
@@ -106,20 +107,10 @@ def skill_estimates(
             .order_by(Attempt.id.desc())
             .limit(HISTORY)
         ).all()
-        rows += [(skill, level, item_id, score) for level, item_id, score in latest]
-    stats = {
-        s.item_id: s
-        for s in db.session.scalars(
-            select(ItemStat).where(ItemStat.item_id.in_({r[2] for r in rows}))
-        )
-    } if rows else {}  # fmt: skip
-    answers: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for skill, level, item_id, score in reversed(rows):  # oldest first
-        assert score is not None  # the query keeps scored attempts only
-        stat = stats.get(item_id)
-        answers[skill].append(
-            (item_difficulty(level, stat.adjustment if stat else 0.0), score)
-        )
+        answers[skill] = []
+        for level, adjustment, score in reversed(latest):  # oldest first
+            assert score is not None  # the query keeps scored attempts only
+            answers[skill].append((item_difficulty(level, adjustment or 0.0), score))
     start = priors(profile)
     return {skill: estimate(answers[skill], start[skill]) for skill in skills}
 

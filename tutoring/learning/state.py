@@ -33,6 +33,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.util import identity_key
 
 from exercises.estimate import Estimate, progress_towards, reaches, sublevel_of
 from exercises.mastery import WINDOW, mastery
@@ -64,6 +65,7 @@ MARKS = (
 # attempt of theirs was changed or deleted (or a savepoint rolled back): the
 # learner-wide row then is recomputed}
 APPENDED = "learner_state_appended"
+HELD = "learner_state_held"  # session.info: rows read before the commit's refresh
 RECENT = 100  # latest scored answers kept for weak themes and help flags
 CAPPED_MS = 15 * 60_000  # an answer counts for at most 15 minutes of practice
 
@@ -104,15 +106,7 @@ def computed(
         skills: list[str] = list(SKILLS)
         units: set[str] | None = None
     else:
-        touched = (
-            db.session.execute(
-                select(ItemVersion.skill, ItemVersion.unit).where(
-                    ItemVersion.id.in_(versions)
-                )
-            ).all()
-            if versions
-            else []
-        )
+        touched = _skills_and_units(versions)
         skills = sorted({skill for skill, _unit in touched})
         units = {unit for _skill, unit in touched}
     if len(skills) == 1:
@@ -131,6 +125,25 @@ def computed(
         "units": _units(profile, units),
         "learner": _learner_row(profile, now) if learner else None,
     }
+
+
+def _skills_and_units(versions: set[int]) -> list[tuple[str, str]]:
+    """The (skill, unit) of each item version: from the session when the answer
+    already read them (the usual case), else in one query."""
+    known = [
+        db.session.identity_map.get(identity_key(ItemVersion, version_id))
+        for version_id in versions
+    ]
+    if all(version is not None for version in known):
+        return [(version.skill, version.unit) for version in known if version]
+    return [
+        (skill, unit)
+        for skill, unit in db.session.execute(
+            select(ItemVersion.skill, ItemVersion.unit).where(
+                ItemVersion.id.in_(versions)
+            )
+        )
+    ]
 
 
 def _units(profile: LearnerProfile, units: set[str] | None) -> dict[str, Any]:
@@ -385,6 +398,9 @@ def ability(profile: LearnerProfile, skill: str) -> float:
     (the rows are refreshed at the commit), computed when the learner has none yet."""
     row = db.session.get(LearnerSkillState, (profile.id, skill))
     if row is not None:
+        # Held until the commit, whose refresh writes this row: the session keeps
+        # unchanged rows only weakly, and would read it again.
+        db.session.info.setdefault(HELD, []).append(row)
         return row.value
     return skill_estimates(profile, only=skill)[skill].value
 
@@ -605,6 +621,7 @@ def _refresh_marked(session: Session) -> None:
             if profile is not None:
                 refresh(profile, versions, appended=appended.get(learner_id))
         session.flush()
+    session.info.pop(HELD, None)
 
 
 def _items(marks: dict[int, set[int] | None]) -> Iterable[tuple[int, set[int] | None]]:
@@ -625,3 +642,4 @@ def _forget_marks(session: Session) -> None:
         return
     session.info.pop(MARKS, None)
     session.info.pop(APPENDED, None)
+    session.info.pop(HELD, None)

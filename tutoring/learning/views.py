@@ -319,6 +319,8 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
         abort(409)
     try:
         service.record_answer(current_learner(), practice, **form.attempt())
+        # Where to go next, read before the commit expires the set (one query less).
+        target = _after_answer(practice, position)
         db.session.commit()
     except ContentError as exc:
         db.session.rollback()
@@ -334,7 +336,7 @@ def _answer(practice: PracticeSet) -> BaseResponse | tuple[str, int]:
         return redirect(
             url_for("learning.feedback", set_id=practice.id, position=position)
         )
-    return redirect(_after_answer(practice, position))
+    return redirect(target)
 
 
 def _refused(
