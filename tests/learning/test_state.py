@@ -329,7 +329,9 @@ def test_an_answer_reads_each_row_once(learner, make, app, bank):
     assert len(skill_reads) == 1
     assert not [s for s in seen if "FROM item_stats WHERE item_stats.item_id IN" in s]
     assert not [
-        s for s in seen if s.startswith("SELECT item_versions.skill, item_versions.unit")
+        s
+        for s in seen
+        if s.startswith("SELECT item_versions.skill, item_versions.unit")
     ]
     _consistent(make, profile_id)
 
@@ -396,9 +398,7 @@ def test_an_answer_undone_by_a_savepoint_is_not_counted(learner, make, bank):
     assert rows["learner"]["month_attempts"] == 2
 
 
-def test_a_row_recomputed_during_the_answer_is_not_counted_twice(
-    learner, make, bank
-):
+def test_a_row_recomputed_during_the_answer_is_not_counted_twice(learner, make, bank):
     """A page of the same transaction may recompute a missing row after the answer
     was stored (a learner enrolled before the rows existed): the commit must not add
     the answer to it again."""
