@@ -32,7 +32,7 @@ from tutoring.content import blueprint as content_blueprint
 from tutoring.content import models as content_models  # noqa: F401 - mappers
 from tutoring.content import speech
 from tutoring.content import views as content_views  # noqa: F401 - routes
-from tutoring.core import assets, errors, i18n, migrations
+from tutoring.core import assets, errors, i18n, layout, migrations
 from tutoring.core.config import PROJECT_ROOT
 from tutoring.core.extensions import (
     babel,
@@ -167,6 +167,8 @@ def register_template_helpers(app: Flask) -> None:
         speech_clips=speech.clip_urls,
         icon=speech.icon,
         picture_signin_here=pictures.structure_here,
+        layout_fragment=layout.fragment,
+        main_menu=layout.main_menu,
     )
 
     @app.context_processor
