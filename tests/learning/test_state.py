@@ -327,13 +327,68 @@ def test_an_answer_reads_each_row_once(learner, make, app, bank):
         s for s in seen if s.startswith("SELECT") and "FROM learner_skill_states" in s
     ]
     assert len(skill_reads) == 1
+    # the missed item got a review card: the reviews due are brought forward
+    assert any(s.startswith("INSERT INTO review_cards") for s in seen)
+    assert not [s for s in seen if s.startswith("SELECT review_cards.due")]
     assert not [s for s in seen if "FROM item_stats WHERE item_stats.item_id IN" in s]
     assert not [
         s
         for s in seen
         if s.startswith("SELECT item_versions.skill, item_versions.unit")
     ]
-    _consistent(make, profile_id)
+    rows = _consistent(make, profile_id)
+    assert len(rows["learner"]["review_dues"]) == 1
+
+    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    assert any(s.startswith("UPDATE review_cards") for s in seen)  # moved on
+    assert not [s for s in seen if s.startswith("SELECT review_cards.due")]
+    rows = _consistent(make, profile_id)
+    assert len(rows["learner"]["review_dues"]) == 1
+
+
+def test_reviews_due_stay_in_time_order_as_cards_move(learner, make, bank):
+    """A card pushed later by right answers, then a new one due sooner: the row keeps
+    the reviews due soonest first, as a reading of the cards gives them."""
+    profile_id = learner.profile_id
+    first, second = bank["a2-sante-test-01"], bank["a2-sante-test-03"]
+    _answer(make, profile_id, first, {"choice": "0"})  # missed: a card
+    for _ in range(3):
+        _answer(make, profile_id, first, {"choice": "1"})  # pushed later each time
+    _answer(make, profile_id, second, {"answer": "true"})  # missed: due sooner
+    rows = _consistent(make, profile_id)
+    dues = rows["learner"]["review_dues"]
+    assert len(dues) == 2
+    assert dues == sorted(dues)
+    assert dues[0] < rows["learner"]["review_dues"][-1]
+
+
+def test_review_moves_recomputed_during_the_answer_are_not_counted_twice(
+    learner, make, bank
+):
+    """A card moved, the row recomputed, then an answer, in one transaction: the
+    recomputation holds the move already, the commit does not add it again."""
+    from tutoring.learning import practice
+    from tutoring.learning.progress import schedule_review
+    from tutoring.learning.state import refresh
+
+    profile_id = learner.profile_id
+    _answer(make, profile_id, bank["a2-sante-test-01"], {"choice": "1"})
+
+    def run() -> None:
+        profile = db.session.get(LearnerProfile, profile_id)
+        schedule_review(profile, "a2-sante-test-03", 0.0, utcnow())
+        db.session.flush()
+        refresh(profile)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [bank["a2-sante-test-01"]]
+        practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response={"choice": "1"}, time_ms=5_000,
+        )  # fmt: skip
+
+    make.run(run)
+    rows = _consistent(make, profile_id)
+    assert len(rows["learner"]["review_dues"]) == 1
 
 
 def test_answers_sent_late_are_recomputed_exactly(learner, make, bank):

@@ -23,6 +23,7 @@ bulk load that bypasses the ORM, like `flask demo generate`).
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -66,6 +67,10 @@ MARKS = (
 # learner-wide row then is recomputed}
 APPENDED = "learner_state_appended"
 HELD = "learner_state_held"  # session.info: rows read before the commit's refresh
+# session.info: {learner id: [(old due, new due)] of their review cards in this
+# transaction, in order (None: a card inserted, or deleted), or None when a move is
+# not known exactly: the reviews due are then read again}
+MOVES = "learner_state_review_moves"
 RECENT = 100  # latest scored answers kept for weak themes and help flags
 CAPPED_MS = 15 * 60_000  # an answer counts for at most 15 minutes of practice
 
@@ -184,7 +189,29 @@ def _review_dues(learner_id: int) -> list[str]:
         .where(ReviewCard.learner_id == learner_id)
         .order_by(ReviewCard.due, ReviewCard.id)
     ).all()
-    return [due.isoformat() for due in dues]
+    return [_due_text(due) for due in dues]
+
+
+def _due_text(due: datetime) -> str:
+    """A review's due time as the row keeps it: ISO, in UTC (the text's order is then
+    the times' order)."""
+    return due.astimezone(UTC).isoformat()
+
+
+def _moved(
+    dues: list[str], moves: list[tuple[str | None, str | None]]
+) -> list[str] | None:
+    """The reviews due with this transaction's moves applied; None when a card's old
+    due time is not among them (only a reading is exact then)."""
+    result = list(dues)
+    for old, new in moves:
+        if old is not None:
+            if old not in result:
+                return None
+            result.remove(old)
+        if new is not None:
+            insort(result, new)
+    return result
 
 
 def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
@@ -222,7 +249,10 @@ def _learner_row(profile: LearnerProfile, now: datetime) -> dict[str, Any]:
 
 
 def _appended_row(
-    row: LearnerState | None, attempts: list[Attempt], now: datetime
+    row: LearnerState | None,
+    attempts: list[Attempt],
+    now: datetime,
+    moves: list[tuple[str | None, str | None]] | None = None,
 ) -> dict[str, Any] | None:
     """This month's activity and the latest scores with `attempts` (just inserted)
     added to the stored row, without reading the learner's history again; None when
@@ -251,8 +281,9 @@ def _appended_row(
         for a in newest_first
         if a.score is not None and versions[a.item_version_id].track is None
     ]
+    dues = _moved(list(row.review_dues), moves) if moves is not None else None
     return {
-        "review_dues": _review_dues(row.learner_id),
+        "review_dues": dues if dues is not None else _review_dues(row.learner_id),
         "month": row.month,
         "days_active": row.days_active + len(days),
         "minutes_ms": row.minutes_ms
@@ -278,13 +309,16 @@ def refresh(
     versions: set[int] | None = None,
     now: datetime | None = None,
     appended: list[Attempt] | None = None,
+    moves: list[tuple[str | None, str | None]] | None = None,
 ) -> None:
     """Recompute and store the learner's rows (all, or those `versions` touch).
 
     With `appended` (the attempts this transaction inserted, and nothing else changed
     in the learner's attempts), the learner-wide row is brought forward from its
     stored values instead of recomputed from the history, its row locked first so
-    that two answers of the same learner at once do not overwrite each other."""
+    that two answers of the same learner at once do not overwrite each other; with
+    `moves` (every change of the learner's review cards in this transaction), the
+    reviews due are brought forward too."""
     now = now or utcnow()
     learner = None
     row_values = None
@@ -292,14 +326,18 @@ def refresh(
         learner = db.session.get(
             LearnerState, profile.id, with_for_update=True, populate_existing=True
         )
-        row_values = _appended_row(learner, appended, now)
+        row_values = _appended_row(learner, appended, now, moves)
     values = computed(profile, versions, now, learner=row_values is None)
     if row_values is None:
-        # Recomputed from the answers stored so far: answers noted earlier in this
-        # transaction are in it, and must not be added again at the commit.
+        # Recomputed from the answers and review cards stored so far: the answers
+        # and card moves noted earlier in this transaction are in it, and must not
+        # be added again at the commit.
         noted = db.session.info.get(APPENDED)
         if noted and profile.id in noted:
             noted[profile.id] = None
+        moved = db.session.info.get(MOVES)
+        if moved and profile.id in moved:
+            moved[profile.id] = []
     for skill, (value, error, attempts) in values["skills"].items():
         row = db.session.get(LearnerSkillState, (profile.id, skill))
         if row is None:
@@ -576,13 +614,61 @@ def _attempt_deleted(
     _note_appended(session, None, target.learner_id)
 
 
+def _note_move(
+    session: Session | None,
+    learner_id: int,
+    move: tuple[datetime | None, datetime | None] | None,
+) -> None:
+    """Note how a review card of the learner moved (None: not known exactly)."""
+    if session is None:
+        return
+    moves: dict[int, list[Any] | None] = session.info.setdefault(MOVES, {})
+    if move is None:
+        moves[learner_id] = None
+    elif (listed := moves.setdefault(learner_id, [])) is not None:
+        old, new = move
+        listed.append(
+            (
+                _due_text(old) if old is not None else None,
+                _due_text(new) if new is not None else None,
+            )
+        )
+
+
 @event.listens_for(ReviewCard, "after_insert")
-@event.listens_for(ReviewCard, "after_update")
-@event.listens_for(ReviewCard, "after_delete")
-def _review_changed(
+def _review_added(
     _mapper: Mapper[Any], _connection: Connection, target: ReviewCard
 ) -> None:
-    mark(object_session(target), target.learner_id, LEARNER_ROW)
+    session = object_session(target)
+    mark(session, target.learner_id, LEARNER_ROW)
+    _note_move(session, target.learner_id, (None, target.due))
+
+
+@event.listens_for(ReviewCard, "after_update")
+def _review_moved(
+    _mapper: Mapper[Any], _connection: Connection, target: ReviewCard
+) -> None:
+    session = object_session(target)
+    mark(session, target.learner_id, LEARNER_ROW)
+    owner = get_history(target, "learner_id")
+    if owner.has_changes():  # given to another learner: both read again
+        for learner_id in [*owner.deleted, *owner.added]:
+            _note_move(session, learner_id, None)
+        return
+    due = get_history(target, "due")
+    if due.added and due.deleted:
+        _note_move(session, target.learner_id, (due.deleted[0], due.added[0]))
+    elif due.added:  # the old time was not loaded: not known exactly
+        _note_move(session, target.learner_id, None)
+
+
+@event.listens_for(ReviewCard, "after_delete")
+def _review_deleted(
+    _mapper: Mapper[Any], _connection: Connection, target: ReviewCard
+) -> None:
+    session = object_session(target)
+    mark(session, target.learner_id, LEARNER_ROW)
+    _note_move(session, target.learner_id, None)
 
 
 @event.listens_for(ExternalLevel, "after_insert")
@@ -616,10 +702,16 @@ def _refresh_marked(session: Session) -> None:
     session.flush()  # the commit's own flush comes after this hook: the marks first
     while marks := session.info.pop(MARKS, None):
         appended = session.info.pop(APPENDED, {})
+        moves = session.info.pop(MOVES, {})
         for learner_id, versions in _items(marks):
             profile = session.get(LearnerProfile, learner_id)
             if profile is not None:
-                refresh(profile, versions, appended=appended.get(learner_id))
+                refresh(
+                    profile,
+                    versions,
+                    appended=appended.get(learner_id),
+                    moves=moves.get(learner_id, []),
+                )
         session.flush()
     session.info.pop(HELD, None)
 
@@ -635,11 +727,12 @@ def _forget_marks(session: Session) -> None:
     change costs only a recomputation), but the attempts it undid may be among the
     noted ones: those learners' rows are recomputed, not brought forward."""
     if session.in_nested_transaction():
-        appended = session.info.get(APPENDED)
-        if appended:
-            for learner_id in appended:
-                appended[learner_id] = None
+        for key in (APPENDED, MOVES):
+            noted: dict[int, Any] = session.info.get(key) or {}
+            for learner_id in noted:
+                noted[learner_id] = None
         return
     session.info.pop(MARKS, None)
     session.info.pop(APPENDED, None)
     session.info.pop(HELD, None)
+    session.info.pop(MOVES, None)
