@@ -19,6 +19,7 @@ from tutoring.learning.models import (
     Attempt,
     LearnerSkillState,
     LearnerState,
+    LearnerUnitState,
     ReviewCard,
 )
 from tutoring.learning.state import computed, stored
@@ -330,6 +331,9 @@ def test_an_answer_reads_each_row_once(learner, make, app, bank):
     # the missed item got a review card: the reviews due are brought forward
     assert any(s.startswith("INSERT INTO review_cards") for s in seen)
     assert not [s for s in seen if s.startswith("SELECT review_cards.due")]
+    # and the unit's last scores: its answers are not read again
+    assert any(s.startswith("UPDATE learner_unit_states") for s in seen)
+    assert not [s for s in seen if s.startswith("SELECT anon_1.unit")]
     assert not [s for s in seen if "FROM item_stats WHERE item_stats.item_id IN" in s]
     assert not [
         s
@@ -360,6 +364,38 @@ def test_reviews_due_stay_in_time_order_as_cards_move(learner, make, bank):
     assert len(dues) == 2
     assert dues == sorted(dues)
     assert dues[0] < rows["learner"]["review_dues"][-1]
+
+
+def test_a_unit_row_newer_than_the_answer_is_recomputed(learner, make, bank):
+    """Two answers of the same learner at once: the one stored second finds the
+    unit's row holding a newer answer than its own, and recomputes the unit instead
+    of adding its score after it."""
+    from tutoring.learning import practice
+
+    profile_id = learner.profile_id
+    version = bank["a2-sante-test-01"]
+    _answer(make, profile_id, version, {"choice": "1"})
+
+    def run() -> None:
+        profile = db.session.get(LearnerProfile, profile_id)
+        current = practice.start_set(profile, level="A2")
+        current.item_version_ids = [version]
+        attempt = practice.record_answer(
+            profile, current, position=0, client_id=str(uuid.uuid4()),
+            response={"choice": "0"}, time_ms=5_000,
+        )  # fmt: skip
+        db.session.flush()
+        # what the other answer's commit left: the unit's last answer after ours
+        db.session.execute(
+            update(LearnerUnitState)
+            .where(LearnerUnitState.learner_id == profile_id)
+            .values(scores=[1.0, 1.0], last_attempt_id=attempt.id + 1)
+        )
+
+    make.run(run)
+    rows = _consistent(make, profile_id)
+    [(scores, _last)] = [v for v in rows["units"].values() if v]
+    assert scores == [1.0, 0.0]
 
 
 def test_review_moves_recomputed_during_the_answer_are_not_counted_twice(

@@ -103,9 +103,11 @@ def computed(
     versions: set[int] | None = None,
     now: datetime | None = None,
     learner: bool = True,
+    units_too: bool = True,
 ) -> dict[str, Any]:
     """The rows' values recomputed from the attempts: all of them, or the skills and
-    units of `versions`; the learner-wide row unless `learner` is false."""
+    units of `versions`; the learner-wide row unless `learner` is false, the units'
+    rows unless `units_too` is false."""
     now = now or utcnow()
     if versions is None:
         skills: list[str] = list(SKILLS)
@@ -127,7 +129,7 @@ def computed(
             skill: (e.value, e.standard_error, e.attempts)
             for skill, e in estimates.items()
         },
-        "units": _units(profile, units),
+        "units": _units(profile, units) if units_too else {},
         "learner": _learner_row(profile, now) if learner else None,
     }
 
@@ -294,6 +296,37 @@ def _appended_row(
     }
 
 
+def _appended_units(
+    learner_id: int, attempts: list[Attempt], versions: set[int] | None
+) -> dict[str, Any] | None:
+    """The rows of the units of `attempts` (just inserted) with their scores added at
+    the end, without reading the units' answers again; None when only a
+    recomputation is exact: other items marked, a unit without a row yet, or an
+    answer older than the row's last (another answer of the learner stored first)."""
+    found = {v.id: v for v in _versions_of(attempts)}
+    if not versions or set(found) != versions:
+        return None
+    by_unit: dict[str, list[Attempt]] = {}
+    for attempt in sorted(attempts, key=lambda a: a.id):
+        version = found[attempt.item_version_id]
+        scored = by_unit.setdefault(version.unit, [])
+        if attempt.score is not None and version.track is None:
+            scored.append(attempt)
+    result: dict[str, Any] = {}
+    for unit, scored in by_unit.items():
+        row = db.session.get(LearnerUnitState, (learner_id, unit))
+        if not scored:  # nothing scored here: the row stays as it is
+            result[unit] = (list(row.scores), row.last_attempt_id) if row else None
+            continue
+        if row is None or row.last_attempt_id is None:
+            return None
+        if scored[0].id <= row.last_attempt_id:
+            return None
+        scores = [*row.scores, *(a.score for a in scored)][-WINDOW:]
+        result[unit] = (scores, scored[-1].id)
+    return result
+
+
 def _versions_of(attempts: list[Attempt]) -> list[ItemVersion]:
     """The attempts' item versions (already in the session: the answer read them)."""
     found = []
@@ -327,7 +360,22 @@ def refresh(
             LearnerState, profile.id, with_for_update=True, populate_existing=True
         )
         row_values = _appended_row(learner, appended, now, moves)
-    values = computed(profile, versions, now, learner=row_values is None)
+    # The units are brought forward under the learner's row lock too (read after it:
+    # an answer of the same learner committed meanwhile is seen).
+    unit_values = (
+        _appended_units(profile.id, appended, versions)
+        if appended and row_values is not None
+        else None
+    )
+    values = computed(
+        profile,
+        versions,
+        now,
+        learner=row_values is None,
+        units_too=unit_values is None,
+    )
+    if unit_values is not None:
+        values["units"] = unit_values
     if row_values is None:
         # Recomputed from the answers and review cards stored so far: the answers
         # and card moves noted earlier in this transaction are in it, and must not
