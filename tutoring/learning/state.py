@@ -67,9 +67,10 @@ MARKS = (
 # learner-wide row then is recomputed}
 APPENDED = "learner_state_appended"
 HELD = "learner_state_held"  # session.info: rows read before the commit's refresh
-# session.info: {learner id: [(old due, new due)] of their review cards in this
-# transaction, in order (None: a card inserted, or deleted), or None when a move is
-# not known exactly: the reviews due are then read again}
+# session.info: {learner id: [(old due or None for a new card, new due)] of their
+# review cards in this transaction, in order, or None when a move is not known
+# exactly (a card deleted or given to another learner): the reviews due are then
+# read again}
 MOVES = "learner_state_review_moves"
 RECENT = 100  # latest scored answers kept for weak themes and help flags
 CAPPED_MS = 15 * 60_000  # an answer counts for at most 15 minutes of practice
@@ -200,9 +201,7 @@ def _due_text(due: datetime) -> str:
     return due.astimezone(UTC).isoformat()
 
 
-def _moved(
-    dues: list[str], moves: list[tuple[str | None, str | None]]
-) -> list[str] | None:
+def _moved(dues: list[str], moves: list[tuple[str | None, str]]) -> list[str] | None:
     """The reviews due with this transaction's moves applied; None when a card's old
     due time is not among them (only a reading is exact then)."""
     result = list(dues)
@@ -211,8 +210,7 @@ def _moved(
             if old not in result:
                 return None
             result.remove(old)
-        if new is not None:
-            insort(result, new)
+        insort(result, new)
     return result
 
 
@@ -254,7 +252,7 @@ def _appended_row(
     row: LearnerState | None,
     attempts: list[Attempt],
     now: datetime,
-    moves: list[tuple[str | None, str | None]] | None = None,
+    moves: list[tuple[str | None, str]] | None = None,
 ) -> dict[str, Any] | None:
     """This month's activity and the latest scores with `attempts` (just inserted)
     added to the stored row, without reading the learner's history again; None when
@@ -313,8 +311,10 @@ def _appended_units(
         if attempt.score is not None and version.track is None:
             scored.append(attempt)
     result: dict[str, Any] = {}
+    held = db.session.info.setdefault(HELD, [])
     for unit, scored in by_unit.items():
         row = db.session.get(LearnerUnitState, (learner_id, unit))
+        held.append(row)  # written by the refresh just after: not read twice
         if not scored:  # nothing scored here: the row stays as it is
             result[unit] = (list(row.scores), row.last_attempt_id) if row else None
             continue
@@ -342,7 +342,7 @@ def refresh(
     versions: set[int] | None = None,
     now: datetime | None = None,
     appended: list[Attempt] | None = None,
-    moves: list[tuple[str | None, str | None]] | None = None,
+    moves: list[tuple[str | None, str]] | None = None,
 ) -> None:
     """Recompute and store the learner's rows (all, or those `versions` touch).
 
@@ -665,7 +665,7 @@ def _attempt_deleted(
 def _note_move(
     session: Session | None,
     learner_id: int,
-    move: tuple[datetime | None, datetime | None] | None,
+    move: tuple[datetime | None, datetime] | None,
 ) -> None:
     """Note how a review card of the learner moved (None: not known exactly)."""
     if session is None:
@@ -675,12 +675,7 @@ def _note_move(
         moves[learner_id] = None
     elif (listed := moves.setdefault(learner_id, [])) is not None:
         old, new = move
-        listed.append(
-            (
-                _due_text(old) if old is not None else None,
-                _due_text(new) if new is not None else None,
-            )
-        )
+        listed.append((_due_text(old) if old is not None else None, _due_text(new)))
 
 
 @event.listens_for(ReviewCard, "after_insert")
