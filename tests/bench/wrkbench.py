@@ -16,7 +16,8 @@ memory (RSS) and the load average.
 Run: .venv/bin/python -m tests.bench.wrkbench [postgresql|sqlite]
 Settings: BENCH_SECONDS, BENCH_CONNECTIONS (50), BENCH_WORKERS (2), BENCH_WORKER_CLASS
 (sync), BENCH_THREADS (1), BENCH_PORT (5810; the bare app on the next port),
-BENCH_ANSWERS (how many answer POSTs are prepared, 3000), BENCH_ROUTES (names to run).
+BENCH_ANSWERS (how many answer POSTs are prepared, 3000), BENCH_ROUTES (names to run),
+BENCH_LOGS (a folder: the servers' logs, with each request's status, are kept there).
 """
 
 from __future__ import annotations
@@ -274,6 +275,8 @@ def gunicorn(app: str, port: int) -> list[str]:
         str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", WORKER_CLASS,
         "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
         "--timeout", "60", app,
+        # Each request's status in the log, when the logs are kept (it costs time).
+        *(["--access-logfile", "-"] if os.environ.get("BENCH_LOGS") else []),
     ]  # fmt: skip
 
 
@@ -467,7 +470,13 @@ def bench(kind: str, database_url: str) -> str:
     env = server_env(database_url)
     wanted = set(filter(None, os.environ.get("BENCH_ROUTES", "").split(",")))
     rows: list[tuple[str, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory(prefix="wrk-") as folder, bench_redis() as redis:
+    # BENCH_LOGS=folder keeps the servers' logs (status errors are logged there).
+    logs = os.environ.get("BENCH_LOGS")
+    with (
+        tempfile.TemporaryDirectory(prefix="wrk-") as scratch,
+        bench_redis() as redis,
+    ):
+        folder = logs or scratch
         # As deployed (README, *Production deployment*): Redis beside the app, here
         # for the workers' session cache (the rate limits are off).
         env["SESSION_CACHE_URL"] = redis or "none"
@@ -581,7 +590,9 @@ def bench(kind: str, database_url: str) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, r in rows:
-        errors = int(r["status"] + r["socket"])
+        # Answers that were not 2xx/3xx, and connections cut or timed out.
+        kinds = [f"{int(r[k])} {k}" for k in ("status", "socket") if r[k]]
+        errors = ", ".join(kinds) or "0"
         cpu = f"{r['app_cpu']:.2f} + {r['db_cpu']:.2f}" if "app_cpu" in r else "–"
         out.append(
             f"| {label} | {r['rate']:,.0f} | {r['rate'] / bare_rate:.1%} | "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import load_only
 
 from tutoring.accounts.cards import active_card
@@ -14,7 +14,11 @@ from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
 from tutoring.core.extensions import db
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.indicators.outcomes import outcomes_with_validity
-from tutoring.learning.practice import open_homework, placement_question
+from tutoring.learning.practice import (
+    homework_question,
+    open_homework,
+    placement_question,
+)
 from tutoring.learning.progress import (
     external_levels,
     recent_attempts,
@@ -34,26 +38,44 @@ from tutoring.sessions.agenda import (
 )
 
 
-def dashboard(profile: LearnerProfile, minutes: int | None = None) -> dict[str, Any]:
+def dashboard(
+    profile: LearnerProfile,
+    minutes: int | None = None,
+    *,
+    civic_done: bool = True,
+    french_done: bool = True,
+) -> dict[str, Any]:
     """Everything the learner's and referent's progress views show (`minutes`: the
-    tutoring minutes, when the caller has already asked for them)."""
-    # The lists show a date and a score: an exam's questions and answers (some
-    # 25 kB of JSON each) stay in the database.
-    civic = db.session.scalars(
-        select(CivicExam)
-        .options(load_only(CivicExam.score, CivicExam.submitted_at, CivicExam.mention))
-        .where(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
-        .order_by(CivicExam.id.desc())
-        .limit(5)
-    ).all()
-    french = db.session.scalars(
-        select(LanguageExam)
-        .where(
-            LanguageExam.learner_id == profile.id, LanguageExam.finished_at.is_not(None)
+    tutoring minutes, when the caller has already asked for them; `civic_done`,
+    `french_done` False: the caller knows the learner has finished no such mock
+    exam, the list is not read)."""
+    civic: list[CivicExam] = []
+    french: list[LanguageExam] = []
+    if civic_done:
+        # The lists show a date and a score: an exam's questions and answers (some
+        # 25 kB of JSON each) stay in the database.
+        civic = list(
+            db.session.scalars(
+                select(CivicExam)
+                .options(
+                    load_only(
+                        CivicExam.score, CivicExam.submitted_at, CivicExam.mention
+                    )
+                )
+                .where(civic_exams_done(profile))
+                .order_by(CivicExam.id.desc())
+                .limit(5)
+            )
         )
-        .order_by(LanguageExam.id.desc())
-        .limit(3)
-    ).all()
+    if french_done:
+        french = list(
+            db.session.scalars(
+                select(LanguageExam)
+                .where(french_exams_done(profile))
+                .order_by(LanguageExam.id.desc())
+                .limit(3)
+            )
+        )
     return {
         **skill_board(profile),
         "civic_exams": civic,
@@ -64,27 +86,47 @@ def dashboard(profile: LearnerProfile, minutes: int | None = None) -> dict[str, 
 
 def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     """A learner's home page: homework, progress, marked productions, next session.
-    Its yes/no questions and the tutoring minutes are asked in one query."""
+    Its yes/no questions and the tutoring minutes are asked in one query, and a list
+    the answers say is empty is not read (most learners have no mock exam, no
+    homework on most visits)."""
     touched, available = track_questions(profile)
     facts = db.session.execute(
         select(
             exam_started(profile), touched, available, placement_question(profile),
-            minutes_question(profile),
+            minutes_question(profile), homework_question(profile),
+            exists().where(civic_exams_done(profile)),
+            exists().where(french_exams_done(profile)),
         )
     ).one()  # fmt: skip
-    exam, track_touched, track_available, placement, minutes = facts
-    upcoming = upcoming_for_learner(profile)
+    exam, track_touched, track_available, placement, minutes = facts[:5]
+    homework, civic_done, french_done = facts[5:]
+    next_session = upcoming_for_learner(profile, limit=1)
     return {
         "suggest_track": not exam
         and track_to_do(
             profile, touched=bool(track_touched), available=bool(track_available)
         ),
-        "homework": open_homework(profile),
-        "board": dashboard(profile, minutes=int(minutes or 0)),
+        "homework": open_homework(profile) if homework else [],
+        "board": dashboard(
+            profile,
+            minutes=int(minutes or 0),
+            civic_done=bool(civic_done),
+            french_done=bool(french_done),
+        ),
         "placement_done": bool(placement),
         "reviews": reviews_for_learner(profile, limit=3),
-        "next_session": upcoming[0] if upcoming else None,
+        "next_session": next_session[0] if next_session else None,
     }
+
+
+def civic_exams_done(profile: LearnerProfile) -> ColumnElement[bool]:
+    return and_(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
+
+
+def french_exams_done(profile: LearnerProfile) -> ColumnElement[bool]:
+    return and_(
+        LanguageExam.learner_id == profile.id, LanguageExam.finished_at.is_not(None)
+    )
 
 
 def exam_started(profile: LearnerProfile) -> ColumnElement[bool]:

@@ -510,6 +510,14 @@ def assign_homework(
     return assignment
 
 
+def homework_question(profile: LearnerProfile) -> ColumnElement[bool]:
+    """Whether the learner has homework still to do, as SQL (to be asked in one
+    query with a page's other questions)."""
+    return exists().where(
+        Assignment.learner_id == profile.id, Assignment.completed_at.is_(None)
+    )
+
+
 def open_homework(profile: LearnerProfile) -> list[Assignment]:
     return list(
         db.session.scalars(

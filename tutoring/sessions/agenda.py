@@ -13,7 +13,10 @@ from tutoring.core.extensions import db
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
 
-def upcoming_for_learner(profile: LearnerProfile) -> list[TutoringSession]:
+def upcoming_for_learner(
+    profile: LearnerProfile, limit: int | None = None
+) -> list[TutoringSession]:
+    """The learner's sessions not yet over, soonest first (the first `limit`)."""
     return list(
         db.session.scalars(
             select(TutoringSession)
@@ -23,6 +26,7 @@ def upcoming_for_learner(profile: LearnerProfile) -> list[TutoringSession]:
                 TutoringSession.status == SessionStatus.SCHEDULED,
             )
             .order_by(TutoringSession.starts_at)
+            .limit(limit)
         )
     )
 
