@@ -64,6 +64,7 @@ RESULTS = HERE / "bench-results.md"
 # wrk prints the percentiles we need and the count of answers that were not 2xx/3xx.
 REPORT_LUA = """
 done = function(summary, latency, requests)
+  if report_refused then report_refused() end
   io.write(string.format("JSON {\\"requests\\": %d, \\"seconds\\": %f, \\"p50\\": %f, "
     .. "\\"p95\\": %f, \\"p99\\": %f, \\"status\\": %d, \\"socket\\": %d}\\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
@@ -301,6 +302,8 @@ def wrk(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
     os.unlink(f.name)
+    for refused in (x for x in out.splitlines() if x.startswith("REFUSED ")):
+        print(f"  {refused}")
     line = next(x for x in out.splitlines() if x.startswith("JSON "))
     result: dict[str, float] = json.loads(line[5:])
     result["rate"] = result["requests"] / result["seconds"]
@@ -323,10 +326,27 @@ local answers = {{
 -- n+1+2T… (T threads), so that every prepared answer is sent once, not once per
 -- thread (two threads sending the same answer at once was a double tap).
 local threads = 0
+local all_threads = {{}}
 setup = function(thread)
   thread:set("offset", threads)
   threads = threads + 1
   thread:set("step", WRK_THREADS)
+  table.insert(all_threads, thread)
+end
+-- The refused answers (status >= 400): their status and page title, to say why.
+refused = ""
+local kept = 0
+response = function(status, headers, body)
+  if status >= 400 and kept < 5 then
+    kept = kept + 1
+    refused = refused .. "REFUSED " .. status .. " "
+      .. (string.match(body or "", "<title>(.-)</title>") or "") .. "\\n"
+  end
+end
+report_refused = function()
+  for _, thread in ipairs(all_threads) do
+    io.write(thread:get("refused") or "")
+  end
 end
 local offset, step, sent = nil, nil, 0
 request = function()
@@ -580,7 +600,8 @@ def bench(kind: str, database_url: str) -> str:
     bare_rate = rows[0][1]["rate"] if rows else 1.0
     out = [
         f"### {kind}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
-        f"({platform.processor() or platform.machine()}), gunicorn {WORKERS} {WORKER_CLASS} "
+        f"({platform.processor() or platform.machine()}), Python {platform.python_version()} "
+        f"({sys.base_prefix}), gunicorn {WORKERS} {WORKER_CLASS} "
         f"workers x {THREADS} thread(s), wrk {CONNECTIONS} connections, {SECONDS} s per route; "
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
         f"session cache: {'Redis' if cached else 'none'}",
