@@ -519,3 +519,43 @@ def test_a_row_recomputed_during_the_answer_is_not_counted_twice(learner, make, 
     make.run(run)
     rows = _consistent(make, profile_id)
     assert rows["learner"]["month_attempts"] == 2
+
+
+def test_reviews_due_counts_every_card_due_by_then_and_no_later_one(learner, make):
+    """The count of reviews due is read from the row's times in order: a card due
+    exactly at that moment counts, one due a microsecond later does not, whether
+    the time falls on a whole second or not, and so do cards far apart."""
+    from tutoring.learning.models import ReviewCard
+    from tutoring.learning.state import refresh, reviews_due
+
+    profile_id = learner.profile_id
+    moment = utcnow().replace(microsecond=0) + timedelta(days=2)
+    dues = [
+        moment - timedelta(days=30),
+        moment - timedelta(microseconds=1),
+        moment,
+        moment + timedelta(microseconds=1),
+        moment + timedelta(microseconds=500_000),
+        moment + timedelta(seconds=1),
+        moment + timedelta(days=400),
+    ]
+
+    def cards() -> None:
+        for n, due in enumerate(dues):
+            db.session.add(
+                ReviewCard(learner_id=profile_id, item_id=f"item-{n}", card={},
+                           due=due)
+            )  # fmt: skip
+        db.session.flush()
+        refresh(db.session.get(LearnerProfile, profile_id))
+
+    make.run(cards)
+    _consistent(make, profile_id)
+
+    def counts() -> list[int]:
+        profile = db.session.get(LearnerProfile, profile_id)
+        return [
+            reviews_due(profile, now) for now in [moment - timedelta(days=31), *dues]
+        ]
+
+    assert make.run(counts) == [0, 1, 2, 3, 4, 5, 6, 7]
