@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import ColumnElement, select
 
 from exercises.model import Item
@@ -116,6 +117,22 @@ def item_of(version: ItemVersion) -> Item:
     item = _PARSED.get(key)
     if item is None:
         item = _PARSED[key] = Item.from_payload(version.payload)
+    return item
+
+
+def item_by_version(version_id: int) -> Item | None:
+    """The item of a stored version, from its id alone (None when there is no such
+    version). A version's content never changes (an edited item gets a new
+    version), so each application keeps the items it has read by version id (in
+    `app.extensions`: each application, e.g. each test's, has its own database): a
+    practice page or a correction does not read the version row again."""
+    known: dict[int, Item] = current_app.extensions.setdefault("items_by_version", {})
+    item = known.get(version_id)
+    if item is None:
+        version = db.session.get(ItemVersion, version_id)
+        if version is None:
+            return None
+        item = known[version_id] = item_of(version)
     return item
 
 

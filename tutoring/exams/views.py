@@ -13,7 +13,6 @@ from exercises.civic import DURATION_MINUTES, MENTIONS, PASS_MARK, QUESTIONS_PER
 from exercises.mock import SECTIONS, SPEAKING_TASKS, WRITING_TASKS
 from tutoring.accounts.access import current_learner, roles_required
 from tutoring.accounts.models import Role
-from tutoring.content.bank import item_of
 from tutoring.core.extensions import db
 from tutoring.core.forms import ConfirmForm
 from tutoring.exams import civic as civic_exams
@@ -22,7 +21,7 @@ from tutoring.exams.blueprint import bp
 from tutoring.exams.forms import SpeakingChoiceForm, StartCivicForm, civic_page_form
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.learning.models import PracticeSet, SetMode
-from tutoring.learning.practice import close_if_expired, current_version
+from tutoring.learning.practice import close_if_expired, current_item
 
 MENTION_LABELS = {
     "csp": _l("Carte de séjour pluriannuelle"),
@@ -242,8 +241,7 @@ def mock_audio(set_id: int, position: int) -> BaseResponse | tuple[str, int]:
     if close_if_expired(practice):
         db.session.commit()
         abort(404)
-    version = current_version(practice)
-    item = item_of(version) if version is not None else None
+    item = current_item(practice)
     if item is None or not item.audio:
         abort(404)
     path, mime = french_exams.mock_audio_file(item, profile.structure_id)

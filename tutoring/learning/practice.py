@@ -12,14 +12,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, select
 
 from exercises.estimate import best_level, estimate, level_of
-from exercises.model import LEVELS
+from exercises.model import LEVELS, Item
 from exercises.placement import next_item
 from exercises.scoring import InvalidResponse, Result, grade
 from exercises.selection import KEYBOARD_FREE_TYPES, adaptive_set, select_set
 from tutoring.accounts.enrolment import learners_of
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.content.bank import ContentError, active_items, active_versions, item_of
+from tutoring.content.bank import (
+    ContentError,
+    active_items,
+    active_versions,
+    item_by_version,
+    item_of,
+)
 from tutoring.content.models import ItemVersion
 from tutoring.content.recordings import store_audio
 from tutoring.core.database import utcnow
@@ -320,6 +326,14 @@ def current_version(practice: PracticeSet) -> ItemVersion | None:
     if practice.position >= len(practice.item_version_ids):
         return None
     return db.session.get(ItemVersion, practice.item_version_ids[practice.position])
+
+
+def current_item(practice: PracticeSet) -> Item | None:
+    """The item to answer now (None once the set is done), without reading its
+    version row when the application has already read it."""
+    if practice.position >= len(practice.item_version_ids):
+        return None
+    return item_by_version(practice.item_version_ids[practice.position])
 
 
 def stored_attempt(client_id: str | None) -> Attempt | None:

@@ -6,7 +6,6 @@ import math
 import time
 import uuid
 from datetime import date
-from typing import Any
 
 from flask import (
     abort,
@@ -25,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from exercises import analysis
 from exercises.mock import task_at
-from exercises.model import INSTRUCTIONS, LEVELS, N_, THEMES
+from exercises.model import INSTRUCTIONS, LEVELS, N_, THEMES, Item
 from tutoring.accounts.access import current_learner, learner_or_404, roles_required
 from tutoring.accounts.models import Role
 from tutoring.content import bank as content_bank
@@ -241,10 +240,10 @@ def play(set_id: int) -> BaseResponse | tuple[str, int]:
         return redirect(url_for("exams.language", exam_id=practice.exam_id))
     if request.method == "POST":
         return _answer(practice)
-    version = service.current_version(practice)
-    if version is None:
+    item = service.current_item(practice)
+    if item is None:
         return redirect(url_for("learning.summary", set_id=practice.id))
-    return _render_item(practice, version), 200
+    return _render_item(practice, item), 200
 
 
 def _section_closed(practice: PracticeSet) -> bool:
@@ -256,11 +255,10 @@ def _section_closed(practice: PracticeSet) -> bool:
 
 def _render_item(
     practice: PracticeSet,
-    version: Any,
+    item: Item,
     error: str | None = None,
     error_msgid: str | None = None,
 ) -> str:
-    item = content_bank.item_of(version)
     seed = f"{practice.id}-{practice.position}"
     left = None
     if practice.deadline is not None:
@@ -358,7 +356,7 @@ def _refused(
     else:
         message = ERRORS[exc.code]()
     return _render_item(
-        practice, version, error=message,
+        practice, content_bank.item_of(version), error=message,
         error_msgid=SPOKEN_ERRORS.get(exc.code),
     ), status  # fmt: skip
 
@@ -378,7 +376,7 @@ def feedback(set_id: int, position: int) -> str:
     if practice.mode == SetMode.MOCK and practice.finished_at is None:
         abort(404)  # no correction while the exam section runs
     attempt = service.attempt_at(practice, position) or abort(404)
-    item = content_bank.item_of(attempt.item_version)
+    item = content_bank.item_by_version(attempt.item_version_id) or abort(404)
     return render_template(
         "learning/feedback.html",
         practice=practice,
