@@ -275,6 +275,25 @@ def login(
     return client.post("/connexion", data=data)
 
 
+def statements(app: Flask, action: Callable[[], Any]) -> list[str]:
+    """The SQL statements sent while `action` runs, whitespace folded."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
 def card_login(client: FlaskClient, code: str, **extra: Any) -> Any:
     return client.post("/carte", data={"code": code, **extra})
 

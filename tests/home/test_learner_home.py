@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.conftest import card_login
+from tests.conftest import card_login, statements
 from tutoring.core.database import utcnow
 from tutoring.core.extensions import db
 from tutoring.core.i18n import format_moment
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.learning.models import Assignment
 from tutoring.sessions.models import TutoringSession
-
-
-def _statements(app: Any, action: Any) -> list[str]:
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return seen
-
 
 LISTS = ("SELECT assignments.", "SELECT civic_exams.", "SELECT language_exams.")
 
@@ -48,7 +30,7 @@ def test_lists_the_learner_has_nothing_in_are_not_read(app, make, learner):
 
     make.run(begin_civic_exam)
     pages: list[str] = []
-    seen = _statements(app, lambda: pages.append(learner.get("/").get_data(True)))
+    seen = statements(app, lambda: pages.append(learner.get("/").get_data(True)))
     assert "À faire aujourd’hui" in pages[0]
     assert [s for s in seen if s.startswith(LISTS)] == []
     assert "Dernier examen civique blanc" not in pages[0]

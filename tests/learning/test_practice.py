@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import card_login, login
+from tests.conftest import card_login, login, statements
 from tutoring.accounts.models import Role, User
 from tutoring.core.extensions import db
 from tutoring.learning.models import Assignment, Attempt, PracticeSet, Submission
@@ -554,29 +554,19 @@ def test_an_item_once_read_is_shown_again_without_reading_its_version(
     """A version's content never changes: once the application has read an item,
     its page and its correction read no version row, and each position still
     shows its own item."""
-    from sqlalchemy import event
-
     practice = _set_of(make, learner, bank, [1, 4])
     url = f"/pratique/serie/{practice.id}"
     page = learner.get(url).get_data(as_text=True)  # the first reading
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        again = learner.get(url).get_data(as_text=True)
-        base = {k: _hidden(again, k) for k in ("position", "client_id", "shown_at")}
-        seen.clear()  # the answer itself reads the version it grades
-        wrong = learner.post(url, data={**base, "choice": "0"})
-        seen.clear()
-        feedback = learner.get(wrong.headers["Location"]).get_data(as_text=True)
-        assert [s for s in seen if "FROM item_versions" in s] == []
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    again = learner.get(url).get_data(as_text=True)
+    base = {k: _hidden(again, k) for k in ("position", "client_id", "shown_at")}
+    wrong = learner.post(url, data={**base, "choice": "0"})  # reads what it grades
+    shown: list[str] = []
+    seen = statements(
+        app,
+        lambda: shown.append(learner.get(wrong.headers["Location"]).get_data(True)),
+    )
+    assert [s for s in seen if "FROM item_versions" in s] == []
+    feedback = shown[0]
     assert "Quel jour est le rendez-vous ?" in page
     assert "Quel jour est le rendez-vous ?" in again
     assert "La bonne réponse" in feedback

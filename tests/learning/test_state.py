@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from exercises.loading import load_bank
-from tests.conftest import FIXTURE_BANK, login
+from tests.conftest import FIXTURE_BANK, login, statements
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.database import utcnow
@@ -268,24 +268,6 @@ def _insert(
     make.run(run)
 
 
-def _statements(app: Any, action: Any) -> list[str]:
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return seen
-
-
 def test_an_answer_brings_the_month_forward_without_reading_the_history(
     learner, make, app, bank
 ):
@@ -299,7 +281,7 @@ def test_an_answer_brings_the_month_forward_without_reading_the_history(
     _insert(make, profile_id, version, day_one)  # the month's first day
     _consistent(make, profile_id)
 
-    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    seen = statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
     month_reads = [
         s for s in seen if s.startswith("SELECT attempts.created_at, attempts.time_ms")
     ]
@@ -323,7 +305,7 @@ def test_an_answer_reads_each_row_once(learner, make, app, bank):
     version = bank["a2-sante-test-01"]
     _answer(make, profile_id, version, {"choice": "1"})  # the rows exist
 
-    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    seen = statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
     skill_reads = [
         s for s in seen if s.startswith("SELECT") and "FROM learner_skill_states" in s
     ]
@@ -343,7 +325,7 @@ def test_an_answer_reads_each_row_once(learner, make, app, bank):
     rows = _consistent(make, profile_id)
     assert len(rows["learner"]["review_dues"]) == 1
 
-    seen = _statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
+    seen = statements(app, lambda: _answer(make, profile_id, version, {"choice": "0"}))
     assert any(s.startswith("UPDATE review_cards") for s in seen)  # moved on
     assert not [s for s in seen if s.startswith("SELECT review_cards.due")]
     rows = _consistent(make, profile_id)
