@@ -34,7 +34,7 @@ from tutoring.accounts.profiles import (
     TutorStatus,
 )
 from tutoring.accounts.users import CHARTER_VERSION
-from tutoring.core.database import utcnow
+from tutoring.core.database import KEPT, utcnow
 from tutoring.core.extensions import db, limiter
 from tutoring.pairing.models import Pairing, PairingStatus, Place
 
@@ -96,11 +96,9 @@ def _clean(app: Flask) -> Iterator[None]:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
         db.session.commit()
-    # What the application keeps by row id (a version's item, a unit's title)
-    # assumes a database whose ids are never given again; emptied tables give
-    # them again, to other content: the next test starts without them.
-    app.extensions.pop("items_by_version", None)
-    app.extensions.pop("unit_info", None)
+    # Emptied tables give ids again, to other content: what the application kept
+    # by row key is forgotten with them.
+    app.extensions.pop(KEPT, None)
 
 
 @pytest.fixture

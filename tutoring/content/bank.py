@@ -8,11 +8,11 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import ColumnElement, select
 
 from exercises.model import Item
 from tutoring.content.models import ItemVersion
+from tutoring.core.database import kept_by_row
 from tutoring.core.extensions import db
 
 
@@ -123,10 +123,9 @@ def item_of(version: ItemVersion) -> Item:
 def item_by_version(version_id: int) -> Item | None:
     """The item of a stored version, from its id alone (None when there is no such
     version). A version's content never changes (an edited item gets a new
-    version), so each application keeps the items it has read by version id (in
-    `app.extensions`: each application, e.g. each test's, has its own database): a
+    version), so the application keeps the items it has read by version id: a
     practice page or a correction does not read the version row again."""
-    known: dict[int, Item] = current_app.extensions.setdefault("items_by_version", {})
+    known: dict[int, Item] = kept_by_row("items_by_version")
     item = known.get(version_id)
     if item is None:
         version = db.session.get(ItemVersion, version_id)

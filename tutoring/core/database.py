@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     pass
 
 
+KEPT = "kept_by_row"  # app.extensions: the maps `kept_by_row` gives, by name
+
+
+def kept_by_row(name: str) -> dict[Any, Any]:
+    """A map the application keeps, by row key, of what never changes once a row is
+    stored (a version's parsed item, a unit's title): each application its own. All
+    of them under one key, so that whoever empties the tables under a running
+    application (the tests do; ids are then given again, to other content) forgets
+    them at once: `app.extensions.pop(KEPT, None)`."""
+    from flask import current_app
+
+    maps: dict[str, dict[Any, Any]] = current_app.extensions.setdefault(KEPT, {})
+    return maps.setdefault(name, {})
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)

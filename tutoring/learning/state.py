@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
@@ -41,7 +40,7 @@ from exercises.mastery import WINDOW, mastery
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.models import ItemVersion
-from tutoring.core.database import utcnow
+from tutoring.core.database import kept_by_row, utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import (
     Attempt,
@@ -550,11 +549,8 @@ def unit_info(units: list[str]) -> dict[str, tuple[str, str, str]]:
     """Title, can-do and level of each unit, from its first version.
 
     Versions are only ever added, so a unit's first version never changes: what was
-    read once is kept for the application's life (in `app.extensions`, so that each
-    application, e.g. each test's, has its own)."""
-    known: dict[str, tuple[str, str, str]] = current_app.extensions.setdefault(
-        "unit_info", {}
-    )
+    read once is kept for the application's life."""
+    known: dict[str, tuple[str, str, str]] = kept_by_row("unit_info")
     missing = [unit for unit in units if unit not in known]
     if missing:
         first = (
