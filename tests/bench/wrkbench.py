@@ -230,6 +230,10 @@ class Browser:
             [("login", login), ("password", password), ("csrf_token", token)],
         )
         assert status == 302, f"sign-in of {login}: {status}"
+        # Signing in starts a fresh session, whose CSRF secret the first page with a
+        # form makes: made here, before answers are prepared in parallel (two pages
+        # at once would each make one, and the cookie kept would fit only one).
+        self.get("/pratique/")
 
     def _open(self, request: urllib.request.Request) -> tuple[int, str, str]:
         try:

@@ -86,3 +86,54 @@ def test_homework_last_mock_exams_and_the_next_session_are_shown(app, make, pair
     next_session = home.split("Ma prochaine séance", 1)[1].split("</section>", 1)[0]
     assert soonest in next_session
     assert later not in next_session
+
+
+def test_each_learner_sees_only_their_own_and_the_time_of_the_visit(
+    app, make, pair, monkeypatch
+):
+    """The home page's statements are built once and shared by every request: the
+    learner and the time are given on each run. A learner who visits after another
+    sees nothing of the other's homework, mock exams, notices or sessions; a session
+    that has ended since an earlier visit is no longer the next one."""
+    from tutoring.sessions import agenda
+
+    day = date.today() + timedelta(days=3)
+    response = pair["client"].post(
+        f"/tuteur/apprenants/{pair['profile']}/seances",
+        data={"day": day.isoformat(), "at": "09:00", "minutes": "60",
+              "where": str(pair["place"])},
+    )  # fmt: skip
+    assert response.status_code == 302
+
+    def results() -> None:
+        now = utcnow()
+        db.session.add(
+            Assignment(learner_id=pair["profile"], created_by_id=pair["tutor"],
+                       title="Lire une ordonnance", item_version_ids=[],
+                       due_on=date.today() + timedelta(days=7))
+        )  # fmt: skip
+        db.session.add(
+            CivicExam(learner_id=pair["profile"], mention="csp", questions=[],
+                      answers=[], submitted_at=now, score=34)
+        )  # fmt: skip
+
+    make.run(results)
+    amina = app.test_client()
+    card_login(amina, make.card(pair["learner_user"], pair["referent"]))
+    _other_profile, other_user = make.learner(pair["referent"], first_name="Yusuf")
+    yusuf = app.test_client()
+    card_login(yusuf, make.card(other_user, pair["referent"]))
+
+    first = amina.get("/").get_data(as_text=True)
+    theirs = ("Lire une ordonnance", "Dernier examen civique blanc",
+              "Ma prochaine séance", "Nouvelle séance")  # fmt: skip
+    assert all(text in first for text in theirs), first
+    other = yusuf.get("/").get_data(as_text=True)
+    assert "Yusuf" in other
+    assert [text for text in theirs if text in other] == []
+
+    after_it = utcnow() + timedelta(days=4)
+    monkeypatch.setattr(agenda, "utcnow", lambda: after_it)
+    later = amina.get("/").get_data(as_text=True)
+    assert "Lire une ordonnance" in later
+    assert "Ma prochaine séance" not in later

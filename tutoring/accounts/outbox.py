@@ -21,8 +21,10 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Integer,
+    Select,
     String,
     Text,
+    bindparam,
     select,
     update,
 )
@@ -30,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tutoring.accounts.models import User
-from tutoring.core.database import UTCDateTime, enum_column, utcnow
+from tutoring.core.database import UTCDateTime, built_once, enum_column, utcnow
 from tutoring.core.extensions import Model, db
 from tutoring.core.i18n import (
     format_moment,
@@ -201,18 +203,22 @@ def queue(
 
 def notices(user: User) -> list[OutboxMessage]:
     """Notices not yet dismissed, from the last 30 days, newest first."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.user_id == user.id,
-                OutboxMessage.channel == Channel.APP,
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.created_at >= utcnow() - timedelta(days=NOTICE_DAYS),
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(5)
+    since = utcnow() - timedelta(days=NOTICE_DAYS)
+    return list(db.session.scalars(_notices(), {"user_id": user.id, "since": since}))
+
+
+@built_once
+def _notices() -> Select[OutboxMessage]:
+    return (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.user_id == bindparam("user_id"),
+            OutboxMessage.channel == Channel.APP,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.created_at >= bindparam("since"),
         )
+        .order_by(OutboxMessage.id.desc())
+        .limit(5)
     )
 
 

@@ -1,12 +1,16 @@
-"""Column helpers shared by every model (the declarative base is in extensions)."""
+"""Column helpers shared by every model (the declarative base is in extensions), and
+the keeping of what is built or read once."""
 
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeAlias, TypeVar, cast
 
 from sqlalchemy import (
+    BindParameter,
     DateTime,
     Enum,
     TypeDecorator,
@@ -29,6 +33,26 @@ def kept_by_row(name: str) -> dict[Any, Any]:
 
     maps: dict[str, dict[Any, Any]] = current_app.extensions.setdefault(KEPT, {})
     return maps.setdefault(name, {})
+
+
+Built = TypeVar("Built")
+Choices = ParamSpec("Choices")
+
+# A learner's id in a query written once for any learner: the id, or the bind
+# parameter (`bindparam("learner_id")`) of a statement `built_once`.
+LearnerKey: TypeAlias = int | BindParameter[Any]
+
+
+def built_once(build: Callable[Choices, Built]) -> Callable[Choices, Built]:
+    """A statement built on first use and then kept (one per set of arguments, for
+    the few shapes a query takes, e.g. its limit), for a query a page runs on
+    every request: SQLAlchemy's building of a statement and of its cache key cost
+    more than running it (about 1 ms for the learner home's questions, built anew
+    each time). What changes from one request to the next (the learner, the time)
+    must be a `bindparam` given when the statement runs, never a value written into
+    it: the statement is shared by every request of the process, and a parameter
+    left out is refused (`A value is required for bind parameter`)."""
+    return cast("Callable[Choices, Built]", functools.cache(build))
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import load_only
 
 from exercises.civic import (
@@ -18,7 +18,7 @@ from exercises.civic import (
     load_civic,
 )
 from tutoring.accounts.profiles import FrenchGoal, LearnerProfile
-from tutoring.core.database import utcnow
+from tutoring.core.database import built_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.exams.models import CivicExam
 
@@ -157,20 +157,23 @@ def passed(exam: CivicExam) -> bool:
 def exams_of(profile: LearnerProfile) -> list[CivicExam]:
     """The learner's civic exams for their list (date, mention, score): each exam's
     questions and answers (some 25 kB of JSON) stay in the database."""
-    return list(
-        db.session.scalars(
-            select(CivicExam)
-            .options(
-                load_only(
-                    CivicExam.started_at,
-                    CivicExam.mention,
-                    CivicExam.submitted_at,
-                    CivicExam.score,
-                )
+    return list(db.session.scalars(_exams_of(), {"learner_id": profile.id}))
+
+
+@built_once
+def _exams_of() -> Select[CivicExam]:
+    return (
+        select(CivicExam)
+        .options(
+            load_only(
+                CivicExam.started_at,
+                CivicExam.mention,
+                CivicExam.submitted_at,
+                CivicExam.score,
             )
-            .where(CivicExam.learner_id == profile.id)
-            .order_by(CivicExam.id.desc())
         )
+        .where(CivicExam.learner_id == bindparam("learner_id"))
+        .order_by(CivicExam.id.desc())
     )
 
 

@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from exercises.estimate import LEVEL_CENTRE, estimate, level_of, reaches
@@ -29,7 +29,7 @@ from tutoring.content.bank import active_versions, item_of
 from tutoring.content.models import ItemVersion
 from tutoring.content.voices import approved_for
 from tutoring.content.voices import file_of as voice_file_of
-from tutoring.core.database import utcnow
+from tutoring.core.database import built_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.exams.civic import ExamError
 from tutoring.exams.models import LanguageExam
@@ -346,12 +346,15 @@ def furthest_skill(exam: LanguageExam, results: list[dict[str, object]]) -> str 
 
 
 def language_exams_of(profile: LearnerProfile) -> list[LanguageExam]:
-    return list(
-        db.session.scalars(
-            select(LanguageExam)
-            .where(LanguageExam.learner_id == profile.id)
-            .order_by(LanguageExam.id.desc())
-        )
+    return list(db.session.scalars(_language_exams_of(), {"learner_id": profile.id}))
+
+
+@built_once
+def _language_exams_of() -> Select[LanguageExam]:
+    return (
+        select(LanguageExam)
+        .where(LanguageExam.learner_id == bindparam("learner_id"))
+        .order_by(LanguageExam.id.desc())
     )
 
 

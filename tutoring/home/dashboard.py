@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    select,
+)
 from sqlalchemy.orm import load_only
 
 from tutoring.accounts.cards import active_card
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile, TutorProfile, TutorStatus
+from tutoring.core.database import LearnerKey, built_once
 from tutoring.core.extensions import db
 from tutoring.exams.models import CivicExam, LanguageExam
 from tutoring.indicators.outcomes import outcomes_with_validity
@@ -52,30 +61,9 @@ def dashboard(
     civic: list[CivicExam] = []
     french: list[LanguageExam] = []
     if civic_done:
-        # The lists show a date and a score: an exam's questions and answers (some
-        # 25 kB of JSON each) stay in the database.
-        civic = list(
-            db.session.scalars(
-                select(CivicExam)
-                .options(
-                    load_only(
-                        CivicExam.score, CivicExam.submitted_at, CivicExam.mention
-                    )
-                )
-                .where(civic_exams_done(profile))
-                .order_by(CivicExam.id.desc())
-                .limit(5)
-            )
-        )
+        civic = list(db.session.scalars(_civic_list(), {"learner_id": profile.id}))
     if french_done:
-        french = list(
-            db.session.scalars(
-                select(LanguageExam)
-                .where(french_exams_done(profile))
-                .order_by(LanguageExam.id.desc())
-                .limit(3)
-            )
-        )
+        french = list(db.session.scalars(_french_list(), {"learner_id": profile.id}))
     return {
         **skill_board(profile),
         "civic_exams": civic,
@@ -89,15 +77,7 @@ def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     Its yes/no questions and the tutoring minutes are asked in one query, and a list
     the answers say is empty is not read (most learners have no mock exam, no
     homework on most visits)."""
-    touched, available = track_questions(profile)
-    facts = db.session.execute(
-        select(
-            exam_started(profile), touched, available, placement_question(profile),
-            minutes_question(profile), homework_question(profile),
-            exists().where(civic_exams_done(profile)),
-            exists().where(french_exams_done(profile)),
-        )
-    ).one()  # fmt: skip
+    facts = db.session.execute(_home_facts(), {"learner_id": profile.id}).one()
     exam, track_touched, track_available, placement, minutes = facts[:5]
     homework, civic_done, french_done = facts[5:]
     next_session = upcoming_for_learner(profile, limit=1)
@@ -119,23 +99,58 @@ def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     }
 
 
-def civic_exams_done(profile: LearnerProfile) -> ColumnElement[bool]:
-    return and_(CivicExam.learner_id == profile.id, CivicExam.submitted_at.is_not(None))
+@built_once
+def _home_facts() -> Select[*tuple[Any, ...]]:
+    learner: BindParameter[int] = bindparam("learner_id")
+    touched, available = track_questions(learner)
+    return select(
+        exam_started(learner), touched, available, placement_question(learner),
+        minutes_question(learner), homework_question(learner),
+        exists().where(civic_exams_done(learner)),
+        exists().where(french_exams_done(learner)),
+    )  # fmt: skip
 
 
-def french_exams_done(profile: LearnerProfile) -> ColumnElement[bool]:
-    return and_(
-        LanguageExam.learner_id == profile.id, LanguageExam.finished_at.is_not(None)
+@built_once
+def _civic_list() -> Select[CivicExam]:
+    # The list shows a date and a score: an exam's questions and answers (some
+    # 25 kB of JSON each) stay in the database.
+    return (
+        select(CivicExam)
+        .options(load_only(CivicExam.score, CivicExam.submitted_at, CivicExam.mention))
+        .where(civic_exams_done(bindparam("learner_id")))
+        .order_by(CivicExam.id.desc())
+        .limit(5)
     )
 
 
-def exam_started(profile: LearnerProfile) -> ColumnElement[bool]:
+@built_once
+def _french_list() -> Select[LanguageExam]:
+    return (
+        select(LanguageExam)
+        .where(french_exams_done(bindparam("learner_id")))
+        .order_by(LanguageExam.id.desc())
+        .limit(3)
+    )
+
+
+def civic_exams_done(learner: LearnerKey) -> ColumnElement[bool]:
+    return and_(CivicExam.learner_id == learner, CivicExam.submitted_at.is_not(None))
+
+
+def french_exams_done(learner: LearnerKey) -> ColumnElement[bool]:
+    return and_(
+        LanguageExam.learner_id == learner, LanguageExam.finished_at.is_not(None)
+    )
+
+
+def exam_started(learner: LearnerKey) -> ColumnElement[bool]:
     """Whether the learner started a mock exam (French or civic), as SQL. The
     « Numérique » track comes before the first mock exam: the home page suggests it
     while the learner has started none and has not finished the track (whose
     progress is read only for a learner who has touched it)."""
-    return exists().where(LanguageExam.learner_id == profile.id) | exists().where(
-        CivicExam.learner_id == profile.id
+    return exists().where(LanguageExam.learner_id == learner) | exists().where(
+        CivicExam.learner_id == learner
     )
 
 

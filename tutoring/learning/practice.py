@@ -9,7 +9,7 @@ from datetime import date, datetime
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 
 from exercises.estimate import best_level, estimate, level_of
 from exercises.model import LEVELS, Item
@@ -28,7 +28,7 @@ from tutoring.content.bank import (
 )
 from tutoring.content.models import ItemVersion
 from tutoring.content.recordings import store_audio
-from tutoring.core.database import utcnow
+from tutoring.core.database import LearnerKey, built_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.learning import state as learner_state
 from tutoring.learning.models import (
@@ -215,18 +215,23 @@ def finish_placement(profile: LearnerProfile) -> None:
     )
 
 
-def placement_question(profile: LearnerProfile) -> ColumnElement[bool]:
+def placement_question(learner: LearnerKey) -> ColumnElement[bool]:
     """Whether the learner finished a placement test, as SQL (to be asked in one
     query with a page's other questions)."""
     return exists().where(
-        PracticeSet.learner_id == profile.id,
+        PracticeSet.learner_id == learner,
         PracticeSet.mode == SetMode.PLACEMENT,
         PracticeSet.finished_at.is_not(None),
     )
 
 
 def placement_done(profile: LearnerProfile) -> bool:
-    return bool(db.session.scalar(select(placement_question(profile))))
+    return bool(db.session.scalar(_placement_done(), {"learner_id": profile.id}))
+
+
+@built_once
+def _placement_done() -> Select[bool]:
+    return select(placement_question(bindparam("learner_id")))
 
 
 def start_review_set(profile: LearnerProfile) -> PracticeSet:
@@ -310,10 +315,15 @@ def start_homework(profile: LearnerProfile, assignment: Assignment) -> PracticeS
 
 
 def unfinished_set(profile: LearnerProfile) -> PracticeSet | None:
-    return db.session.scalar(
+    return db.session.scalar(_unfinished_set(), {"learner_id": profile.id})
+
+
+@built_once
+def _unfinished_set() -> Select[PracticeSet]:
+    return (
         select(PracticeSet)
         .where(
-            PracticeSet.learner_id == profile.id,
+            PracticeSet.learner_id == bindparam("learner_id"),
             PracticeSet.finished_at.is_(None),
             PracticeSet.mode.in_([SetMode.LEVEL, SetMode.THEME, SetMode.PLACEMENT]),
             PracticeSet.exam_id.is_(None),
@@ -524,21 +534,25 @@ def assign_homework(
     return assignment
 
 
-def homework_question(profile: LearnerProfile) -> ColumnElement[bool]:
+def homework_question(learner: LearnerKey) -> ColumnElement[bool]:
     """Whether the learner has homework still to do, as SQL (to be asked in one
     query with a page's other questions)."""
-    return exists().where(
-        Assignment.learner_id == profile.id, Assignment.completed_at.is_(None)
-    )
+    return exists().where(_homework_open(learner))
+
+
+def _homework_open(learner: LearnerKey) -> ColumnElement[bool]:
+    """The learner's homework still to do (a condition on assignments)."""
+    return and_(Assignment.learner_id == learner, Assignment.completed_at.is_(None))
 
 
 def open_homework(profile: LearnerProfile) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .where(
-                Assignment.learner_id == profile.id, Assignment.completed_at.is_(None)
-            )
-            .order_by(Assignment.due_on)
-        )
+    return list(db.session.scalars(_open_homework(), {"learner_id": profile.id}))
+
+
+@built_once
+def _open_homework() -> Select[Assignment]:
+    return (
+        select(Assignment)
+        .where(_homework_open(bindparam("learner_id")))
+        .order_by(Assignment.due_on)
     )

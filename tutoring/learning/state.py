@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, bindparam, event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.attributes import get_history
@@ -40,7 +40,7 @@ from exercises.mastery import WINDOW, mastery
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.models import ItemVersion
-from tutoring.core.database import kept_by_row, utcnow
+from tutoring.core.database import built_once, kept_by_row, utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import (
     Attempt,
@@ -469,13 +469,18 @@ def estimates(profile: LearnerProfile) -> dict[str, Estimate]:
     e.g. a learner enrolled before the rows existed and no rebuild since)."""
     rows = {
         row.skill: Estimate(row.value, row.standard_error, row.attempts)
-        for row in db.session.scalars(
-            select(LearnerSkillState).where(LearnerSkillState.learner_id == profile.id)
-        )
+        for row in db.session.scalars(_skill_rows(), {"learner_id": profile.id})
     }
     if len(rows) < len(SKILLS):
         return skill_estimates(profile)
     return rows
+
+
+@built_once
+def _skill_rows() -> Select[LearnerSkillState]:
+    return select(LearnerSkillState).where(
+        LearnerSkillState.learner_id == bindparam("learner_id")
+    )
 
 
 def ability(profile: LearnerProfile, skill: str) -> float:
@@ -536,13 +541,18 @@ def recent_units(
     profile: LearnerProfile, limit: int = 12
 ) -> list[tuple[str, list[float]]]:
     """The units last worked on, most recent first, with their last scores."""
-    rows = db.session.execute(
+    rows = db.session.execute(_recent_units(limit), {"learner_id": profile.id}).all()
+    return [(unit, list(scores)) for unit, scores in rows]
+
+
+@built_once  # one statement per limit
+def _recent_units(limit: int) -> Select[str, list[float]]:
+    return (
         select(LearnerUnitState.unit, LearnerUnitState.scores)
-        .where(LearnerUnitState.learner_id == profile.id)
+        .where(LearnerUnitState.learner_id == bindparam("learner_id"))
         .order_by(LearnerUnitState.last_attempt_id.desc())
         .limit(limit)
-    ).all()
-    return [(unit, list(scores)) for unit, scores in rows]
+    )
 
 
 def unit_info(units: list[str]) -> dict[str, tuple[str, str, str]]:

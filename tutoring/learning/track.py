@@ -22,6 +22,7 @@ from exercises.model import Item
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.content.bank import active_items
 from tutoring.content.models import ItemVersion
+from tutoring.core.database import LearnerKey
 from tutoring.core.extensions import db
 from tutoring.learning.models import Attempt, PracticeSet, SetMode
 from tutoring.learning.practice import PracticeError
@@ -199,16 +200,16 @@ def track_progress(profile: LearnerProfile) -> TrackProgress:
 
 
 def track_questions(
-    profile: LearnerProfile,
+    learner: LearnerKey,
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """(the learner has touched the track, the track has items) as SQL, to be asked
     in one query with the page's other questions."""
     touched = exists().where(
-        Attempt.learner_id == profile.id,
+        Attempt.learner_id == learner,
         Attempt.item_version_id == ItemVersion.id,
         ItemVersion.track == TRACK,
     ) | exists().where(
-        PracticeSet.learner_id == profile.id, PracticeSet.mode == SetMode.TRACK
+        PracticeSet.learner_id == learner, PracticeSet.mode == SetMode.TRACK
     )
     available = exists().where(ItemVersion.active, ItemVersion.track == TRACK)
     return touched, available

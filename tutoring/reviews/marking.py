@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
+from tutoring.core.database import built_once
 from tutoring.core.extensions import db
 from tutoring.exams.language import record_outcome_after_review
 from tutoring.learning.models import Attempt, Review, Submission, SubmissionStatus
@@ -101,12 +102,17 @@ def record_review(
 def reviews_for_learner(
     profile: LearnerProfile, limit: int = 5
 ) -> list[tuple[Review, Any]]:
-    rows = db.session.execute(
+    rows = db.session.execute(_reviews(limit), {"learner_id": profile.id}).all()
+    return [(review, attempt) for review, attempt in rows]
+
+
+@built_once  # one statement per limit (the home page's 3, the file's 5)
+def _reviews(limit: int) -> Select[Review, Attempt]:
+    return (
         select(Review, Attempt)
         .join(Submission, Review.submission_id == Submission.id)
         .join(Attempt, Submission.attempt_id == Attempt.id)
-        .where(Attempt.learner_id == profile.id)
+        .where(Attempt.learner_id == bindparam("learner_id"))
         .order_by(Review.id.desc())
         .limit(limit)
-    ).all()
-    return [(review, attempt) for review, attempt in rows]
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.core.database import utcnow
+from tutoring.core.database import LearnerKey, built_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
@@ -19,15 +19,22 @@ def upcoming_for_learner(
     """The learner's sessions not yet over, soonest first (the first `limit`)."""
     return list(
         db.session.scalars(
-            select(TutoringSession)
-            .where(
-                TutoringSession.learner_id == profile.id,
-                TutoringSession.ends_at >= utcnow(),
-                TutoringSession.status == SessionStatus.SCHEDULED,
-            )
-            .order_by(TutoringSession.starts_at)
-            .limit(limit)
+            _upcoming(limit), {"learner_id": profile.id, "now": utcnow()}
         )
+    )
+
+
+@built_once  # one statement per limit (the home page's 1, or none)
+def _upcoming(limit: int | None) -> Select[TutoringSession]:
+    return (
+        select(TutoringSession)
+        .where(
+            TutoringSession.learner_id == bindparam("learner_id"),
+            TutoringSession.ends_at >= bindparam("now"),
+            TutoringSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(TutoringSession.starts_at)
+        .limit(limit)
     )
 
 
@@ -72,13 +79,13 @@ def sessions_of_pairing(pairing_ids: set[int]) -> list[TutoringSession]:
     )
 
 
-def minutes_question(profile: LearnerProfile) -> ScalarSelect[int]:
+def minutes_question(learner: LearnerKey) -> ScalarSelect[int]:
     """Minutes of tutoring the learner attended, as SQL (to be asked in one query
     with a page's other questions)."""
     return (
         select(func.coalesce(func.sum(TutoringSession.minutes), 0))
         .where(
-            TutoringSession.learner_id == profile.id,
+            TutoringSession.learner_id == learner,
             TutoringSession.status == SessionStatus.HELD,
         )
         .scalar_subquery()
@@ -87,4 +94,4 @@ def minutes_question(profile: LearnerProfile) -> ScalarSelect[int]:
 
 def tutoring_minutes(profile: LearnerProfile) -> int:
     """Minutes of tutoring the learner attended (summed by the database)."""
-    return int(db.session.scalar(select(minutes_question(profile))) or 0)
+    return int(db.session.scalar(select(minutes_question(profile.id))) or 0)
