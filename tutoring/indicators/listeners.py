@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
+    Executable,
     Index,
+    Integer,
+    bindparam,
     delete,
     event,
     func,
@@ -26,7 +29,7 @@ from sqlalchemy.orm.attributes import get_history
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import LearnerProfile
 from tutoring.core.clock import local_day, month_bounds
-from tutoring.core.database import utcnow
+from tutoring.core.database import built_once, utcnow
 from tutoring.indicators.models import (
     LEVEL_RANKS,
     LearnerLevels,
@@ -156,38 +159,66 @@ def _recount_levels(_mapper: Mapper[Any], connection: Connection, row: Any) -> N
 
 @event.listens_for(Attempt, "after_insert")
 def _count_attempt(_mapper: Mapper[Any], connection: Connection, attempt: Any) -> None:
-    """Add the new attempt to its learner's day and month in the rollups."""
+    """Add the new attempt to its learner's year, day and month in the rollups."""
     moment = attempt.created_at or utcnow()
-    time_ms = max(0, attempt.time_ms or 0)
     day = local_day(moment)
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    bit = 1 << (day.month - 1)
-    years = LearnerYear.__table__
-    _upsert_learner_year(
-        connection,
-        attempt.learner_id,
-        day.year,
-        {"attempts": 1, "time_ms": time_ms, "practised": bit},
-        {
-            "attempts": years.c.attempts + 1,
-            "time_ms": years.c.time_ms + time_ms,
-            "practised": years.c.practised.op("|")(bit),
-        },
-    )
-    for table, key, when in (
-        (PracticeDay.__table__, "day", day),
-        (PracticeMonth.__table__, "month", day.replace(day=1)),
-    ):
-        values = {"learner_id": attempt.learner_id, "attempts": 1, "time_ms": time_ms}
-        changes = {
-            "attempts": table.c.attempts + 1,
-            "time_ms": table.c.time_ms + time_ms,
-        }
-        statement = insert(table).values(**values, **{key: when})
-        statement = statement.on_conflict_do_update(
-            index_elements=["learner_id", key], set_=changes
+    values = {
+        "learner": attempt.learner_id,
+        "of_year": day.year,
+        "ms": max(0, attempt.time_ms or 0),
+        "month_bit": 1 << (day.month - 1),
+        "on_day": day,
+        "on_month": day.replace(day=1),
+    }
+    for statement in _attempt_counts(connection.dialect.name):
+        connection.execute(statement, values)
+
+
+@built_once  # one set per dialect: run on every answer
+def _attempt_counts(dialect: str) -> tuple[Executable, ...]:
+    """The three upserts that count an attempt, with bind parameters: `learner`,
+    `of_year`, `ms` (time spent), `month_bit` (the month's bit in the year's
+    `practised`), `on_day` and `on_month` (names apart from the columns', which an
+    INSERT keeps for itself)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    years, learners = LearnerYear.__table__, LearnerProfile.__table__
+    learner = bindparam("learner", type_=Integer)
+    ms = bindparam("ms", type_=Integer)
+    bit = bindparam("month_bit", type_=Integer)
+    names = ["learner_id", "year", "attempts", "time_ms", "practised",
+             *LEARNER_ATTRIBUTES]  # fmt: skip
+    source = select(
+        learners.c.id, bindparam("of_year", type_=Integer), literal(1), ms, bit,
+        *(learners.c[name] for name in LEARNER_ATTRIBUTES),
+    ).where(learners.c.id == learner)  # fmt: skip
+    statements: list[Executable] = [
+        insert(years)
+        .from_select(names, source)
+        .on_conflict_do_update(
+            index_elements=["learner_id", "year"],
+            set_={
+                "attempts": years.c.attempts + 1,
+                "time_ms": years.c.time_ms + ms,
+                "practised": years.c.practised.op("|")(bit),
+            },
         )
-        connection.execute(statement)
+    ]
+    for table, key, when in (
+        (PracticeDay.__table__, "day", bindparam("on_day", type_=Date)),
+        (PracticeMonth.__table__, "month", bindparam("on_month", type_=Date)),
+    ):
+        statements.append(
+            insert(table)
+            .values({"learner_id": learner, "attempts": 1, "time_ms": ms, key: when})
+            .on_conflict_do_update(
+                index_elements=["learner_id", key],
+                set_={
+                    "attempts": table.c.attempts + 1,
+                    "time_ms": table.c.time_ms + ms,
+                },
+            )
+        )
+    return tuple(statements)
 
 
 _SESSION_FIELDS = ("learner_id", "starts_at", "status", "attendance", "minutes")
