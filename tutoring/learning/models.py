@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -102,11 +103,18 @@ class Attempt(Model):
     """One answer to one item version. Append-only; `client_id` makes resubmits harmless."""
 
     __tablename__ = "attempts"
+    __table_args__ = (
+        # A learner's answers (its first column serves `learner_id = ?` alone), and
+        # whether they answered given items: the home page asks, on every visit,
+        # whether the learner touched the « Numérique » track, one probe per track
+        # item whatever the number of answers, theirs or everyone's.
+        Index("ix_attempts_learner_id_item_version_id", "learner_id", "item_version_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(36), unique=True)
     learner_id: Mapped[int] = mapped_column(
-        ForeignKey("learner_profiles.id", ondelete="CASCADE"), index=True
+        ForeignKey("learner_profiles.id", ondelete="CASCADE")
     )
     set_id: Mapped[int | None] = mapped_column(
         ForeignKey("practice_sets.id", ondelete="SET NULL"), index=True
