@@ -337,14 +337,16 @@ setup = function(thread)
   thread:set("step", WRK_THREADS)
   table.insert(all_threads, thread)
 end
--- The refused answers (status >= 400): their status and page title, to say why.
+-- The refused answers (status >= 400): their status, page title and message (the
+-- error page's lead: a form that expired is told apart from a malformed request).
 refused = ""
 local kept = 0
 response = function(status, headers, body)
   if status >= 400 and kept < 5 then
     kept = kept + 1
     refused = refused .. "REFUSED " .. status .. " "
-      .. (string.match(body or "", "<title>(.-)</title>") or "") .. "\\n"
+      .. (string.match(body or "", "<title>(.-)</title>") or "") .. " | "
+      .. (string.match(body or "", '<p class="lead">(.-)</p>') or "") .. "\\n"
   end
 end
 report_refused = function()
