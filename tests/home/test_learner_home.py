@@ -17,6 +17,29 @@ from tutoring.sessions.models import TutoringSession
 LISTS = ("SELECT assignments.", "SELECT civic_exams.", "SELECT language_exams.")
 
 
+def _book(pair, day: date, at: str) -> None:
+    """The paired volunteer books a session with the learner."""
+    response = pair["client"].post(
+        f"/tuteur/apprenants/{pair['profile']}/seances",
+        data={"day": day.isoformat(), "at": at, "minutes": "60",
+              "where": str(pair["place"])},
+    )  # fmt: skip
+    assert response.status_code == 302
+
+
+def _homework_and_civic_exam(pair) -> None:
+    """Homework to do and a civic mock exam handed in (34/40), for the learner."""
+    db.session.add(
+        Assignment(learner_id=pair["profile"], created_by_id=pair["tutor"],
+                   title="Lire une ordonnance", item_version_ids=[],
+                   due_on=date.today() + timedelta(days=7))
+    )  # fmt: skip
+    db.session.add(
+        CivicExam(learner_id=pair["profile"], mention="csp", questions=[],
+                  answers=[], submitted_at=utcnow(), score=34)
+    )  # fmt: skip
+
+
 def test_lists_the_learner_has_nothing_in_are_not_read(app, make, learner):
     """Most visits: no homework, no mock exam finished. The home page learns it with
     its other yes/no questions and reads none of these lists; a civic exam begun
@@ -45,24 +68,11 @@ def test_homework_last_mock_exams_and_the_next_session_are_shown(app, make, pair
         (date.today() + timedelta(days=3), "09:00"),
     ]
     for day, at in booked:  # the later one first
-        response = pair["client"].post(
-            f"/tuteur/apprenants/{pair['profile']}/seances",
-            data={"day": day.isoformat(), "at": at, "minutes": "60",
-                  "where": str(pair["place"])},
-        )  # fmt: skip
-        assert response.status_code == 302
+        _book(pair, day, at)
 
     def results() -> None:
+        _homework_and_civic_exam(pair)
         now = utcnow()
-        db.session.add(
-            Assignment(learner_id=pair["profile"], created_by_id=pair["tutor"],
-                       title="Lire une ordonnance", item_version_ids=[],
-                       due_on=date.today() + timedelta(days=7))
-        )  # fmt: skip
-        db.session.add(
-            CivicExam(learner_id=pair["profile"], mention="csp", questions=[],
-                      answers=[], submitted_at=now, score=34)
-        )  # fmt: skip
         db.session.add(
             LanguageExam(learner_id=pair["profile"], target="A2", started_at=now,
                          finished_at=now)
@@ -97,27 +107,8 @@ def test_each_learner_sees_only_their_own_and_the_time_of_the_visit(
     that has ended since an earlier visit is no longer the next one."""
     from tutoring.sessions import agenda
 
-    day = date.today() + timedelta(days=3)
-    response = pair["client"].post(
-        f"/tuteur/apprenants/{pair['profile']}/seances",
-        data={"day": day.isoformat(), "at": "09:00", "minutes": "60",
-              "where": str(pair["place"])},
-    )  # fmt: skip
-    assert response.status_code == 302
-
-    def results() -> None:
-        now = utcnow()
-        db.session.add(
-            Assignment(learner_id=pair["profile"], created_by_id=pair["tutor"],
-                       title="Lire une ordonnance", item_version_ids=[],
-                       due_on=date.today() + timedelta(days=7))
-        )  # fmt: skip
-        db.session.add(
-            CivicExam(learner_id=pair["profile"], mention="csp", questions=[],
-                      answers=[], submitted_at=now, score=34)
-        )  # fmt: skip
-
-    make.run(results)
+    _book(pair, date.today() + timedelta(days=3), "09:00")
+    make.run(lambda: _homework_and_civic_exam(pair))
     amina = app.test_client()
     card_login(amina, make.card(pair["learner_user"], pair["referent"]))
     _other_profile, other_user = make.learner(pair["referent"], first_name="Yusuf")
