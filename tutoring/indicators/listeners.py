@@ -58,20 +58,31 @@ def _upsert_learner_year(
 ) -> None:  # fmt: skip
     """Insert or update one `learner_years` row; a new row copies the learner's
     enrolment attributes."""
-    table, learners = LearnerYear.__table__, LearnerProfile.__table__
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    names = ["learner_id", "year", *values, *LEARNER_ATTRIBUTES]
-    source = select(
-        learners.c.id,
-        literal(year),
-        *(literal(v) for v in values.values()),
-        *(learners.c[name] for name in LEARNER_ATTRIBUTES),
-    ).where(learners.c.id == learner_id)
-    statement = insert(table).from_select(names, source)
     connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["learner_id", "year"], set_=changes
-        )
+        _learner_year_upsert(
+            connection.dialect.name, learner_id, literal(year),
+            {name: literal(value) for name, value in values.items()}, changes,
+        )  # fmt: skip
+    )
+
+
+def _learner_year_upsert(
+    dialect: str, learner: Any, year: Any, values: dict[str, Any],
+    changes: dict[str, Any],
+) -> Executable:  # fmt: skip
+    """The upsert of one `learner_years` row from SQL expressions (literals, or bind
+    parameters for a statement `built_once`): a new row copies the learner's
+    enrolment attributes, an existing one takes `changes`."""
+    table, learners = LearnerYear.__table__, LearnerProfile.__table__
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    source = select(
+        learners.c.id, year, *values.values(),
+        *(learners.c[name] for name in LEARNER_ATTRIBUTES),
+    ).where(learners.c.id == learner)  # fmt: skip
+    return (
+        insert(table)
+        .from_select(["learner_id", "year", *values, *LEARNER_ATTRIBUTES], source)
+        .on_conflict_do_update(index_elements=["learner_id", "year"], set_=changes)
     )
 
 
@@ -181,28 +192,21 @@ def _attempt_counts(dialect: str) -> tuple[Executable, ...]:
     `practised`), `on_day` and `on_month` (names apart from the columns', which an
     INSERT keeps for itself)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    years, learners = LearnerYear.__table__, LearnerProfile.__table__
+    years = LearnerYear.__table__
     learner = bindparam("learner", type_=Integer)
     ms = bindparam("ms", type_=Integer)
     bit = bindparam("month_bit", type_=Integer)
-    names = ["learner_id", "year", "attempts", "time_ms", "practised",
-             *LEARNER_ATTRIBUTES]  # fmt: skip
-    source = select(
-        learners.c.id, bindparam("of_year", type_=Integer), literal(1), ms, bit,
-        *(learners.c[name] for name in LEARNER_ATTRIBUTES),
-    ).where(learners.c.id == learner)  # fmt: skip
-    statements: list[Executable] = [
-        insert(years)
-        .from_select(names, source)
-        .on_conflict_do_update(
-            index_elements=["learner_id", "year"],
-            set_={
+    statements = [
+        _learner_year_upsert(
+            dialect, learner, bindparam("of_year", type_=Integer),
+            {"attempts": literal(1), "time_ms": ms, "practised": bit},
+            {
                 "attempts": years.c.attempts + 1,
                 "time_ms": years.c.time_ms + ms,
                 "practised": years.c.practised.op("|")(bit),
             },
         )
-    ]
+    ]  # fmt: skip
     for table, key, when in (
         (PracticeDay.__table__, "day", bindparam("on_day", type_=Date)),
         (PracticeMonth.__table__, "month", bindparam("on_month", type_=Date)),
