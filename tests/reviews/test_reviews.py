@@ -3,6 +3,7 @@ and the feedback the learner reads."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -99,8 +100,24 @@ def test_referent_and_paired_tutor_review_productions_the_learner_reads(
     learner = app.test_client()
     card_login(learner, make.card(world["amina_user"], world["referent"]))
     home = learner.get("/").get_data(as_text=True)
-    assert "Correction reçue" in home
     practice_set = make.run(lambda: db.session.scalar(select(PracticeSet)))
+    # Both marks, newest first, each linking to its correction.
+    marked = re.findall(
+        r'href="/pratique/serie/(\d+)/correction/(\d+)">Correction reçue le [^:]+ : (\d+) %',
+        home,
+    )
+    expected = make.run(
+        lambda: [
+            (
+                str(practice_set.id),
+                str(db.session.get(Submission, s).attempt.position),
+                str(round(db.session.get(Submission, s).attempt.score * 100)),
+            )
+            for s in (speaking, writing)
+        ]
+    )
+    assert marked == expected
+    assert expected[0][1] != expected[1][1]  # two different items
     feedback = learner.get(f"/pratique/serie/{practice_set.id}/correction/0").get_data(
         as_text=True
     )

@@ -41,9 +41,9 @@ from tutoring.pairing.pairings import open_pairing
 from tutoring.reviews.marking import reviews_for_learner
 from tutoring.sessions.agenda import (
     minutes_question,
+    next_session_of,
     sessions_of_learner,
     tutoring_minutes,
-    upcoming_for_learner,
 )
 
 
@@ -80,7 +80,6 @@ def learner_home(profile: LearnerProfile) -> dict[str, Any]:
     facts = db.session.execute(_home_facts(), {"learner_id": profile.id}).one()
     exam, track_touched, track_available, placement, minutes = facts[:5]
     homework, civic_done, french_done = facts[5:]
-    next_session = upcoming_for_learner(profile, limit=1)
     return {
         "suggest_track": not exam
         and track_to_do(
@@ -95,7 +94,7 @@ def learner_home(profile: LearnerProfile) -> dict[str, Any]:
         ),
         "placement_done": bool(placement),
         "reviews": reviews_for_learner(profile, limit=3),
-        "next_session": next_session[0] if next_session else None,
+        "next_session": next_session_of(profile),
     }
 
 

@@ -3,9 +3,10 @@ the mark recorded."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
@@ -101,15 +102,17 @@ def record_review(
 
 def reviews_for_learner(
     profile: LearnerProfile, limit: int = 5
-) -> list[tuple[Review, Any]]:
-    rows = db.session.execute(_reviews(limit), {"learner_id": profile.id}).all()
-    return [(review, attempt) for review, attempt in rows]
+) -> Sequence[Row[datetime, float, int | None, int | None]]:
+    """The learner's latest marked productions, newest first: when, the mark, and
+    the set and position that link to the correction (nothing else is read, not the
+    answers themselves)."""
+    return db.session.execute(_reviews(limit), {"learner_id": profile.id}).all()
 
 
-@built_once  # one statement per limit (the home page's 3, the file's 5)
-def _reviews(limit: int) -> Select[Review, Attempt]:
+@built_once  # one statement per limit (the home page's 3)
+def _reviews(limit: int) -> Select[datetime, float, int | None, int | None]:
     return (
-        select(Review, Attempt)
+        select(Review.created_at, Review.mark, Attempt.set_id, Attempt.position)
         .join(Submission, Review.submission_id == Submission.id)
         .join(Attempt, Submission.attempt_id == Attempt.id)
         .where(Attempt.learner_id == bindparam("learner_id"))

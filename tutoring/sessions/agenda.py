@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, Select, bindparam, func, select
+from sqlalchemy import Row, ScalarSelect, Select, bindparam, func, select
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import LearnerProfile
@@ -13,28 +13,25 @@ from tutoring.core.extensions import db
 from tutoring.sessions.models import SessionStatus, TutoringSession
 
 
-def upcoming_for_learner(
-    profile: LearnerProfile, limit: int | None = None
-) -> list[TutoringSession]:
-    """The learner's sessions not yet over, soonest first (the first `limit`)."""
-    return list(
-        db.session.scalars(
-            _upcoming(limit), {"learner_id": profile.id, "now": utcnow()}
-        )
-    )
+def next_session_of(profile: LearnerProfile) -> Row[datetime, str] | None:
+    """The learner's next session not yet over: when it starts and where (the home
+    page shows nothing else, so nothing else is read)."""
+    return db.session.execute(
+        _next_session(), {"learner_id": profile.id, "now": utcnow()}
+    ).first()
 
 
-@built_once  # one statement per limit (the home page's 1, or none)
-def _upcoming(limit: int | None) -> Select[TutoringSession]:
+@built_once
+def _next_session() -> Select[datetime, str]:
     return (
-        select(TutoringSession)
+        select(TutoringSession.starts_at, TutoringSession.place)
         .where(
             TutoringSession.learner_id == bindparam("learner_id"),
             TutoringSession.ends_at >= bindparam("now"),
             TutoringSession.status == SessionStatus.SCHEDULED,
         )
         .order_by(TutoringSession.starts_at)
-        .limit(limit)
+        .limit(1)
     )
 
 
