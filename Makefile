@@ -48,14 +48,14 @@ run: install translations instance/secret_key
 	wait $$server
 
 test: install translations
-	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/ruff check tutoring exercises tests migrations
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check tutoring exercises tests
+	$(BIN)/ruff check tutoring exercises tests migrations
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
