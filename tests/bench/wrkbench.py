@@ -561,6 +561,7 @@ def bench(kind: str, database_url: str) -> str:
                 ('bare Flask "hello"', f"http://127.0.0.1:{BARE_PORT}/", "", ""),
                 ("`/sante` signed in", base + "/sante", cookie, ""),
                 ("`/bench/constant` signed in", base + "/bench/constant", cookie, ""),
+                ("`/bench/layout` (empty page)", base + "/bench/layout", cookie, ""),
                 (
                     f"`{css.group(1).split('/')[-1]}` (static)",
                     base + css.group(1),
