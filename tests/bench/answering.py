@@ -12,6 +12,7 @@ FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
 TAG = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 OPTION = re.compile(r'<option[^>]*value="([^"]+)"')
+RECORDER_MIN = re.compile(r'class="recorder" data-min="(\d+)"')
 WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 300
 FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -51,7 +52,11 @@ def answer_fields(page: str) -> tuple[list[tuple[str, str]], bool]:
         options = OPTION.findall(select[1])
         pairs.append((select[0], options[0] if options else ""))
     if wants_file:
-        pairs = [(k, v) for k, v in pairs if k != "seconds"] + [("seconds", "6")]
+        # A recording as long as the task asks at the least (the recorder's data-min):
+        # a shorter one is refused, as it should be, with « trop court ».
+        shortest = RECORDER_MIN.search(page)
+        seconds = shortest.group(1) if shortest else "30"
+        pairs = [(k, v) for k, v in pairs if k != "seconds"] + [("seconds", seconds)]
     return pairs, wants_file
 
 

@@ -3,7 +3,8 @@
 For one database (SQLite file, or the PostgreSQL of BENCH_DATABASE_URL /
 TEST_DATABASE_URL): migrate a fresh database, load the exercise bank and the demo
 data, enrol 1,000 learners (bench-0001 ... bench-1000), serve it with gunicorn on
-loopback, then run locust headless: learners practising at 10, 50 and 200
+loopback with a throwaway Redis for the rate limits and the session cache (as
+deployed; without redis-server, rate limits off), then run locust headless: learners practising at 10, 50 and 200
 concurrent users with no pause (capacity), at 50 and 200 also pausing 3 to 8 s
 like people reading (paced), and the bare constant endpoint at the same levels.
 Prints a table and appends it to tests/bench/bench-results.md (ignored by git).
@@ -26,6 +27,8 @@ import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tests.services import redis_server
+
 HERE = Path(__file__).resolve().parent  # tests/bench
 ROOT = HERE.parent.parent
 BIN = Path(sys.executable).parent
@@ -38,7 +41,11 @@ LEARNERS = 1000
 RESULTS = HERE / "bench-results.md"
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, redis: str | None = None) -> dict[str, str]:
+    """The server's settings. With `redis`, as deployed (README, *Production
+    deployment*): the rate limits' counters and the session cache there, shared by
+    the workers. Without it, rate limits off: the app refuses to count failed sign-ins
+    in each worker's memory."""
     env = dict(os.environ)
     env.update(
         FLASK_APP="tutoring",
@@ -50,6 +57,10 @@ def server_env(database_url: str) -> dict[str, str]:
         REQUIRE_2FA_ROLES="",
         UPLOAD_FOLDER=str(Path(tempfile.gettempdir()) / "bench-uploads"),
     )
+    if redis:
+        env.update(RATELIMIT_STORAGE_URI=redis, SESSION_CACHE_URL=redis)
+    else:
+        env.update(RATELIMIT_ENABLED="0", SESSION_CACHE_URL="none")
     env.pop("FLASK_DEBUG", None)
     return env
 
@@ -105,13 +116,15 @@ def prepare(database_url: str) -> None:
     print(f"  {LEARNERS} learners enrolled in {time.perf_counter() - started:.1f} s")
 
 
-def start_server(database_url: str, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    database_url: str, log: Path, redis: str | None = None
+) -> subprocess.Popen[bytes]:
     command = [
         str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}",
         "--backlog", "2048", "--timeout", "60", "tests.bench.bench_app:app",
     ]  # fmt: skip
     server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
-        command, env=server_env(database_url), cwd=ROOT,
+        command, env=server_env(database_url, redis), cwd=ROOT,
         stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     for _ in range(100):
@@ -122,7 +135,10 @@ def start_server(database_url: str, log: Path) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise RuntimeError(f"gunicorn did not start; see {log}")
+    server.wait(timeout=30)
+    # The log is in a temporary folder about to go: its end says why.
+    tail = log.read_text(errors="replace").splitlines()[-5:]
+    raise RuntimeError("gunicorn did not start:\n" + "\n".join(tail))
 
 
 def worker_rss_mb(master: int) -> list[float]:
@@ -216,9 +232,17 @@ def bench(kind: str, database_url: str) -> str:
     print(f"== load bench on {kind}")
     prepare(database_url)
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as folder,
+        redis_server() as redis,
+    ):
+        out[0] += (
+            "; Redis: rate limits and session cache"
+            if redis
+            else "; no redis-server: rate limits off, no session cache"
+        )
         log = Path(folder) / "gunicorn.log"
-        server = start_server(database_url, log)
+        server = start_server(database_url, log, redis)
         ratios, memory = [], []
         try:
             # Warm-up, not recorded: each worker compiles its templates and parses
