@@ -553,6 +553,31 @@ def test_a_recording_made_offline_is_stored_once(learner, make):
     assert make.run(lambda: db.session.scalar(select(Attempt.score))) is None
 
 
+def test_a_recording_sent_twice_at_once_is_stored_once(learner, make, monkeypatch):
+    """The offline queue retried while the first send was still on its way: the
+    second send's insert collides with the first's (a unique violation). The send
+    that lost the race answers « duplicate » with the file it already read; it used
+    to read the upload a second time, closed by then, and answer 500."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tutoring.learning import offline as service
+
+    real = service._store
+
+    def crossing(profile, checked):
+        real(profile, checked)  # the other request's recording, committed first
+        db.session.commit()
+        raise IntegrityError("INSERT INTO attempts", {}, Exception("unique"))
+
+    monkeypatch.setattr(service, "_store", crossing)
+    pack = _download(learner)
+    response = _recording(learner, pack)
+    assert response.status_code == 200
+    assert response.get_json()["results"][0]["status"] == "duplicate"
+    assert _submissions(make) == 1
+    assert len(_attempts(make, learner.profile_id)) == 1
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [

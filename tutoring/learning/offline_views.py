@@ -309,16 +309,14 @@ def sync_recording() -> tuple[Response, int]:
     limits of a recording sent online (type, 5 MB, length)."""
     form = OfflineRecordingForm()
     form.refusal()  # a bad form token: 400
+    # Read once: the upload is closed once read, and the retry below needs it again.
+    answer, audio = form.answer(), form.recording()
     try:
-        outcome = offline.sync_recording(
-            current_learner(), form.answer(), form.recording()
-        )
+        outcome = offline.sync_recording(current_learner(), answer, audio)
         db.session.commit()
     except IntegrityError:  # sent twice at the same moment: the other one stored it
         db.session.rollback()
-        outcome = offline.sync_recording(
-            current_learner(), form.answer(), form.recording()
-        )
+        outcome = offline.sync_recording(current_learner(), answer, audio)
         db.session.commit()
     return jsonify(
         {
