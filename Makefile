@@ -47,12 +47,14 @@ run: install translations instance/secret_key
 	echo "Server messages: instance/server.log" ; \
 	wait $$server
 
+# The suite runs in parallel processes, one per core (TEST_WORKERS=0: in this one).
+TEST_WORKERS ?= auto
 test: install translations
 	$(BIN)/ruff check tutoring exercises tests migrations
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -c pyproject.toml -r tutoring exercises
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tutoring exercises tests migrations
