@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 
-from tests.services import redis_server
+from tests.services import postgres_database, redis_server
 from tutoring import create_app
 from tutoring.accounts import users
 from tutoring.accounts.cards import issue_login_card
@@ -73,18 +73,9 @@ def database_url(
     if worker_id == "master":  # not in parallel: the database as given
         yield TEST_DATABASE_URL
         return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_{worker_id}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    name = f"{make_url(TEST_DATABASE_URL).database}_{worker_id}"
+    with postgres_database(TEST_DATABASE_URL, name) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

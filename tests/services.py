@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import create_engine, make_url, text
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -41,3 +43,20 @@ def redis_server() -> Iterator[str | None]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str) -> Iterator[str]:
+    """A new empty database `name` on the PostgreSQL server of `server_url` (one left
+    by an interrupted run is replaced): its URL; dropped afterwards."""
+    url = make_url(server_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

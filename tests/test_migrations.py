@@ -8,10 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import base_config
+from tests.services import postgres_database
 from tutoring import PROJECT_ROOT, create_app
 from tutoring.core.extensions import db
 from tutoring.core.migrations import migrations
@@ -24,16 +25,8 @@ def empty_database_url(database_url, tmp_path):
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    name = f"migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(database_url, f"migrations_{uuid.uuid4().hex[:8]}") as new:
+        yield new
 
 
 def test_migrations_build_exactly_the_models(empty_database_url):
