@@ -130,6 +130,45 @@ def test_learner_answers_and_reads_the_result(app, amina) -> None:
         )  # fmt: skip
 
 
+def test_answers_and_a_correction_at_the_same_moment_keep_both(
+    app, amina, make, monkeypatch
+) -> None:
+    """The learner's first answers and the referent's correction cross: both saw no
+    row and both make one. The learner's send finds the referent's row instead of a
+    server error, and writes its answers into it; the correction stays."""
+    from tutoring.home import parcours
+
+    client, profile_id, _referent = amina
+    page = client.get("/mon-parcours").get_data(as_text=True)
+    real = parcours.answers_of
+    crossed: list[bool] = []
+
+    def crossing(profile):
+        if not crossed:  # the referent's request commits its row first
+            crossed.append(True)
+            make.run(lambda: (
+                db.session.add(ParcoursAnswers(
+                    learner_id=profile_id, override_note="Vu avec la préfecture.",
+                )),
+                db.session.commit(),
+            ))  # fmt: skip
+            return None
+        return real(profile)
+
+    monkeypatch.setattr(parcours, "answers_of", crossing)
+    response = client.post("/mon-parcours", data={
+        "csrf_token": csrf_from(page), "card": "cr", "schooling": "no",
+        "protection": "subsidiary", "over_65": "no",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert crossed
+    with app.app_context():
+        rows = db.session.scalars(db.select(ParcoursAnswers)).all()
+        assert [(r.card, r.protection, r.override_note) for r in rows] == [
+            ("cr", "subsidiary", "Vu avec la préfecture.")
+        ]
+
+
 def test_unconfirmed_points_say_to_check(amina) -> None:
     client, _profile_id, _referent = amina
     page = client.get("/mon-parcours").get_data(as_text=True)

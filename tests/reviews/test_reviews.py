@@ -131,3 +131,42 @@ def test_referent_and_paired_tutor_review_productions_the_learner_reads(
     assert "Votre production est corrigée" in oral
     assert "La bonne réponse" not in oral  # a spoken answer has no key to show
     assert 'class="right-answer"' not in oral
+
+
+def test_two_markers_at_the_same_moment_keep_the_first_mark(
+    app, make, world, bank, monkeypatch
+):
+    """The referent and a tutor (or one double tap) mark the same production at the
+    same moment: both saw it unmarked. The second is told it is already marked (no
+    server error) and the first mark stands."""
+    from tutoring.reviews import marking
+
+    writing, _speaking = _produce(app, make, world, bank)
+    real = marking.Review
+
+    def crossing(**columns):  # the other marker's review is committed first
+        make.run(lambda: (
+            db.session.add(real(
+                submission_id=writing, reviewer_id=world["referent"],
+                criteria={"task": 3, "coherence": 3, "vocabulary": 3, "grammar": 3},
+                mark=1.0, comment="Bravo.",
+            )),
+            db.session.commit(),
+        ))  # fmt: skip
+        monkeypatch.setattr(marking, "Review", real)
+        return real(**columns)
+
+    monkeypatch.setattr(marking, "Review", crossing)
+    response = world["staff"].post(f"/corrections/{writing}", data={
+        "task": "1", "coherence": "1", "vocabulary": "1", "grammar": "1",
+        "comment": "Second.",
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "Cette production est déjà corrigée." in response.get_data(as_text=True)
+    reviews = make.run(
+        lambda: [(r.mark, r.comment) for r in db.session.scalars(select(Review))]
+    )
+    assert reviews == [(1.0, "Bravo.")]
+    # nothing of the second mark is kept (the first request's own score is not
+    # part of this crossing, only its review row)
+    assert make.run(lambda: db.session.get(Submission, writing).attempt.score) is None

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import AgeBand, FrenchGoal, LearnerProfile
@@ -313,8 +314,25 @@ def situation_of(profile: LearnerProfile, row: ParcoursAnswers | None) -> Situat
     )
 
 
+def _row_for(profile: LearnerProfile) -> ParcoursAnswers:
+    """The learner's row, made if there is none. Made meanwhile by another request
+    (a double tap, or the referent's correction at the same moment): that one."""
+    row = answers_of(profile)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ParcoursAnswers(learner_id=profile.id)
+            db.session.add(row)
+    except IntegrityError:
+        row = answers_of(profile)
+        if row is None:  # not a second row after all: not ours to hide
+            raise
+    return row
+
+
 def save_answers(profile: LearnerProfile, **answers: object) -> ParcoursAnswers:
-    row = answers_of(profile) or ParcoursAnswers(learner_id=profile.id)
+    row = _row_for(profile)
     for name in ("card", "schooling", "diploma", "protection", "over_65"):
         setattr(row, name, answers.get(name))
     row.answered_at = utcnow()
@@ -328,7 +346,7 @@ def save_override(
     civic: str | None, note: str | None,
 ) -> ParcoursAnswers:  # fmt: skip
     """The referent's correction (all empty: the correction is removed)."""
-    row = answers_of(profile) or ParcoursAnswers(learner_id=profile.id)
+    row = _row_for(profile)
     row.override_level = level or None
     row.override_civic = civic or None
     row.override_note = (note or "").strip() or None

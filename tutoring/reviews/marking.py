@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
@@ -91,7 +92,13 @@ def record_review(
         submission_id=submission.id, reviewer_id=reviewer.id, criteria=criteria,
         mark=mark, comment=comment.strip()[:3000],
     )  # fmt: skip
-    db.session.add(review)
+    try:
+        # Two markers at the same moment (or a double tap): both saw no review; the
+        # second insert breaks the one-review-per-production rule, and is told so.
+        with db.session.begin_nested():
+            db.session.add(review)
+    except IntegrityError as exc:
+        raise TutoringError("reviewed") from exc
     submission.status = SubmissionStatus.REVIEWED
     submission.attempt.score = mark
     db.session.flush()
