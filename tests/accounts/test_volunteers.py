@@ -119,6 +119,38 @@ def test_signup_has_no_username_to_probe(client, make, mailbox):
     assert len(usernames) == 2
 
 
+def test_a_finish_form_sent_twice_at_once_makes_one_account(
+    app, client, make, mailbox, monkeypatch
+):
+    """A double tap on « finish » while the password is hashed: the two requests
+    both find the address free, and the first one makes the account. The second
+    says the link has served, like a link opened again, instead of a server error."""
+    from tutoring.accounts import users
+
+    link = _sign_up(client, mailbox)
+    real = users.new_username
+
+    def crossing(first_name, fallback="apprenant"):
+        make.run(lambda: (  # the first request's account, committed meanwhile
+            db.session.add(User(
+                username="marc-1000", email=SIGNUP["email"], first_name="Marc",
+            )),
+            db.session.commit(),
+        ))  # fmt: skip
+        monkeypatch.setattr(users, "new_username", real)
+        return real(first_name, fallback)
+
+    monkeypatch.setattr(users, "new_username", crossing)
+    response = client.post(link, data={"password": PASSWORD_CHOSEN})
+    assert response.status_code == 404
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+    assert make.run(lambda: db.session.scalars(select(User.username)).all()) == [
+        "marc-1000"
+    ]
+    assert make.run(lambda: db.session.scalar(select(func.count()).select_from(TutorProfile))) == 0
+    assert "account_created" not in _actions(make)
+
+
 def test_a_finish_link_serves_once_and_cannot_be_forged(app, client, make, mailbox):
     link = _sign_up(client, mailbox)
     assert client.post(link, data={"password": PASSWORD_CHOSEN}).status_code == 302

@@ -44,6 +44,41 @@ def test_admin_creates_a_referent_who_chooses_a_password(app, client, make, sign
     assert "account_created" in _actions(make)
 
 
+def test_an_account_made_twice_at_once_is_refused_cleanly(
+    app, client, make, signed_in, monkeypatch
+):
+    """A double tap on « create » (or two admins at once): both requests find the
+    username free; the second is told it is taken, on the form, not a server error,
+    and keeps nothing of its own."""
+    from tutoring.accounts import users
+
+    app.config["REQUIRE_2FA_ROLES"] = []
+    signed_in(Role.ADMIN)
+    structure_id = make.structure("Association Myriade")
+    real = users.email_taken
+
+    def crossing(email):
+        make.run(lambda: (  # the first request's account, committed meanwhile
+            db.session.add(User(username="claire", first_name="Claire")),
+            db.session.commit(),
+        ))  # fmt: skip
+        monkeypatch.setattr(users, "email_taken", real)
+        return real(email)
+
+    monkeypatch.setattr(users, "email_taken", crossing)
+    response = client.post("/admin/comptes/nouveau", data={
+        "first_name": "Claire", "username": "claire", "email": "claire@myriade.example",
+        "structure_id": str(structure_id), "roles": ["referent"],
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "Cet identifiant est déjà pris." in response.get_data(as_text=True)
+    emails = make.run(
+        lambda: db.session.scalars(select(User.email).where(User.username == "claire")).all()
+    )
+    assert emails == [None]  # the first request's account, untouched
+    assert "account_created" not in _actions(make)
+
+
 def test_referent_needs_a_structure(app, client, make, signed_in):
     app.config["REQUIRE_2FA_ROLES"] = []
     signed_in(Role.ADMIN)

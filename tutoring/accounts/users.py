@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts import audit
 from tutoring.accounts.cards import card_code_matches
@@ -170,8 +171,13 @@ def register_tutor(request: SignupRequest, password: str) -> User:
         locale=request.locale,
     )
     user.add_role(Role.TUTOR)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # The form sent twice at once (a double tap while the password is hashed):
+        # the other request made the account; this one finds the link used.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as exc:
+        raise AccountError("email_taken", "email") from exc
     db.session.add(
         TutorProfile(
             user_id=user.id, charter_version=CHARTER_VERSION, status=TutorStatus.PENDING
@@ -242,8 +248,12 @@ def create_staff(
     )
     for role in sorted(roles):
         user.add_role(role)
-    db.session.add(user)
-    db.session.flush()
+    try:  # the same account made at the same moment (a double tap, two admins)
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as exc:
+        field = "username" if username_taken(username) else "email"
+        raise AccountError(f"{field}_taken", field) from exc
     if Role.TUTOR in roles:
         add_approved_volunteer(user, actor)
     audit.record(
