@@ -130,6 +130,30 @@ def test_referent_manages_the_partner_list(client, make, signed_in):
     )
 
 
+def test_a_partner_added_twice_at_once_is_kept_once(client, make, signed_in, monkeypatch):
+    """Two referents (or a double tap) add the same partner at the same moment: both
+    found the name free. The second is told it is in the list, not a server error."""
+    from tutoring.accounts import structures
+
+    referent = signed_in(Role.REFERENT)
+    structure_id = make.run(lambda: db.session.get(User, referent).structure_id)
+    real = structures.partners_of
+
+    def crossing(of, **kwargs):
+        monkeypatch.setattr(structures, "partners_of", real)
+        found = real(of, **kwargs)
+        make.run(lambda: (_partner(structure_id, "CADA de Millau"), db.session.commit()))
+        return found
+
+    monkeypatch.setattr(structures, "partners_of", crossing)
+    response = client.post("/apprenants/partenaires", data={"name": "CADA de Millau"})
+    assert response.status_code == 400
+    assert "Cette structure est déjà dans la liste." in response.get_data(as_text=True)
+    assert make.run(lambda: db.session.scalars(select(Partner.name)).all()) == [
+        "CADA de Millau"
+    ]
+
+
 def test_referent_corrects_an_enrolment(client, make, signed_in):
     referent = signed_in(Role.REFERENT)
     profile_id, user_id = make.learner(referent)

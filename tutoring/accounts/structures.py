@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tutoring.accounts.models import Partner, Structure
 from tutoring.accounts.users import AccountError
+from tutoring.core.database import added_once
 from tutoring.core.extensions import db
 
 
@@ -19,7 +20,8 @@ def add_structure(name: str) -> Structure:
     if any(s.name.lower() == name.lower() for s in all_structures()):
         raise AccountError("structure_exists", "name")
     structure = Structure(name=name)
-    db.session.add(structure)
+    if not added_once(structure):  # added at the same moment by another request
+        raise AccountError("structure_exists", "name")
     return structure
 
 
@@ -38,7 +40,8 @@ def add_partner(structure_id: int | None, name: str) -> Partner:
     if any(p.name.lower() == name.lower() for p in partners_of(structure_id)):
         raise AccountError("partner_exists", "name")
     partner = Partner(structure_id=structure_id, name=name)
-    db.session.add(partner)
+    if not added_once(partner):  # added at the same moment by another request
+        raise AccountError("partner_exists", "name")
     return partner
 
 

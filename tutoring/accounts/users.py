@@ -14,7 +14,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts import audit
 from tutoring.accounts.cards import card_code_matches
@@ -23,7 +22,7 @@ from tutoring.accounts.models import Role, Structure, User, UserSession
 from tutoring.accounts.passwords import hash_password, needs_rehash, verify_password
 from tutoring.accounts.profiles import TutorProfile, TutorStatus
 from tutoring.accounts.signin import revoke_all_sessions
-from tutoring.core.database import utcnow
+from tutoring.core.database import added_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.core.mail import send_mail
 
@@ -171,13 +170,10 @@ def register_tutor(request: SignupRequest, password: str) -> User:
         locale=request.locale,
     )
     user.add_role(Role.TUTOR)
-    try:
+    if not added_once(user):
         # The form sent twice at once (a double tap while the password is hashed):
         # the other request made the account; this one finds the link used.
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError as exc:
-        raise AccountError("email_taken", "email") from exc
+        raise AccountError("email_taken", "email")
     db.session.add(
         TutorProfile(
             user_id=user.id, charter_version=CHARTER_VERSION, status=TutorStatus.PENDING
@@ -248,12 +244,9 @@ def create_staff(
     )
     for role in sorted(roles):
         user.add_role(role)
-    try:  # the same account made at the same moment (a double tap, two admins)
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError as exc:
+    if not added_once(user):  # made at the same moment (a double tap, two admins)
         field = "username" if username_taken(username) else "email"
-        raise AccountError(f"{field}_taken", field) from exc
+        raise AccountError(f"{field}_taken", field)
     if Role.TUTOR in roles:
         add_approved_volunteer(user, actor)
     audit.record(

@@ -15,6 +15,9 @@ from sqlalchemy import (
     Enum,
     TypeDecorator,
 )
+from sqlalchemy.exc import IntegrityError
+
+from tutoring.core.extensions import db
 
 if TYPE_CHECKING:
     pass
@@ -53,6 +56,19 @@ def built_once(build: Callable[Choices, Built]) -> Callable[Choices, Built]:
     it: the statement is shared by every request of the process, and a parameter
     left out is refused (`A value is required for bind parameter`)."""
     return cast("Callable[Choices, Built]", functools.cache(build))
+
+
+def added_once(row: object) -> bool:
+    """Add `row` and write it at once, in a savepoint: False, and the session still
+    usable, when a unique rule refuses it. A request that checked the row was not
+    there yet can still lose the race to another doing the same (a double tap, two
+    staff at once): the loser is told, in its own words, instead of a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def utcnow() -> datetime:

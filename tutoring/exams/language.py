@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from exercises.estimate import LEVEL_CENTRE, estimate, level_of, reaches
 from exercises.mock import (
@@ -29,7 +28,7 @@ from tutoring.content.bank import active_versions, item_of
 from tutoring.content.models import ItemVersion
 from tutoring.content.voices import approved_for
 from tutoring.content.voices import file_of as voice_file_of
-from tutoring.core.database import built_once, utcnow
+from tutoring.core.database import added_once, built_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.exams.civic import ExamError
 from tutoring.exams.models import LanguageExam
@@ -192,12 +191,7 @@ def claim_audio(practice: PracticeSet, position: int) -> bool:
     )
     if exists is not None:
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(MockAudioPlay(set_id=practice.id, position=position))
-    except IntegrityError:
-        return False  # played by a concurrent request
-    return True
+    return added_once(MockAudioPlay(set_id=practice.id, position=position))
 
 
 def mock_audio_file(item: Item, structure_id: int | None) -> tuple[Path, str]:

@@ -14,11 +14,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 
 from tutoring.accounts.models import User
 from tutoring.accounts.profiles import AgeBand, FrenchGoal, LearnerProfile
-from tutoring.core.database import utcnow
+from tutoring.core.database import added_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.home.models import ParcoursAnswers
 
@@ -320,15 +320,13 @@ def _row_for(profile: LearnerProfile) -> ParcoursAnswers:
     row = answers_of(profile)
     if row is not None:
         return row
-    try:
-        with db.session.begin_nested():
-            row = ParcoursAnswers(learner_id=profile.id)
-            db.session.add(row)
-    except IntegrityError:
-        row = answers_of(profile)
-        if row is None:  # not a second row after all: not ours to hide
-            raise
-    return row
+    row = ParcoursAnswers(learner_id=profile.id)
+    if added_once(row):
+        return row
+    found = answers_of(profile)
+    if found is None:  # refused, and no row: the learner was deleted meanwhile
+        raise NotFound()
+    return found
 
 
 def save_answers(profile: LearnerProfile, **answers: object) -> ParcoursAnswers:

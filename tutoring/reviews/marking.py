@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.exc import IntegrityError
 
 from tutoring.accounts.models import Role, User
 from tutoring.accounts.profiles import LearnerProfile
-from tutoring.core.database import built_once
+from tutoring.core.database import added_once, built_once
 from tutoring.core.extensions import db
 from tutoring.exams.language import record_outcome_after_review
 from tutoring.learning.models import Attempt, Review, Submission, SubmissionStatus
@@ -92,13 +91,8 @@ def record_review(
         submission_id=submission.id, reviewer_id=reviewer.id, criteria=criteria,
         mark=mark, comment=comment.strip()[:3000],
     )  # fmt: skip
-    try:
-        # Two markers at the same moment (or a double tap): both saw no review; the
-        # second insert breaks the one-review-per-production rule, and is told so.
-        with db.session.begin_nested():
-            db.session.add(review)
-    except IntegrityError as exc:
-        raise TutoringError("reviewed") from exc
+    if not added_once(review):  # marked meanwhile by someone else (or a double tap)
+        raise TutoringError("reviewed")
     submission.status = SubmissionStatus.REVIEWED
     submission.attempt.score = mark
     db.session.flush()
