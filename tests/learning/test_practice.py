@@ -186,6 +186,49 @@ def test_an_answer_sent_twice_at_once_is_never_a_server_error(
         assert stored == 0
 
 
+def test_first_answers_of_two_learners_to_an_item_at_once_both_count(
+    learner, make, monkeypatch
+):
+    """Two learners answer an item nobody had answered yet, at the same moment: both
+    make its difficulty row. The second finds the first's and adds to it, and its
+    answer is stored; it used to be refused with « try again ». PostgreSQL only: on
+    SQLite the first writer holds the whole database until it commits."""
+    from tutoring.learning import progress
+
+    if not str(learner.application.config["SQLALCHEMY_DATABASE_URI"]).startswith(
+        "postgresql"
+    ):
+        pytest.skip("the crossing needs two writers at once (PostgreSQL)")
+    from tutoring.learning.models import ItemStat
+
+    real = progress.added_once
+    crossed: list[str] = []
+
+    def crossing(row):
+        if isinstance(row, ItemStat) and not crossed:  # the other learner's, first
+            crossed.append(row.item_id)
+            make.run(lambda: (
+                db.session.add(ItemStat(item_id=row.item_id, adjustment=0.0, answers=1)),
+                db.session.commit(),
+            ))  # fmt: skip
+        return real(row)
+
+    monkeypatch.setattr(progress, "added_once", crossing)
+    learner.post("/pratique/nouvelle")
+    practice = _set(make)
+    answered = 0
+    while answered < 10 and not crossed:  # up to the first item marked at once
+        answered += 1
+        _kind, response, _data = _answer(learner, make, practice.id)
+        assert response.status_code == 302
+        assert "/correction/" in response.headers["Location"]
+    assert crossed
+    assert make.run(lambda: db.session.get(ItemStat, crossed[0]).answers) == 2
+    assert make.run(
+        lambda: db.session.scalar(select(func.count()).select_from(Attempt))
+    ) == answered
+
+
 def test_a_set_left_half_way_is_resumed(learner, make):
     learner.post("/pratique/nouvelle")
     practice = _set(make)

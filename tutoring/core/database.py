@@ -63,6 +63,7 @@ def added_once(row: object) -> bool:
     usable, when a unique rule refuses it. A request that checked the row was not
     there yet can still lose the race to another doing the same (a double tap, two
     staff at once): the loser is told, in its own words, instead of a 500."""
+    db.session.flush()  # what was pending before is not this row's to answer for
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -20,7 +20,7 @@ from exercises.estimate import (
 from exercises.model import SKILLS
 from tutoring.accounts.profiles import FrenchGoal, LearnerProfile
 from tutoring.content.models import ItemVersion
-from tutoring.core.database import utcnow
+from tutoring.core.database import added_once, utcnow
 from tutoring.core.extensions import db
 from tutoring.learning.models import (
     Attempt,
@@ -123,7 +123,8 @@ def after_attempt(profile: LearnerProfile, attempt: Attempt, ability: float) -> 
     stat = db.session.get(ItemStat, version.item_id)
     if stat is None:
         stat = ItemStat(item_id=version.item_id, adjustment=0.0, answers=0)
-        db.session.add(stat)
+        if not added_once(stat):  # another learner's first answer, at the same moment
+            stat = db.session.get_one(ItemStat, version.item_id)
     difficulty = item_difficulty(version.level, stat.adjustment)
     new = update_difficulty(difficulty, ability, attempt.score, stat.answers)
     stat.adjustment = max(-1.5, min(1.5, stat.adjustment + (new - difficulty)))

@@ -749,6 +749,8 @@ def _learner_changed(
 
 @event.listens_for(Session, "before_commit")
 def _refresh_marked(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (`added_once`): the rows move at the real commit
     session.flush()  # the commit's own flush comes after this hook: the marks first
     while marks := session.info.pop(MARKS, None):
         appended = session.info.pop(APPENDED, {})
