@@ -187,18 +187,15 @@ def test_an_answer_sent_twice_at_once_is_never_a_server_error(
 
 
 def test_first_answers_of_two_learners_to_an_item_at_once_both_count(
-    learner, make, monkeypatch
+    learner, make, monkeypatch, database_url
 ):
     """Two learners answer an item nobody had answered yet, at the same moment: both
     make its difficulty row. The second finds the first's and adds to it, and its
     answer is stored; it used to be refused with « try again ». PostgreSQL only: on
     SQLite the first writer holds the whole database until it commits."""
-    from tutoring.learning import progress
-
-    if not str(learner.application.config["SQLALCHEMY_DATABASE_URI"]).startswith(
-        "postgresql"
-    ):
+    if not database_url.startswith("postgresql"):
         pytest.skip("the crossing needs two writers at once (PostgreSQL)")
+    from tutoring.learning import progress
     from tutoring.learning.models import ItemStat
 
     real = progress.added_once
